@@ -1,0 +1,102 @@
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { PatchcastError } from '../core/errors.js';
+import type { Store } from './connect.js';
+import { MIGRATIONS, type MigrationContext } from './migrations/index.js';
+
+export const MIGRATION_TABLE = 'patchcast_migrations';
+const MIGRATION_LOCK_TABLE = 'patchcast_migrations_lock';
+
+export interface MigrationState {
+  name: string;
+  /** ISO time it was applied, or null when pending. */
+  appliedAt: string | null;
+  /** True for a migration the database has but this patchcast does not know (a newer schema). */
+  unknown: boolean;
+}
+
+function makeMigrator(store: Store): Migrator {
+  const ctx: MigrationContext =
+    store.dialect === 'postgres'
+      ? { dialect: 'postgres', serial: 'bigserial', json: 'text' }
+      : { dialect: 'sqlite', serial: 'integer', json: 'text' };
+  const migrations: Record<string, Migration> = {};
+  for (const migration of MIGRATIONS) {
+    migrations[migration.name] = { up: (db: Kysely<unknown>) => migration.up(db, ctx) };
+  }
+  return new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
+}
+
+/** Applied and pending migrations, and any applied migration this version does not know. */
+export async function loadMigrationStatus(store: Store): Promise<MigrationState[]> {
+  const applied = await loadAppliedMigrations(store);
+  const known = new Set(MIGRATIONS.map((m) => m.name));
+  const states: MigrationState[] = MIGRATIONS.map((m) => ({
+    name: m.name,
+    appliedAt: applied.get(m.name) ?? null,
+    unknown: false,
+  }));
+  for (const [name, appliedAt] of applied) {
+    if (!known.has(name)) states.push({ name, appliedAt, unknown: true });
+  }
+  return states;
+}
+
+async function loadAppliedMigrations(store: Store): Promise<Map<string, string>> {
+  const tables = await store.db.introspection.getTables();
+  if (!tables.some((t) => t.name === MIGRATION_TABLE)) {
+    assertEmptyOrOurs(store, tables.map((t) => t.name));
+    return new Map();
+  }
+  const rows = await sql<{ name: string; timestamp: string | Date }>`select name, timestamp from ${sql.table(MIGRATION_TABLE)} order by name`.execute(store.db);
+  return new Map(rows.rows.map((r) => [r.name, new Date(r.timestamp).toISOString()]));
+}
+
+/** A database with tables but without our migration table belongs to someone else: never touch it. */
+function assertEmptyOrOurs(store: Store, tables: string[]): void {
+  const foreign = tables.filter((t) => t !== MIGRATION_LOCK_TABLE);
+  if (foreign.length === 0) return;
+  throw new PatchcastError(
+    'STORE_NOT_SQLITE',
+    `${store.location} holds tables (${foreign.slice(0, 3).join(', ')}…) but is not a patchcast database`,
+    { hint: 'Point patchcast at an empty database or schema (PATCHCAST_HOME, or ?schema=NAME in the URL).' },
+  );
+}
+
+/** Fails with STORE_SCHEMA_TOO_NEW when the database was migrated by a newer patchcast. */
+export async function assertSchemaKnown(store: Store): Promise<MigrationState[]> {
+  const states = await loadMigrationStatus(store);
+  const unknown = states.filter((s) => s.unknown).map((s) => s.name);
+  if (unknown.length > 0) {
+    throw new PatchcastError(
+      'STORE_SCHEMA_TOO_NEW',
+      `${store.location} has migrations this patchcast does not know: ${unknown.join(', ')}`,
+      { details: { unknown } },
+    );
+  }
+  return states;
+}
+
+/** Applies every pending migration in one transaction; returns the names applied. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const states = await assertSchemaKnown(store);
+  if (states.every((s) => s.appliedAt !== null)) return [];
+  const { error, results } = await makeMigrator(store).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const message = error instanceof Error ? error.message : String(error);
+    throw new PatchcastError('STORE_MIGRATION_FAILED', `migration ${failed} failed on ${store.location}: ${message}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The newest migration this version of patchcast knows. */
+export function getLatestMigration(): string {
+  return MIGRATIONS[MIGRATIONS.length - 1]?.name ?? '';
+}

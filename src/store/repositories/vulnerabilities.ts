@@ -1,0 +1,156 @@
+import type { AffectedPackage, Vulnerability } from '../../core/types.js';
+import { type Db, chunk, definedOnly, fromJson, orNull, toJson } from '../rows.js';
+import type { VulnerabilitiesTable } from '../schema.js';
+
+/**
+ * Inserts or replaces vulnerabilities with their aliases and affected packages. Call inside a
+ * transaction to make a feed batch land whole.
+ */
+export async function upsertVulnerabilities(db: Db, vulns: readonly Vulnerability[]): Promise<void> {
+  for (const batch of chunk(vulns, 14)) {
+    await db
+      .insertInto('vulnerabilities')
+      .values(batch.map(toRow))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          source: eb.ref('excluded.source'),
+          summary: eb.ref('excluded.summary'),
+          details: eb.ref('excluded.details'),
+          severity: eb.ref('excluded.severity'),
+          cvss_score: eb.ref('excluded.cvss_score'),
+          cvss_vector: eb.ref('excluded.cvss_vector'),
+          cvss: eb.ref('excluded.cvss'),
+          cwes: eb.ref('excluded.cwes'),
+          refs: eb.ref('excluded.refs'),
+          published: eb.ref('excluded.published'),
+          modified: eb.ref('excluded.modified'),
+          withdrawn: eb.ref('excluded.withdrawn'),
+          record: eb.ref('excluded.record'),
+        })),
+      )
+      .execute();
+    const ids = batch.map((v) => v.id);
+    await db.deleteFrom('vulnerability_aliases').where('vulnerability_id', 'in', ids).execute();
+    await db.deleteFrom('affected_packages').where('vulnerability_id', 'in', ids).execute();
+    const aliases = batch.flatMap((v) => [...new Set(v.aliases)].map((alias) => ({ vulnerability_id: v.id, alias })));
+    for (const rows of chunk(aliases, 2)) await db.insertInto('vulnerability_aliases').values(rows).execute();
+    const affected = batch.flatMap((v) => (v.affected ?? []).map((a) => toAffectedRow(v.id, a)));
+    for (const rows of chunk(affected, 8)) await db.insertInto('affected_packages').values(rows).execute();
+  }
+}
+
+function toRow(v: Vulnerability): VulnerabilitiesTable {
+  return {
+    id: v.id,
+    source: v.source,
+    summary: orNull(v.summary),
+    details: orNull(v.details),
+    severity: orNull(v.severity),
+    cvss_score: orNull(v.cvssScore),
+    cvss_vector: orNull(v.cvssVector),
+    cvss: toJson(v.cvss),
+    cwes: toJson(v.cwes),
+    refs: toJson(v.references),
+    published: orNull(v.published),
+    modified: orNull(v.modified),
+    withdrawn: orNull(v.withdrawn),
+    record: null,
+  };
+}
+
+function toAffectedRow(vulnerabilityId: string, a: AffectedPackage) {
+  return {
+    vulnerability_id: vulnerabilityId,
+    ecosystem: a.ecosystem,
+    name: a.name,
+    purl: orNull(a.purl),
+    ranges: toJson(a.ranges),
+    versions: toJson(a.versions),
+    fixed_versions: toJson(a.fixedVersions),
+    data: null,
+  };
+}
+
+/** One vulnerability with aliases and affected packages, by id or alias. */
+export async function loadVulnerability(db: Db, idOrAlias: string): Promise<Vulnerability | undefined> {
+  let row = await db.selectFrom('vulnerabilities').selectAll().where('id', '=', idOrAlias).executeTakeFirst();
+  if (!row) {
+    const alias = await db
+      .selectFrom('vulnerability_aliases')
+      .select('vulnerability_id')
+      .where('alias', '=', idOrAlias)
+      .executeTakeFirst();
+    if (!alias) return undefined;
+    row = await db.selectFrom('vulnerabilities').selectAll().where('id', '=', alias.vulnerability_id).executeTakeFirst();
+    if (!row) return undefined;
+  }
+  const aliases = await db
+    .selectFrom('vulnerability_aliases')
+    .select('alias')
+    .where('vulnerability_id', '=', row.id)
+    .orderBy('alias')
+    .execute();
+  const affected = await db.selectFrom('affected_packages').selectAll().where('vulnerability_id', '=', row.id).execute();
+  return {
+    ...fromRow(row),
+    aliases: aliases.map((a) => a.alias),
+    affected: affected.map((a) =>
+      definedOnly({
+        ecosystem: a.ecosystem,
+        name: a.name,
+        purl: a.purl,
+        ranges: fromJson<AffectedPackage['ranges']>(a.ranges),
+        versions: fromJson<string[]>(a.versions),
+        fixedVersions: fromJson<string[]>(a.fixed_versions),
+      }),
+    ),
+  };
+}
+
+function fromRow(row: VulnerabilitiesTable): Omit<Vulnerability, 'aliases'> {
+  return definedOnly({
+    id: row.id,
+    source: row.source,
+    summary: row.summary,
+    details: row.details,
+    severity: row.severity,
+    cvssScore: row.cvss_score,
+    cvssVector: row.cvss_vector,
+    cvss: fromJson<Vulnerability['cvss']>(row.cvss),
+    cwes: fromJson<string[]>(row.cwes),
+    references: fromJson<Vulnerability['references']>(row.refs),
+    published: row.published,
+    modified: row.modified,
+    withdrawn: row.withdrawn,
+  });
+}
+
+/** Affected entries for one package, with the vulnerability id: the matcher's lookup. */
+export async function loadAffectedByPackage(
+  db: Db,
+  ecosystem: string,
+  name: string,
+): Promise<Array<AffectedPackage & { vulnerabilityId: string }>> {
+  const rows = await db
+    .selectFrom('affected_packages')
+    .selectAll()
+    .where('ecosystem', '=', ecosystem)
+    .where('name', '=', name)
+    .execute();
+  return rows.map((a) =>
+    definedOnly({
+      vulnerabilityId: a.vulnerability_id,
+      ecosystem: a.ecosystem,
+      name: a.name,
+      purl: a.purl,
+      ranges: fromJson<AffectedPackage['ranges']>(a.ranges),
+      versions: fromJson<string[]>(a.versions),
+      fixedVersions: fromJson<string[]>(a.fixed_versions),
+    }),
+  );
+}
+
+export async function countVulnerabilities(db: Db): Promise<number> {
+  const row = await db.selectFrom('vulnerabilities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,251 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of the store, as Kysely sees them. Dates are ISO-8601 UTC text; JSON columns hold text
+ * that the repositories parse; booleans are 0/1.
+ */
+export interface VulnerabilitiesTable {
+  id: string;
+  source: string;
+  summary: string | null;
+  details: string | null;
+  severity: string | null;
+  cvss_score: number | null;
+  cvss_vector: string | null;
+  cvss: string | null;
+  cwes: string | null;
+  refs: string | null;
+  published: string | null;
+  modified: string | null;
+  withdrawn: string | null;
+  record: string | null;
+}
+
+export interface VulnerabilityAliasesTable {
+  vulnerability_id: string;
+  alias: string;
+}
+
+export interface AffectedPackagesTable {
+  id: Generated<number>;
+  vulnerability_id: string;
+  ecosystem: string;
+  name: string;
+  purl: string | null;
+  ranges: string | null;
+  versions: string | null;
+  fixed_versions: string | null;
+  data: string | null;
+}
+
+export interface KevEntriesTable {
+  cve_id: string;
+  vendor: string | null;
+  product: string | null;
+  name: string | null;
+  date_added: string;
+  due_date: string | null;
+  ransomware: number;
+  required_action: string | null;
+  notes: string | null;
+  removed_at: string | null;
+}
+
+export interface EpssScoresTable {
+  cve_id: string;
+  score_date: string;
+  score: number;
+  percentile: number | null;
+  model_version: string | null;
+}
+
+export interface ExploitSightingsTable {
+  id: Generated<number>;
+  cve_id: string;
+  source: string;
+  url: string;
+  seen_at: string;
+  maturity: string | null;
+  data: string | null;
+}
+
+export interface SsvcDecisionsTable {
+  cve_id: string;
+  decided_at: string;
+  exploitation: string | null;
+  automatable: string | null;
+  technical_impact: string | null;
+  source: string;
+}
+
+export interface AssetsTable {
+  id: string;
+  name: string;
+  kind: string;
+  environment: string | null;
+  criticality: string | null;
+  internet_exposed: number;
+  data_classification: string | null;
+  owner: string | null;
+  services: string | null;
+  tags: string | null;
+  window_group: string | null;
+  os_ecosystem: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssetImportsTable {
+  id: Generated<number>;
+  asset_id: string;
+  source: string;
+  format: string;
+  digest: string | null;
+  package_count: number;
+  imported_at: string;
+}
+
+export interface AssetPackagesTable {
+  asset_id: string;
+  ecosystem: string;
+  name: string;
+  version: string;
+  purl: string | null;
+  source_name: string | null;
+  source_version: string | null;
+  import_id: number | null;
+}
+
+export interface FindingsTable {
+  id: string;
+  asset_id: string;
+  vulnerability_id: string;
+  ecosystem: string;
+  package_name: string;
+  installed_version: string;
+  fixed_versions: string | null;
+  target_version: string | null;
+  status: string;
+  suppression: string | null;
+  risk: number | null;
+  due_date: string | null;
+  first_seen: string;
+  last_seen: string;
+  resolved_at: string | null;
+}
+
+export interface ExceptionsTable {
+  id: string;
+  scope: string;
+  vulnerability_id: string | null;
+  asset_id: string | null;
+  package_name: string | null;
+  finding_id: string | null;
+  owner: string;
+  reason: string;
+  approver: string | null;
+  compensating_control: string | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface PlansTable {
+  id: string;
+  status: string;
+  created_at: string;
+  horizon_end: string | null;
+  objective: number | null;
+  bound: number | null;
+  gap: number | null;
+  data: string | null;
+}
+
+export interface WavesTable {
+  id: string;
+  plan_id: string;
+  ring: string;
+  position: number;
+  status: string;
+  starts_at: string | null;
+  ends_at: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  plan_id: string | null;
+  wave_id: string | null;
+  asset_id: string;
+  status: string;
+  payload: string | null;
+  not_before: string | null;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  attempts: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobEventsTable {
+  id: Generated<number>;
+  job_id: string;
+  at: string;
+  kind: string;
+  data: string | null;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string | null;
+  data: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ModelArtifactsTable {
+  id: string;
+  kind: string;
+  version: string;
+  created_at: string;
+  trained_until: string | null;
+  metrics: string | null;
+  artifact: string | null;
+  active: number;
+}
+
+export interface FeedStateTable {
+  source: string;
+  etag: string | null;
+  last_modified: string | null;
+  cursor: string | null;
+  records: number;
+  newest: string | null;
+  last_sync: string | null;
+  outcome: string | null;
+  message: string | null;
+}
+
+export interface Database {
+  vulnerabilities: VulnerabilitiesTable;
+  vulnerability_aliases: VulnerabilityAliasesTable;
+  affected_packages: AffectedPackagesTable;
+  kev_entries: KevEntriesTable;
+  epss_scores: EpssScoresTable;
+  exploit_sightings: ExploitSightingsTable;
+  ssvc_decisions: SsvcDecisionsTable;
+  assets: AssetsTable;
+  asset_imports: AssetImportsTable;
+  asset_packages: AssetPackagesTable;
+  findings: FindingsTable;
+  exceptions: ExceptionsTable;
+  plans: PlansTable;
+  waves: WavesTable;
+  jobs: JobsTable;
+  job_events: JobEventsTable;
+  audit_events: AuditEventsTable;
+  model_artifacts: ModelArtifactsTable;
+  feed_state: FeedStateTable;
+}
