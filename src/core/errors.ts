@@ -81,13 +81,21 @@ export const ERROR_CATALOGUE = {
   INPUT_INVALID: { status: 400, exit: EXIT.input, hint: 'Fix the input named above.' },
   INPUT_TOO_LARGE: { status: 413, exit: EXIT.input, hint: 'Split the input or raise the size limit.' },
   INPUT_NOT_FOUND: { status: 404, exit: EXIT.input, hint: 'Check the path.' },
-  VERSION_INVALID: { status: 400, exit: EXIT.input, hint: 'Check the version string for the ecosystem named.' },
+  VERSION_INVALID: {
+    status: 400,
+    exit: EXIT.input,
+    hint: 'Check the version string for the ecosystem named.',
+  },
   VERSION_UNKNOWN_ECOSYSTEM: {
     status: 400,
     exit: EXIT.input,
     hint: 'Use one of the ecosystems listed (OSV spelling).',
   },
-  VERSION_INVALID_RANGE: { status: 400, exit: EXIT.input, hint: 'Check the range syntax for the ecosystem named.' },
+  VERSION_INVALID_RANGE: {
+    status: 400,
+    exit: EXIT.input,
+    hint: 'Check the range syntax for the ecosystem named.',
+  },
   UPSTREAM_UNAVAILABLE: {
     status: 502,
     exit: EXIT.upstream,
@@ -98,7 +106,11 @@ export const ERROR_CATALOGUE = {
     exit: EXIT.upstream,
     hint: 'The source is rate limiting; wait, or set an API key in the environment.',
   },
-  INTERNAL: { status: 500, exit: EXIT.internal, hint: 'This is a bug in patchcast; run with --verbose and report it.' },
+  INTERNAL: {
+    status: 500,
+    exit: EXIT.internal,
+    hint: 'This is a bug in patchcast; run with --verbose and report it.',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

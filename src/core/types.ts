@@ -53,7 +53,11 @@ export interface OsvRange {
   events: OsvEvent[];
 }
 
-export type OsvEvent = { introduced: string } | { fixed: string } | { last_affected: string } | { limit: string };
+export type OsvEvent =
+  | { introduced: string }
+  | { fixed: string }
+  | { last_affected: string }
+  | { limit: string };
 
 /** A CISA KEV listing. */
 export interface KevEntry {

@@ -1,4 +1,14 @@
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
@@ -64,10 +74,14 @@ function openSqlite(home: string): Store {
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 10000');
   } catch (error) {
-    throw new PatchcastError('STORE_NOT_SQLITE', `${file} is not a usable SQLite database: ${messageOf(error)}`, {
-      cause: error,
-      details: { file },
-    });
+    throw new PatchcastError(
+      'STORE_NOT_SQLITE',
+      `${file} is not a usable SQLite database: ${messageOf(error)}`,
+      {
+        cause: error,
+        details: { file },
+      },
+    );
   }
   const db = new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database }) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
@@ -99,9 +113,13 @@ function assertSqliteFile(file: string): void {
   }
   if (read === 0) return; // an empty file is a new database to SQLite
   if (read < 16 || header.toString('latin1') !== SQLITE_MAGIC) {
-    throw new PatchcastError('STORE_NOT_SQLITE', `${file} is not a SQLite database (its header does not match)`, {
-      details: { file },
-    });
+    throw new PatchcastError(
+      'STORE_NOT_SQLITE',
+      `${file} is not a SQLite database (its header does not match)`,
+      {
+        details: { file },
+      },
+    );
   }
 }
 
@@ -114,27 +132,43 @@ function ensureWritableDirectory(home: string): void {
     writeFileSync(probe, '');
     unlinkSync(probe);
   } catch (error) {
-    throw new PatchcastError('STORE_NOT_WRITABLE', `PATCHCAST_HOME ${home} is not writable: ${messageOf(error)}`, {
-      cause: error,
-      details: { home },
-    });
+    throw new PatchcastError(
+      'STORE_NOT_WRITABLE',
+      `PATCHCAST_HOME ${home} is not writable: ${messageOf(error)}`,
+      {
+        cause: error,
+        details: { home },
+      },
+    );
   }
 }
 
 /** Parses a postgres:// URL; `?schema=NAME` selects (and creates) a schema via search_path. */
-export function parsePostgresUrl(databaseUrl: string): { connectionString: string; schema?: string; safe: string } {
+export function parsePostgresUrl(databaseUrl: string): {
+  connectionString: string;
+  schema?: string;
+  safe: string;
+} {
   let url: URL;
   try {
     url = new URL(databaseUrl);
   } catch (error) {
-    throw new PatchcastError('STORE_INVALID_URL', 'PATCHCAST_DATABASE_URL is not a valid URL', { cause: error });
+    throw new PatchcastError('STORE_INVALID_URL', 'PATCHCAST_DATABASE_URL is not a valid URL', {
+      cause: error,
+    });
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new PatchcastError('STORE_INVALID_URL', `PATCHCAST_DATABASE_URL has protocol ${url.protocol}; expected postgres:`);
+    throw new PatchcastError(
+      'STORE_INVALID_URL',
+      `PATCHCAST_DATABASE_URL has protocol ${url.protocol}; expected postgres:`,
+    );
   }
   const schema = url.searchParams.get('schema') ?? undefined;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new PatchcastError('STORE_INVALID_URL', `schema ${JSON.stringify(schema)} in PATCHCAST_DATABASE_URL is not a plain identifier`);
+    throw new PatchcastError(
+      'STORE_INVALID_URL',
+      `schema ${JSON.stringify(schema)} in PATCHCAST_DATABASE_URL is not a plain identifier`,
+    );
   }
   url.searchParams.delete('schema');
   const safeUrl = new URL(url.toString());
@@ -174,6 +208,7 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
 
 function messageOf(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return messageOf(error.errors[0]);
-  if (error instanceof Error) return error.message || ((error as NodeJS.ErrnoException).code ?? 'unknown error');
+  if (error instanceof Error)
+    return error.message || ((error as NodeJS.ErrnoException).code ?? 'unknown error');
   return String(error);
 }

@@ -47,7 +47,10 @@ const T0 = '2026-01-10T00:00:00.000Z';
  * The store contract: every backend must pass it unchanged. `open` returns a freshly migrated,
  * empty store; `cleanup` removes it.
  */
-export function describeStoreContract(name: string, open: () => Promise<{ store: Store; cleanup(): Promise<void> }>) {
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<{ store: Store; cleanup(): Promise<void> }>,
+) {
   describe(`store contract: ${name}`, () => {
     let store: Store;
     let cleanup: () => Promise<void>;
@@ -75,7 +78,14 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
           aliases: ['CVE-2024-0001'],
           summary: 'first',
           cvss: [{ version: '3.1', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', score: 9.8 }],
-          affected: [{ ecosystem: 'npm', name: 'left-pad', ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.0' }] }], fixedVersions: ['1.3.0'] }],
+          affected: [
+            {
+              ecosystem: 'npm',
+              name: 'left-pad',
+              ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.0' }] }],
+              fixedVersions: ['1.3.0'],
+            },
+          ],
         },
       ]);
       const byAlias = await loadVulnerability(store.db, 'CVE-2024-0001');
@@ -84,7 +94,13 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect(byAlias?.affected?.[0]?.fixedVersions).toEqual(['1.3.0']);
       // A newer copy replaces the affected entries instead of adding to them.
       await upsertVulnerabilities(store.db, [
-        { id: 'GHSA-aaaa-bbbb-cccc', source: 'osv', aliases: ['CVE-2024-0001'], summary: 'second', affected: [{ ecosystem: 'npm', name: 'left-pad', fixedVersions: ['1.4.0'] }] },
+        {
+          id: 'GHSA-aaaa-bbbb-cccc',
+          source: 'osv',
+          aliases: ['CVE-2024-0001'],
+          summary: 'second',
+          affected: [{ ecosystem: 'npm', name: 'left-pad', fixedVersions: ['1.4.0'] }],
+        },
       ]);
       const affected = await loadAffectedByPackage(store.db, 'npm', 'left-pad');
       expect(affected).toHaveLength(1);
@@ -105,51 +121,131 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
     });
 
     it('answers KEV, EPSS, exploit and SSVC signals as of a date, keeping EPSS history', async () => {
-      await upsertKevEntries(store.db, [{ cveId: 'CVE-2024-0001', dateAdded: '2025-03-01', dueDate: '2025-03-22', ransomware: true }]);
+      await upsertKevEntries(store.db, [
+        { cveId: 'CVE-2024-0001', dateAdded: '2025-03-01', dueDate: '2025-03-22', ransomware: true },
+      ]);
       expect(await loadKevEntry(store.db, 'CVE-2024-0001', '2025-02-28')).toBeUndefined();
       expect((await loadKevEntry(store.db, 'CVE-2024-0001', '2025-03-01'))?.ransomware).toBe(true);
 
-      await insertEpssScores(store.db, [{ cveId: 'CVE-2024-0001', scoreDate: '2025-01-01', score: 0.1, percentile: 0.5, modelVersion: 'v2023.03.01' }]);
-      await insertEpssScores(store.db, [{ cveId: 'CVE-2024-0001', scoreDate: '2025-02-01', score: 0.7, percentile: 0.99 }]);
+      await insertEpssScores(store.db, [
+        {
+          cveId: 'CVE-2024-0001',
+          scoreDate: '2025-01-01',
+          score: 0.1,
+          percentile: 0.5,
+          modelVersion: 'v2023.03.01',
+        },
+      ]);
+      await insertEpssScores(store.db, [
+        { cveId: 'CVE-2024-0001', scoreDate: '2025-02-01', score: 0.7, percentile: 0.99 },
+      ]);
       expect((await loadEpssAsOf(store.db, 'CVE-2024-0001', '2025-01-15'))?.score).toBe(0.1);
       expect((await loadEpssAsOf(store.db, 'CVE-2024-0001', '2025-06-01'))?.score).toBe(0.7);
       expect(await loadEpssAsOf(store.db, 'CVE-2024-0001', '2024-12-31')).toBeUndefined();
 
-      const sighting = { cveId: 'CVE-2024-0001', source: 'exploitdb', url: 'https://www.exploit-db.com/exploits/1', seenAt: '2025-02-10' };
+      const sighting = {
+        cveId: 'CVE-2024-0001',
+        source: 'exploitdb',
+        url: 'https://www.exploit-db.com/exploits/1',
+        seenAt: '2025-02-10',
+      };
       await insertExploitSightings(store.db, [sighting, { ...sighting, seenAt: '2025-05-01' }]);
-      await insertExploitSightings(store.db, [{ ...sighting, source: 'metasploit', url: 'exploit/linux/x', seenAt: '2025-04-01', maturity: 'weaponized' }]);
+      await insertExploitSightings(store.db, [
+        {
+          ...sighting,
+          source: 'metasploit',
+          url: 'exploit/linux/x',
+          seenAt: '2025-04-01',
+          maturity: 'weaponized',
+        },
+      ]);
       expect(await loadExploitSightings(store.db, 'CVE-2024-0001')).toHaveLength(2);
-      expect((await loadExploitSightings(store.db, 'CVE-2024-0001', '2025-03-01')).map((s) => s.source)).toEqual(['exploitdb']);
+      expect(
+        (await loadExploitSightings(store.db, 'CVE-2024-0001', '2025-03-01')).map((s) => s.source),
+      ).toEqual(['exploitdb']);
 
       await upsertSsvcDecisions(store.db, [
-        { cveId: 'CVE-2024-0001', decidedAt: '2025-01-05', exploitation: 'none', automatable: 'yes', technicalImpact: 'total', source: 'vulnrichment' },
-        { cveId: 'CVE-2024-0001', decidedAt: '2025-03-02', exploitation: 'active', automatable: 'yes', technicalImpact: 'total', source: 'vulnrichment' },
+        {
+          cveId: 'CVE-2024-0001',
+          decidedAt: '2025-01-05',
+          exploitation: 'none',
+          automatable: 'yes',
+          technicalImpact: 'total',
+          source: 'vulnrichment',
+        },
+        {
+          cveId: 'CVE-2024-0001',
+          decidedAt: '2025-03-02',
+          exploitation: 'active',
+          automatable: 'yes',
+          technicalImpact: 'total',
+          source: 'vulnrichment',
+        },
       ]);
       expect((await loadSsvcAsOf(store.db, 'CVE-2024-0001', '2025-02-01'))?.exploitation).toBe('none');
     });
 
     it('upserts assets without duplicates and keeps the dated import history', async () => {
-      const asset = { id: 'web-1', name: 'web-1', kind: 'host' as const, internetExposed: true, services: ['shop'], tags: [] };
+      const asset = {
+        id: 'web-1',
+        name: 'web-1',
+        kind: 'host' as const,
+        internetExposed: true,
+        services: ['shop'],
+        tags: [],
+      };
       await upsertAsset(store.db, asset, T0);
       await upsertAsset(store.db, { ...asset, criticality: 'high' }, '2026-01-11T00:00:00.000Z');
       const assets = await listAssets(store.db);
       expect(assets).toHaveLength(1);
-      expect(assets[0]).toMatchObject({ criticality: 'high', createdAt: T0, internetExposed: true, services: ['shop'] });
+      expect(assets[0]).toMatchObject({
+        criticality: 'high',
+        createdAt: T0,
+        internetExposed: true,
+        services: ['shop'],
+      });
 
       const pkgs = [
         { ecosystem: 'Debian:12', name: 'openssl', version: '3.0.11-1~deb12u2', sourceName: 'openssl' },
         { ecosystem: 'Debian:12', name: 'libssl3', version: '3.0.11-1~deb12u2', sourceName: 'openssl' },
       ];
-      await replaceAssetPackages(store.db, { assetId: 'web-1', source: 'status', format: 'dpkg', importedAt: T0 }, pkgs);
-      await replaceAssetPackages(store.db, { assetId: 'web-1', source: 'status', format: 'dpkg', importedAt: '2026-01-12T00:00:00.000Z' }, pkgs.slice(0, 1));
+      await replaceAssetPackages(
+        store.db,
+        { assetId: 'web-1', source: 'status', format: 'dpkg', importedAt: T0 },
+        pkgs,
+      );
+      await replaceAssetPackages(
+        store.db,
+        { assetId: 'web-1', source: 'status', format: 'dpkg', importedAt: '2026-01-12T00:00:00.000Z' },
+        pkgs.slice(0, 1),
+      );
       expect((await loadAssetPackages(store.db, 'web-1')).map((p) => p.name)).toEqual(['openssl']);
       expect((await listAssetImports(store.db, 'web-1')).map((i) => Number(i.package_count))).toEqual([1, 2]);
     });
 
     it('keeps first_seen on re-detection and resolves findings a new scan no longer reports', async () => {
-      const base = { assetId: 'web-1', vulnerabilityId: 'GHSA-aaaa-bbbb-cccc', ecosystem: 'Debian:12', packageName: 'openssl', installedVersion: '3.0.11-1~deb12u2', fixedVersions: ['3.0.13-1~deb12u1'], status: 'open' as const };
-      await upsertFindings(store.db, [{ ...base, id: 'f1', firstSeen: T0, lastSeen: T0, risk: 0.4 }, { ...base, id: 'f2', vulnerabilityId: 'CVE-2024-0002', firstSeen: T0, lastSeen: T0, risk: 0.9 }]);
-      await upsertFindings(store.db, [{ ...base, id: 'f1', firstSeen: '2026-02-01T00:00:00.000Z', lastSeen: '2026-02-01T00:00:00.000Z', risk: 0.5 }]);
+      const base = {
+        assetId: 'web-1',
+        vulnerabilityId: 'GHSA-aaaa-bbbb-cccc',
+        ecosystem: 'Debian:12',
+        packageName: 'openssl',
+        installedVersion: '3.0.11-1~deb12u2',
+        fixedVersions: ['3.0.13-1~deb12u1'],
+        status: 'open' as const,
+      };
+      await upsertFindings(store.db, [
+        { ...base, id: 'f1', firstSeen: T0, lastSeen: T0, risk: 0.4 },
+        { ...base, id: 'f2', vulnerabilityId: 'CVE-2024-0002', firstSeen: T0, lastSeen: T0, risk: 0.9 },
+      ]);
+      await upsertFindings(store.db, [
+        {
+          ...base,
+          id: 'f1',
+          firstSeen: '2026-02-01T00:00:00.000Z',
+          lastSeen: '2026-02-01T00:00:00.000Z',
+          risk: 0.5,
+        },
+      ]);
       const f1 = (await listFindings(store.db, { vulnerabilityId: 'GHSA-aaaa-bbbb-cccc' }))[0];
       expect(f1).toMatchObject({ firstSeen: T0, lastSeen: '2026-02-01T00:00:00.000Z', risk: 0.5 });
       expect((await listFindings(store.db, { assetId: 'web-1' })).map((f) => f.id)).toEqual(['f2', 'f1']);
@@ -158,10 +254,18 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
     });
 
     it('lists only live exceptions at a date, and revokes once', async () => {
-      const e = { scope: 'vulnerability' as const, vulnerabilityId: 'CVE-2024-0002', owner: 'sec', reason: 'WAF rule', createdAt: T0 };
+      const e = {
+        scope: 'vulnerability' as const,
+        vulnerabilityId: 'CVE-2024-0002',
+        owner: 'sec',
+        reason: 'WAF rule',
+        createdAt: T0,
+      };
       await insertException(store.db, { ...e, id: 'x1', expiresAt: '2026-02-01T00:00:00.000Z' });
       await insertException(store.db, { ...e, id: 'x2', expiresAt: '2026-06-01T00:00:00.000Z' });
-      expect((await listExceptions(store.db, { activeAt: '2026-03-01T00:00:00.000Z' })).map((x) => x.id)).toEqual(['x2']);
+      expect(
+        (await listExceptions(store.db, { activeAt: '2026-03-01T00:00:00.000Z' })).map((x) => x.id),
+      ).toEqual(['x2']);
       expect(await revokeException(store.db, 'x2', '2026-03-02T00:00:00.000Z')).toBe(true);
       expect(await revokeException(store.db, 'x2', '2026-03-03T00:00:00.000Z')).toBe(false);
       expect(await listExceptions(store.db, { activeAt: '2026-03-05T00:00:00.000Z' })).toEqual([]);
@@ -169,11 +273,17 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
     });
 
     it('stores plans with waves, and leases each job to one worker at a time', async () => {
-      await insertPlan(store.db, { id: 'p1', status: 'approved', createdAt: T0, objective: 10, bound: 9.9, gap: 0.01 }, [
-        { id: 'w1', planId: 'p1', ring: 'canary', position: 0, status: 'pending' },
-      ]);
+      await insertPlan(
+        store.db,
+        { id: 'p1', status: 'approved', createdAt: T0, objective: 10, bound: 9.9, gap: 0.01 },
+        [{ id: 'w1', planId: 'p1', ring: 'canary', position: 0, status: 'pending' }],
+      );
       expect((await loadPlan(store.db, 'p1'))?.waves.map((w) => w.ring)).toEqual(['canary']);
-      await enqueueJobs(store.db, [1, 2, 3].map((n) => ({ id: `j${n}`, planId: 'p1', waveId: 'w1', assetId: 'web-1' })), T0);
+      await enqueueJobs(
+        store.db,
+        [1, 2, 3].map((n) => ({ id: `j${n}`, planId: 'p1', waveId: 'w1', assetId: 'web-1' })),
+        T0,
+      );
       const now = new Date('2026-01-10T01:00:00Z');
       const a = await leaseJobs(store.db, { owner: 'a', limit: 2, leaseSeconds: 60, now });
       const b = await leaseJobs(store.db, { owner: 'b', limit: 5, leaseSeconds: 60, now });
@@ -184,13 +294,24 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       // After a's lease on j2 runs out, c takes it over and a can no longer complete it.
       const later = new Date(now.getTime() + 120_000);
       const c = await leaseJobs(store.db, { owner: 'c', limit: 5, leaseSeconds: 60, now: later });
-      expect(c.map((j) => [j.id, j.attempts])).toEqual([['j2', 2], ['j3', 2]]);
+      expect(c.map((j) => [j.id, j.attempts])).toEqual([
+        ['j2', 2],
+        ['j3', 2],
+      ]);
       expect(await completeJob(store.db, 'j2', 'a', 'succeeded', later.toISOString())).toBe(false);
     });
 
     it('chains audit events and detects tampering', async () => {
       for (const action of ['plan:approve', 'wave:promote', 'job:rollback']) {
-        await store.db.transaction().execute((trx) => appendAuditEvent(trx, { at: T0, actor: 'alice', action, subject: 'p1', data: { n: action.length } }));
+        await store.db.transaction().execute((trx) =>
+          appendAuditEvent(trx, {
+            at: T0,
+            actor: 'alice',
+            action,
+            subject: 'p1',
+            data: { n: action.length },
+          }),
+        );
       }
       expect(await verifyAuditChain(store.db)).toEqual({ ok: true, count: 3, brokenAt: null });
       await store.db.updateTable('audit_events').set({ actor: 'mallory' }).where('seq', '=', 2).execute();
@@ -203,13 +324,27 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       await saveModelArtifact(store.db, { ...model, id: 'm2', version: '2' });
       expect((await loadActiveModel(store.db, 'exploit'))?.id).toBe('m2');
 
-      await saveFeedState(store.db, { source: 'kev', records: 10, etag: '"abc"', outcome: 'ok', lastSync: T0 });
-      await saveFeedState(store.db, { source: 'kev', records: 12, etag: '"def"', outcome: 'ok', lastSync: T0 });
+      await saveFeedState(store.db, {
+        source: 'kev',
+        records: 10,
+        etag: '"abc"',
+        outcome: 'ok',
+        lastSync: T0,
+      });
+      await saveFeedState(store.db, {
+        source: 'kev',
+        records: 12,
+        etag: '"def"',
+        outcome: 'ok',
+        lastSync: T0,
+      });
       expect(await loadFeedState(store.db, 'kev')).toMatchObject({ records: 12, etag: '"def"' });
     });
 
     it('refuses a database migrated by a newer patchcast', async () => {
-      await sql`insert into patchcast_migrations (name, timestamp) values ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(store.db);
+      await sql`insert into patchcast_migrations (name, timestamp) values ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(
+        store.db,
+      );
       const error = await migrateToLatest(store).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PatchcastError);
       expect((error as PatchcastError).code).toBe('STORE_SCHEMA_TOO_NEW');

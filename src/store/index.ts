@@ -1,16 +1,22 @@
-export { openStore, getStoreSettings, parsePostgresUrl, SQLITE_FILE } from './connect.js';
 export type { Store, StoreDialect, StoreOptions } from './connect.js';
-export { migrateToLatest, loadMigrationStatus, assertSchemaKnown, getLatestMigration, MIGRATION_TABLE } from './migrate.js';
+export { getStoreSettings, openStore, parsePostgresUrl, SQLITE_FILE } from './connect.js';
 export type { MigrationState } from './migrate.js';
-export type { Database } from './schema.js';
-export type { Db } from './rows.js';
-export * from './repositories/vulnerabilities.js';
-export * from './repositories/signals.js';
+export {
+  assertSchemaKnown,
+  getLatestMigration,
+  loadMigrationStatus,
+  MIGRATION_TABLE,
+  migrateToLatest,
+} from './migrate.js';
 export * from './repositories/assets.js';
-export * from './repositories/findings.js';
-export * from './repositories/exceptions.js';
-export * from './repositories/plans.js';
-export * from './repositories/jobs.js';
 export * from './repositories/audit.js';
-export * from './repositories/models.js';
+export * from './repositories/exceptions.js';
 export * from './repositories/feed-state.js';
+export * from './repositories/findings.js';
+export * from './repositories/jobs.js';
+export * from './repositories/models.js';
+export * from './repositories/plans.js';
+export * from './repositories/signals.js';
+export * from './repositories/vulnerabilities.js';
+export type { Db } from './rows.js';
+export type { Database } from './schema.js';

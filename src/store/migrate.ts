@@ -49,10 +49,16 @@ export async function loadMigrationStatus(store: Store): Promise<MigrationState[
 async function loadAppliedMigrations(store: Store): Promise<Map<string, string>> {
   const tables = await store.db.introspection.getTables();
   if (!tables.some((t) => t.name === MIGRATION_TABLE)) {
-    assertEmptyOrOurs(store, tables.map((t) => t.name));
+    assertEmptyOrOurs(
+      store,
+      tables.map((t) => t.name),
+    );
     return new Map();
   }
-  const rows = await sql<{ name: string; timestamp: string | Date }>`select name, timestamp from ${sql.table(MIGRATION_TABLE)} order by name`.execute(store.db);
+  const rows = await sql<{
+    name: string;
+    timestamp: string | Date;
+  }>`select name, timestamp from ${sql.table(MIGRATION_TABLE)} order by name`.execute(store.db);
   return new Map(rows.rows.map((r) => [r.name, new Date(r.timestamp).toISOString()]));
 }
 
@@ -89,9 +95,13 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     const message = error instanceof Error ? error.message : String(error);
-    throw new PatchcastError('STORE_MIGRATION_FAILED', `migration ${failed} failed on ${store.location}: ${message}`, {
-      cause: error,
-    });
+    throw new PatchcastError(
+      'STORE_MIGRATION_FAILED',
+      `migration ${failed} failed on ${store.location}: ${message}`,
+      {
+        cause: error,
+      },
+    );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -19,7 +19,11 @@ describe.skipIf(!available)('PostgreSQL', () => {
     const second = await openStore({ databaseUrl: schema.url });
     try {
       const ids = Array.from({ length: 200 }, (_, i) => `job-${String(i).padStart(3, '0')}`);
-      await enqueueJobs(first.db, ids.map((id) => ({ id, assetId: `host-${id}` })), '2026-01-01T00:00:00.000Z');
+      await enqueueJobs(
+        first.db,
+        ids.map((id) => ({ id, assetId: `host-${id}` })),
+        '2026-01-01T00:00:00.000Z',
+      );
       const now = new Date('2026-01-01T01:00:00Z');
       const drain = async (worker: typeof first, owner: string) => {
         const taken: string[] = [];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPostgresAvailable, makeTestSchema } from '../../test/support/postgres.js';
-import { type Store, openStore } from './connect.js';
+import { openStore, type Store } from './connect.js';
 
 const available = await isPostgresAvailable();
 

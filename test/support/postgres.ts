@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The PostgreSQL the tests use: 127.0.0.1:5432, trust auth, database `test`, unless overridden. */
-export const TEST_PG_URL = process.env.PATCHCAST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_PG_URL =
+  process.env.PATCHCAST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 let availability: Promise<boolean> | undefined;
 
@@ -23,7 +24,8 @@ async function probe(): Promise<boolean> {
     return true;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL at ${TEST_PG_URL} is unreachable in CI: ${why}`);
+    if (process.env.CI === 'true')
+      throw new Error(`PostgreSQL at ${TEST_PG_URL} is unreachable in CI: ${why}`);
     console.warn(`skipping PostgreSQL tests: ${TEST_PG_URL} is unreachable (${why})`);
     return false;
   } finally {

@@ -30,16 +30,24 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
 
   await db.schema
     .createTable('vulnerability_aliases')
-    .addColumn('vulnerability_id', 'text', (c) => c.notNull().references('vulnerabilities.id').onDelete('cascade'))
+    .addColumn('vulnerability_id', 'text', (c) =>
+      c.notNull().references('vulnerabilities.id').onDelete('cascade'),
+    )
     .addColumn('alias', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('vulnerability_aliases_pk', ['vulnerability_id', 'alias'])
     .execute();
-  await db.schema.createIndex('vulnerability_aliases_alias').on('vulnerability_aliases').column('alias').execute();
+  await db.schema
+    .createIndex('vulnerability_aliases_alias')
+    .on('vulnerability_aliases')
+    .column('alias')
+    .execute();
 
   await db.schema
     .createTable('affected_packages')
     .addColumn('id', serial, (c) => c.primaryKey())
-    .addColumn('vulnerability_id', 'text', (c) => c.notNull().references('vulnerabilities.id').onDelete('cascade'))
+    .addColumn('vulnerability_id', 'text', (c) =>
+      c.notNull().references('vulnerabilities.id').onDelete('cascade'),
+    )
     .addColumn('ecosystem', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('purl', 'text')

@@ -1,5 +1,5 @@
 import type { Asset, InstalledPackage } from '../../core/types.js';
-import { type Db, chunk, definedOnly, fromJson, orNull, toJson } from '../rows.js';
+import { chunk, type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
 import type { AssetsTable } from '../schema.js';
 
 export type AssetInput = Omit<Asset, 'createdAt' | 'updatedAt'>;

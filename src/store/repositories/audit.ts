@@ -5,7 +5,8 @@ import { type Db, definedOnly, fromJson, isPostgres, toJson } from '../rows.js';
 
 export const AUDIT_GENESIS = '0'.repeat(64);
 
-export type AuditInput = Pick<AuditEvent, 'at' | 'actor' | 'action'> & Partial<Pick<AuditEvent, 'subject' | 'data'>>;
+export type AuditInput = Pick<AuditEvent, 'at' | 'actor' | 'action'> &
+  Partial<Pick<AuditEvent, 'subject' | 'data'>>;
 
 /** The hash of one link: SHA-256 over the previous hash and the event's canonical fields. */
 export function hashAuditEvent(prevHash: string, e: Omit<AuditEvent, 'hash' | 'prevHash'>): string {
@@ -27,7 +28,14 @@ export async function appendAuditEvent(db: Db, input: AuditInput): Promise<Audit
     .executeTakeFirst();
   const seq = last ? Number(last.seq) + 1 : 1;
   const prevHash = last?.hash ?? AUDIT_GENESIS;
-  const event = definedOnly({ seq, at: input.at, actor: input.actor, action: input.action, subject: input.subject, data: input.data });
+  const event = definedOnly({
+    seq,
+    at: input.at,
+    actor: input.actor,
+    action: input.action,
+    subject: input.subject,
+    data: input.data,
+  });
   const hash = hashAuditEvent(prevHash, event);
   await db
     .insertInto('audit_events')
@@ -45,7 +53,10 @@ export async function appendAuditEvent(db: Db, input: AuditInput): Promise<Audit
   return { ...event, prevHash, hash };
 }
 
-export async function listAuditEvents(db: Db, options: { afterSeq?: number; limit?: number } = {}): Promise<AuditEvent[]> {
+export async function listAuditEvents(
+  db: Db,
+  options: { afterSeq?: number; limit?: number } = {},
+): Promise<AuditEvent[]> {
   let query = db.selectFrom('audit_events').selectAll().orderBy('seq');
   if (options.afterSeq !== undefined) query = query.where('seq', '>', options.afterSeq);
   if (options.limit !== undefined) query = query.limit(options.limit);
@@ -65,7 +76,9 @@ export async function listAuditEvents(db: Db, options: { afterSeq?: number; limi
 }
 
 /** Re-computes the chain; returns the first broken link's seq, or null when the chain is intact. */
-export async function verifyAuditChain(db: Db): Promise<{ ok: boolean; count: number; brokenAt: number | null }> {
+export async function verifyAuditChain(
+  db: Db,
+): Promise<{ ok: boolean; count: number; brokenAt: number | null }> {
   let prev = AUDIT_GENESIS;
   let count = 0;
   let afterSeq = 0;
@@ -73,7 +86,8 @@ export async function verifyAuditChain(db: Db): Promise<{ ok: boolean; count: nu
     const page = await listAuditEvents(db, { afterSeq, limit: 5000 });
     if (page.length === 0) break;
     for (const e of page) {
-      if (e.prevHash !== prev || hashAuditEvent(prev, e) !== e.hash) return { ok: false, count, brokenAt: e.seq };
+      if (e.prevHash !== prev || hashAuditEvent(prev, e) !== e.hash)
+        return { ok: false, count, brokenAt: e.seq };
       prev = e.hash;
       count++;
       afterSeq = e.seq;

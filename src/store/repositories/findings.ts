@@ -1,5 +1,5 @@
 import type { Finding, FindingStatus } from '../../core/types.js';
-import { type Db, chunk, definedOnly, fromJson, orNull, toJson } from '../rows.js';
+import { chunk, type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
 import type { FindingsTable } from '../schema.js';
 
 /** Inserts new findings and refreshes known ones; `first_seen` of a known finding is kept. */
@@ -84,7 +84,12 @@ export async function listFindings(db: Db, filter: FindingFilter = {}): Promise<
 }
 
 /** Marks an asset's open findings that a new scan no longer reports as fixed. Returns how many. */
-export async function resolveFindingsNotIn(db: Db, assetId: string, stillOpen: readonly string[], at: string) {
+export async function resolveFindingsNotIn(
+  db: Db,
+  assetId: string,
+  stillOpen: readonly string[],
+  at: string,
+) {
   let query = db
     .updateTable('findings')
     .set({ status: 'fixed', resolved_at: at })

@@ -1,9 +1,10 @@
-import type { Job, JobEvent, JobStatus } from '../../core/types.js';
-import { type Db, chunk, definedOnly, fromJson, isPostgres, orNull, toJson } from '../rows.js';
 import type { Selectable } from 'kysely';
+import type { Job, JobEvent, JobStatus } from '../../core/types.js';
+import { chunk, type Db, definedOnly, fromJson, isPostgres, orNull, toJson } from '../rows.js';
 import type { JobsTable } from '../schema.js';
 
-export type JobInput = Pick<Job, 'id' | 'assetId'> & Partial<Pick<Job, 'planId' | 'waveId' | 'payload' | 'notBefore'>>;
+export type JobInput = Pick<Job, 'id' | 'assetId'> &
+  Partial<Pick<Job, 'planId' | 'waveId' | 'payload' | 'notBefore'>>;
 
 /** Adds pending jobs. */
 export async function enqueueJobs(db: Db, jobs: readonly JobInput[], at: string): Promise<void> {
@@ -116,8 +117,15 @@ export async function appendJobEvent(db: Db, event: JobEvent): Promise<void> {
 }
 
 export async function listJobEvents(db: Db, jobId: string): Promise<JobEvent[]> {
-  const rows = await db.selectFrom('job_events').selectAll().where('job_id', '=', jobId).orderBy('id').execute();
-  return rows.map((r) => definedOnly({ jobId: r.job_id, at: r.at, kind: r.kind, data: fromJson<Record<string, unknown>>(r.data) }));
+  const rows = await db
+    .selectFrom('job_events')
+    .selectAll()
+    .where('job_id', '=', jobId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) =>
+    definedOnly({ jobId: r.job_id, at: r.at, kind: r.kind, data: fromJson<Record<string, unknown>>(r.data) }),
+  );
 }
 
 function fromRow(r: Selectable<JobsTable>): Job {

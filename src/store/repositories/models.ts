@@ -3,7 +3,8 @@ import { type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
 
 /** Stores a model artifact; `active` makes it the one scoring uses (the previous active one of its kind is retired). */
 export async function saveModelArtifact(db: Db, model: ModelArtifact): Promise<void> {
-  if (model.active) await db.updateTable('model_artifacts').set({ active: 0 }).where('kind', '=', model.kind).execute();
+  if (model.active)
+    await db.updateTable('model_artifacts').set({ active: 0 }).where('kind', '=', model.kind).execute();
   await db
     .insertInto('model_artifacts')
     .values({

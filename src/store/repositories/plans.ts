@@ -36,7 +36,12 @@ export async function insertPlan(db: Db, plan: Plan, waves: readonly Wave[]): Pr
 export async function loadPlan(db: Db, id: string): Promise<{ plan: Plan; waves: Wave[] } | undefined> {
   const row = await db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  const waves = await db.selectFrom('waves').selectAll().where('plan_id', '=', id).orderBy('position').execute();
+  const waves = await db
+    .selectFrom('waves')
+    .selectAll()
+    .where('plan_id', '=', id)
+    .orderBy('position')
+    .execute();
   return {
     plan: definedOnly({
       id: row.id,

@@ -1,5 +1,5 @@
 import type { EpssScore, ExploitSighting, KevEntry, SsvcDecision } from '../../core/types.js';
-import { type Db, chunk, definedOnly, fromJson, orNull, toJson } from '../rows.js';
+import { chunk, type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
 
 /** KEV listings: the catalogue's current entries replace earlier copies of the same CVE. */
 export async function upsertKevEntries(db: Db, entries: readonly KevEntry[]): Promise<void> {

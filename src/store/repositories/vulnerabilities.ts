@@ -1,5 +1,5 @@
 import type { AffectedPackage, Vulnerability } from '../../core/types.js';
-import { type Db, chunk, definedOnly, fromJson, orNull, toJson } from '../rows.js';
+import { chunk, type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
 import type { VulnerabilitiesTable } from '../schema.js';
 
 /**
@@ -32,7 +32,9 @@ export async function upsertVulnerabilities(db: Db, vulns: readonly Vulnerabilit
     const ids = batch.map((v) => v.id);
     await db.deleteFrom('vulnerability_aliases').where('vulnerability_id', 'in', ids).execute();
     await db.deleteFrom('affected_packages').where('vulnerability_id', 'in', ids).execute();
-    const aliases = batch.flatMap((v) => [...new Set(v.aliases)].map((alias) => ({ vulnerability_id: v.id, alias })));
+    const aliases = batch.flatMap((v) =>
+      [...new Set(v.aliases)].map((alias) => ({ vulnerability_id: v.id, alias })),
+    );
     for (const rows of chunk(aliases, 2)) await db.insertInto('vulnerability_aliases').values(rows).execute();
     const affected = batch.flatMap((v) => (v.affected ?? []).map((a) => toAffectedRow(v.id, a)));
     for (const rows of chunk(affected, 8)) await db.insertInto('affected_packages').values(rows).execute();
@@ -81,7 +83,11 @@ export async function loadVulnerability(db: Db, idOrAlias: string): Promise<Vuln
       .where('alias', '=', idOrAlias)
       .executeTakeFirst();
     if (!alias) return undefined;
-    row = await db.selectFrom('vulnerabilities').selectAll().where('id', '=', alias.vulnerability_id).executeTakeFirst();
+    row = await db
+      .selectFrom('vulnerabilities')
+      .selectAll()
+      .where('id', '=', alias.vulnerability_id)
+      .executeTakeFirst();
     if (!row) return undefined;
   }
   const aliases = await db
@@ -90,7 +96,11 @@ export async function loadVulnerability(db: Db, idOrAlias: string): Promise<Vuln
     .where('vulnerability_id', '=', row.id)
     .orderBy('alias')
     .execute();
-  const affected = await db.selectFrom('affected_packages').selectAll().where('vulnerability_id', '=', row.id).execute();
+  const affected = await db
+    .selectFrom('affected_packages')
+    .selectAll()
+    .where('vulnerability_id', '=', row.id)
+    .execute();
   return {
     ...fromRow(row),
     aliases: aliases.map((a) => a.alias),
@@ -151,6 +161,9 @@ export async function loadAffectedByPackage(
 }
 
 export async function countVulnerabilities(db: Db): Promise<number> {
-  const row = await db.selectFrom('vulnerabilities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const row = await db
+    .selectFrom('vulnerabilities')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

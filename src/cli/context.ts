@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { type Config, loadConfig } from '../config/index.js';
+import { openStore, type Store } from '../store/index.js';
+
+/** Options every command accepts (declared on the root program). */
+export interface GlobalOptions {
+  json?: boolean;
+  verbose?: boolean;
+  config?: string;
+}
+
+export function getGlobalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+/** The config named by --config / PATCHCAST_CONFIG / ./patchcast.yaml, or the defaults. */
+export function loadCommandConfig(command: Command): Config {
+  return loadConfig(getGlobalOptions(command).config);
+}
+
+/**
+ * Opens the store the config and environment choose (PATCHCAST_DATABASE_URL, else SQLite under
+ * PATCHCAST_HOME or the config's store.home), migrating on first use unless `migrate` is false.
+ */
+export async function openCommandStore(
+  command: Command,
+  options: { migrate?: boolean } = {},
+): Promise<Store> {
+  const config = loadCommandConfig(command);
+  return openStore({ home: config.store.home, ...(options.migrate === false ? { migrate: false } : {}) });
+}
+
+/** Runs `fn` with an open store and always closes it. */
+export async function withStore<T>(
+  command: Command,
+  fn: (store: Store) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
+  const store = await openCommandStore(command, options);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}

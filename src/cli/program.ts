@@ -1,0 +1,33 @@
+import { createRequire } from 'node:module';
+import { Command } from 'commander';
+import { registerAuditCommand } from './commands/audit.js';
+import { registerConfigCommand } from './commands/config.js';
+import { registerDbCommand } from './commands/db.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerRunCommand } from './commands/run.js';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** One line per command; each lives in commands/<verb>.ts. */
+const COMMANDS = [
+  registerRunCommand,
+  registerInitCommand,
+  registerConfigCommand,
+  registerDbCommand,
+  registerAuditCommand,
+];
+
+/** The CLI program, built apart from running it so tests and the docs generator can inspect it. */
+export function makeProgram(): Command {
+  const program = new Command('patchcast')
+    .description('forecast-driven patch management')
+    .version(pkg.version, '-V, --version')
+    .option('--json', 'machine-readable output (and errors)')
+    .option('--verbose', 'show stack traces on errors')
+    .option('-c, --config <file>', 'patchcast.yaml to use (default: PATCHCAST_CONFIG or ./patchcast.yaml)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}

@@ -1,0 +1,177 @@
+import { z } from 'zod';
+
+/**
+ * The shape of `patchcast.yaml` (step 1 of 3: parse). Objects are strict: an unknown key is an error
+ * that names it, because a misspelt key silently ignored is a policy silently not applied.
+ * Secrets never appear here: integrations name the environment variable that holds them.
+ */
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected an id of lowercase letters, digits, . _ -');
+/** `90s`, `30m`, `4h`, `2d`, `1w`, or combinations such as `1h30m`. */
+export const durationText = z
+  .string()
+  .regex(/^(\d+[smhdw])+$/, 'expected a duration such as 30m, 4h, 2d or 1h30m');
+const isoDate = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/,
+    'expected a date YYYY-MM-DD or an ISO timestamp',
+  );
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable');
+const severity = z.enum(['critical', 'high', 'medium', 'low', 'none']);
+const criticality = z.enum(['low', 'medium', 'high', 'critical']);
+
+const storeSection = z.strictObject({
+  /** Directory of the embedded SQLite database. PATCHCAST_HOME overrides it. PostgreSQL is chosen by PATCHCAST_DATABASE_URL. */
+  home: z.string().min(1).optional(),
+});
+
+/** When an SLA rule applies; every given condition must hold. */
+const slaMatch = z.strictObject({
+  kev: z.boolean().optional(),
+  ransomware: z.boolean().optional(),
+  internetExposed: z.boolean().optional(),
+  automatable: z.boolean().optional(),
+  technicalImpact: z.enum(['partial', 'total']).optional(),
+  severity: z.array(severity).min(1).optional(),
+  criticality: z.array(criticality).min(1).optional(),
+  environment: z.array(z.string().min(1)).min(1).optional(),
+  tags: z.array(z.string().min(1)).min(1).optional(),
+});
+
+const slaRule = z.strictObject({
+  id,
+  description: z.string().optional(),
+  when: slaMatch.default({}),
+  /** Days to remediate from first detection, or `kev-due-date` to use CISA's due date. */
+  due: z.union([z.literal('kev-due-date'), z.literal('next-upgrade'), z.number().int().min(0).max(3650)]),
+  /** Days before the due date at which a finding counts as "due soon". */
+  warnDays: z.number().int().min(0).max(365).optional(),
+});
+
+const policiesSection = z.strictObject({
+  /** Ordered SLA rules: the first that matches a finding sets its due date. */
+  sla: z.array(slaRule).default([]),
+  exceptions: z
+    .strictObject({
+      maxDays: z.number().int().min(1).max(3650).default(90),
+      requireApprover: z.boolean().default(true),
+      /** Whether an active exception stops the SLA clock or only annotates the finding. */
+      pausesSla: z.boolean().default(true),
+    })
+    .default({ maxDays: 90, requireApprover: true, pausesSla: true }),
+});
+
+const windowSection = z.strictObject({
+  id,
+  /** Asset window groups this window serves. */
+  groups: z.array(z.string().min(1)).min(1),
+  /** A cron expression (5 fields) giving each window's start… */
+  cron: z.string().min(1).optional(),
+  /** …or an iCalendar RRULE (e.g. FREQ=WEEKLY;BYDAY=TU;BYHOUR=2). */
+  rrule: z.string().min(1).optional(),
+  /** Shift each occurrence by N days after Patch Tuesday (second Tuesday of the month). */
+  patchTuesdayOffsetDays: z.number().int().min(0).max(27).optional(),
+  timezone: z.string().min(1).default('UTC'),
+  duration: durationText,
+  /** No job may start later than this before the window's end. */
+  cutoff: durationText.default('0m'),
+  maxConcurrentHosts: z.number().int().min(1).optional(),
+});
+
+const freezeSection = z.union([
+  z.strictObject({
+    id,
+    start: isoDate,
+    end: isoDate,
+    reason: z.string().optional(),
+    groups: z.array(z.string()).optional(),
+  }),
+  z.strictObject({ id, ics: z.string().min(1), groups: z.array(z.string()).optional() }),
+]);
+
+const ringSection = z.strictObject({
+  id,
+  /** Assets in this ring: by tag, environment or explicit ids; a ring with no selector takes the rest. */
+  select: z
+    .strictObject({
+      tags: z.array(z.string().min(1)).optional(),
+      environments: z.array(z.string().min(1)).optional(),
+      assets: z.array(z.string().min(1)).optional(),
+      percent: z.number().min(0).max(100).optional(),
+    })
+    .optional(),
+  /** Minimum time to watch this ring after it finishes before the next ring starts. */
+  soak: durationText.default('0m'),
+  /** Promotion gate: the largest failure rate (0–1) tolerated in this ring. */
+  maxFailureRate: z.number().min(0).max(1).default(0.05),
+  requireApproval: z.boolean().default(false),
+});
+
+const riskSection = z.strictObject({
+  weights: z
+    .strictObject({
+      exploitProbability: z.number().min(0).default(1),
+      kev: z.number().min(0).default(0.3),
+      ransomware: z.number().min(0).default(0.1),
+      exploitMaturity: z.number().min(0).default(0.2),
+      technicalImpact: z.number().min(0).default(0.1),
+      criticality: z.number().min(0).default(0.3),
+      internetExposure: z.number().min(0).default(0.3),
+      dataClassification: z.number().min(0).default(0.1),
+      compensatingControls: z.number().min(0).default(0.2),
+      drift: z.number().min(0).default(0.05),
+    })
+    .prefault({}),
+});
+
+const webhook = z.strictObject({
+  id,
+  url: z.url(),
+  /** Environment variable holding the HMAC secret. */
+  secretEnv: envName.optional(),
+  events: z
+    .array(z.string().regex(/^[a-z]+:[a-z-]+$|^\*$/, 'expected an event name noun:verb or *'))
+    .default(['*']),
+});
+
+const integrationsSection = z.strictObject({
+  webhooks: z.array(webhook).default([]),
+  jira: z
+    .strictObject({
+      url: z.url(),
+      project: z.string().min(1),
+      userEnv: envName.optional(),
+      tokenEnv: envName,
+    })
+    .optional(),
+  servicenow: z.strictObject({ url: z.url(), userEnv: envName.optional(), tokenEnv: envName }).optional(),
+  syslog: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(514),
+      protocol: z.enum(['udp', 'tcp', 'tls']).default('udp'),
+      format: z.enum(['cef', 'rfc5424']).default('cef'),
+    })
+    .optional(),
+  splunk: z.strictObject({ url: z.url(), tokenEnv: envName, index: z.string().optional() }).optional(),
+});
+
+export const configSchema = z.strictObject({
+  /** Config format version. */
+  version: z.literal(1).default(1),
+  store: storeSection.default({}),
+  policies: policiesSection.prefault({}),
+  windows: z.array(windowSection).default([]),
+  freezes: z.array(freezeSection).default([]),
+  rings: z.array(ringSection).default([]),
+  risk: riskSection.prefault({}),
+  integrations: integrationsSection.prefault({}),
+});
+
+/** The config as written (before defaults). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The config after parsing and defaults. */
+export type ParsedConfig = z.output<typeof configSchema>;

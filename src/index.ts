@@ -1,0 +1,8 @@
+/** patchcast as a library: the domain model, config, and store. Feature modules have their own entry points. */
+
+export type { Config } from './config/index.js';
+export { getConfigJsonSchema, loadConfig, readConfig } from './config/index.js';
+export * from './core/errors.js';
+export type * from './core/types.js';
+export type { Store } from './store/index.js';
+export { openStore } from './store/index.js';

@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/patchcast.js', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `patchcast` command as a user would, in `cwd`, with extra environment. */
+export function runPatchcast(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+): CliResult {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PATCHCAST_DATABASE_URL: '',
+    PATCHCAST_HOME: '',
+    PATCHCAST_CONFIG: '',
+    ...options.env,
+  };
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
