@@ -5,6 +5,7 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerDbCommand } from './commands/db.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerSyncCommand } from './commands/sync.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -14,6 +15,7 @@ const COMMANDS = [
   registerInitCommand,
   registerConfigCommand,
   registerDbCommand,
+  registerSyncCommand,
   registerAuditCommand,
 ];
 

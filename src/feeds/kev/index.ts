@@ -1,0 +1,165 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import type { KevEntry } from '../../core/types.js';
+import { upsertKevEntries } from '../../store/index.js';
+import { FeedError } from '../errors.js';
+import { openLocation } from '../resource.js';
+import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const entrySchema = z.object({
+  cveID: z.string().regex(/^CVE-\d{4}-\d{4,}$/, 'expected a CVE id'),
+  vendorProject: z.string().optional(),
+  product: z.string().optional(),
+  vulnerabilityName: z.string().optional(),
+  dateAdded: day,
+  dueDate: day.optional(),
+  requiredAction: z.string().optional(),
+  knownRansomwareCampaignUse: z.string().optional(),
+  notes: z.string().optional(),
+});
+const catalogSchema = z.object({
+  catalogVersion: z.string().optional(),
+  dateReleased: z.string().optional(),
+  vulnerabilities: z.array(z.unknown()),
+});
+const removedSchema = z.array(z.object({ cve: z.string(), dateAdded: day.optional(), removed_by: day }));
+
+/** CISA's catalog of Known Exploited Vulnerabilities (JSON feed), and the list of removed entries. */
+export const kevSource: FeedSource = {
+  id: 'kev',
+  description: 'CISA Known Exploited Vulnerabilities catalog (dateAdded, dueDate, ransomware use)',
+  defaultUrl: 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json',
+  mirrorNames: ['known_exploited_vulnerabilities.json', 'kev.json', 'kev_removed.json'],
+  async sync(ctx) {
+    const opened = await openLocation(ctx, 'kev');
+    if (opened.unchanged) return { records: 0, unchanged: true };
+    try {
+      const text = await readFile(opened.path, 'utf8');
+      const document = parseJson(opened.path, text);
+      const result = Array.isArray(document)
+        ? await importRemovals(ctx, opened.path, document)
+        : await importCatalog(ctx, opened.path, document);
+      if (opened.etag) result.etag = opened.etag;
+      if (opened.lastModified) result.lastModified = opened.lastModified;
+      return result;
+    } finally {
+      await opened.cleanup();
+    }
+  },
+};
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FeedError(
+      'kev',
+      file,
+      undefined,
+      `not valid JSON (${(error as Error).message}); the file may be truncated`,
+    );
+  }
+}
+
+async function importCatalog(ctx: SyncContext, file: string, document: unknown): Promise<SyncResult> {
+  const catalog = catalogSchema.safeParse(document);
+  if (!catalog.success)
+    throw new FeedError('kev', file, undefined, `not a KEV catalog: ${catalog.error.issues[0]?.message}`);
+  const released = catalog.data.dateReleased;
+  // The cursor is the catalog's release time: a mirror serving an older catalog than we hold is stale.
+  if (released && ctx.state?.cursor && released < ctx.state.cursor) {
+    throw new FeedError(
+      'kev',
+      file,
+      undefined,
+      `the catalog released ${released} is older than the one already synced (${ctx.state.cursor}): the feed went backwards in time`,
+      'Point --from at a current copy of the catalog.',
+    );
+  }
+  const entries = catalog.data.vulnerabilities.map((raw, i) => toEntry(file, raw, i));
+  await upsertKevEntries(ctx.db, entries);
+  ctx.progress.records(entries.length);
+  const newest = entries.reduce<string | undefined>(
+    (max, e) => (max === undefined || e.dateAdded > max ? e.dateAdded : max),
+    undefined,
+  );
+  const result: SyncResult = { records: entries.length, total: await countKev(ctx) };
+  if (newest) result.newest = newest;
+  if (released) result.cursor = released;
+  return result;
+}
+
+function toEntry(file: string, raw: unknown, index: number): KevEntry {
+  const parsed = entrySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const id = (raw as { cveID?: unknown })?.cveID;
+    throw new FeedError(
+      'kev',
+      file,
+      `vulnerabilities[${index}]${typeof id === 'string' ? ` ${id}` : ''}`,
+      `${issue?.path.join('.') || 'entry'}: ${issue?.message}`,
+    );
+  }
+  const e = parsed.data;
+  const entry: KevEntry = {
+    cveId: e.cveID,
+    dateAdded: e.dateAdded,
+    ransomware: e.knownRansomwareCampaignUse?.toLowerCase() === 'known',
+  };
+  if (e.vendorProject) entry.vendor = e.vendorProject;
+  if (e.product) entry.product = e.product;
+  if (e.vulnerabilityName) entry.name = e.vulnerabilityName;
+  if (e.dueDate) entry.dueDate = e.dueDate;
+  if (e.requiredAction) entry.requiredAction = e.requiredAction;
+  if (e.notes) entry.notes = e.notes;
+  return entry;
+}
+
+/** `kev_removed.json`: entries CISA took off the catalog, with the date; kept, marked removed. */
+async function importRemovals(ctx: SyncContext, file: string, document: unknown): Promise<SyncResult> {
+  const parsed = removedSchema.safeParse(document);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new FeedError(
+      'kev',
+      file,
+      `[${issue?.path.join('.')}]`,
+      `not a list of removed KEV entries: ${issue?.message}`,
+    );
+  }
+  let records = 0;
+  for (const removal of parsed.data) {
+    const updated = await ctx.db
+      .updateTable('kev_entries')
+      .set({ removed_at: removal.removed_by })
+      .where('cve_id', '=', removal.cve)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) > 0) {
+      records++;
+      continue;
+    }
+    if (!removal.dateAdded) continue;
+    await upsertKevEntries(ctx.db, [
+      {
+        cveId: removal.cve,
+        dateAdded: removal.dateAdded,
+        ransomware: false,
+        removedAt: removal.removed_by,
+        notes: `removed from the catalog (${basename(file)})`,
+      },
+    ]);
+    records++;
+  }
+  return { records, total: await countKev(ctx) };
+}
+
+async function countKev(ctx: SyncContext): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('kev_entries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
