@@ -1,2 +1,4 @@
+export * from './collections.js';
 export * from './errors.js';
+export * from './package-name.js';
 export type * from './types.js';

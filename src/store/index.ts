@@ -6,8 +6,10 @@ export {
   getLatestMigration,
   loadMigrationStatus,
   MIGRATION_TABLE,
+  migrateTo,
   migrateToLatest,
 } from './migrate.js';
+export * from './repositories/advisories.js';
 export * from './repositories/assets.js';
 export * from './repositories/audit.js';
 export * from './repositories/exceptions.js';

@@ -106,6 +106,16 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Applies migrations up to and including `name` (for tests of upgrades and for tooling). */
+export async function migrateTo(store: Store, name: string): Promise<void> {
+  await assertSchemaKnown(store);
+  const { error } = await makeMigrator(store).migrateTo(name);
+  if (error)
+    throw new PatchcastError('STORE_MIGRATION_FAILED', `migration to ${name} failed: ${String(error)}`, {
+      cause: error,
+    });
+}
+
 /** The newest migration this version of patchcast knows. */
 export function getLatestMigration(): string {
   return MIGRATIONS[MIGRATIONS.length - 1]?.name ?? '';

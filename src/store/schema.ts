@@ -31,6 +31,8 @@ export interface AffectedPackagesTable {
   vulnerability_id: string;
   ecosystem: string;
   name: string;
+  ecosystem_base: string | null;
+  lookup_name: string | null;
   purl: string | null;
   ranges: string | null;
   versions: string | null;

@@ -1,3 +1,4 @@
+import { getEcosystemBase, getLookupName } from '../../core/package-name.js';
 import type { AffectedPackage, Vulnerability } from '../../core/types.js';
 import { chunk, type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
 import type { VulnerabilitiesTable } from '../schema.js';
@@ -37,7 +38,7 @@ export async function upsertVulnerabilities(db: Db, vulns: readonly Vulnerabilit
     );
     for (const rows of chunk(aliases, 2)) await db.insertInto('vulnerability_aliases').values(rows).execute();
     const affected = batch.flatMap((v) => (v.affected ?? []).map((a) => toAffectedRow(v.id, a)));
-    for (const rows of chunk(affected, 8)) await db.insertInto('affected_packages').values(rows).execute();
+    for (const rows of chunk(affected, 10)) await db.insertInto('affected_packages').values(rows).execute();
   }
 }
 
@@ -65,6 +66,8 @@ function toAffectedRow(vulnerabilityId: string, a: AffectedPackage) {
     vulnerability_id: vulnerabilityId,
     ecosystem: a.ecosystem,
     name: a.name,
+    ecosystem_base: getEcosystemBase(a.ecosystem),
+    lookup_name: getLookupName(a.ecosystem, a.name),
     purl: orNull(a.purl),
     ranges: toJson(a.ranges),
     versions: toJson(a.versions),

@@ -1,0 +1,21 @@
+/** Package identity across sources: the ecosystem base and the name as the ecosystem compares names. */
+
+/** The part of an OSV ecosystem string before the first ':' ("Debian:12" → "Debian"). */
+export function getEcosystemBase(ecosystem: string): string {
+  const colon = ecosystem.indexOf(':');
+  return colon === -1 ? ecosystem : ecosystem.slice(0, colon);
+}
+
+/** Ecosystems whose registries treat names case-insensitively. */
+const CASE_INSENSITIVE = new Set(['NuGet', 'Packagist', 'crates.io', 'Hackage']);
+
+/**
+ * The name as the ecosystem compares it, for lookups: PyPI per PEP 503 (case-insensitive, runs of
+ * `-`, `_`, `.` equal), case-insensitive registries lowercased, everything else as written.
+ */
+export function getLookupName(ecosystem: string, name: string): string {
+  const base = getEcosystemBase(ecosystem);
+  if (base === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
+  if (CASE_INSENSITIVE.has(base)) return name.toLowerCase();
+  return name;
+}

@@ -1,0 +1,176 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempStore } from '../../test/support/store.js';
+import {
+  listFindings,
+  replaceAssetPackages,
+  type Store,
+  upsertAsset,
+  upsertVulnerabilities,
+} from '../store/index.js';
+import { matchFleet } from './match-fleet.js';
+import { matchPackage } from './match-package.js';
+import { getVulnerabilityFromOsv, type OsvRecord } from './osv-record.js';
+import type { AdvisoryForPackage } from './types.js';
+
+const FIXTURES = new URL('./__fixtures__/', import.meta.url);
+const records: OsvRecord[] = readdirSync(FIXTURES).map((f) =>
+  JSON.parse(readFileSync(new URL(f, FIXTURES), 'utf8')),
+);
+const record = (id: string) => records.find((r) => r.id === id) as OsvRecord;
+
+function advisoriesOf(...ids: string[]): AdvisoryForPackage[] {
+  return ids.map((id) => {
+    const v = getVulnerabilityFromOsv(record(id));
+    return {
+      vulnerabilityId: v.id,
+      entries: (v.affected ?? []).map((a) => ({
+        ecosystem: a.ecosystem,
+        name: a.name,
+        ranges: a.ranges ?? [],
+        versions: a.versions ?? [],
+      })),
+    };
+  });
+}
+
+describe('matchPackage', () => {
+  it('matches a Debian binary through its source package, on its own release only', () => {
+    const libssl = {
+      ecosystem: 'Debian:11',
+      name: 'libssl1.1',
+      version: '1.1.1n-0+deb11u3',
+      sourceName: 'openssl',
+    };
+    const { matches } = matchPackage(libssl, advisoriesOf('DEBIAN-CVE-2023-0286'));
+    expect(matches).toHaveLength(1);
+    expect(matches[0]).toMatchObject({
+      vulnerabilityId: 'DEBIAN-CVE-2023-0286',
+      matchedAs: { name: 'openssl' },
+      targetVersion: '1.1.1n-0+deb11u4',
+      fixedVersions: ['1.1.1n-0+deb11u4'],
+    });
+    expect(
+      matchPackage({ ...libssl, version: '1.1.1w-0+deb11u2' }, advisoriesOf('DEBIAN-CVE-2023-0286')).matches,
+    ).toEqual([]);
+    // Debian 12's openssl is not judged by a record that only names Debian 11.
+    expect(
+      matchPackage(
+        { ...libssl, ecosystem: 'Debian:12', version: '1.1.1n-0' },
+        advisoriesOf('DEBIAN-CVE-2023-0286'),
+      ).matches,
+    ).toEqual([]);
+  });
+
+  it('picks the fix on the installed release line, and lists every fix', () => {
+    const django = (version: string) =>
+      matchPackage({ ecosystem: 'PyPI', name: 'Django', version }, advisoriesOf('PYSEC-2012-7')).matches;
+    expect(django('1.3.1')[0]).toMatchObject({ targetVersion: '1.3.4', fixedVersions: ['1.3.4', '1.4.2'] });
+    expect(django('1.4')[0]?.targetVersion).toBe('1.4.2');
+    expect(django('1.3.4')).toEqual([]);
+    expect(django('1.5')).toEqual([]);
+  });
+
+  it('matches Alpine by release and reports an invalid installed version as a problem, not a miss', () => {
+    const openssl = {
+      ecosystem: 'Alpine:v3.10',
+      name: 'libcrypto1.1',
+      version: '1.1.1c-r0',
+      sourceName: 'openssl',
+    };
+    expect(matchPackage(openssl, advisoriesOf('ALPINE-CVE-2019-1547')).matches[0]).toMatchObject({
+      targetVersion: '1.1.1d-r0',
+    });
+    const bad = matchPackage(
+      { ecosystem: 'PyPI', name: 'django', version: 'not a version!' },
+      advisoriesOf('PYSEC-2012-7'),
+    );
+    expect(bad.matches).toEqual([]);
+    expect(bad.problems[0]?.problem).toMatch(/invalid pep440 version/i);
+  });
+});
+
+describe('matchFleet', () => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ store, cleanup } = await makeTempStore());
+    await upsertVulnerabilities(
+      store.db,
+      records.map((r) => getVulnerabilityFromOsv(r)),
+    );
+    for (const id of ['web-1', 'web-2']) {
+      await upsertAsset(
+        store.db,
+        { id, name: id, kind: 'host', internetExposed: id === 'web-1', services: [], tags: [] },
+        '2026-01-01T00:00:00.000Z',
+      );
+    }
+  });
+  afterEach(() => cleanup());
+
+  const debian = (version: string) => [
+    { ecosystem: 'Debian:11', name: 'libssl1.1', version, sourceName: 'openssl', sourceVersion: version },
+    { ecosystem: 'Debian:11', name: 'openssl', version, sourceName: 'openssl', sourceVersion: version },
+    { ecosystem: 'PyPI', name: 'Django', version: '1.4.1' },
+  ];
+
+  it('fans each distinct package out to every asset, and resolves findings an upgrade removes', async () => {
+    const at = (d: string) => ({ assetId: '', source: 'test', format: 'dpkg-status', importedAt: d });
+    await replaceAssetPackages(
+      store.db,
+      { ...at('2026-01-01T00:00:00Z'), assetId: 'web-1' },
+      debian('1.1.1n-0+deb11u3'),
+    );
+    await replaceAssetPackages(
+      store.db,
+      { ...at('2026-01-01T00:00:00Z'), assetId: 'web-2' },
+      debian('1.1.1n-0+deb11u3'),
+    );
+    const first = await matchFleet(store, { now: new Date('2026-01-02T00:00:00Z') });
+    // 3 distinct packages; per asset: 2 binaries × 2 Debian CVEs + Django × 1 = 5 findings.
+    expect(first).toMatchObject({
+      distinctPackages: 3,
+      vulnerablePackages: 3,
+      findings: 10,
+      resolved: 0,
+      problems: [],
+    });
+    expect(first.stages.map((s) => s.stage)).toContain('evaluate');
+    const django = await listFindings(store.db, { assetId: 'web-1', packageName: 'Django' });
+    expect(django[0]).toMatchObject({
+      vulnerabilityId: 'PYSEC-2012-7',
+      installedVersion: '1.4.1',
+      targetVersion: '1.4.2',
+    });
+
+    await replaceAssetPackages(
+      store.db,
+      { ...at('2026-01-05T00:00:00Z'), assetId: 'web-2' },
+      debian('1.1.1n-0+deb11u4'),
+    );
+    const second = await matchFleet(store, { now: new Date('2026-01-06T00:00:00Z') });
+    expect(second).toMatchObject({ findings: 6, resolved: 4 });
+    const web2 = await listFindings(store.db, { assetId: 'web-2' });
+    expect(web2.filter((f) => f.status === 'fixed').map((f) => f.resolvedAt)).toEqual(
+      Array(4).fill('2026-01-06T00:00:00.000Z'),
+    );
+    const kept = await listFindings(store.db, { assetId: 'web-1', vulnerabilityId: 'DEBIAN-CVE-2023-0286' });
+    expect(kept.map((f) => [f.status, f.firstSeen])).toEqual([
+      ['open', '2026-01-02T00:00:00.000Z'],
+      ['open', '2026-01-02T00:00:00.000Z'],
+    ]);
+  });
+
+  it('re-matches only the assets given', async () => {
+    const meta = { source: 'test', format: 'dpkg-status', importedAt: '2026-01-01T00:00:00Z' };
+    await replaceAssetPackages(store.db, { ...meta, assetId: 'web-1' }, debian('1.1.1n-0+deb11u3'));
+    await matchFleet(store, { now: new Date('2026-01-02T00:00:00Z') });
+    await replaceAssetPackages(store.db, { ...meta, assetId: 'web-2' }, debian('1.1.1n-0+deb11u3'));
+    const result = await matchFleet(store, { assetIds: ['web-2'], now: new Date('2026-01-03T00:00:00Z') });
+    expect(result).toMatchObject({ findings: 5, resolved: 0 });
+    expect((await listFindings(store.db, { assetId: 'web-1' }))[0]?.lastSeen).toBe(
+      '2026-01-02T00:00:00.000Z',
+    );
+  });
+});

@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { loadAdvisoryEntries, migrateTo, migrateToLatest, openStore } from './index.js';
+
+describe('migrations', () => {
+  it('upgrading a 0001 store backfills the advisory lookup columns', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'patchcast-upgrade-'));
+    const store = await openStore({ home, databaseUrl: '', migrate: false });
+    try {
+      await migrateTo(store, '0001-initial');
+      await sql`insert into vulnerabilities (id, source) values ('PYSEC-1', 'osv')`.execute(store.db);
+      await sql`insert into affected_packages (vulnerability_id, ecosystem, name, ranges) values ('PYSEC-1', 'PyPI', 'Django_Rest.Framework', '[]')`.execute(
+        store.db,
+      );
+      expect(await migrateToLatest(store)).toEqual(['0002-affected-lookup']);
+      const found = await loadAdvisoryEntries(store.db, [
+        { ecosystem: 'PyPI', name: 'django-rest-framework' },
+      ]);
+      expect([...found.values()].flat().map((e) => e.vulnerabilityId)).toEqual(['PYSEC-1']);
+    } finally {
+      await store.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { describeVersionScheme } from '../contract.js';
+import { InvalidVersionError } from '../errors.js';
+import { cranScheme } from './index.js';
+
+const ORACLES = fileURLToPath(new URL('../../../../shared/testdata/versions/', import.meta.url));
+const HAVE_ORACLES = existsSync(ORACLES);
+
+interface CompareCase {
+  a: string;
+  b: string;
+  cmp: -1 | 0 | 1;
+}
+
+describe('cran scheme', () => {
+  it('reads "." and "-" alike and compares components as numbers', () => {
+    expect(cranScheme.compare('1.2-3', '1.2.3')).toBe(0);
+    expect(cranScheme.compare('0.01.0', '0.1-0')).toBe(0);
+    expect(cranScheme.compare('1.10-1', '1.9-2')).toBe(1);
+  });
+
+  it('ranks the longer version higher when one is a prefix of the other', () => {
+    expect(cranScheme.compare('1.8', '1.8.0')).toBe(-1);
+    expect(cranScheme.compare('1.0-0', '1.0')).toBe(1);
+  });
+
+  it('normalizes to dotted components without leading zeros', () => {
+    expect(cranScheme.normalize?.('0.01-0')).toBe('0.1.0');
+  });
+
+  it('compares components beyond 2^53 exactly', () => {
+    expect(cranScheme.compare('1.90071992547409931', '1.90071992547409930')).toBe(1);
+  });
+
+  it.each(['', '1.', '.1', '1..2', '1.0a', 'v1.0', '1.0 ', '1_0'])(
+    'rejects %j with a typed error',
+    (version) => {
+      expect(cranScheme.isValid(version)).toBe(false);
+      expect(() => cranScheme.compare(version, '1.0')).toThrow(InvalidVersionError);
+    },
+  );
+});
+
+describe.skipIf(!HAVE_ORACLES)(
+  HAVE_ORACLES ? 'cran scheme against the shared oracles' : `cran oracles skipped: ${ORACLES} not found`,
+  () => {
+    for (const file of ['cran.json', 'cran.generated.json']) {
+      it(`passes every case of ${file}`, () => {
+        const cases = JSON.parse(readFileSync(`${ORACLES}${file}`, 'utf8')).cases as CompareCase[];
+        expect(cases.filter((c) => cranScheme.compare(c.a, c.b) !== c.cmp)).toEqual([]);
+        expect(cases.length).toBeGreaterThan(0);
+      });
+    }
+  },
+);
+
+describeVersionScheme(cranScheme, {
+  ordered: ['0.1', '0.1-1', '0.9.13', '0.10', '1.0', '1.0.0', '1.0-1', '1.10-0'],
+  equal: [
+    ['1.2-3', '1.2.3'],
+    ['0.01.0', '0.1-0'],
+  ],
+  invalid: ['', '1.', '1..2', '1.0a', 'v1'],
+});
