@@ -9,7 +9,10 @@ export const MAX_NESTING_DEPTH = 200;
 export class InventoryParseError extends PatchcastError {
   constructor(path: string, position: string | undefined, problem: string, hint?: string) {
     const where = position ? `${path}:${position}` : path;
-    super('INPUT_INVALID', `${where}: ${problem}`, { details: { file: path, position }, ...(hint ? { hint } : {}) });
+    super('INPUT_INVALID', `${where}: ${problem}`, {
+      details: { file: path, position },
+      ...(hint ? { hint } : {}),
+    });
     this.name = 'InventoryParseError';
   }
 }

@@ -45,7 +45,10 @@ describe('patchcast, first steps as a user takes them', () => {
   it('db status and db migrate report the schema', () => {
     const status = JSON.parse(runPatchcast(['db', 'status', '--json'], { cwd: dir }).stdout);
     expect(status).toMatchObject({ dialect: 'sqlite', pending: 0, unknown: 0 });
-    expect(status.migrations.map((m: { name: string }) => m.name)).toEqual(['0001-initial', '0002-affected-lookup']);
+    expect(status.migrations.map((m: { name: string }) => m.name)).toEqual([
+      '0001-initial',
+      '0002-affected-lookup',
+    ]);
     expect(runPatchcast(['db', 'migrate'], { cwd: dir }).stdout).toContain('up to date');
     expect(runPatchcast(['audit', 'verify', '--json'], { cwd: dir }).stdout).toContain('"ok": true');
   });
