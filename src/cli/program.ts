@@ -1,11 +1,18 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerAssetsCommand } from './commands/assets.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDbCommand } from './commands/db.js';
+import { registerExplainCommand } from './commands/explain.js';
+import { registerFindingsCommand } from './commands/findings.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerInventoryCommand } from './commands/inventory.js';
+import { registerModelCommand } from './commands/model.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerScanCommand } from './commands/scan.js';
 import { registerSyncCommand } from './commands/sync.js';
+import { registerVexCommand } from './commands/vex.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -16,7 +23,14 @@ const COMMANDS = [
   registerConfigCommand,
   registerDbCommand,
   registerSyncCommand,
+  registerInventoryCommand,
+  registerAssetsCommand,
+  registerFindingsCommand,
+  registerScanCommand,
+  registerVexCommand,
   registerAuditCommand,
+  registerModelCommand,
+  registerExplainCommand,
 ];
 
 /** The CLI program, built apart from running it so tests and the docs generator can inspect it. */

@@ -101,7 +101,7 @@ export async function syncSource(
 function resolveLocations(source: FeedSource, options: SyncOptions): string[] {
   if (options.from) return [options.from];
   if (options.offlineDir) return findMirrorEntries(options.offlineDir, source.mirrorNames);
-  return [source.defaultUrl];
+  return source.defaultUrl ? [source.defaultUrl] : [];
 }
 
 function mergeResults(a: SyncResult, b: SyncResult): SyncResult {

@@ -12,8 +12,8 @@ export interface FeedSource {
   readonly id: string;
   /** One line for `patchcast sync --help` and `sync status`. */
   readonly description: string;
-  /** The public URL synced when no --from or --offline is given. */
-  readonly defaultUrl: string;
+  /** The public URL synced when no --from or --offline is given; null for inputs with no public feed (read only from a mirror). */
+  readonly defaultUrl: string | null;
   /**
    * Names this source recognises inside an offline mirror directory (`patchcast sync --offline DIR`):
    * file names, globs (`epss_scores-*.csv.gz`) or sub-directories (`osv`).

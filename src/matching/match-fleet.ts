@@ -2,17 +2,15 @@ import { createHash } from 'node:crypto';
 import { getOrCreate } from '../core/collections.js';
 import type { Finding, InstalledPackage } from '../core/types.js';
 import {
-  type AdvisoryEntry,
   type Db,
-  getPackageLookupKey,
   loadAdvisoryEntries,
   loadDistinctPackages,
   type Store,
   upsertFindings,
 } from '../store/index.js';
 import { getEffectivePackage } from './effective-package.js';
-import { matchPackage } from './match-package.js';
-import type { AdvisoryForPackage, MatchProblem, PackageMatch } from './types.js';
+import { evaluatePackages, getInstalledKey } from './evaluate.js';
+import type { MatchProblem, PackageMatch } from './types.js';
 
 export interface MatchFleetOptions {
   /** Only these assets (a new inventory re-matches only what it touches); all when omitted. */
@@ -48,10 +46,6 @@ export function getFindingId(
     .slice(0, 20);
 }
 
-function packageKey(p: { ecosystem: string; name: string; version: string }): string {
-  return `${p.ecosystem}\0${p.name}\0${p.version}`;
-}
-
 /**
  * Matches the fleet's inventory against the stored advisories: each distinct (ecosystem, name,
  * version) is evaluated once, then fanned out to the assets that have it. Findings a scan no longer
@@ -79,7 +73,7 @@ export async function matchFleet(store: Store, options: MatchFleetOptions): Prom
     );
     const { matched, problems } = await timed(
       'evaluate',
-      async () => evaluateAll(packages, advisories),
+      async () => evaluatePackages(packages, advisories),
       (r) => r.matched.size,
     );
     const findings = await timed(
@@ -121,35 +115,6 @@ function toInstalled(row: {
   return pkg;
 }
 
-function evaluateAll(packages: InstalledPackage[], advisories: Map<string, AdvisoryEntry[]>) {
-  const matched = new Map<string, PackageMatch[]>();
-  const problems: MatchProblem[] = [];
-  const grouped = new Map<string, AdvisoryForPackage[]>();
-  for (const pkg of packages) {
-    const effective = getEffectivePackage(pkg);
-    const key = getPackageLookupKey(effective.ecosystem, effective.name);
-    const entries = advisories.get(key);
-    if (!entries) continue;
-    const forPackage = getOrCreate(grouped, key, () => groupByVulnerability(entries));
-    const result = matchPackage(pkg, forPackage);
-    problems.push(...result.problems);
-    if (result.matches.length > 0) matched.set(packageKey(pkg), result.matches);
-  }
-  return { matched, problems };
-}
-
-function groupByVulnerability(entries: AdvisoryEntry[]): AdvisoryForPackage[] {
-  const byId = new Map<string, AdvisoryForPackage>();
-  for (const e of entries) {
-    const advisory = getOrCreate(byId, e.vulnerabilityId, () => ({
-      vulnerabilityId: e.vulnerabilityId,
-      entries: [] as AdvisoryForPackage['entries'],
-    }));
-    advisory.entries.push({ ecosystem: e.ecosystem, name: e.name, ranges: e.ranges, versions: e.versions });
-  }
-  return [...byId.values()];
-}
-
 /** The findings: one per (asset, vulnerability, package), for every asset that has a matched package. */
 async function fanOut(
   db: Db,
@@ -175,7 +140,7 @@ async function fanOut(
       if (options.assetIds)
         query = query.where('asset_id', 'in', options.assetIds.length ? options.assetIds : ['']);
       for (const row of await query.execute()) {
-        for (const m of matched.get(packageKey(row)) ?? []) {
+        for (const m of matched.get(getInstalledKey(row)) ?? []) {
           const id = getFindingId(row.asset_id, m.vulnerabilityId, row.ecosystem, row.name);
           findings.set(id, toFinding(id, row, m, at));
         }

@@ -19,6 +19,7 @@ export * from './repositories/jobs.js';
 export * from './repositories/models.js';
 export * from './repositories/plans.js';
 export * from './repositories/signals.js';
+export * from './repositories/vex.js';
 export * from './repositories/vulnerabilities.js';
 export type { Db } from './rows.js';
 export type { Database } from './schema.js';

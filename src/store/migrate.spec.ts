@@ -15,7 +15,11 @@ describe('migrations', () => {
       await sql`insert into affected_packages (vulnerability_id, ecosystem, name, ranges) values ('PYSEC-1', 'PyPI', 'Django_Rest.Framework', '[]')`.execute(
         store.db,
       );
-      expect(await migrateToLatest(store)).toEqual(['0002-affected-lookup']);
+      expect(await migrateToLatest(store)).toEqual([
+        '0002-affected-lookup',
+        '0003-vex',
+        '0004-affected-source',
+      ]);
       const found = await loadAdvisoryEntries(store.db, [
         { ecosystem: 'PyPI', name: 'django-rest-framework' },
       ]);

@@ -33,6 +33,7 @@ export interface AffectedPackagesTable {
   name: string;
   ecosystem_base: string | null;
   lookup_name: string | null;
+  source: string | null;
   purl: string | null;
   ranges: string | null;
   versions: string | null;
@@ -230,6 +231,18 @@ export interface FeedStateTable {
   message: string | null;
 }
 
+export interface VexStatementsTable {
+  id: Generated<number>;
+  vulnerability_id: string;
+  products: string;
+  status: string;
+  justification: string | null;
+  detail: string | null;
+  source: string;
+  issued_at: string | null;
+  imported_at: string;
+}
+
 export interface Database {
   vulnerabilities: VulnerabilitiesTable;
   vulnerability_aliases: VulnerabilityAliasesTable;
@@ -250,4 +263,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   model_artifacts: ModelArtifactsTable;
   feed_state: FeedStateTable;
+  vex_statements: VexStatementsTable;
 }

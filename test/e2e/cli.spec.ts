@@ -26,7 +26,7 @@ describe('patchcast, first steps as a user takes them', () => {
     expect(result.stdout).toContain(`sqlite ${join(dir, '.patchcast', 'patchcast.db')}`);
     const json = JSON.parse(runPatchcast(['run', '--json'], { cwd: dir }).stdout);
     expect(json).toMatchObject({
-      store: { dialect: 'sqlite', schema: '0002-affected-lookup' },
+      store: { dialect: 'sqlite', schema: '0004-affected-source' },
       vulnerabilities: 0,
       assets: 0,
     });
@@ -48,6 +48,8 @@ describe('patchcast, first steps as a user takes them', () => {
     expect(status.migrations.map((m: { name: string }) => m.name)).toEqual([
       '0001-initial',
       '0002-affected-lookup',
+      '0003-vex',
+      '0004-affected-source',
     ]);
     expect(runPatchcast(['db', 'migrate'], { cwd: dir }).stdout).toContain('up to date');
     expect(runPatchcast(['audit', 'verify', '--json'], { cwd: dir }).stdout).toContain('"ok": true');

@@ -1,3 +1,4 @@
+import { getOrCreate } from '../../core/collections.js';
 import { getEcosystemBase, getLookupName } from '../../core/package-name.js';
 import type { AffectedPackage, Vulnerability } from '../../core/types.js';
 import { chunk, type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
@@ -30,16 +31,33 @@ export async function upsertVulnerabilities(db: Db, vulns: readonly Vulnerabilit
         })),
       )
       .execute();
-    const ids = batch.map((v) => v.id);
-    await db.deleteFrom('vulnerability_aliases').where('vulnerability_id', 'in', ids).execute();
-    await db.deleteFrom('affected_packages').where('vulnerability_id', 'in', ids).execute();
+    // Aliases accumulate across feeds; affected entries are replaced per feed (source).
+    for (const [source, ids] of groupIdsBySource(batch)) {
+      await db
+        .deleteFrom('affected_packages')
+        .where('vulnerability_id', 'in', ids)
+        .where('source', '=', source)
+        .execute();
+    }
     const aliases = batch.flatMap((v) =>
       [...new Set(v.aliases)].map((alias) => ({ vulnerability_id: v.id, alias })),
     );
-    for (const rows of chunk(aliases, 2)) await db.insertInto('vulnerability_aliases').values(rows).execute();
-    const affected = batch.flatMap((v) => (v.affected ?? []).map((a) => toAffectedRow(v.id, a)));
-    for (const rows of chunk(affected, 10)) await db.insertInto('affected_packages').values(rows).execute();
+    for (const rows of chunk(aliases, 2)) {
+      await db
+        .insertInto('vulnerability_aliases')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['vulnerability_id', 'alias']).doNothing())
+        .execute();
+    }
+    const affected = batch.flatMap((v) => (v.affected ?? []).map((a) => toAffectedRow(v.id, v.source, a)));
+    for (const rows of chunk(affected, 11)) await db.insertInto('affected_packages').values(rows).execute();
   }
+}
+
+function groupIdsBySource(batch: readonly Vulnerability[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const v of batch) getOrCreate(out, v.source, () => []).push(v.id);
+  return out;
 }
 
 function toRow(v: Vulnerability): VulnerabilitiesTable {
@@ -61,9 +79,10 @@ function toRow(v: Vulnerability): VulnerabilitiesTable {
   };
 }
 
-function toAffectedRow(vulnerabilityId: string, a: AffectedPackage) {
+function toAffectedRow(vulnerabilityId: string, source: string, a: AffectedPackage) {
   return {
     vulnerability_id: vulnerabilityId,
+    source,
     ecosystem: a.ecosystem,
     name: a.name,
     ecosystem_base: getEcosystemBase(a.ecosystem),

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { PatchcastError } from '../../core/errors.js';
+import { explainCve, loadExploitModel, loadHistory, SHIPPED_MODEL_PATH } from '../../predict/index.js';
+import { getGlobalOptions } from '../context.js';
+import { printJson, printLine } from '../output.js';
+import { parseDayOption, resolveDataDir, today } from './predict-options.js';
+
+/** `patchcast explain CVE-…`: probability, percentile and top factors in plain words. */
+export function registerExplainCommand(program: Command): void {
+  program
+    .command('explain')
+    .description('explain the exploit forecast of one CVE (probability of a KEV listing within the horizon)')
+    .argument('<cve>', 'CVE id, e.g. CVE-2024-21887')
+    .option('--as-of <date>', 'as of this day (default: the day after the data ends, or today)')
+    .option('--data <dir>', 'data directory (default ../shared/data)')
+    .option('--model <file>', 'model file (default: the model shipped with patchcast)')
+    .option('--top <n>', 'number of factors', '5')
+    .action(async (cve: string, o: Record<string, string>, command: Command) => {
+      const artifact = loadExploitModel(o.model ?? SHIPPED_MODEL_PATH);
+      const history = await loadHistory(resolveDataDir(o.data));
+      const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
+      const result = explainCve(history, artifact, cve.toUpperCase(), day, Number(o.top));
+      if (!result)
+        throw new PatchcastError('INPUT_NOT_FOUND', `${cve} is not in the data`, {
+          hint: 'Check the CVE id.',
+        });
+      if (getGlobalOptions(command).json) return printJson({ ...result, model: artifact.card.version });
+      const where = result.inPopulation
+        ? `${result.percentile.toFixed(1)}th percentile`
+        : 'not in the scored population (already in KEV or not yet published at this date)';
+      printLine(
+        `${result.cve} as of ${result.asOf}: P(added to KEV within ${artifact.horizonDays} days) = ${(result.probability * 100).toFixed(2)}% (${where})`,
+      );
+      for (const factor of result.factors) {
+        printLine(
+          `  ${factor.contribution >= 0 ? '↑' : '↓'} ${factor.text}  (${factor.contribution >= 0 ? '+' : ''}${factor.contribution.toFixed(2)} log-odds)`,
+        );
+      }
+    });
+}

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { collectInventory } from '../../inventory/collect.js';
+import { importInventory } from '../../inventory/import.js';
+import { INVENTORY_FORMATS } from '../../inventory/registry.js';
+import { refreshFindings } from '../../matching/index.js';
+import { getGlobalOptions, withStore } from '../context.js';
+import { printJson, printLine, printTable } from '../output.js';
+
+export function registerInventoryCommand(program: Command): void {
+  const inventory = program
+    .command('inventory')
+    .description('the asset baseline: SBOMs, package databases, lockfiles, asset registries');
+
+  inventory
+    .command('import')
+    .description('import inventories (files or directory trees) and re-match the assets they touch')
+    .argument(
+      '<paths...>',
+      'SBOMs, package databases, lockfiles, agent reports, asset registries (CSV/YAML), or directories',
+    )
+    .option('--asset <id>', 'put every package found into this one asset')
+    .option('--no-match', 'only import; do not re-match')
+    .action(async (paths: string[], options: { asset?: string; match: boolean }, command: Command) => {
+      const collected = await collectInventory(paths, options.asset ? { assetId: options.asset } : {});
+      await withStore(command, async (store) => {
+        const now = new Date();
+        const summary = await importInventory(store, collected, now);
+        const matched =
+          options.match && summary.assetIds.length > 0
+            ? await refreshFindings(store, { assetIds: summary.assetIds, now })
+            : undefined;
+        const result = {
+          assets: collected.assets.map((a) => ({
+            id: a.assetId,
+            kind: a.kind,
+            os: a.osEcosystem ?? null,
+            packages: a.packages.length,
+            sources: a.sources,
+          })),
+          registryAssets: summary.registryAssets,
+          findings: matched?.findings ?? null,
+          resolved: matched?.resolved ?? null,
+          warnings: collected.warnings,
+        };
+        if (getGlobalOptions(command).json) return printJson(result);
+        printTable(
+          result.assets.map((a) => ({
+            asset: a.id,
+            kind: a.kind,
+            os: a.os,
+            packages: a.packages,
+            formats: [...new Set(a.sources.map((s) => s.format))],
+          })),
+        );
+        if (summary.registryAssets) printLine(`${summary.registryAssets} assets from registries`);
+        if (matched)
+          printLine(`matched: ${matched.findings} findings on these assets (${matched.resolved} resolved)`);
+        for (const w of collected.warnings.slice(0, 20)) printLine(`warning: ${w}`);
+        if (collected.warnings.length > 20)
+          printLine(`… ${collected.warnings.length - 20} more warnings (--json lists all)`);
+      });
+    });
+
+  inventory
+    .command('formats')
+    .description('list the inventory formats patchcast reads')
+    .action((_options: unknown, command: Command) => {
+      const rows = INVENTORY_FORMATS.map((f) => ({ format: f.id, description: f.description }));
+      if (getGlobalOptions(command).json) return printJson(rows);
+      printTable(rows);
+    });
+}

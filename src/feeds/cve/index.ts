@@ -1,0 +1,179 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { SsvcDecision } from '../../core/types.js';
+import { upsertSsvcDecisions } from '../../store/index.js';
+import { FeedError } from '../errors.js';
+import { isGzipFile, type Opened, openLocation, readLines } from '../resource.js';
+import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import {
+  countVulnerabilitiesFrom,
+  makeVulnerabilityWriter,
+  type VulnerabilityWriter,
+} from '../vulnerability-writer.js';
+import { walkFiles } from '../walk-files.js';
+import { isZipFile, readZipEntries } from '../zip-entries.js';
+import { cve5Schema, fromCve5 } from './cve5-record.js';
+import { cveLineSchema, fromCveLine } from './jsonl-record.js';
+
+const BATCH = 1000;
+/** The largest single CVE record or line read (the largest real records are a few hundred KiB). */
+export const CVE_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+const CVE_FILE = /^CVE-\d{4}-\d{4,}\.json$/;
+
+type Writer = VulnerabilityWriter<SsvcDecision[]>;
+
+/**
+ * CVE records: CVE JSON 5 (a cvelistV5 checkout `cves/2024/1xxx/CVE-2024-1234.json`, its bulk zip, or
+ * one record) and the shared-data line format `cves.jsonl.gz`. Keeps descriptions, CVSS v2–v4, CWE,
+ * vendor/product (as `CPE` affected entries), references with tags and CISA ADP SSVC decisions.
+ */
+export const cveSource: FeedSource = {
+  id: 'cve',
+  description:
+    'CVE records (CVE JSON 5 / cvelistV5, or cves.jsonl.gz): CVSS, CWE, products, references, SSVC',
+  defaultUrl: 'https://github.com/CVEProject/cvelistV5/archive/refs/heads/main.zip',
+  mirrorNames: ['cves.jsonl.gz', 'cvelistV5', 'cves'],
+  async sync(ctx) {
+    const opened = await openLocation(ctx, 'cve');
+    if (opened.unchanged) return { records: 0, unchanged: true };
+    try {
+      return await importOpened(ctx, opened);
+    } finally {
+      await opened.cleanup();
+    }
+  },
+};
+
+async function importOpened(
+  ctx: SyncContext,
+  opened: Exclude<Opened, { unchanged: true }>,
+): Promise<SyncResult> {
+  const writer: Writer = makeVulnerabilityWriter(ctx, {
+    batchSize: BATCH,
+    afterWrite: (written) =>
+      upsertSsvcDecisions(
+        ctx.db,
+        written.flatMap((p) => p.extra ?? []),
+      ),
+  });
+  if (opened.isDirectory) await importDirectory(ctx, writer, opened.path);
+  else await importFile(ctx, writer, opened.path);
+  const totals = await writer.finish();
+  const result: SyncResult = { records: totals.written, total: await countVulnerabilitiesFrom(ctx, 'cve') };
+  if (totals.written === 0) result.unchanged = true;
+  if (totals.newest) result.newest = totals.newest;
+  if (totals.newest) result.cursor = totals.newest;
+  if (opened.etag) result.etag = opened.etag;
+  if (opened.lastModified) result.lastModified = opened.lastModified;
+  return result;
+}
+
+async function importDirectory(ctx: SyncContext, writer: Writer, dir: string): Promise<void> {
+  let files = 0;
+  const accept = (name: string) => CVE_FILE.test(name) || name.endsWith('.zip') || isLineFile(name);
+  for await (const { path } of walkFiles('cve', dir, accept, ctx.maxBytes)) {
+    await importFile(ctx, writer, path);
+    files++;
+  }
+  if (files === 0)
+    throw new FeedError(
+      'cve',
+      dir,
+      undefined,
+      'the directory holds no CVE-*.json records, zip archives or .jsonl files',
+    );
+}
+
+const isLineFile = (name: string) => /\.jsonl(\.gz)?$/.test(name);
+
+async function importFile(ctx: SyncContext, writer: Writer, file: string): Promise<void> {
+  if (await isZipFile(file)) return importZip(ctx, writer, file);
+  if (isLineFile(file) || (await isGzipFile(file))) return importLines(ctx, writer, file);
+  const text = await readFile(file, 'utf8');
+  ctx.progress.advance(Buffer.byteLength(text));
+  await addRecord(writer, file, basename(file), parseJson(file, basename(file), text));
+}
+
+async function importZip(ctx: SyncContext, writer: Writer, file: string): Promise<void> {
+  const maxEntryBytes = Math.min(CVE_MAX_RECORD_BYTES, ctx.maxBytes);
+  // cvelistV5's release archive nests `cves.zip` inside the download; it is extracted and read in turn.
+  const options = {
+    accept: (name: string) => CVE_FILE.test(basename(name)),
+    maxEntryBytes,
+    maxNestedBytes: ctx.maxBytes,
+  };
+  for await (const entry of readZipEntries('cve', file, options)) {
+    ctx.progress.advance(entry.bytes);
+    await addRecord(writer, file, entry.name, parseJson(file, entry.name, entry.text));
+  }
+}
+
+async function importLines(ctx: SyncContext, writer: Writer, file: string): Promise<void> {
+  const limit = Math.min(CVE_MAX_RECORD_BYTES, ctx.maxBytes);
+  for await (const [line, n] of readLines('cve', file, (bytes) => ctx.progress.advance(bytes))) {
+    if (line.trim() === '') continue;
+    if (line.length > limit)
+      throw new FeedError(
+        'cve',
+        file,
+        `line ${n}`,
+        `the line is ${line.length} characters, over the ${limit} limit for one record`,
+      );
+    const raw = parseJson(file, `line ${n}`, line);
+    const parsed = cveLineSchema.safeParse(raw);
+    if (!parsed.success)
+      throw schemaError(file, `line ${n}`, raw, parsed.error.issues[0], 'a cves.jsonl record');
+    const { vuln, ssvc } = fromCveLine(parsed.data);
+    await writer.add(vuln, ssvc ? [ssvc] : []);
+  }
+}
+
+/** A CVE JSON 5 record (or, in a .json file, one line-format object). */
+async function addRecord(writer: Writer, file: string, where: string, raw: unknown): Promise<void> {
+  if ((raw as { cve?: unknown } | null)?.cve !== undefined) {
+    const line = cveLineSchema.safeParse(raw);
+    if (!line.success) throw schemaError(file, where, raw, line.error.issues[0], 'a cves.jsonl record');
+    const { vuln, ssvc } = fromCveLine(line.data);
+    return writer.add(vuln, ssvc ? [ssvc] : []);
+  }
+  const parsed = cve5Schema.safeParse(raw);
+  if (!parsed.success) throw schemaError(file, where, raw, parsed.error.issues[0], 'a CVE JSON 5 record');
+  const { vuln, ssvc } = fromCve5(parsed.data);
+  await writer.add(vuln, ssvc);
+}
+
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+}
+
+function schemaError(
+  file: string,
+  where: string,
+  raw: unknown,
+  issue: Issue | undefined,
+  what: string,
+): FeedError {
+  const r = raw as { cve?: unknown; cveMetadata?: { cveId?: unknown } } | null;
+  const id = r?.cve ?? r?.cveMetadata?.cveId;
+  const record = typeof id === 'string' && !where.includes(id) ? `${where} ${id}` : where;
+  return new FeedError(
+    'cve',
+    file,
+    record,
+    `${issue?.path.map(String).join('.') || 'record'}: ${issue?.message}; not ${what}`,
+  );
+}
+
+function parseJson(file: string, where: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FeedError(
+      'cve',
+      file,
+      where,
+      `not valid JSON (${(error as Error).message}); the file may be truncated`,
+    );
+  }
+}

@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { FeedError } from '../errors.js';
+import { isUrl, openLocation } from '../resource.js';
+import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import {
+  countVulnerabilitiesFrom,
+  makeVulnerabilityWriter,
+  type VulnerabilityWriter,
+} from '../vulnerability-writer.js';
+import { walkFiles } from '../walk-files.js';
+import { fromNvdCve, nvdCveSchema } from './nvd-record.js';
+import { getNvdWindows } from './windows.js';
+
+const BATCH = 1000;
+const PAGE_SIZE = 2000;
+
+/** One page of `GET /rest/json/cves/2.0`; records are checked one by one. */
+const pageSchema = z.object({
+  resultsPerPage: z.number().int().min(0),
+  startIndex: z.number().int().min(0),
+  totalResults: z.number().int().min(0),
+  vulnerabilities: z.array(z.object({ cve: z.unknown() })),
+});
+type Page = z.infer<typeof pageSchema>;
+
+export interface NvdOptions {
+  /** The API key (default: the NVD_API_KEY environment variable), sent as the `apiKey` header. */
+  apiKey?: string | undefined;
+  /** Waits between requests; injectable so tests run instantly. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Results per page (NVD allows up to 2000). */
+  pageSize?: number;
+}
+
+/**
+ * NVD's public rate limits (https://nvd.nist.gov/developers/start-here): 5 requests per rolling 30 s
+ * without a key, 50 with one. Requests are spaced evenly inside that budget.
+ */
+export function getNvdRequestSpacing(hasKey: boolean): number {
+  return hasKey ? 30_000 / 50 : 30_000 / 5;
+}
+
+/** Builds the NVD source; `nvdSource` is the default instance. */
+export function makeNvdSource(options: NvdOptions = {}): FeedSource {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  return {
+    id: 'nvd',
+    description: 'NVD CVE API 2.0 (paged, incremental by lastModified; NVD_API_KEY raises the rate limit)',
+    defaultUrl: 'https://services.nvd.nist.gov/rest/json/cves/2.0',
+    mirrorNames: ['nvd'],
+    async sync(ctx) {
+      const writer = makeVulnerabilityWriter<never>(ctx, { batchSize: BATCH });
+      let cursor: string | undefined;
+      if (isUrl(ctx.location)) {
+        const apiKey = options.apiKey ?? (process.env.NVD_API_KEY || undefined);
+        cursor = await fetchPages(ctx, writer, { apiKey, sleep, pageSize: options.pageSize ?? PAGE_SIZE });
+      } else {
+        await readSavedPages(ctx, writer);
+      }
+      const totals = await writer.finish();
+      const result: SyncResult = {
+        records: totals.written,
+        total: await countVulnerabilitiesFrom(ctx, 'nvd'),
+      };
+      if (totals.written === 0) result.unchanged = true;
+      if (totals.newest) result.newest = totals.newest;
+      if (cursor) result.cursor = cursor;
+      return result;
+    },
+  };
+}
+
+/** NVD CVE API 2.0, live (or a mirror of its pages with --from DIR). */
+export const nvdSource: FeedSource = makeNvdSource();
+
+interface FetchOptions {
+  apiKey: string | undefined;
+  sleep: (ms: number) => Promise<void>;
+  pageSize: number;
+}
+
+/**
+ * Pages through the API: everything on a first sync, then only what changed since the cursor, in
+ * windows of at most 120 days (NVD's limit). Returns the new cursor: the end of the last window.
+ */
+async function fetchPages(
+  ctx: SyncContext,
+  writer: VulnerabilityWriter<never>,
+  o: FetchOptions,
+): Promise<string> {
+  const spacing = getNvdRequestSpacing(Boolean(o.apiKey));
+  const headers: Record<string, string> = o.apiKey ? { apiKey: o.apiKey } : {};
+  const end = ctx.now.toISOString();
+  let requests = 0;
+  for (const window of getNvdWindows(ctx.state?.cursor, end)) {
+    for (let start = 0, total = 1; start < total; ) {
+      if (requests++ > 0) await o.sleep(spacing);
+      const url = pageUrl(ctx.location, start, o.pageSize, window);
+      const page = checkPage(url, await ctx.http.getJson(url, { source: 'nvd', headers }));
+      if (start === 0) ctx.progress.setTotal(page.totalResults, 'records');
+      await addPage(writer, url, page);
+      ctx.progress.advance(page.vulnerabilities.length);
+      total = page.totalResults;
+      // An empty page before the total is reached would loop forever; NVD's total moved under us.
+      if (page.vulnerabilities.length === 0) break;
+      start += page.vulnerabilities.length;
+    }
+  }
+  return end;
+}
+
+function pageUrl(
+  base: string,
+  start: number,
+  size: number,
+  window: { start: string; end: string } | undefined,
+): string {
+  const url = new URL(base);
+  url.searchParams.set('startIndex', String(start));
+  url.searchParams.set('resultsPerPage', String(size));
+  if (window) {
+    url.searchParams.set('lastModStartDate', window.start);
+    url.searchParams.set('lastModEndDate', window.end);
+  }
+  return url.toString();
+}
+
+/** Saved API pages (`--from DIR` of JSON files, or one file), for air-gapped use. */
+async function readSavedPages(ctx: SyncContext, writer: VulnerabilityWriter<never>): Promise<void> {
+  const opened = await openLocation(ctx, 'nvd');
+  if (opened.unchanged) return;
+  const files = opened.isDirectory
+    ? walkFiles('nvd', opened.path, (n) => n.endsWith('.json'), ctx.maxBytes)
+    : single(opened.path);
+  let count = 0;
+  for await (const { path } of files) {
+    const text = await readFile(path, 'utf8');
+    ctx.progress.advance(Buffer.byteLength(text));
+    await addPage(writer, path, checkPage(path, parseJson(path, text)));
+    count++;
+  }
+  if (count === 0)
+    throw new FeedError('nvd', opened.path, undefined, 'the directory holds no saved NVD API pages (*.json)');
+}
+
+async function* single(path: string): AsyncGenerator<{ path: string }> {
+  yield { path };
+}
+
+function checkPage(file: string, raw: unknown): Page {
+  const parsed = pageSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new FeedError(
+    'nvd',
+    file,
+    undefined,
+    `${issue?.path.join('.') || 'page'}: ${issue?.message}; not an NVD CVE API 2.0 page`,
+  );
+}
+
+async function addPage(writer: VulnerabilityWriter<never>, file: string, page: Page): Promise<void> {
+  for (const [i, item] of page.vulnerabilities.entries()) {
+    const parsed = nvdCveSchema.safeParse(item.cve);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const id = (item.cve as { id?: unknown } | null)?.id;
+      const record = `vulnerabilities[${i}]${typeof id === 'string' ? ` ${id}` : ''}`;
+      throw new FeedError('nvd', file, record, `cve.${issue?.path.join('.')}: ${issue?.message}`);
+    }
+    await writer.add(fromNvdCve(parsed.data));
+  }
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FeedError(
+      'nvd',
+      file,
+      basename(file),
+      `not valid JSON (${(error as Error).message}); the file may be truncated`,
+    );
+  }
+}

@@ -1,0 +1,84 @@
+import { stat } from 'node:fs/promises';
+import { pipeline, Readable } from 'node:stream';
+import pick from 'stream-json/filters/pick.js';
+import streamArray from 'stream-json/streamers/stream-array.js';
+import { FeedError } from '../errors.js';
+import { isZipFile, listTreeFiles } from '../file-tree.js';
+import { openTextStream } from '../resource.js';
+import { makeSightingWriter, readLocation, type SightingWriter } from '../sighting-writer.js';
+import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import { addObject, makeBundleIndex, resolveSightings } from './bundle.js';
+
+const SOURCE = 'stix';
+
+/**
+ * STIX 2.1 bundles (`{type: 'bundle', objects: […]}`) as generic threat intel: `vulnerability`
+ * objects naming CVEs, the `relationship`s (exploits, targets, indicates) that tie malware, actors,
+ * tools and indicators to them, and `sighting`s of either. A file, a directory or a zip of bundles.
+ */
+export const stixSource: FeedSource = {
+  id: SOURCE,
+  description: 'STIX 2.1 bundles: exploitation of CVEs stated by relationships and sightings',
+  // Threat intel comes from the user's own providers: synced only with --from or --offline.
+  defaultUrl: null,
+  mirrorNames: ['stix', '*.stix.json', 'stix-*.json'],
+  sync: (ctx) => readLocation(ctx, SOURCE, (path, isDirectory) => importLocation(ctx, path, isDirectory)),
+};
+
+async function importLocation(ctx: SyncContext, path: string, isDirectory: boolean): Promise<SyncResult> {
+  const writer = await makeSightingWriter(ctx, [SOURCE]);
+  const tree = isDirectory || ((await stat(path)).isFile() && (await isZipFile(path)));
+  if (!tree) {
+    await importBundle(writer, path, await openTextStream(path, (n) => ctx.progress.advance(n)));
+    return writer.finish();
+  }
+  let files = 0;
+  for await (const file of listTreeFiles(SOURCE, path, (name) => /\.json$/i.test(name), ctx.maxBytes)) {
+    const text = await file.text();
+    ctx.progress.advance(text.length);
+    await importBundle(writer, file.where, Readable.from([text]));
+    files++;
+  }
+  if (files === 0) throw new FeedError(SOURCE, path, undefined, 'no .json bundles found');
+  return writer.finish();
+}
+
+/** Streams one bundle's objects (memory holds only the few fields kept), then writes its sightings. */
+async function importBundle(writer: SightingWriter, file: string, input: Readable): Promise<void> {
+  const index = makeBundleIndex();
+  const objects = pipeline(
+    input,
+    pick.withParserAsStream({ filter: 'objects' }),
+    streamArray.asStream(),
+    () => undefined,
+  );
+  try {
+    for await (const { key, value } of objects as AsyncIterable<{ key: number; value: unknown }>) {
+      const problem = addObject(index, value);
+      if (problem) throw new FeedError(SOURCE, file, `objects[${key}]${describeObject(value)}`, problem);
+    }
+  } catch (error) {
+    if (error instanceof FeedError) throw error;
+    throw new FeedError(
+      SOURCE,
+      file,
+      `after objects[${index.objects - 1}]`,
+      `not a readable STIX bundle (${(error as Error).message}); the file may be truncated`,
+    );
+  }
+  if (index.objects === 0)
+    throw new FeedError(
+      SOURCE,
+      file,
+      undefined,
+      'not a STIX bundle: no objects array',
+      'Expected {"type": "bundle", "objects": [...]}.',
+    );
+  const name = file.split('/').pop() ?? file;
+  for (const sighting of resolveSightings(index, name)) await writer.add(sighting);
+}
+
+function describeObject(value: unknown): string {
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? ` ${id}` : '';
+}

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { Asset } from '../core/types.js';
+import { type AssetInput, loadAsset, replaceAssetPackages, type Store, upsertAsset } from '../store/index.js';
+import type { AssetInventory, CollectedInventory } from './collect.js';
+import type { AssetRecord } from './types.js';
+
+export interface ImportSummary {
+  /** Assets whose packages were replaced by this import (matching re-runs for exactly these). */
+  assetIds: string[];
+  packages: number;
+  /** Assets created or updated from registry rows. */
+  registryAssets: number;
+}
+
+/**
+ * Writes collected inventories in one transaction: registry rows upsert assets (never duplicating
+ * them), each inventory replaces its asset's packages and is recorded as a dated import. A failure
+ * leaves the store as it was.
+ */
+export async function importInventory(
+  store: Store,
+  collected: CollectedInventory,
+  now: Date,
+): Promise<ImportSummary> {
+  const at = now.toISOString();
+  return store.db.transaction().execute(async (db) => {
+    for (const row of collected.registry) {
+      const existing = await loadAsset(db, row.id);
+      await upsertAsset(db, fromRegistry(row, existing), at);
+    }
+    let packages = 0;
+    for (const inventory of collected.assets) {
+      const existing = await loadAsset(db, inventory.assetId);
+      await upsertAsset(db, fromInventory(inventory, existing), at);
+      const meta = {
+        assetId: inventory.assetId,
+        source: inventory.sources.map((s) => s.path).join(', '),
+        format: [...new Set(inventory.sources.map((s) => s.format))].join(', '),
+        digest: digestOf(inventory),
+        importedAt: at,
+      };
+      await replaceAssetPackages(db, meta, inventory.packages);
+      packages += inventory.packages.length;
+    }
+    return {
+      assetIds: collected.assets.map((a) => a.assetId),
+      packages,
+      registryAssets: collected.registry.length,
+    };
+  });
+}
+
+/** Registry rows own the business context; the name and OS already known are kept. */
+function fromRegistry(row: AssetRecord, existing: Asset | undefined): AssetInput {
+  const asset: AssetInput = {
+    id: row.id,
+    name: existing?.name ?? row.id,
+    kind: row.kind,
+    internetExposed: row.internetExposed,
+    services: row.services,
+    tags: row.tags,
+  };
+  if (row.environment) asset.environment = row.environment;
+  if (row.criticality) asset.criticality = row.criticality;
+  if (row.dataClassification) asset.dataClassification = row.dataClassification;
+  if (row.owner) asset.owner = row.owner;
+  if (row.windowGroup) asset.windowGroup = row.windowGroup;
+  if (existing?.osEcosystem) asset.osEcosystem = existing.osEcosystem;
+  return asset;
+}
+
+/** Inventories own what is installed; the registry's context on an existing asset is kept. */
+function fromInventory(inventory: AssetInventory, existing: Asset | undefined): AssetInput {
+  if (existing) {
+    const { createdAt: _c, updatedAt: _u, ...rest } = existing;
+    const merged: AssetInput = { ...rest };
+    if (inventory.osEcosystem) merged.osEcosystem = inventory.osEcosystem;
+    return merged;
+  }
+  const asset: AssetInput = {
+    id: inventory.assetId,
+    name: inventory.name,
+    kind: inventory.kind,
+    internetExposed: false,
+    services: [],
+    tags: [],
+  };
+  if (inventory.osEcosystem) asset.osEcosystem = inventory.osEcosystem;
+  return asset;
+}
+
+/** A digest of the package set, so two imports of the same inventory can be recognised. */
+function digestOf(inventory: AssetInventory): string {
+  const lines = inventory.packages.map((p) => `${p.ecosystem}\t${p.name}\t${p.version}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}

@@ -1,0 +1,151 @@
+import { getOrCreate } from '../core/collections.js';
+import type { Vulnerability } from '../core/types.js';
+import { FeedError } from '../feeds/errors.js';
+import { listTreeFiles } from '../feeds/file-tree.js';
+import { osvRecordSchema, toVulnerability } from '../feeds/osv/osv-record.js';
+import {
+  type AdvisoryEntry,
+  type Db,
+  getPackageLookupKey,
+  loadAdvisoryEntries,
+  loadAliasesFor,
+  type PackageKey,
+} from '../store/index.js';
+
+/** What matching needs of the advisories: entries by package, and each vulnerability's id data. */
+export interface AdvisorySource {
+  loadEntries(packages: readonly PackageKey[]): Promise<Map<string, AdvisoryEntry[]>>;
+  loadDetails(ids: readonly string[]): Promise<Map<string, VulnerabilityDetails>>;
+}
+
+export interface VulnerabilityDetails {
+  aliases: string[];
+  severity?: string;
+  cvssScore?: number;
+  summary?: string;
+}
+
+/** Advisories from the store (what `patchcast sync` brought in). */
+export function makeStoreAdvisorySource(db: Db): AdvisorySource {
+  return {
+    loadEntries: (packages) => loadAdvisoryEntries(db, packages),
+    async loadDetails(ids) {
+      const aliases = await loadAliasesFor(db, ids);
+      const out = await loadScores(db, ids, aliases);
+      // Distribution advisories (DSA, ALPINE-CVE-…) carry no score: take the CVE record's, when synced.
+      const unscored = ids.filter(
+        (id) => out.get(id)?.severity === undefined && out.get(id)?.cvssScore === undefined,
+      );
+      const cves = new Map(
+        unscored.flatMap((id) =>
+          (out.get(id)?.aliases ?? []).filter((a) => a.startsWith('CVE-')).map((cve) => [cve, id] as const),
+        ),
+      );
+      const scored = await loadScores(db, [...cves.keys()], new Map());
+      for (const [cve, id] of cves) {
+        const from = scored.get(cve);
+        const to = out.get(id);
+        if (!from || !to || to.severity !== undefined) continue;
+        if (from.severity) to.severity = from.severity;
+        if (from.cvssScore !== undefined) to.cvssScore = from.cvssScore;
+      }
+      return out;
+    },
+  };
+}
+
+async function loadScores(
+  db: Db,
+  ids: readonly string[],
+  aliases: Map<string, string[]>,
+): Promise<Map<string, VulnerabilityDetails>> {
+  const out = new Map<string, VulnerabilityDetails>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db
+      .selectFrom('vulnerabilities')
+      .select(['id', 'severity', 'cvss_score', 'summary'])
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute();
+    for (const r of rows) {
+      const d: VulnerabilityDetails = { aliases: aliases.get(r.id) ?? [] };
+      if (r.severity) d.severity = r.severity;
+      if (r.cvss_score !== null) d.cvssScore = r.cvss_score;
+      if (r.summary) d.summary = r.summary;
+      out.set(r.id, d);
+    }
+  }
+  return out;
+}
+
+/**
+ * Advisories read from OSV records on disk — a directory, a zip (OSV's `all.zip`) or one JSON file —
+ * for a one-off `patchcast scan --advisories PATH` that needs no store.
+ */
+export async function loadOsvAdvisorySource(
+  path: string,
+  maxBytes = 64 * 1024 * 1024,
+): Promise<AdvisorySource> {
+  const entries = new Map<string, AdvisoryEntry[]>();
+  const details = new Map<string, VulnerabilityDetails>();
+  for await (const file of listTreeFiles('advisories', path, (name) => name.endsWith('.json'), maxBytes)) {
+    for (const vuln of parseRecords(file.where, await file.text())) addVulnerability(vuln, entries, details);
+  }
+  return {
+    loadEntries: async (packages) => {
+      const out = new Map<string, AdvisoryEntry[]>();
+      for (const p of packages) {
+        const key = getPackageLookupKey(p.ecosystem, p.name);
+        const found = entries.get(key);
+        if (found) out.set(key, found);
+      }
+      return out;
+    },
+    loadDetails: async (ids) =>
+      new Map(ids.flatMap((id) => (details.has(id) ? [[id, details.get(id) as VulnerabilityDetails]] : []))),
+  };
+}
+
+function parseRecords(where: string, text: string): Vulnerability[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new FeedError('advisories', where, undefined, `not valid JSON (${(error as Error).message})`);
+  }
+  const list = Array.isArray(json) ? json : [json];
+  return list.map((raw, i) => {
+    const parsed = osvRecordSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new FeedError(
+        'advisories',
+        where,
+        Array.isArray(json) ? `[${i}]` : undefined,
+        `not an OSV record: ${issue?.path.join('.')}: ${issue?.message}`,
+      );
+    }
+    return toVulnerability(parsed.data);
+  });
+}
+
+function addVulnerability(
+  v: Vulnerability,
+  entries: Map<string, AdvisoryEntry[]>,
+  details: Map<string, VulnerabilityDetails>,
+): void {
+  const d: VulnerabilityDetails = { aliases: v.aliases };
+  if (v.severity) d.severity = v.severity;
+  if (v.cvssScore !== undefined) d.cvssScore = v.cvssScore;
+  if (v.summary) d.summary = v.summary;
+  details.set(v.id, d);
+  for (const a of v.affected ?? []) {
+    const key = getPackageLookupKey(a.ecosystem, a.name);
+    getOrCreate(entries, key, () => []).push({
+      vulnerabilityId: v.id,
+      ecosystem: a.ecosystem,
+      name: a.name,
+      ranges: a.ranges ?? [],
+      versions: a.versions ?? [],
+    });
+  }
+}

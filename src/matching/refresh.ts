@@ -1,0 +1,17 @@
+import type { Store } from '../store/index.js';
+import { applyStoredVex } from './apply-vex.js';
+import { type MatchFleetOptions, type MatchFleetResult, matchFleet } from './match-fleet.js';
+
+export interface RefreshResult extends MatchFleetResult {
+  suppressedByVex: number;
+  reopenedByVex: number;
+}
+
+/** Re-matches (all assets, or the ones given) and then applies VEX: the one way findings are brought up to date. */
+export async function refreshFindings(store: Store, options: MatchFleetOptions): Promise<RefreshResult> {
+  const matched = await matchFleet(store, options);
+  const vex = await store.db
+    .transaction()
+    .execute((db) => applyStoredVex(db, options.assetIds ? { assetIds: options.assetIds } : {}));
+  return { ...matched, suppressedByVex: vex.suppressed, reopenedByVex: vex.reopened };
+}

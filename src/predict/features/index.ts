@@ -1,0 +1,22 @@
+export {
+  type AsOfContext,
+  EPSS_MAX_AGE_DAYS,
+  getLabels,
+  getPopulation,
+  makeAsOfContext,
+  pickEpss,
+  type VendorKev,
+} from './as-of-context.js';
+export {
+  CWE_INDICATORS,
+  countAtMost,
+  type FeatureExtractor,
+  featuresAsOf,
+  featuresAsOfBatch,
+  getFeatureNames,
+  getTopVendor,
+  makeFeatureExtractor,
+  pickCvss,
+} from './features-as-of.js';
+export { getPhraseMasks, hasPhrase, PHRASES } from './phrases.js';
+export { type Encoders, getVocabularySlots, learnVocabulary, type VocabularyOptions } from './vocabulary.js';

@@ -1,0 +1,31 @@
+/** Exploit forecasting: dated history, as-of features, training, calibration, explanations, backtests. */
+export {
+  type BacktestOptions,
+  type BacktestPoint,
+  type BacktestResult,
+  type Metrics,
+  runBacktest,
+} from './backtest.js';
+export { getBacktestRows, renderBacktestHtml } from './backtest-report.js';
+export { BASELINES, type Baseline } from './baselines.js';
+export {
+  buildTrainingSet,
+  type DatasetOptions,
+  getMonthlyAsOfDays,
+  type SampledRows,
+  sampleRows,
+} from './dataset.js';
+export { describeFactor, type Explained, explainCve, type Factor } from './explain.js';
+export {
+  DEFAULT_PARAMS,
+  type ExploitModelArtifact,
+  PARAM_GRID,
+  type Scores,
+  scoreAsOf,
+  type TrainExploitModelOptions,
+  trainExploitModel,
+} from './exploit-model.js';
+export { featuresAsOf, featuresAsOfBatch, makeAsOfContext } from './features/index.js';
+export { fromDay, type History, loadHistory, toDay } from './history/index.js';
+export { KNOWN_LIMITS, type ModelCard } from './model-card.js';
+export { loadExploitModel, SHIPPED_MODEL_PATH, saveExploitModel } from './model-file.js';
