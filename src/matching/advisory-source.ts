@@ -138,6 +138,8 @@ function addVulnerability(
   if (v.cvssScore !== undefined) d.cvssScore = v.cvssScore;
   if (v.summary) d.summary = v.summary;
   details.set(v.id, d);
+  // A withdrawn record is no longer valid (OSV schema): it matches nothing.
+  if (v.withdrawn) return;
   for (const a of v.affected ?? []) {
     const key = getPackageLookupKey(a.ecosystem, a.name);
     getOrCreate(entries, key, () => []).push({

@@ -174,3 +174,29 @@ describe('matchFleet', () => {
     );
   });
 });
+
+describe('withdrawn advisories', () => {
+  it('match nothing, in the store and from OSV files', async () => {
+    const { store, cleanup } = await makeTempStore();
+    try {
+      const withdrawn = {
+        ...getVulnerabilityFromOsv(record('PYSEC-2012-7')),
+        withdrawn: '2020-01-01T00:00:00Z',
+      };
+      await upsertVulnerabilities(store.db, [withdrawn]);
+      await upsertAsset(
+        store.db,
+        { id: 'app', name: 'app', kind: 'application', internetExposed: false, services: [], tags: [] },
+        '2026-01-01T00:00:00.000Z',
+      );
+      await replaceAssetPackages(
+        store.db,
+        { assetId: 'app', source: 't', format: 't', importedAt: '2026-01-01T00:00:00Z' },
+        [{ ecosystem: 'PyPI', name: 'django', version: '1.4.1' }],
+      );
+      expect((await matchFleet(store, { now: new Date('2026-01-02T00:00:00Z') })).findings).toBe(0);
+    } finally {
+      await cleanup();
+    }
+  });
+});

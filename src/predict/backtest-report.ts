@@ -13,7 +13,7 @@ export function getBacktestRows(result: BacktestResult): Array<Record<string, st
         scorer: id,
         n: population,
         pos: positives,
-        auprc: fmt(m.averagePrecision),
+        auprc: fmt(m.averagePrecision, 5),
         auc: fmt(m.rocAuc),
         'cov@1%': fmt(m.atEffort[0]?.coverage, 2),
         'cov@5%': fmt(m.atEffort[1]?.coverage, 2),

@@ -102,6 +102,10 @@ export function describeFactor(feature: string, value: number, ctx: DescribeCont
     if (missing || value === 0) return `no ${what} as of ${fromDay(ctx.day)}`;
     return signal[2] === 'count' ? `${value} × ${what}` : `${what} appeared ${value} days ago`;
   }
+  if (feature === 'sig_days_since_last')
+    return missing ? 'no exploit signal yet' : `latest exploit signal ${value} days ago`;
+  if (feature === 'sig_any_count') return `${value} exploit signal(s) in all`;
+  if (feature === 'sig_sources') return `exploit signals from ${value} source(s)`;
   if (feature.startsWith('vendor_')) return describeVendor(ctx);
   if (feature === 'epss' || feature === 'epss_percentile') {
     const epss = ctx.scores.context.epss;

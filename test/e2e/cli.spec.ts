@@ -26,10 +26,11 @@ describe('patchcast, first steps as a user takes them', () => {
     expect(result.stdout).toContain(`sqlite ${join(dir, '.patchcast', 'patchcast.db')}`);
     const json = JSON.parse(runPatchcast(['run', '--json'], { cwd: dir }).stdout);
     expect(json).toMatchObject({
-      store: { dialect: 'sqlite', schema: '0004-affected-source' },
-      vulnerabilities: 0,
-      assets: 0,
+      store: { dialect: 'sqlite', location: join(dir, '.patchcast', 'patchcast.db') },
+      assets: 8,
     });
+    const status = JSON.parse(runPatchcast(['db', 'status', '--json'], { cwd: dir }).stdout);
+    expect(status.latest).toBe('0004-affected-source');
   });
 
   it('init writes a starter config that validates, and refuses to overwrite it', () => {

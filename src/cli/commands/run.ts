@@ -1,41 +1,59 @@
 import type { Command } from 'commander';
-import {
-  countVulnerabilities,
-  getLatestMigration,
-  listAssets,
-  listFeedStates,
-  listFindings,
-} from '../../store/index.js';
+import { runPipeline } from '../../pipeline/run-pipeline.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
-import { printJson, printLine } from '../output.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { makeFeedProgress } from '../progress.js';
 
 /**
- * patchcast's main job on whatever is configured: open (and migrate) the store, then run each stage of
- * the pipeline that exists. Later stages (sync, match, risk, plan) join here as they land.
+ * patchcast's main job (`npm start`): intelligence in, baseline in, match, rank — on the configured
+ * store. On a fresh store it loads the bundled snapshot of real public data and the demo fleet.
  */
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description("run patchcast's pipeline once on the configured store and print what it knows")
-    .action(async (_options: unknown, command: Command) => {
+    .description("run patchcast's pipeline once: sync (bundled snapshot on a first run), import, match, rank")
+    .option('--offline <dir>', 'sync every feed from this mirror directory first')
+    .option('--top <n>', 'how many findings to show', '10')
+    .action(async (options: { offline?: string; top: string }, command: Command) => {
       const config = loadCommandConfig(command);
+      const json = getGlobalOptions(command).json ?? false;
       await withStore(command, async (store) => {
-        const summary = {
-          store: { dialect: store.dialect, location: store.location, schema: getLatestMigration() },
-          config: config.file ?? '(built-in defaults)',
-          vulnerabilities: await countVulnerabilities(store.db),
-          assets: (await listAssets(store.db)).length,
-          openFindings: (await listFindings(store.db, { status: ['open'] })).length,
-          feeds: await listFeedStates(store.db),
-        };
-        if (getGlobalOptions(command).json) return printJson(summary);
+        const summary = await runPipeline(store, {
+          config,
+          now: new Date(),
+          top: Number(options.top),
+          progress: (source) => makeFeedProgress(source, { json }),
+          ...(options.offline ? { offlineDir: options.offline } : {}),
+        });
+        if (json)
+          return printJson({ store: { dialect: store.dialect, location: store.location }, ...summary });
         printLine('patchcast — forecast-driven patch management');
+        printLine(`store     ${store.dialect} ${store.location}`);
+        for (const step of summary.steps) printLine(`          ${step}`);
         printLine(
-          `store     ${summary.store.dialect} ${summary.store.location} (schema ${summary.store.schema})`,
+          `intel     ${summary.vulnerabilities} vulnerabilities; ${summary.synced.map((s) => `${s.source} ${s.records}`).join(', ') || 'no sync this run'}`,
         );
-        printLine(`config    ${summary.config}`);
-        printLine(`intel     ${summary.vulnerabilities} vulnerabilities from ${summary.feeds.length} feeds`);
-        printLine(`baseline  ${summary.assets} assets, ${summary.openFindings} open findings`);
+        printLine(
+          `baseline  ${summary.assets} assets; ${summary.findings.distinctPackages} distinct packages`,
+        );
+        printLine(
+          `findings  ${summary.openFindings} open (${summary.findings.resolved} resolved this run, ${summary.findings.suppressedByVex} suppressed by VEX)`,
+        );
+        if (summary.top.length === 0) return;
+        printLine('');
+        printLine('First to patch (CISA KEV, then public exploits, then EPSS, then CVSS):');
+        printTable(
+          summary.top.map((f) => ({
+            asset: f.assetId,
+            package: `${f.packageName} ${f.installedVersion}`,
+            vulnerability: f.cve ?? f.vulnerabilityId,
+            kev: f.kev ? (f.ransomware ? 'yes+ransomware' : 'yes') : '-',
+            exploits: f.exploitSources.length ? f.exploitSources.slice(0, 3).join(',') : '-',
+            epss: f.epss === null ? '-' : f.epss.toFixed(3),
+            cvss: f.cvss ?? '-',
+            fix: f.targetVersion ?? 'none',
+          })),
+        );
       });
     });
 }

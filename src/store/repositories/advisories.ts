@@ -46,6 +46,18 @@ export async function loadAdvisoryEntries(
         .select(['vulnerability_id', 'ecosystem', 'name', 'lookup_name', 'ranges', 'versions'])
         .where('ecosystem_base', '=', base)
         .where('lookup_name', 'in', all.slice(i, i + 1000))
+        // A withdrawn advisory no longer claims anything.
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('vulnerabilities as v')
+                .select('v.id')
+                .whereRef('v.id', '=', 'affected_packages.vulnerability_id')
+                .where('v.withdrawn', 'is not', null),
+            ),
+          ),
+        )
         .execute();
       for (const row of rows) {
         const key = `${base}\0${row.lookup_name}`;

@@ -1,0 +1,111 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPatchcast } from '../support/cli.js';
+
+const SNAPSHOT = new URL('../../data/snapshot/', import.meta.url).pathname;
+
+describe('npm start: patchcast run on a fresh machine', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'patchcast-run-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loads the bundled snapshot and demo fleet, matches, and ranks KEV findings first', () => {
+    const result = runPatchcast(['run', '--json', '--top', '5'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.steps[0]).toContain('bundled snapshot');
+    expect(summary.synced.map((s: { source: string }) => s.source)).toEqual(
+      expect.arrayContaining(['kev', 'epss', 'osv', 'cve', 'exploits']),
+    );
+    expect(summary.assets).toBe(8);
+    expect(summary.openFindings).toBeGreaterThan(100);
+    // exim4 on the orders database is hit by CVE-2018-6789, in CISA KEV with known ransomware use.
+    expect(summary.top[0]).toMatchObject({ kev: true, ransomware: true });
+    expect(summary.top.every((f: { targetVersion: string | null }) => f.targetVersion !== null)).toBe(true);
+  });
+
+  it('a second run syncs nothing new and keeps the same open findings', () => {
+    const first = JSON.parse(runPatchcast(['run', '--json'], { cwd: dir }).stdout);
+    expect(first.synced).toEqual([]);
+    expect(first.findings).toMatchObject({ resolved: 0 });
+    const findings = JSON.parse(
+      runPatchcast(
+        ['findings', '--json', '--asset', 'orders-db-01', '--vulnerability', 'DEBIAN-CVE-2018-6789'],
+        { cwd: dir },
+      ).stdout,
+    );
+    expect(findings.findings.map((f: { packageName: string }) => f.packageName).sort()).toEqual([
+      'exim4',
+      'exim4-base',
+      'exim4-config',
+      'exim4-daemon-light',
+    ]);
+    expect(findings.findings[0]).toMatchObject({
+      installedVersion: '4.89-2+deb9u2',
+      targetVersion: '4.89-2+deb9u3',
+      status: 'open',
+    });
+  });
+
+  it('an upgraded inventory resolves its findings, and VEX suppresses visibly', () => {
+    const vex = join(dir, 'exim.openvex.json');
+    writeFileSync(
+      vex,
+      JSON.stringify({
+        '@context': 'https://openvex.dev/ns/v0.2.0',
+        '@id': 'https://example.com/vex/1',
+        author: 'ops',
+        timestamp: '2026-02-01T00:00:00Z',
+        version: 1,
+        statements: [
+          {
+            vulnerability: { name: 'CVE-2018-6789' },
+            products: [{ '@id': 'orders-db-01' }],
+            status: 'not_affected',
+            justification: 'vulnerable_code_not_in_execute_path',
+          },
+        ],
+      }),
+    );
+    const imported = JSON.parse(runPatchcast(['vex', 'import', vex, '--json'], { cwd: dir }).stdout);
+    expect(imported).toMatchObject({ statements: 1, suppressed: 4 });
+    const suppressed = JSON.parse(
+      runPatchcast(
+        ['findings', '--json', '--asset', 'orders-db-01', '--vulnerability', 'DEBIAN-CVE-2018-6789'],
+        { cwd: dir },
+      ).stdout,
+    );
+    expect(suppressed.findings.map((f: { status: string }) => f.status)).toEqual([
+      'suppressed',
+      'suppressed',
+      'suppressed',
+      'suppressed',
+    ]);
+    expect(suppressed.findings[0].suppression).toMatchObject({
+      kind: 'vex',
+      justification: 'vulnerable_code_not_in_execute_path',
+    });
+
+    const report = JSON.parse(readFileSync(join(SNAPSHOT, 'fleet', 'blog-01.json'), 'utf8'));
+    for (const p of report.packages)
+      if (p.source === 'apache2') p.version = p.sourceVersion = '2.4.25-3+deb9u13';
+    const upgraded = join(dir, 'blog-01.json');
+    writeFileSync(upgraded, JSON.stringify(report));
+    const imported2 = JSON.parse(
+      runPatchcast(['inventory', 'import', upgraded, '--json'], { cwd: dir }).stdout,
+    );
+    expect(imported2.resolved).toBeGreaterThan(0);
+    const apache = JSON.parse(
+      runPatchcast(['findings', '--json', '--asset', 'blog-01', '--package', 'apache2', '--status', 'open'], {
+        cwd: dir,
+      }).stdout,
+    );
+    expect(
+      apache.findings.every((f: { installedVersion: string }) => f.installedVersion === '2.4.25-3+deb9u13'),
+    ).toBe(true);
+  });
+});
