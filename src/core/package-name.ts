@@ -19,3 +19,15 @@ export function getLookupName(ecosystem: string, name: string): string {
   if (CASE_INSENSITIVE.has(base)) return name.toLowerCase();
   return name;
 }
+
+/**
+ * Whether two OSV ecosystems name the same release: "Debian:12" and "Debian:11" differ; a bare
+ * "Debian" agrees with any release; "Ubuntu:22.04" agrees with "Ubuntu:22.04:LTS" (a prefix).
+ */
+export function isSameRelease(a: string, b: string): boolean {
+  const x = a.split(':').slice(1);
+  const y = b.split(':').slice(1);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return false;
+  return true;
+}

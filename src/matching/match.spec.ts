@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempStore } from '../../test/support/store.js';
+import { type OsvRecord, osvRecordSchema, toVulnerability } from '../feeds/osv/osv-record.js';
 import {
   listFindings,
   replaceAssetPackages,
@@ -10,18 +11,17 @@ import {
 } from '../store/index.js';
 import { matchFleet } from './match-fleet.js';
 import { matchPackage } from './match-package.js';
-import { getVulnerabilityFromOsv, type OsvRecord } from './osv-record.js';
 import type { AdvisoryForPackage } from './types.js';
 
 const FIXTURES = new URL('./__fixtures__/', import.meta.url);
 const records: OsvRecord[] = readdirSync(FIXTURES).map((f) =>
-  JSON.parse(readFileSync(new URL(f, FIXTURES), 'utf8')),
+  osvRecordSchema.parse(JSON.parse(readFileSync(new URL(f, FIXTURES), 'utf8'))),
 );
 const record = (id: string) => records.find((r) => r.id === id) as OsvRecord;
 
 function advisoriesOf(...ids: string[]): AdvisoryForPackage[] {
   return ids.map((id) => {
-    const v = getVulnerabilityFromOsv(record(id));
+    const v = toVulnerability(record(id));
     return {
       vulnerabilityId: v.id,
       entries: (v.affected ?? []).map((a) => ({
@@ -97,7 +97,7 @@ describe('matchFleet', () => {
     ({ store, cleanup } = await makeTempStore());
     await upsertVulnerabilities(
       store.db,
-      records.map((r) => getVulnerabilityFromOsv(r)),
+      records.map((r) => toVulnerability(r)),
     );
     for (const id of ['web-1', 'web-2']) {
       await upsertAsset(
@@ -180,7 +180,7 @@ describe('withdrawn advisories', () => {
     const { store, cleanup } = await makeTempStore();
     try {
       const withdrawn = {
-        ...getVulnerabilityFromOsv(record('PYSEC-2012-7')),
+        ...toVulnerability(record('PYSEC-2012-7')),
         withdrawn: '2020-01-01T00:00:00Z',
       };
       await upsertVulnerabilities(store.db, [withdrawn]);

@@ -11,7 +11,7 @@
  * - An empty installed version means "version unknown": covered whenever an entry for the package
  *   exists (a false alarm is cheaper than a missed vulnerability; osv-scalibr does the same).
  */
-import { getLookupName } from '../core/package-name.js';
+import { getLookupName, isSameRelease } from '../core/package-name.js';
 import { getEcosystemBase, getVersionScheme, getVersionSchemeById } from './ecosystems.js';
 import { InvalidVersionError } from './errors.js';
 import type { VersionScheme } from './types.js';
@@ -72,15 +72,6 @@ function isSamePackage(pkg: OsvPackage, entry: OsvAffected): boolean {
   if (getEcosystemBase(other.ecosystem) !== getEcosystemBase(pkg.ecosystem)) return false;
   if (!isSameRelease(pkg.ecosystem, other.ecosystem)) return false;
   return getLookupName(pkg.ecosystem, pkg.name) === getLookupName(pkg.ecosystem, other.name);
-}
-
-/** "Debian:12" vs "Debian:11" differ; "Debian" matches any release; "Ubuntu:22.04" matches "Ubuntu:22.04:LTS". */
-function isSameRelease(a: string, b: string): boolean {
-  const x = a.split(':').slice(1);
-  const y = b.split(':').slice(1);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return false;
-  return true;
 }
 
 function readEvents(range: OsvRange, scheme: VersionScheme, where: string): SortedEvent[] {
