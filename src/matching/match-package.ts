@@ -1,3 +1,4 @@
+import { isSameRelease } from '../core/package-name.js';
 import type { InstalledPackage, OsvRange } from '../core/types.js';
 import { evaluateAffected, getVersionScheme, type VersionScheme } from '../versioning/index.js';
 import { getEffectivePackage } from './effective-package.js';
@@ -59,12 +60,9 @@ function toOsvAffected(entry: AdvisoryForPackage['entries'][number]) {
 
 /** Every `fixed` event of the advisory's entries for the package's release. */
 function collectFixed(advisory: AdvisoryForPackage, ecosystem: string): string[] {
-  const release = ecosystem.split(':').slice(1).join(':');
   const fixed = new Set<string>();
   for (const entry of advisory.entries) {
-    const entryRelease = entry.ecosystem.split(':').slice(1).join(':');
-    if (release && entryRelease && !entryRelease.startsWith(release) && !release.startsWith(entryRelease))
-      continue;
+    if (!isSameRelease(ecosystem, entry.ecosystem)) continue;
     for (const range of entry.ranges) collectRangeFixes(range, fixed);
   }
   return [...fixed];
