@@ -4,6 +4,7 @@ import { registerAssetsCommand } from './commands/assets.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDbCommand } from './commands/db.js';
+import { registerDriftCommand } from './commands/drift.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerFindingsCommand } from './commands/findings.js';
 import { registerInitCommand } from './commands/init.js';
@@ -25,6 +26,7 @@ const COMMANDS = [
   registerSyncCommand,
   registerInventoryCommand,
   registerAssetsCommand,
+  registerDriftCommand,
   registerFindingsCommand,
   registerScanCommand,
   registerVexCommand,

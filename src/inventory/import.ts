@@ -1,6 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Asset } from '../core/types.js';
-import { type AssetInput, loadAsset, replaceAssetPackages, type Store, upsertAsset } from '../store/index.js';
+import {
+  type AssetInput,
+  type Db,
+  listAssetImports,
+  loadAsset,
+  loadAssetConfigHashes,
+  loadAssetPackages,
+  replaceAssetPackages,
+  type Store,
+  saveAssetConfigHashes,
+  saveAssetSnapshot,
+  upsertAsset,
+} from '../store/index.js';
 import type { AssetInventory, CollectedInventory } from './collect.js';
 import type { AssetRecord } from './types.js';
 
@@ -39,7 +51,9 @@ export async function importInventory(
         digest: digestOf(inventory),
         importedAt: at,
       };
+      await keepPreviousInventory(db, inventory.assetId, meta.digest);
       await replaceAssetPackages(db, meta, inventory.packages);
+      if (inventory.configHashes) await saveAssetConfigHashes(db, inventory.assetId, inventory.configHashes);
       packages += inventory.packages.length;
     }
     return {
@@ -93,4 +107,19 @@ function fromInventory(inventory: AssetInventory, existing: Asset | undefined): 
 function digestOf(inventory: AssetInventory): string {
   const lines = inventory.packages.map((p) => `${p.ecosystem}\t${p.name}\t${p.version}`).sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/** Before an import changes an asset's packages, its current inventory is kept as "previous", for drift. */
+async function keepPreviousInventory(db: Db, assetId: string, digest: string): Promise<void> {
+  const [last] = await listAssetImports(db, assetId);
+  if (!last || last.digest === digest) return;
+  const packages = await loadAssetPackages(db, assetId);
+  const configHashes = await loadAssetConfigHashes(db, assetId);
+  await saveAssetSnapshot(db, {
+    assetId,
+    kind: 'previous',
+    takenAt: last.imported_at,
+    packages,
+    ...(configHashes ? { configHashes } : {}),
+  });
 }

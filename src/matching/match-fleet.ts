@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import { getOrCreate } from '../core/collections.js';
 import type { Finding, InstalledPackage } from '../core/types.js';
 import {
   type Db,
+  forEachPackageHolder,
   loadAdvisoryEntries,
   loadDistinctPackages,
+  type PackageVersionKey,
   type Store,
   upsertFindings,
 } from '../store/index.js';
 import { getEffectivePackage } from './effective-package.js';
-import { evaluatePackages, getInstalledKey } from './evaluate.js';
+import { evaluatePackages } from './evaluate.js';
 import type { MatchProblem, PackageMatch } from './types.js';
 
 export interface MatchFleetOptions {
@@ -76,15 +77,10 @@ export async function matchFleet(store: Store, options: MatchFleetOptions): Prom
       async () => evaluatePackages(packages, advisories),
       (r) => r.matched.size,
     );
-    const findings = await timed(
-      'fan out to assets',
-      () => fanOut(db, matched, options),
-      (f) => f.length,
-    );
-    await timed(
-      'write findings',
-      () => upsertFindings(db, findings),
-      () => findings.length,
+    const written = await fanOut(db, matched, options);
+    stages.push(
+      { stage: 'fan out to assets', items: written.findings, seconds: written.fanOutSeconds },
+      { stage: 'write findings', items: written.findings, seconds: written.writeSeconds },
     );
     const resolved = await timed(
       'resolve missing',
@@ -94,7 +90,7 @@ export async function matchFleet(store: Store, options: MatchFleetOptions): Prom
     return {
       distinctPackages: packages.length,
       vulnerablePackages: matched.size,
-      findings: findings.length,
+      findings: written.findings,
       resolved,
       problems,
       stages,
@@ -115,39 +111,75 @@ function toInstalled(row: {
   return pkg;
 }
 
-/** The findings: one per (asset, vulnerability, package), for every asset that has a matched package. */
-async function fanOut(
-  db: Db,
-  matched: Map<string, PackageMatch[]>,
-  options: MatchFleetOptions,
-): Promise<Finding[]> {
+/** Keys per slice of the fan-out: a slice's holders are one query's rows (~100 bytes each). */
+const SLICE_KEYS = 256;
+const WRITE_BATCH = 20_000;
+
+/**
+ * Writes the findings, one per (asset, vulnerability, package), for every asset that holds a matched
+ * package: slice by slice of matched keys, a slice's holders ordered by asset, written in batches.
+ * An asset holding two versions of a package yields one finding per vulnerability (the id omits the
+ * version; the last one wins, as before). Both versions sort next to each other, so a slice never
+ * splits them and one asset's findings are deduplicated within its run of rows.
+ */
+async function fanOut(db: Db, matched: Map<string, PackageMatch[]>, options: MatchFleetOptions) {
   const at = options.now.toISOString();
-  const byEcosystem = new Map<string, Set<string>>();
-  for (const key of matched.keys()) {
-    const [ecosystem = '', name = ''] = key.split('\0');
-    const names = getOrCreate(byEcosystem, ecosystem, () => new Set());
-    names.add(name);
-  }
-  const findings = new Map<string, Finding>();
-  for (const [ecosystem, names] of byEcosystem) {
-    const all = [...names];
-    for (let i = 0; i < all.length; i += 1000) {
-      let query = db
-        .selectFrom('asset_packages')
-        .select(['asset_id', 'ecosystem', 'name', 'version'])
-        .where('ecosystem', '=', ecosystem)
-        .where('name', 'in', all.slice(i, i + 1000));
-      if (options.assetIds)
-        query = query.where('asset_id', 'in', options.assetIds.length ? options.assetIds : ['']);
-      for (const row of await query.execute()) {
-        for (const m of matched.get(getInstalledKey(row)) ?? []) {
-          const id = getFindingId(row.asset_id, m.vulnerabilityId, row.ecosystem, row.name);
-          findings.set(id, toFinding(id, row, m, at));
-        }
+  const keys = [...matched.keys()].sort();
+  const parsed = keys.map(parseInstalledKey);
+  const matches = keys.map((k) => matched.get(k) ?? []);
+  const totals = { findings: 0, fanOutSeconds: 0, writeSeconds: 0 };
+  const started = performance.now();
+  let pending: Finding[] = [];
+  const flush = async () => {
+    const writeStarted = performance.now();
+    await upsertFindings(db, pending);
+    totals.writeSeconds += (performance.now() - writeStarted) / 1000;
+    pending = [];
+  };
+  await forEachPackageHolder(db, parsed, sliceEnds(parsed), options.assetIds, async (holders) => {
+    let asset = '';
+    let ofAsset = new Map<string, Finding>();
+    for (const holder of holders) {
+      if (holder.asset_id !== asset) {
+        totals.findings += ofAsset.size;
+        pending.push(...ofAsset.values());
+        if (pending.length >= WRITE_BATCH) await flush();
+        asset = holder.asset_id;
+        ofAsset = new Map();
+      }
+      const row = { asset_id: holder.asset_id, ...(parsed[holder.key_index] as PackageVersionKey) };
+      for (const m of matches[holder.key_index] ?? []) {
+        const id = getFindingId(row.asset_id, m.vulnerabilityId, row.ecosystem, row.name);
+        ofAsset.set(id, toFinding(id, row, m, at));
       }
     }
+    totals.findings += ofAsset.size;
+    pending.push(...ofAsset.values());
+  });
+  await flush();
+  totals.fanOutSeconds = (performance.now() - started) / 1000 - totals.writeSeconds;
+  return totals;
+}
+
+function parseInstalledKey(key: string): PackageVersionKey {
+  const [ecosystem = '', name = '', version = ''] = key.split('\0');
+  return { ecosystem, name, version };
+}
+
+/** Slice ends about SLICE_KEYS apart, never between two versions of one (ecosystem, name). */
+function sliceEnds(keys: readonly PackageVersionKey[]): number[] {
+  const ends: number[] = [];
+  let start = 0;
+  for (let i = 1; i <= keys.length; i++) {
+    const prev = keys[i - 1] as PackageVersionKey;
+    const next = keys[i];
+    const sameName = next !== undefined && next.ecosystem === prev.ecosystem && next.name === prev.name;
+    if (i === keys.length || (i - start >= SLICE_KEYS && !sameName)) {
+      ends.push(i);
+      start = i;
+    }
   }
-  return [...findings.values()];
+  return ends;
 }
 
 function toFinding(

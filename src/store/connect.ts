@@ -73,6 +73,11 @@ function openSqlite(home: string): Store {
     database.pragma('journal_mode = WAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 10000');
+    // WAL with synchronous=NORMAL stays consistent on power loss (a commit may roll back, never
+    // corrupt); a larger page cache and in-memory temp tables keep bulk matching off the disk.
+    database.pragma('synchronous = NORMAL');
+    database.pragma('cache_size = -65536');
+    database.pragma('temp_store = MEMORY');
   } catch (error) {
     throw new PatchcastError(
       'STORE_NOT_SQLITE',

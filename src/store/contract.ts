@@ -223,7 +223,7 @@ export function describeStoreContract(
       expect((await listAssetImports(store.db, 'web-1')).map((i) => Number(i.package_count))).toEqual([1, 2]);
     });
 
-    it('keeps first_seen on re-detection and resolves findings a new scan no longer reports', async () => {
+    it('keeps first_seen, risk and due date on re-detection, refreshes the installed version, and resolves findings a new scan no longer reports', async () => {
       const base = {
         assetId: 'web-1',
         vulnerabilityId: 'GHSA-aaaa-bbbb-cccc',
@@ -241,13 +241,18 @@ export function describeStoreContract(
         {
           ...base,
           id: 'f1',
+          installedVersion: '3.0.11-1~deb12u3',
           firstSeen: '2026-02-01T00:00:00.000Z',
           lastSeen: '2026-02-01T00:00:00.000Z',
-          risk: 0.5,
         },
       ]);
       const f1 = (await listFindings(store.db, { vulnerabilityId: 'GHSA-aaaa-bbbb-cccc' }))[0];
-      expect(f1).toMatchObject({ firstSeen: T0, lastSeen: '2026-02-01T00:00:00.000Z', risk: 0.5 });
+      expect(f1).toMatchObject({
+        firstSeen: T0,
+        lastSeen: '2026-02-01T00:00:00.000Z',
+        risk: 0.4,
+        installedVersion: '3.0.11-1~deb12u3',
+      });
       expect((await listFindings(store.db, { assetId: 'web-1' })).map((f) => f.id)).toEqual(['f2', 'f1']);
       expect(await resolveFindingsNotIn(store.db, 'web-1', ['f1'], '2026-02-02T00:00:00.000Z')).toBe(1);
       expect((await listFindings(store.db, { status: ['open'] })).map((f) => f.id)).toEqual(['f1']);

@@ -46,8 +46,24 @@ export async function loadMigrationStatus(store: Store): Promise<MigrationState[
   return states;
 }
 
-async function loadAppliedMigrations(store: Store): Promise<Map<string, string>> {
+/**
+ * The tables of the store's own schema. PostgreSQL's introspection lists every schema of the
+ * database, so other tenants' tables (another `?schema=`) are filtered out by `current_schema()`.
+ */
+export async function listStoreTables(store: Store): Promise<Array<{ name: string; columns: string[] }>> {
   const tables = await store.db.introspection.getTables();
+  let current: string | undefined;
+  if (store.dialect === 'postgres') {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+    current = rows[0]?.schema;
+  }
+  return tables
+    .filter((t) => current === undefined || t.schema === current)
+    .map((t) => ({ name: t.name, columns: t.columns.map((c) => c.name) }));
+}
+
+async function loadAppliedMigrations(store: Store): Promise<Map<string, string>> {
+  const tables = await listStoreTables(store);
   if (!tables.some((t) => t.name === MIGRATION_TABLE)) {
     assertEmptyOrOurs(
       store,

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPostgresAvailable, makeTestSchema } from '../../test/support/postgres.js';
 import { openStore, type Store } from './connect.js';
+import { listStoreTables } from './migrate.js';
 
 const available = await isPostgresAvailable();
 
 async function describeTables(store: Store): Promise<Record<string, string[]>> {
-  const tables = await store.db.introspection.getTables();
   const out: Record<string, string[]> = {};
-  for (const t of tables) out[t.name] = t.columns.map((c) => c.name).sort();
+  for (const t of await listStoreTables(store)) out[t.name] = [...t.columns].sort();
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 

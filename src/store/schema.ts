@@ -94,6 +94,7 @@ export interface AssetsTable {
   tags: string | null;
   window_group: string | null;
   os_ecosystem: string | null;
+  config_hashes?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -243,6 +244,29 @@ export interface VexStatementsTable {
   imported_at: string;
 }
 
+export interface AssetSnapshotsTable {
+  id: Generated<number>;
+  asset_id: string;
+  kind: string;
+  taken_at: string;
+  packages: string;
+  config_hashes: string | null;
+}
+
+/** One finding's state on one day (migration 0005). */
+export interface FindingHistoryTable {
+  finding_id: string;
+  day: string;
+  asset_id: string;
+  vulnerability_id: string;
+  status: string;
+  risk: number | null;
+  due_date: string | null;
+  sla_state: string;
+  sla_rule: string | null;
+  kev: number;
+}
+
 export interface Database {
   vulnerabilities: VulnerabilitiesTable;
   vulnerability_aliases: VulnerabilityAliasesTable;
@@ -264,4 +288,6 @@ export interface Database {
   model_artifacts: ModelArtifactsTable;
   feed_state: FeedStateTable;
   vex_statements: VexStatementsTable;
+  asset_snapshots: AssetSnapshotsTable;
+  finding_history: FindingHistoryTable;
 }

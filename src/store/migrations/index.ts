@@ -2,6 +2,8 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-affected-lookup.js';
 import * as m0003 from './0003-vex.js';
 import * as m0004 from './0004-affected-source.js';
+import * as m0005 from './0005-finding-history.js';
+import * as m0006 from './0006-asset-snapshots.js';
 import type { PatchcastMigration } from './types.js';
 
 /** Every migration this version of patchcast knows, in order. Append only; never edit a released one. */
@@ -10,6 +12,8 @@ export const MIGRATIONS: readonly PatchcastMigration[] = [
   { name: '0002-affected-lookup', up: m0002.up },
   { name: '0003-vex', up: m0003.up },
   { name: '0004-affected-source', up: m0004.up },
+  { name: '0005-finding-history', up: m0005.up },
+  { name: '0006-asset-snapshots', up: m0006.up },
 ];
 
 export type { MigrationContext, PatchcastMigration } from './types.js';

@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import type { Asset, InstalledPackage } from '../../core/types.js';
-import { chunk, type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
+import { type Db, definedOnly, fromJson, isPostgres, orNull, toJson } from '../rows.js';
 import type { AssetsTable } from '../schema.js';
+import { type BulkColumn, insertRows } from './bulk.js';
 
 export type AssetInput = Omit<Asset, 'createdAt' | 'updatedAt'>;
 
@@ -92,19 +94,30 @@ export async function replaceAssetPackages(
   await db.deleteFrom('asset_packages').where('asset_id', '=', meta.assetId).execute();
   const unique = new Map<string, InstalledPackage>();
   for (const p of packages) unique.set(`${p.ecosystem}\0${p.name}\0${p.version}`, p);
-  const rows = [...unique.values()].map((p) => ({
-    asset_id: meta.assetId,
-    ecosystem: p.ecosystem,
-    name: p.name,
-    version: p.version,
-    purl: orNull(p.purl),
-    source_name: orNull(p.sourceName),
-    source_version: orNull(p.sourceVersion),
-    import_id: importId,
-  }));
-  for (const batch of chunk(rows, 8)) await db.insertInto('asset_packages').values(batch).execute();
+  const rows = [...unique.values()].map((p) => [
+    meta.assetId,
+    p.ecosystem,
+    p.name,
+    p.version,
+    orNull(p.purl),
+    orNull(p.sourceName),
+    orNull(p.sourceVersion),
+    importId,
+  ]);
+  await insertRows(db, 'asset_packages', PACKAGE_COLUMNS, rows);
   return importId;
 }
+
+const PACKAGE_COLUMNS: readonly BulkColumn[] = [
+  { name: 'asset_id', type: 'text' },
+  { name: 'ecosystem', type: 'text' },
+  { name: 'name', type: 'text' },
+  { name: 'version', type: 'text' },
+  { name: 'purl', type: 'text' },
+  { name: 'source_name', type: 'text' },
+  { name: 'source_version', type: 'text' },
+  { name: 'import_id', type: 'integer' },
+];
 
 export async function loadAssetPackages(db: Db, assetId: string): Promise<InstalledPackage[]> {
   const rows = await db
@@ -136,3 +149,77 @@ export async function listAssetImports(db: Db, assetId: string) {
     .orderBy('id', 'desc')
     .execute();
 }
+
+/** An installed (ecosystem, name, version). */
+export interface PackageVersionKey {
+  ecosystem: string;
+  name: string;
+  version: string;
+}
+
+/** One asset holding the key at `keyIndex` of the list given to `forEachPackageHolder`. */
+export interface PackageHolder {
+  asset_id: string;
+  key_index: number;
+}
+
+/**
+ * The assets holding each of many package versions, one slice of keys at a time: `keys[0, ends[0])`,
+ * then `keys[ends[0], ends[1])`, …, each slice's holders ordered by asset. The keys go into a temporary
+ * table joined with asset_packages, so a slice is one indexed join however many keys it has, and
+ * memory is bounded by one slice's holders. `assetIds` limits the holders to those assets.
+ */
+export async function forEachPackageHolder(
+  db: Db,
+  keys: readonly PackageVersionKey[],
+  ends: readonly number[],
+  assetIds: readonly string[] | undefined,
+  visit: (holders: PackageHolder[]) => Promise<void>,
+): Promise<void> {
+  await createHolderTables(db, keys, assetIds);
+  try {
+    let start = 0;
+    for (const end of ends) {
+      const scope = assetIds ? sql`and ap.asset_id in (select asset_id from pc_match_assets)` : sql``;
+      const { rows } = await sql<PackageHolder>`
+        select ap.asset_id as asset_id, k.key_index as key_index
+        from pc_match_keys k
+        join asset_packages ap on ap.ecosystem = k.ecosystem and ap.name = k.name and ap.version = k.version
+        where k.key_index >= ${start} and k.key_index < ${end} ${scope}
+        order by ap.asset_id`.execute(db);
+      await visit(rows.map((r) => ({ asset_id: r.asset_id, key_index: Number(r.key_index) })));
+      start = end;
+    }
+  } finally {
+    await sql`drop table if exists pc_match_keys`.execute(db);
+    await sql`drop table if exists pc_match_assets`.execute(db);
+  }
+}
+
+async function createHolderTables(
+  db: Db,
+  keys: readonly PackageVersionKey[],
+  assetIds: readonly string[] | undefined,
+): Promise<void> {
+  await sql`drop table if exists pc_match_keys`.execute(db);
+  await sql`drop table if exists pc_match_assets`.execute(db);
+  await sql`create temporary table pc_match_keys (key_index integer primary key, ecosystem text not null, name text not null, version text not null)`.execute(
+    db,
+  );
+  const rows = keys.map((k, i) => [i, k.ecosystem, k.name, k.version]);
+  await insertRows(db, 'pc_match_keys', KEY_COLUMNS, rows);
+  if (assetIds) {
+    await sql`create temporary table pc_match_assets (asset_id text primary key)`.execute(db);
+    const unique = [...new Set(assetIds)].map((id) => [id]);
+    await insertRows(db, 'pc_match_assets', [{ name: 'asset_id', type: 'text' }], unique);
+  }
+  // PostgreSQL plans the join from statistics, which a fresh temporary table lacks.
+  if (isPostgres(db)) await sql`analyze pc_match_keys`.execute(db);
+}
+
+const KEY_COLUMNS: readonly BulkColumn[] = [
+  { name: 'key_index', type: 'integer' },
+  { name: 'ecosystem', type: 'text' },
+  { name: 'name', type: 'text' },
+  { name: 'version', type: 'text' },
+];

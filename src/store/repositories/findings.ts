@@ -1,27 +1,55 @@
 import type { Finding, FindingStatus } from '../../core/types.js';
-import { chunk, type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
+import { type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
 import type { FindingsTable } from '../schema.js';
+import { type BulkColumn, insertRows } from './bulk.js';
 
-/** Inserts new findings and refreshes known ones; `first_seen` of a known finding is kept. */
+const FINDING_COLUMNS: readonly BulkColumn[] = [
+  { name: 'id', type: 'text' },
+  { name: 'asset_id', type: 'text' },
+  { name: 'vulnerability_id', type: 'text' },
+  { name: 'ecosystem', type: 'text' },
+  { name: 'package_name', type: 'text' },
+  { name: 'installed_version', type: 'text' },
+  { name: 'fixed_versions', type: 'text' },
+  { name: 'target_version', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'suppression', type: 'text' },
+  { name: 'risk', type: 'real' },
+  { name: 'due_date', type: 'text' },
+  { name: 'first_seen', type: 'text' },
+  { name: 'last_seen', type: 'text' },
+  { name: 'resolved_at', type: 'text' },
+];
+
+/**
+ * Refreshed on conflict. Kept: `first_seen` (the SLA clock starts at first detection), and `risk` and
+ * `due_date`, which belong to the risk and SLA steps that run after matching.
+ */
+const REFRESHED = [
+  'installed_version',
+  'fixed_versions',
+  'target_version',
+  'status',
+  'suppression',
+  'last_seen',
+  'resolved_at',
+];
+const ON_CONFLICT = `on conflict (id) do update set ${REFRESHED.map((n) => `${n} = excluded.${n}`).join(', ')}`;
+
+/**
+ * Inserts new findings and refreshes known ones; `first_seen` of a known finding is kept. Of two
+ * findings with the same id the last wins (one statement may not touch a row twice on PostgreSQL).
+ */
 export async function upsertFindings(db: Db, findings: readonly Finding[]): Promise<void> {
-  for (const batch of chunk(findings, 15)) {
-    await db
-      .insertInto('findings')
-      .values(batch.map(toRow))
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          fixed_versions: eb.ref('excluded.fixed_versions'),
-          target_version: eb.ref('excluded.target_version'),
-          status: eb.ref('excluded.status'),
-          suppression: eb.ref('excluded.suppression'),
-          risk: eb.ref('excluded.risk'),
-          due_date: eb.ref('excluded.due_date'),
-          last_seen: eb.ref('excluded.last_seen'),
-          resolved_at: eb.ref('excluded.resolved_at'),
-        })),
-      )
-      .execute();
-  }
+  const unique = new Map<string, Finding>();
+  for (const f of findings) unique.set(f.id, f);
+  const rows = [...unique.values()].map(toValues);
+  await insertRows(db, 'findings', FINDING_COLUMNS, rows, ON_CONFLICT);
+}
+
+function toValues(f: Finding): unknown[] {
+  const row = toRow(f);
+  return FINDING_COLUMNS.map((c) => row[c.name as keyof FindingsTable]);
 }
 
 function toRow(f: Finding): FindingsTable {

@@ -1,0 +1,174 @@
+/**
+ * Batch reads of what risk scoring needs "as of" an instant, keyed by CVE or vulnerability id, and
+ * the write of scores. Every query takes at most 1,000 keys at a time (both backends' limits).
+ */
+import type { Db } from '../rows.js';
+
+const KEYS_PER_QUERY = 1000;
+
+/** Runs `query` on successive chunks of `keys` and concatenates the rows. */
+async function loadBy<T>(keys: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += KEYS_PER_QUERY)
+    out.push(...(await query(unique.slice(i, i + KEYS_PER_QUERY))));
+  return out;
+}
+
+/** The CVE each vulnerability stands for: its CVE alias, itself, or the CVE inside DEBIAN-CVE-… ids. */
+export async function loadCveOfVulnerabilities(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const id of ids) if (/^CVE-\d{4}-\d{4,}$/.test(id)) out.set(id, id);
+  const aliases = await loadBy(ids, (chunk) =>
+    db
+      .selectFrom('vulnerability_aliases')
+      .select(['vulnerability_id', 'alias'])
+      .where('vulnerability_id', 'in', chunk)
+      .where('alias', 'like', 'CVE-%')
+      .orderBy('vulnerability_id')
+      .orderBy('alias')
+      .execute(),
+  );
+  for (const a of aliases) if (!out.has(a.vulnerability_id)) out.set(a.vulnerability_id, a.alias);
+  for (const id of ids) {
+    const embedded = /CVE-\d{4}-\d{4,}/.exec(id)?.[0];
+    if (!out.has(id) && embedded) out.set(id, embedded);
+  }
+  return out;
+}
+
+/** CVSS score, vector and severity of vulnerability records (advisories or CVE records) by id. */
+export async function loadCvssOf(db: Db, ids: readonly string[]) {
+  const rows = await loadBy(ids, (chunk) =>
+    db
+      .selectFrom('vulnerabilities')
+      .select(['id', 'cvss_score', 'cvss_vector', 'severity'])
+      .where('id', 'in', chunk)
+      .execute(),
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** KEV listings added on or before `asOf` and not removed by then. */
+export async function loadKevAsOf(db: Db, cves: readonly string[], asOf: string) {
+  const rows = await loadBy(cves, (chunk) =>
+    db
+      .selectFrom('kev_entries')
+      .select(['cve_id', 'date_added', 'due_date', 'ransomware', 'removed_at'])
+      .where('cve_id', 'in', chunk)
+      .where('date_added', '<=', asOf)
+      .execute(),
+  );
+  const listed = rows.filter((r) => r.removed_at === null || r.removed_at > asOf);
+  return new Map(listed.map((r) => [r.cve_id, r]));
+}
+
+/** The newest EPSS score of each CVE published on or before `asOf`. */
+export async function loadEpssAsOfBatch(db: Db, cves: readonly string[], asOf: string) {
+  const rows = await loadBy(cves, (chunk) =>
+    db
+      .selectFrom('epss_scores')
+      .select(['cve_id', 'score_date', 'score', 'percentile'])
+      .where('cve_id', 'in', chunk)
+      .where('score_date', '<=', asOf)
+      .execute(),
+  );
+  const newest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) {
+    const seen = newest.get(r.cve_id);
+    if (!seen || r.score_date > seen.score_date) newest.set(r.cve_id, r);
+  }
+  return newest;
+}
+
+/** The day of the newest EPSS score in the store, if any. */
+export async function loadNewestEpssDate(db: Db): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('epss_scores')
+    .select((eb) => eb.fn.max('score_date').as('newest'))
+    .executeTakeFirst();
+  return row?.newest ?? undefined;
+}
+
+/** Exploit sightings seen on or before `asOf`, per CVE: source, first sighting and maturity. */
+export async function loadSightingsAsOf(db: Db, cves: readonly string[], asOf: string) {
+  const rows = await loadBy(cves, (chunk) =>
+    db
+      .selectFrom('exploit_sightings')
+      .select((eb) => ['cve_id', 'source', 'maturity', eb.fn.min('seen_at').as('first_seen')])
+      .where('cve_id', 'in', chunk)
+      .where('seen_at', '<=', asOf)
+      .groupBy(['cve_id', 'source', 'maturity'])
+      .execute(),
+  );
+  const out = new Map<string, Array<{ source: string; maturity: string | null; seenAt: string }>>();
+  for (const r of rows) {
+    const list = out.get(r.cve_id) ?? [];
+    list.push({ source: r.source, maturity: r.maturity, seenAt: String(r.first_seen) });
+    out.set(r.cve_id, list);
+  }
+  return out;
+}
+
+/** The newest SSVC decision of each CVE made on or before `asOf`. */
+export async function loadSsvcAsOfBatch(db: Db, cves: readonly string[], asOf: string) {
+  const rows = await loadBy(cves, (chunk) =>
+    db
+      .selectFrom('ssvc_decisions')
+      .select(['cve_id', 'decided_at', 'exploitation', 'automatable', 'technical_impact'])
+      .where('cve_id', 'in', chunk)
+      .where('decided_at', '<=', asOf)
+      .execute(),
+  );
+  const newest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) {
+    const seen = newest.get(r.cve_id);
+    if (!seen || r.decided_at > seen.decided_at) newest.set(r.cve_id, r);
+  }
+  return newest;
+}
+
+/** Exceptions in force at `asOf` that name a compensating control. */
+export async function loadActiveControls(db: Db, asOf: string) {
+  return db
+    .selectFrom('exceptions')
+    .select([
+      'id',
+      'scope',
+      'vulnerability_id',
+      'asset_id',
+      'package_name',
+      'finding_id',
+      'compensating_control',
+    ])
+    .where('compensating_control', 'is not', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', asOf)
+    .where('created_at', '<=', asOf)
+    .execute();
+}
+
+/** Writes `findings.risk` for many findings: one statement per 500 rows. */
+export async function updateFindingRisks(
+  db: Db,
+  scores: ReadonlyArray<{ id: string; risk: number }>,
+): Promise<void> {
+  for (let i = 0; i < scores.length; i += 500) {
+    const batch = scores.slice(i, i + 500);
+    await db
+      .updateTable('findings')
+      .set((eb) => {
+        const [first, ...rest] = batch;
+        if (!first) return {};
+        let chain = eb.case().when('id', '=', first.id).then(first.risk);
+        for (const s of rest) chain = chain.when('id', '=', s.id).then(s.risk);
+        return { risk: chain.else(eb.ref('risk')).end() };
+      })
+      .where(
+        'id',
+        'in',
+        batch.map((s) => s.id),
+      )
+      .execute();
+  }
+}
