@@ -10,6 +10,8 @@ import { registerFindingsCommand } from './commands/findings.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerModelCommand } from './commands/model.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerReliabilityCommand } from './commands/reliability.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerScanCommand } from './commands/scan.js';
 import { registerSyncCommand } from './commands/sync.js';
@@ -33,6 +35,8 @@ const COMMANDS = [
   registerAuditCommand,
   registerModelCommand,
   registerExplainCommand,
+  registerReliabilityCommand,
+  registerPlanCommand,
 ];
 
 /** The CLI program, built apart from running it so tests and the docs generator can inspect it. */

@@ -1,0 +1,184 @@
+import { makeGreedyPlacement } from './heuristic.js';
+import { getExposure, makePlanModel, type PlanModel } from './model.js';
+import { type SolveOptions, solvePlacement } from './optimize.js';
+import { makePlanProblem, type PlanInput, type PlanOptions } from './problem.js';
+import type { PlanProblem } from './types.js';
+
+/** One job's place in the plan, with the reasons it is there. */
+export interface PlanAssignment {
+  jobId: string;
+  assetId: string;
+  slotId: string;
+  windowId: string;
+  start: string;
+  end: string;
+  ring: string;
+  packages: string[];
+  reasons: string[];
+}
+
+/** A patch plan: assignments, quality figures and what could not be placed. */
+export interface Plan {
+  createdAt: string;
+  horizonEnd: string;
+  assignments: PlanAssignment[];
+  unscheduled: Array<{ jobId: string; assetId: string; ring: string; reason: string }>;
+  /** Σ risk × hours until patched + penalties (risk-hours). */
+  objective: number;
+  /** A proven lower bound on the objective of any feasible plan. */
+  bound: number;
+  /** (objective − bound) / objective. */
+  gap: number;
+  solveSeconds: number;
+  method: 'milp' | 'greedy';
+  /** Expected exposure of this plan and of the anchors' rule (first free window in SLA order). */
+  exposure: number;
+  anchorExposure: number;
+  notes: string[];
+}
+
+/** Builds and solves a plan from plain data (pure apart from the solver's clock). */
+export async function makePlan(input: PlanInput, options: PlanOptions & SolveOptions = {}): Promise<Plan> {
+  const { problem, notes } = makePlanProblem(input, options);
+  const model = makePlanModel(problem);
+  return finishPlan(model, await solvePlacement(model, options), notes);
+}
+
+/** Turns a solved placement into a Plan with per-job reasons and concrete start times. */
+export function finishPlan(
+  model: PlanModel,
+  solved: Awaited<ReturnType<typeof solvePlacement>>,
+  notes: string[],
+  fixedTimes: ReadonlyMap<number, { start: string; end: string }> = new Map(),
+): Plan {
+  const { problem } = model;
+  const anchor = makeGreedyPlacement(model, 'sla').placement;
+  const times = getStartTimes(problem, solved.placement);
+  const assignments: PlanAssignment[] = [];
+  const unscheduled: Plan['unscheduled'] = [];
+  problem.jobs.forEach((job, j) => {
+    const s = solved.placement[j] ?? -1;
+    const ring = problem.rings[job.ring]?.id ?? String(job.ring);
+    const slot = problem.slots[s];
+    if (!slot) {
+      unscheduled.push({ jobId: job.id, assetId: job.assetId, ring, reason: getUnscheduledReason(model, j) });
+      return;
+    }
+    const time = fixedTimes.get(j) ??
+      times.get(j) ?? { start: slot.start.toISOString(), end: slot.end.toISOString() };
+    assignments.push({
+      jobId: job.id,
+      assetId: job.assetId,
+      slotId: slot.id,
+      windowId: slot.windowId,
+      ...time,
+      ring,
+      packages: job.packages.map((p) => (p.targetVersion ? `${p.name}@${p.targetVersion}` : p.name)),
+      reasons: getReasons(model, solved.placement, j, fixedTimes.has(j)),
+    });
+  });
+  assignments.sort((a, b) => a.start.localeCompare(b.start) || a.jobId.localeCompare(b.jobId));
+  return {
+    createdAt: problem.now.toISOString(),
+    horizonEnd: problem.horizonEnd.toISOString(),
+    assignments,
+    unscheduled,
+    objective: solved.objective,
+    bound: solved.bound,
+    gap: solved.gap,
+    solveSeconds: solved.solveSeconds,
+    method: solved.method,
+    exposure: getExposure(model, solved.placement),
+    anchorExposure: getExposure(model, anchor),
+    notes: [...notes, ...solved.notes],
+  };
+}
+
+/** List scheduling on `capacity` lanes per occurrence, riskiest first (fits by the minute budget). */
+function getStartTimes(
+  problem: PlanProblem,
+  placement: Int32Array,
+): Map<number, { start: string; end: string }> {
+  const bySlot = new Map<number, number[]>();
+  placement.forEach((s, j) => {
+    if (s >= 0) bySlot.set(s, [...(bySlot.get(s) ?? []), j]);
+  });
+  const result = new Map<number, { start: string; end: string }>();
+  for (const [s, list] of bySlot) {
+    const slot = problem.slots[s];
+    if (!slot) continue;
+    const lanes = new Array<number>(slot.capacity).fill(slot.start.getTime());
+    list.sort((a, b) => (problem.jobs[b]?.riskRate ?? 0) - (problem.jobs[a]?.riskRate ?? 0));
+    for (const j of list) {
+      const lane = lanes.indexOf(Math.min(...lanes));
+      const start = lanes[lane] ?? slot.start.getTime();
+      const end = start + (problem.jobs[j]?.durationMinutes ?? 0) * 60_000;
+      lanes[lane] = end;
+      result.set(j, { start: new Date(start).toISOString(), end: new Date(end).toISOString() });
+    }
+  }
+  return result;
+}
+
+const describeSlot = (problem: PlanProblem, s: number): string => {
+  const slot = problem.slots[s];
+  if (!slot) return 'no window';
+  const day = slot.start.toLocaleDateString('en-GB', { weekday: 'short', timeZone: slot.timezone });
+  const time = slot.start.toLocaleTimeString('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: slot.timezone,
+  });
+  return `window ${slot.windowId} (${day} ${slot.start.toISOString().slice(0, 10)} ${time} ${slot.timezone})`;
+};
+
+/** Plain-words reasons: which window, why not earlier (ring soak, freeze, capacity, dependency). */
+function getReasons(model: PlanModel, placement: Int32Array, j: number, started: boolean): string[] {
+  const { problem } = model;
+  const job = problem.jobs[j];
+  const s = placement[j] ?? -1;
+  const slot = problem.slots[s];
+  if (!job || !slot) return [];
+  const reasons = [`${describeSlot(problem, s)} — serves group ${job.group}`];
+  if (started) reasons.push('already started: kept in place on re-plan');
+  const earlier = (model.eligible[j] ?? []).filter((e) => (model.startH[e] ?? 0) < (model.startH[s] ?? 0));
+  if (earlier.length === 0) reasons.push('the earliest window open to this group in the horizon');
+  if (job.ring > 0) {
+    const prev = problem.rings[job.ring - 1];
+    reasons.push(
+      `ring ${problem.rings[job.ring]?.id}: starts after ring ${prev?.id} ends plus its ${Math.round(prev?.soakMinutes ?? 0) / 60} h soak`,
+    );
+  }
+  for (const f of problem.frozen) {
+    if (
+      f.start < slot.start &&
+      f.start >= problem.now &&
+      (f.groups.includes(job.group) || f.groups.includes('*'))
+    ) {
+      reasons.push(`${f.windowId} on ${f.start.toISOString().slice(0, 10)} frozen by '${f.freezeId}'`);
+    }
+  }
+  if (earlier.length > 0 && job.ring === 0)
+    reasons.push(`${earlier.length} earlier window(s) full or held for riskier jobs`);
+  reasons.push(
+    `risk rate ${job.riskRate.toFixed(2)}/h over ${job.durationMinutes} min${job.reboot ? ', needs a reboot' : ''}`,
+  );
+  if (job.dueDate)
+    reasons.push(
+      job.dueDate.getTime() >= slot.start.getTime() + job.durationMinutes * 60_000
+        ? `within SLA (due ${job.dueDate.toISOString().slice(0, 10)})`
+        : `SLA breached (due ${job.dueDate.toISOString().slice(0, 10)})`,
+    );
+  if (job.failureProbability > 0.2)
+    reasons.push(
+      `risky patch (P(fail) ${(job.failureProbability * 100).toFixed(0)}%): its ring soaks longer`,
+    );
+  return reasons;
+}
+
+function getUnscheduledReason(model: PlanModel, j: number): string {
+  const job = model.problem.jobs[j];
+  if ((model.eligible[j]?.length ?? 0) === 0)
+    return `no window occurrence serves group ${job?.group} in the horizon (or all are frozen)`;
+  return 'no capacity left in its windows after ring order and soak, or an earlier ring cannot finish in the horizon';
+}

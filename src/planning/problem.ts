@@ -1,0 +1,93 @@
+import { type JobOptions, makeJobs } from './jobs.js';
+import { assignRings, DEFAULT_RINGS, getRingSoaks, placeJobsInRings } from './rings.js';
+import type {
+  FreezeConfig,
+  PlanAsset,
+  PlanFinding,
+  PlanProblem,
+  PlanWeights,
+  RingConfig,
+  WindowConfig,
+} from './types.js';
+import { DEFAULT_WINDOW, expandWindows, getFreezeIntervals } from './windows.js';
+
+/** What a plan is made from; the caller gathers it (store, config, clock). */
+export interface PlanInput {
+  now: Date;
+  horizonDays: number;
+  assets: PlanAsset[];
+  findings: PlanFinding[];
+  windows: WindowConfig[];
+  freezes: FreezeConfig[];
+  rings: Array<Pick<RingConfig, 'id' | 'select' | 'soakMinutes'>>;
+  /** [before, after] asset ids: patch `before` first (e.g. database tier before application tier). */
+  dependencies?: Array<[string, string]>;
+  /** Most members of a service down at once, by service name. */
+  serviceLimits?: Record<string, number>;
+}
+
+/** Planner settings; every field has a default. */
+export interface PlanOptions extends JobOptions {
+  weights?: Partial<PlanWeights>;
+  /** Max concurrent hosts of a window that does not set maxConcurrentHosts. */
+  defaultCapacity?: number;
+  maxJobMinutesPerSlot?: number;
+  /** Share of a service's members that may be down at once when no limit is given (at least 1). */
+  serviceDownFraction?: number;
+  /** A patch whose failure probability exceeds this is risky: its ring soaks longer. */
+  riskyThreshold?: number;
+  riskySoakFactor?: number;
+}
+
+export const DEFAULT_WEIGHTS: PlanWeights = { slaBreach: 50, unscheduled: 100, disruption: 1 };
+
+/** Builds the optimization problem: jobs in rings, window occurrences minus freezes, limits. */
+export function makePlanProblem(
+  input: PlanInput,
+  options: PlanOptions = {},
+): { problem: PlanProblem; notes: string[] } {
+  const notes: string[] = [];
+  const horizonEnd = new Date(input.now.getTime() + input.horizonDays * 86_400_000);
+  let windows = input.windows;
+  if (windows.length === 0) {
+    windows = [DEFAULT_WINDOW];
+    notes.push('no maintenance windows configured: using the default, weekly Tuesday 02:00 UTC for 4 h');
+  }
+  const rings = input.rings.length > 0 ? input.rings : DEFAULT_RINGS;
+  const { slots, frozen } = expandWindows(windows, getFreezeIntervals(input.freezes), {
+    from: input.now,
+    to: horizonEnd,
+    defaultCapacity: options.defaultCapacity ?? 25,
+  });
+  const jobIds = (deps: Array<[string, string]>) =>
+    deps.map(([a, b]): [string, string] => [`job:${a}`, `job:${b}`]);
+  const dependencies = jobIds(input.dependencies ?? []);
+  const jobs = placeJobsInRings(
+    makeJobs(input.findings, input.assets, options),
+    assignRings(input.assets, rings),
+    dependencies,
+  );
+  const members = new Map<string, number>();
+  for (const asset of input.assets) for (const s of asset.services) members.set(s, (members.get(s) ?? 0) + 1);
+  const serviceLimits: Record<string, number> = {};
+  for (const [service, n] of members) {
+    serviceLimits[service] =
+      input.serviceLimits?.[service] ?? Math.max(1, Math.floor(n * (options.serviceDownFraction ?? 0.34)));
+  }
+  const problem: PlanProblem = {
+    now: input.now,
+    horizonEnd,
+    jobs,
+    rings: getRingSoaks(rings, jobs, {
+      riskyThreshold: options.riskyThreshold ?? 0.2,
+      riskySoakFactor: options.riskySoakFactor ?? 2,
+    }),
+    slots,
+    frozen,
+    serviceLimits,
+    dependencies,
+    weights: { ...DEFAULT_WEIGHTS, ...options.weights },
+    ...(options.maxJobMinutesPerSlot ? { maxJobMinutesPerSlot: options.maxJobMinutesPerSlot } : {}),
+  };
+  return { problem, notes };
+}

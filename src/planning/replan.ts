@@ -1,0 +1,78 @@
+import { makePlanModel } from './model.js';
+import { type SolveOptions, solvePlacement } from './optimize.js';
+import { finishPlan, type Plan, type PlanAssignment } from './plan.js';
+import { makePlanProblem, type PlanInput, type PlanOptions } from './problem.js';
+
+/** What changed between two plans. */
+export interface PlanDiff {
+  added: string[];
+  removed: string[];
+  moved: Array<{ jobId: string; from: string; to: string; fromSlot: string; toSlot: string }>;
+  unchanged: number;
+}
+
+/**
+ * Re-plans from `input` (new findings, windows, outcomes, clock) without moving jobs that have
+ * started (start ≤ now): those stay in their occurrence, using its capacity, and keep their times.
+ */
+export async function replan(
+  previous: Plan,
+  input: PlanInput,
+  options: PlanOptions & SolveOptions = {},
+): Promise<{ plan: Plan; diff: PlanDiff }> {
+  const started = previous.assignments.filter((a) => Date.parse(a.start) <= input.now.getTime());
+  const { problem, notes } = makePlanProblem(input, options);
+  const slotIndex = new Map(problem.slots.map((s, i) => [s.id, i]));
+  const carried: PlanAssignment[] = [];
+  const pinned = new Map<string, PlanAssignment>();
+  for (const a of started) {
+    if (slotIndex.has(a.slotId) && problem.jobs.some((j) => j.id === a.jobId)) pinned.set(a.jobId, a);
+    else carried.push(a);
+  }
+  const carriedIds = new Set(carried.map((a) => a.jobId));
+  problem.jobs = problem.jobs.filter((j) => !carriedIds.has(j.id));
+  const model = makePlanModel(problem);
+  const fixed = new Map<number, number>();
+  const fixedTimes = new Map<number, { start: string; end: string }>();
+  problem.jobs.forEach((job, j) => {
+    const a = pinned.get(job.id);
+    const s = a ? slotIndex.get(a.slotId) : undefined;
+    if (!a || s === undefined) return;
+    fixed.set(j, s);
+    fixedTimes.set(j, { start: a.start, end: a.end });
+    model.used.hosts[s] = (model.used.hosts[s] ?? 0) + 1;
+    model.used.minutes[s] = (model.used.minutes[s] ?? 0) + job.durationMinutes;
+    for (const v of model.jobServices[j] ?? []) {
+      const key = v * problem.slots.length + s;
+      model.used.services.set(key, (model.used.services.get(key) ?? 0) + 1);
+    }
+  });
+  const plan = finishPlan(model, await solvePlacement(model, options, fixed), notes, fixedTimes);
+  plan.assignments = [
+    ...carried.map((a) => ({
+      ...a,
+      reasons: [
+        ...a.reasons.filter((r) => !r.startsWith('already started')),
+        'already started: kept in place on re-plan',
+      ],
+    })),
+    ...plan.assignments,
+  ];
+  return { plan, diff: getPlanDiff(previous, plan) };
+}
+
+/** Jobs added, removed or moved between two plans. */
+export function getPlanDiff(before: Plan, after: Plan): PlanDiff {
+  const old = new Map(before.assignments.map((a) => [a.jobId, a]));
+  const now = new Map(after.assignments.map((a) => [a.jobId, a]));
+  const diff: PlanDiff = { added: [], removed: [], moved: [], unchanged: 0 };
+  for (const [id, a] of now) {
+    const b = old.get(id);
+    if (!b) diff.added.push(id);
+    else if (b.slotId !== a.slotId)
+      diff.moved.push({ jobId: id, from: b.start, to: a.start, fromSlot: b.slotId, toSlot: a.slotId });
+    else diff.unchanged++;
+  }
+  for (const id of old.keys()) if (!now.has(id)) diff.removed.push(id);
+  return diff;
+}
