@@ -5,6 +5,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDbCommand } from './commands/db.js';
 import { registerDriftCommand } from './commands/drift.js';
+import { registerExceptionsCommand } from './commands/exceptions.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerFindingsCommand } from './commands/findings.js';
 import { registerInitCommand } from './commands/init.js';
@@ -14,6 +15,7 @@ import { registerPlanCommand } from './commands/plan.js';
 import { registerReliabilityCommand } from './commands/reliability.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerScanCommand } from './commands/scan.js';
+import { registerSlaCommand } from './commands/sla.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerVexCommand } from './commands/vex.js';
 
@@ -32,6 +34,8 @@ const COMMANDS = [
   registerFindingsCommand,
   registerScanCommand,
   registerVexCommand,
+  registerExceptionsCommand,
+  registerSlaCommand,
   registerAuditCommand,
   registerModelCommand,
   registerExplainCommand,

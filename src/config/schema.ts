@@ -39,14 +39,29 @@ const slaMatch = z.strictObject({
   criticality: z.array(criticality).min(1).optional(),
   environment: z.array(z.string().min(1)).min(1).optional(),
   tags: z.array(z.string().min(1)).min(1).optional(),
+  /** The CISA BOD 26-04 remediation timeline (Table 1) the finding falls in. */
+  bodTimeline: z
+    .array(z.enum(['3-days-forensic', '3-days', '14-days', '60-days', 'next-upgrade']))
+    .min(1)
+    .optional(),
 });
 
 const slaRule = z.strictObject({
   id,
   description: z.string().optional(),
   when: slaMatch.default({}),
-  /** Days to remediate from first detection, or `kev-due-date` to use CISA's due date. */
-  due: z.union([z.literal('kev-due-date'), z.literal('next-upgrade'), z.number().int().min(0).max(3650)]),
+  /**
+   * Days to remediate from first detection; `kev-due-date` (CISA's KEV due date); `bod-26-04` (the
+   * directive's Table 1 timeline: 3 days, 14, 60, or next upgrade); `pci-dss-6.3.3` (one month from
+   * the fix's release); `next-upgrade` (no date).
+   */
+  due: z.union([
+    z.literal('kev-due-date'),
+    z.literal('bod-26-04'),
+    z.literal('pci-dss-6.3.3'),
+    z.literal('next-upgrade'),
+    z.number().int().min(0).max(3650),
+  ]),
   /** Days before the due date at which a finding counts as "due soon". */
   warnDays: z.number().int().min(0).max(365).optional(),
 });

@@ -10,7 +10,11 @@ store:
   home: .patchcast
 
 policies:
-  # SLA rules, first match wins. "due" is days from first detection, or kev-due-date.
+  # SLA rules, first match wins. "due" is days from first detection; kev-due-date (CISA's KEV date);
+  # bod-26-04 (CISA BOD 26-04 Table 1: 3 days with forensic triage, 3, 14, 60 days or next upgrade,
+  # from KEV, internet exposure, Automatable, Technical Impact); pci-dss-6.3.3 (one month from the
+  # fix's release); or next-upgrade. warnDays: days before the date a finding is "due soon" (default 7).
+  # With no rules at all, patchcast uses KEV dates, then 15/30/90/180 days by severity.
   sla:
     - id: kev
       description: CISA KEV listings are due by CISA's due date
@@ -19,10 +23,14 @@ policies:
     - id: critical-internet
       when: { severity: [critical], internetExposed: true }
       due: 7
-    - id: pci-critical
-      description: PCI DSS v4 6.3.3 — critical patches within one month
-      when: { severity: [critical], tags: [pci] }
-      due: 30
+    - id: pci
+      description: PCI DSS v4 6.3.3 — critical and high patches within one month of release
+      when: { severity: [critical, high], tags: [pci] }
+      due: pci-dss-6.3.3
+    # - id: federal
+    #   description: the directive's timelines for agency systems
+    #   when: { tags: [fcb] }
+    #   due: bod-26-04
     - id: default
       due: 90
       warnDays: 14

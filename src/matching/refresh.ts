@@ -7,7 +7,10 @@ export interface RefreshResult extends MatchFleetResult {
   reopenedByVex: number;
 }
 
-/** Re-matches (all assets, or the ones given) and then applies VEX: the one way findings are brought up to date. */
+/**
+ * Re-matches (all assets, or the ones given) and then applies VEX. Risk, exceptions and SLAs follow in
+ * `updateFindings` (src/pipeline), which every command that changes findings goes through.
+ */
 export async function refreshFindings(store: Store, options: MatchFleetOptions): Promise<RefreshResult> {
   const matched = await matchFleet(store, options);
   const vex = await store.db

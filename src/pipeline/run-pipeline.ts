@@ -3,10 +3,12 @@ import type { Config } from '../config/index.js';
 import { FEED_SOURCES, type FeedProgress, type SyncReport, syncSource } from '../feeds/index.js';
 import { collectInventory } from '../inventory/collect.js';
 import { importInventory } from '../inventory/import.js';
-import { type RefreshResult, refreshFindings } from '../matching/index.js';
-import { countVulnerabilities, listAssets, type Store } from '../store/index.js';
+import type { RefreshResult } from '../matching/index.js';
+import { getRiskRanked, type RiskRankedFinding } from '../risk/score-findings.js';
+import type { PolicyResult } from '../risk/sla/index.js';
+import { countVulnerabilities, listAssets, listFindings, type Store } from '../store/index.js';
 import { SNAPSHOT_DIR } from './bundled-snapshot.js';
-import { loadRankedFindings, type RankedFinding } from './first-findings.js';
+import { updateFindings } from './update-findings.js';
 
 export interface RunOptions {
   config: Config;
@@ -15,6 +17,8 @@ export interface RunOptions {
   offlineDir?: string;
   progress?: (source: string) => FeedProgress;
   top?: number;
+  /** Data directory for the exploit model (default: the mirror synced from, else the bundled snapshot). */
+  modelDataDir?: string;
 }
 
 export interface RunSummary {
@@ -23,14 +27,17 @@ export interface RunSummary {
   vulnerabilities: number;
   assets: number;
   findings: RefreshResult;
+  policy: PolicyResult;
   openFindings: number;
-  top: RankedFinding[];
+  /** Open findings, highest risk first. */
+  top: RiskRankedFinding[];
 }
 
 /**
  * patchcast's main job, once: bring intelligence in (the bundled real snapshot on a first run, or a
  * mirror), bring the baseline in (the demo fleet when the store has no assets), re-match every asset,
- * and rank what is open. Stages that later issues add (risk, plan) join here.
+ * score every finding's risk (exploit likelihood × impact × exposure, SSVC) and rank what is open.
+ * Stages that later issues add (plan) join here.
  */
 export async function runPipeline(store: Store, options: RunOptions): Promise<RunSummary> {
   const steps: string[] = [];
@@ -55,16 +62,28 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
     await importInventory(store, collected, options.now);
     steps.push(`imported the demo fleet (${collected.assets.length} hosts)`);
   }
-  const findings = await refreshFindings(store, { now: options.now });
+  const { matched, scored, policy } = await updateFindings(store, {
+    now: options.now,
+    config: options.config,
+    modelDataDir: options.modelDataDir ?? options.offlineDir ?? SNAPSHOT_DIR,
+  });
   steps.push('matched every asset against the advisories');
-  const ranked = await loadRankedFindings(store.db, options.top ?? 10);
+  steps.push('scored every finding: risk and SSVC');
+  steps.push(
+    `applied exceptions and SLA policies (${policy.sla.breached} breached, ${policy.sla['due-soon']} due soon)`,
+  );
+  const open = new Set((await listFindings(store.db, { status: ['open'] })).map((f) => f.id));
   return {
     steps,
     synced,
     vulnerabilities: await countVulnerabilities(store.db),
     assets: (await listAssets(store.db)).length,
-    findings,
-    openFindings: ranked.total,
-    top: ranked.top,
+    findings: matched,
+    policy,
+    openFindings: open.size,
+    top: getRiskRanked(
+      scored.filter((s) => open.has(s.context.finding.id)),
+      options.top ?? 10,
+    ),
   };
 }

@@ -14,7 +14,7 @@ export interface MigrationState {
   unknown: boolean;
 }
 
-function makeMigrator(store: Store): Migrator {
+async function makeMigrator(store: Store): Promise<Migrator> {
   const ctx: MigrationContext =
     store.dialect === 'postgres'
       ? { dialect: 'postgres', serial: 'bigserial', json: 'text' }
@@ -23,12 +23,21 @@ function makeMigrator(store: Store): Migrator {
   for (const migration of MIGRATIONS) {
     migrations[migration.name] = { up: (db: Kysely<unknown>) => migration.up(db, ctx) };
   }
+  // Kysely looks for its tables in every schema unless told which; on a PostgreSQL database holding
+  // other patchcast schemas it would then skip creating ours. Name the store's own schema.
+  const schema = store.dialect === 'postgres' ? await getCurrentSchema(store) : undefined;
   return new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
+}
+
+async function getCurrentSchema(store: Store): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  return rows[0]?.schema;
 }
 
 /** Applied and pending migrations, and any applied migration this version does not know. */
@@ -52,11 +61,7 @@ export async function loadMigrationStatus(store: Store): Promise<MigrationState[
  */
 export async function listStoreTables(store: Store): Promise<Array<{ name: string; columns: string[] }>> {
   const tables = await store.db.introspection.getTables();
-  let current: string | undefined;
-  if (store.dialect === 'postgres') {
-    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
-    current = rows[0]?.schema;
-  }
+  const current = store.dialect === 'postgres' ? await getCurrentSchema(store) : undefined;
   return tables
     .filter((t) => current === undefined || t.schema === current)
     .map((t) => ({ name: t.name, columns: t.columns.map((c) => c.name) }));
@@ -107,7 +112,7 @@ export async function assertSchemaKnown(store: Store): Promise<MigrationState[]>
 export async function migrateToLatest(store: Store): Promise<string[]> {
   const states = await assertSchemaKnown(store);
   if (states.every((s) => s.appliedAt !== null)) return [];
-  const { error, results } = await makeMigrator(store).migrateToLatest();
+  const { error, results } = await (await makeMigrator(store)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     const message = error instanceof Error ? error.message : String(error);
@@ -125,7 +130,7 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
 /** Applies migrations up to and including `name` (for tests of upgrades and for tooling). */
 export async function migrateTo(store: Store, name: string): Promise<void> {
   await assertSchemaKnown(store);
-  const { error } = await makeMigrator(store).migrateTo(name);
+  const { error } = await (await makeMigrator(store)).migrateTo(name);
   if (error)
     throw new PatchcastError('STORE_MIGRATION_FAILED', `migration to ${name} failed: ${String(error)}`, {
       cause: error,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isPostgresAvailable, makeTestSchema } from '../../test/support/postgres.js';
 import { openStore } from './connect.js';
 import { describeStoreContract } from './contract.js';
-import { enqueueJobs, leaseJobs } from './index.js';
+import { enqueueJobs, leaseJobs, loadMigrationStatus } from './index.js';
 
 const available = await isPostgresAvailable();
 
@@ -11,6 +11,24 @@ describe.skipIf(!available)('PostgreSQL', () => {
     const schema = await makeTestSchema();
     const store = await openStore({ databaseUrl: schema.url });
     return { store, cleanup: schema.drop };
+  });
+
+  it('opens a fresh schema beside another schema that already holds a patchcast store', async () => {
+    const first = await makeTestSchema();
+    const second = await makeTestSchema();
+    const a = await openStore({ databaseUrl: first.url });
+    try {
+      const b = await openStore({ databaseUrl: second.url });
+      try {
+        expect((await loadMigrationStatus(b)).every((m) => m.appliedAt !== null)).toBe(true);
+      } finally {
+        await b.close();
+      }
+    } finally {
+      await a.close();
+      await first.drop();
+      await second.drop();
+    }
   });
 
   it('two workers leasing with FOR UPDATE SKIP LOCKED never take the same job', async () => {

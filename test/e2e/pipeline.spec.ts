@@ -13,7 +13,7 @@ describe('npm start: patchcast run on a fresh machine', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads the bundled snapshot and demo fleet, matches, and ranks KEV findings first', () => {
+  it('loads the bundled snapshot and demo fleet, matches, and ranks by risk', () => {
     const result = runPatchcast(['run', '--json', '--top', '5'], { cwd: dir });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
@@ -23,8 +23,10 @@ describe('npm start: patchcast run on a fresh machine', () => {
     );
     expect(summary.assets).toBe(8);
     expect(summary.openFindings).toBeGreaterThan(100);
-    // exim4 on the orders database is hit by CVE-2018-6789, in CISA KEV with known ransomware use.
-    expect(summary.top[0]).toMatchObject({ kev: true, ransomware: true });
+    // Ranked by risk: KEV-listed findings first, highest risk first (test/e2e/risk.spec.ts has more).
+    expect(summary.top[0]).toMatchObject({ kev: true });
+    const risks = summary.top.map((f: { risk: number }) => f.risk);
+    expect(risks).toEqual([...risks].sort((a, b) => b - a));
     expect(summary.top.every((f: { targetVersion: string | null }) => f.targetVersion !== null)).toBe(true);
   });
 

@@ -3,19 +3,28 @@ import { PatchcastError } from '../../core/errors.js';
 import { explainCve, loadExploitModel, loadHistory, SHIPPED_MODEL_PATH } from '../../predict/index.js';
 import { getGlobalOptions } from '../context.js';
 import { printJson, printLine } from '../output.js';
+import { isFindingTarget, runExplainFinding } from './explain-finding.js';
 import { parseDayOption, resolveDataDir, today } from './predict-options.js';
 
-/** `patchcast explain CVE-…`: probability, percentile and top factors in plain words. */
+/**
+ * `patchcast explain CVE-…`: the exploit forecast's probability, percentile and top factors in plain
+ * words. `patchcast explain <finding-id>` or `explain CVE-… --asset ID`: that finding's risk instead.
+ */
 export function registerExplainCommand(program: Command): void {
   program
     .command('explain')
-    .description('explain the exploit forecast of one CVE (probability of a KEV listing within the horizon)')
-    .argument('<cve>', 'CVE id, e.g. CVE-2024-21887')
+    .description(
+      "explain a CVE's exploit forecast, or a finding's risk (a finding id, or a CVE with --asset)",
+    )
+    .argument('<cve-or-finding>', 'CVE id (e.g. CVE-2024-21887) or finding id')
+    .option('--asset <id>', "explain the risk of this CVE's findings on this asset")
     .option('--as-of <date>', 'as of this day (default: the day after the data ends, or today)')
     .option('--data <dir>', 'data directory (default ../shared/data)')
     .option('--model <file>', 'model file (default: the model shipped with patchcast)')
     .option('--top <n>', 'number of factors', '5')
     .action(async (cve: string, o: Record<string, string>, command: Command) => {
+      if (isFindingTarget(cve, o.asset))
+        return runExplainFinding(command, cve, { top: o.top ?? '5', ...(o.asset ? { asset: o.asset } : {}) });
       const artifact = loadExploitModel(o.model ?? SHIPPED_MODEL_PATH);
       const history = await loadHistory(resolveDataDir(o.data));
       const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);

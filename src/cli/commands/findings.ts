@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import type { FindingStatus } from '../../core/types.js';
+import type { Finding, FindingStatus } from '../../core/types.js';
 import { listFindings } from '../../store/index.js';
-import { getGlobalOptions, withStore } from '../context.js';
+import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
+import { formatExplanation, loadFindingExplanations } from './explain-finding.js';
 
 interface FindingsOptions {
   asset?: string;
@@ -12,9 +13,26 @@ interface FindingsOptions {
   status: string;
   fixable?: boolean;
   limit: string;
+  sort?: string;
+  explain?: boolean;
 }
 
 const STATUSES: FindingStatus[] = ['open', 'suppressed', 'excepted', 'fixed'];
+const SORTS = ['risk', 'asset', 'vulnerability', 'package'] as const;
+type SortKey = (typeof SORTS)[number];
+
+/** Highest risk first (unscored last), else by the named column; ties by asset, vulnerability, package. */
+function sortFindings(findings: Finding[], key: SortKey): Finding[] {
+  const text = (f: Finding) =>
+    key === 'vulnerability' ? f.vulnerabilityId : key === 'package' ? f.packageName : f.assetId;
+  return findings.sort(
+    (a, b) =>
+      (key === 'risk' ? (b.risk ?? -1) - (a.risk ?? -1) : text(a).localeCompare(text(b))) ||
+      a.assetId.localeCompare(b.assetId) ||
+      a.vulnerabilityId.localeCompare(b.vulnerabilityId) ||
+      a.packageName.localeCompare(b.packageName),
+  );
+}
 
 export function registerFindingsCommand(program: Command): void {
   program
@@ -26,6 +44,8 @@ export function registerFindingsCommand(program: Command): void {
     .option('--status <list>', `comma-separated: ${STATUSES.join(', ')}`, 'open,suppressed,excepted')
     .option('--fixable', 'only findings with a fix available')
     .option('--limit <n>', 'at most this many rows', '200')
+    .option('--sort <key>', `${SORTS.join(', ')} (default: risk once findings are scored, else asset)`)
+    .option('--explain', "print each finding's largest risk contributions (JSON: every contribution)")
     .action(async (options: FindingsOptions, command: Command) => {
       const status = options.status.split(',').map((s) => s.trim()) as FindingStatus[];
       const unknown = status.filter((s) => !STATUSES.includes(s));
@@ -33,6 +53,11 @@ export function registerFindingsCommand(program: Command): void {
         throw new PatchcastError(
           'USAGE_INVALID_ARGUMENT',
           `--status ${unknown.join(',')} is not one of ${STATUSES.join(', ')}`,
+        );
+      if (options.sort !== undefined && !SORTS.includes(options.sort as SortKey))
+        throw new PatchcastError(
+          'USAGE_INVALID_ARGUMENT',
+          `--sort ${options.sort} is not one of ${SORTS.join(', ')}`,
         );
       await withStore(command, async (store) => {
         let findings = await listFindings(store.db, {
@@ -42,11 +67,37 @@ export function registerFindingsCommand(program: Command): void {
           ...(options.vulnerability ? { vulnerabilityId: options.vulnerability } : {}),
         });
         if (options.fixable) findings = findings.filter((f) => f.targetVersion !== undefined);
+        const sort =
+          (options.sort as SortKey | undefined) ??
+          (findings.some((f) => f.risk !== undefined) ? 'risk' : 'asset');
+        findings = sortFindings(findings, sort);
         const total = findings.length;
         findings = findings.slice(0, Number(options.limit));
-        if (getGlobalOptions(command).json) return printJson({ total, findings });
+        const explained = options.explain
+          ? await loadFindingExplanations(
+              store,
+              loadCommandConfig(command),
+              findings.map((f) => f.id),
+            )
+          : undefined;
+        if (getGlobalOptions(command).json)
+          return printJson({
+            total,
+            findings: explained
+              ? findings.map((f) => ({ ...f, explanation: explained.get(f.id) }))
+              : findings,
+          });
+        if (explained) {
+          for (const f of findings) {
+            const e = explained.get(f.id);
+            if (e) for (const line of formatExplanation(e, 3)) printLine(line);
+          }
+          if (total > findings.length) printLine(`… ${total - findings.length} more (--limit, or --json)`);
+          return;
+        }
         printTable(
           findings.map((f) => ({
+            risk: f.risk === undefined ? '-' : f.risk.toFixed(3),
             asset: f.assetId,
             package: f.packageName,
             installed: f.installedVersion,

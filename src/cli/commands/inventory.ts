@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { collectInventory } from '../../inventory/collect.js';
 import { importInventory } from '../../inventory/import.js';
 import { INVENTORY_FORMATS } from '../../inventory/registry.js';
-import { refreshFindings } from '../../matching/index.js';
-import { getGlobalOptions, withStore } from '../context.js';
+import { updateFindings } from '../../pipeline/update-findings.js';
+import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 export function registerInventoryCommand(program: Command): void {
@@ -27,7 +27,13 @@ export function registerInventoryCommand(program: Command): void {
         const summary = await importInventory(store, collected, now);
         const matched =
           options.match && summary.assetIds.length > 0
-            ? await refreshFindings(store, { assetIds: summary.assetIds, now })
+            ? (
+                await updateFindings(store, {
+                  assetIds: summary.assetIds,
+                  now,
+                  config: loadCommandConfig(command),
+                })
+              ).matched
             : undefined;
         const result = {
           assets: collected.assets.map((a) => ({

@@ -5,13 +5,15 @@ import { printJson, printLine, printTable } from '../output.js';
 import { makeFeedProgress } from '../progress.js';
 
 /**
- * patchcast's main job (`npm start`): intelligence in, baseline in, match, rank — on the configured
+ * patchcast's main job (`npm start`): intelligence in, baseline in, match, score risk, rank — on the configured
  * store. On a fresh store it loads the bundled snapshot of real public data and the demo fleet.
  */
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description("run patchcast's pipeline once: sync (bundled snapshot on a first run), import, match, rank")
+    .description(
+      "run patchcast's pipeline once: sync (bundled snapshot on a first run), import, match, score risk, rank",
+    )
     .option('--offline <dir>', 'sync every feed from this mirror directory first')
     .option('--top <n>', 'how many findings to show', '10')
     .action(async (options: { offline?: string; top: string }, command: Command) => {
@@ -41,9 +43,13 @@ export function registerRunCommand(program: Command): void {
         );
         if (summary.top.length === 0) return;
         printLine('');
-        printLine('First to patch (CISA KEV, then public exploits, then EPSS, then CVSS):');
+        printLine(
+          'First to patch, by risk (exploit likelihood × impact × exposure; `patchcast explain <id>`):',
+        );
         printTable(
           summary.top.map((f) => ({
+            risk: f.risk.toFixed(3),
+            ssvc: f.ssvc,
             asset: f.assetId,
             package: `${f.packageName} ${f.installedVersion}`,
             vulnerability: f.cve ?? f.vulnerabilityId,

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import { refreshFindings } from '../../matching/index.js';
 import { parseVexDocument, type VexStatement } from '../../matching/vex/index.js';
+import { updateFindings } from '../../pipeline/update-findings.js';
 import { listVexStatements, replaceVexStatements } from '../../store/index.js';
-import { getGlobalOptions, withStore } from '../context.js';
+import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 export function registerVexCommand(program: Command): void {
@@ -36,7 +36,7 @@ export function registerVexCommand(program: Command): void {
       await withStore(command, async (store) => {
         const now = new Date();
         await store.db.transaction().execute((db) => replaceVexStatements(db, statements, now.toISOString()));
-        const refreshed = await refreshFindings(store, { now });
+        const refreshed = (await updateFindings(store, { now, config: loadCommandConfig(command) })).matched;
         const result = {
           statements: statements.length,
           suppressed: refreshed.suppressedByVex,

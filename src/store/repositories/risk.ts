@@ -128,26 +128,6 @@ export async function loadSsvcAsOfBatch(db: Db, cves: readonly string[], asOf: s
   return newest;
 }
 
-/** Exceptions in force at `asOf` that name a compensating control. */
-export async function loadActiveControls(db: Db, asOf: string) {
-  return db
-    .selectFrom('exceptions')
-    .select([
-      'id',
-      'scope',
-      'vulnerability_id',
-      'asset_id',
-      'package_name',
-      'finding_id',
-      'compensating_control',
-    ])
-    .where('compensating_control', 'is not', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', asOf)
-    .where('created_at', '<=', asOf)
-    .execute();
-}
-
 /** Writes `findings.risk` for many findings: one statement per 500 rows. */
 export async function updateFindingRisks(
   db: Db,

@@ -1,0 +1,8 @@
+export { type ApplyExceptionsResult, applyExceptions } from './apply-exceptions.js';
+export {
+  type CoverOptions,
+  findCoveringException,
+  isExceptionActive,
+  isExceptionCovering,
+} from './covering.js';
+export { EXCEPTION_SCOPES, type ExceptionRequest, makeException } from './make-exception.js';

@@ -1,0 +1,1 @@
+export { recordFindingHistory } from './record-finding-history.js';

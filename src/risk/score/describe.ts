@@ -1,0 +1,90 @@
+/** The plain words of each contribution (the numbers are added by whoever prints them). */
+import type { Asset, VulnerabilityContext } from '../types.js';
+import { getCvssPrior } from './levels.js';
+import { getEnvironmentKind } from './ssvc.js';
+
+/** A probability as a percentage with sensible precision: 0.42%, 13.6%. */
+export function formatPercent(p: number): string {
+  const pct = p * 100;
+  return `${pct >= 10 ? pct.toFixed(0) : pct >= 1 ? pct.toFixed(1) : pct.toFixed(2)}%`;
+}
+
+export function describeProbability(
+  v: VulnerabilityContext,
+  source: 'model' | 'epss' | 'cvss-prior',
+): string {
+  if (source === 'model' && v.modelProbability !== undefined)
+    return `exploit model: ${formatPercent(v.modelProbability)} chance of a CISA KEV listing within ${v.modelHorizonDays ?? 30} days`;
+  if (source === 'epss' && v.epss) {
+    const pct =
+      v.epss.percentile === undefined ? '' : `, ${(v.epss.percentile * 100).toFixed(0)}th percentile`;
+    return `EPSS ${v.epss.score.toFixed(3)} on ${v.epss.date}${pct}`;
+  }
+  const prior = getCvssPrior(v);
+  const what =
+    v.cvssScore === undefined
+      ? v.severity
+        ? `severity ${v.severity.toLowerCase()}`
+        : 'no CVSS'
+      : `CVSS ${v.cvssScore}`;
+  return `no model or EPSS score: ${formatPercent(prior.probability)}, the mean EPSS of CVEs with ${what}`;
+}
+
+export function describeKev(kev: NonNullable<VulnerabilityContext['kev']>): string {
+  const due = kev.dueDate ? ` (federal due date ${kev.dueDate.slice(0, 10)})` : '';
+  return `listed in CISA KEV since ${kev.dateAdded.slice(0, 10)}${due}`;
+}
+
+const MATURITY_WORDS = {
+  none: 'no public exploit',
+  poc: 'public proof of concept',
+  weaponized: 'weaponized exploit',
+  active: 'exploitation in the wild reported',
+} as const;
+
+const RANK = { poc: 1, weaponized: 2, active: 3 } as const;
+
+/** "weaponized exploit: metasploit since 2018-03-20, exploitdb since 2018-03-15" (most mature first). */
+export function describeMaturity(v: VulnerabilityContext): string {
+  const first = new Map<string, { day: string; rank: number }>();
+  for (const s of v.exploitSignals) {
+    const day = s.seenAt.slice(0, 10);
+    const rank = s.maturity ? RANK[s.maturity] : 1;
+    const seen = first.get(s.source);
+    if (!seen || day < seen.day) first.set(s.source, { day, rank: Math.max(rank, seen?.rank ?? 0) });
+  }
+  const sources = [...first]
+    .sort((a, b) => b[1].rank - a[1].rank || a[1].day.localeCompare(b[1].day) || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([source, { day }]) => `${source} since ${day}`);
+  const words = MATURITY_WORDS[v.exploitMaturity];
+  return sources.length ? `${words}: ${sources.join(', ')}` : words;
+}
+
+export function describeCriticality(asset: Asset): string {
+  const c = asset.criticality ?? 'medium';
+  return c === 'critical' ? 'critical asset' : `${c}-criticality asset`;
+}
+
+export function describeEnvironment(asset: Asset): string {
+  const kind = getEnvironmentKind(asset.environment);
+  return `${asset.environment ?? kind} environment (${kind}: less of the asset's criticality counts)`;
+}
+
+export function describeData(asset: Asset): string {
+  return `holds ${asset.dataClassification ?? 'internal'} data`;
+}
+
+export function describeDrift(changed: number): string {
+  return `${changed} package${changed === 1 ? '' : 's'} changed since the baseline`;
+}
+
+export function describeControls(controls: readonly string[]): string {
+  return `compensating control${controls.length === 1 ? '' : 's'}: ${controls.join('; ')}`;
+}
+
+/** "+0.31 listed in CISA KEV since 2026-01-12": a contribution as the CLI prints it. */
+export function formatContribution(c: { value: number; text: string }, digits = 3): string {
+  const sign = c.value < 0 ? '−' : '+';
+  return `${sign}${Math.abs(c.value).toFixed(digits)} ${c.text}`;
+}

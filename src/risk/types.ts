@@ -1,0 +1,85 @@
+/**
+ * The risk contract: what scoring knows about a finding (pure data, gathered by the caller), and what
+ * it returns. `score/` computes risk and SSVC; `sla/` computes due dates and SLA states; `exceptions/`
+ * decides which risk acceptances cover a finding. All pure: data and a clock in, data out.
+ */
+import type { Asset, Finding, RiskException } from '../core/types.js';
+
+/** Everything known about a finding's vulnerability as of the scoring date. */
+export interface VulnerabilityContext {
+  /** The CVE the finding stands for, when known. */
+  cve?: string;
+  /** Exploit probability from the exploit model within its horizon, when scored. */
+  modelProbability?: number;
+  /** The exploit model's horizon in days (the event is a CISA KEV listing within it), with `modelProbability`. */
+  modelHorizonDays?: number;
+  /** EPSS as of the scoring date, when synced. */
+  epss?: { score: number; percentile?: number; date: string };
+  cvssScore?: number;
+  cvssVector?: string;
+  /** Qualitative severity as published (critical/high/medium/low). */
+  severity?: string;
+  kev?: { dateAdded: string; dueDate?: string; ransomware: boolean };
+  /** When the advisory was published (ISO), when known: PCI DSS 6.3.3 counts from the fix's release. */
+  published?: string;
+  /** The most mature public exploit evidence seen by the scoring date. */
+  exploitMaturity: 'none' | 'poc' | 'weaponized' | 'active';
+  /** Sources of that evidence, e.g. metasploit, exploitdb, github-poc, with the date first seen. */
+  exploitSignals: Array<{ source: string; seenAt: string; maturity?: 'poc' | 'weaponized' | 'active' }>;
+  /** CISA SSVC decision points (Vulnrichment), when present. */
+  ssvc?: {
+    exploitation?: 'none' | 'poc' | 'active';
+    automatable?: 'yes' | 'no';
+    technicalImpact?: 'partial' | 'total';
+  };
+}
+
+/** A finding with its vulnerability and asset context: the input of scoring and SLA. */
+export interface FindingContext {
+  finding: Finding;
+  asset: Asset;
+  vulnerability: VulnerabilityContext;
+  /** Asset drift relevant to this finding (packages changed since baseline), when known. */
+  drift?: { changedPackages: number };
+  /** Compensating controls recorded for this asset or finding (from exceptions), free text. */
+  compensatingControls?: string[];
+}
+
+/** One named, signed part of a score; the parts of a score add up to it. */
+export interface Contribution {
+  /** Machine name, e.g. `kev`, `internet-exposure`. */
+  factor: string;
+  value: number;
+  /** Plain words, e.g. "listed in CISA KEV since 2026-01-12". */
+  text: string;
+}
+
+export type SsvcDecision = 'Track' | 'Track*' | 'Attend' | 'Act';
+
+export interface RiskScore {
+  /** In [0, 1]; the sum of the contributions. */
+  risk: number;
+  contributions: Contribution[];
+  ssvc: {
+    decision: SsvcDecision;
+    exploitation: 'none' | 'poc' | 'active';
+    automatable: 'yes' | 'no';
+    technicalImpact: 'partial' | 'total';
+    missionWellbeing: 'low' | 'medium' | 'high';
+  };
+}
+
+export type SlaState = 'on-track' | 'due-soon' | 'breached' | 'paused' | 'closed';
+
+export interface SlaResult {
+  /** ISO day the finding is due, or null when the rule says "next upgrade". */
+  dueDate: string | null;
+  state: SlaState;
+  /** The id of the config rule that set it, and why it matched. */
+  rule: string;
+  reason: string;
+  /** The exception that pauses or changes the clock, if any. */
+  exceptionId?: string;
+}
+
+export type { Asset, Finding, RiskException };
