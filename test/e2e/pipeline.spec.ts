@@ -30,6 +30,19 @@ describe('npm start: patchcast run on a fresh machine', () => {
     expect(summary.top.every((f: { targetVersion: string | null }) => f.targetVersion !== null)).toBe(true);
   });
 
+  it('filters findings by severity (CVE-2018-6789 is CVSS 9.8: critical, never low)', () => {
+    const query = (severity: string) =>
+      JSON.parse(
+        runPatchcast(
+          ['findings', '--json', '--asset', 'orders-db-01', '--severity', severity, '--limit', '5000'],
+          { cwd: dir },
+        ).stdout,
+      ).findings as Array<{ vulnerabilityId: string }>;
+    const critical = query('critical');
+    expect(critical.some((f) => f.vulnerabilityId === 'DEBIAN-CVE-2018-6789')).toBe(true);
+    expect(query('low').some((f) => f.vulnerabilityId === 'DEBIAN-CVE-2018-6789')).toBe(false);
+  });
+
   it('a second run syncs nothing new and keeps the same open findings', () => {
     const first = JSON.parse(runPatchcast(['run', '--json'], { cwd: dir }).stdout);
     expect(first.synced).toEqual([]);

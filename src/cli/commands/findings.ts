@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import type { Finding, FindingStatus } from '../../core/types.js';
-import { listFindings } from '../../store/index.js';
+import { makeStoreAdvisorySource } from '../../matching/advisory-source.js';
+import { getSeverity, SEVERITY_ORDER, type Severity } from '../../matching/scan.js';
+import { type Db, listFindings } from '../../store/index.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { formatExplanation, loadFindingExplanations } from './explain-finding.js';
@@ -12,6 +14,7 @@ interface FindingsOptions {
   vulnerability?: string;
   status: string;
   fixable?: boolean;
+  severity?: string;
   limit: string;
   sort?: string;
   explain?: boolean;
@@ -42,6 +45,10 @@ export function registerFindingsCommand(program: Command): void {
     .option('--package <name>', 'only this package')
     .option('--vulnerability <id>', 'only this vulnerability')
     .option('--status <list>', `comma-separated: ${STATUSES.join(', ')}`, 'open,suppressed,excepted')
+    .option(
+      '--severity <list>',
+      'comma-separated: critical, high, medium, low, unknown (as published, else from CVSS)',
+    )
     .option('--fixable', 'only findings with a fix available')
     .option('--limit <n>', 'at most this many rows', '200')
     .option('--sort <key>', `${SORTS.join(', ')} (default: risk once findings are scored, else asset)`)
@@ -67,6 +74,7 @@ export function registerFindingsCommand(program: Command): void {
           ...(options.vulnerability ? { vulnerabilityId: options.vulnerability } : {}),
         });
         if (options.fixable) findings = findings.filter((f) => f.targetVersion !== undefined);
+        if (options.severity) findings = await filterBySeverity(store.db, findings, options.severity);
         const sort =
           (options.sort as SortKey | undefined) ??
           (findings.some((f) => f.risk !== undefined) ? 'risk' : 'asset');
@@ -109,4 +117,20 @@ export function registerFindingsCommand(program: Command): void {
         if (total > findings.length) printLine(`… ${total - findings.length} more (--limit, or --json)`);
       });
     });
+}
+
+/** Keeps findings whose vulnerability's severity (published, else from its or its CVE's CVSS score) is listed. */
+async function filterBySeverity(db: Db, findings: Finding[], list: string): Promise<Finding[]> {
+  const wanted = list.split(',').map((s) => s.trim().toLowerCase());
+  const unknown = wanted.filter((s) => !SEVERITY_ORDER.includes(s as Severity));
+  if (unknown.length) {
+    throw new PatchcastError(
+      'USAGE_INVALID_ARGUMENT',
+      `--severity ${unknown.join(',')} is not one of ${SEVERITY_ORDER.join(', ')}`,
+    );
+  }
+  const details = await makeStoreAdvisorySource(db).loadDetails([
+    ...new Set(findings.map((f) => f.vulnerabilityId)),
+  ]);
+  return findings.filter((f) => wanted.includes(getSeverity(details.get(f.vulnerabilityId))));
 }
