@@ -25,3 +25,22 @@ export class FeedTooLargeError extends PatchcastError {
     this.name = 'FeedTooLargeError';
   }
 }
+
+/** Parses a feed file's JSON; a syntax error (often a truncated file) becomes a FeedError naming source, file and record. */
+export function parseFeedJson(
+  source: string,
+  file: string,
+  record: string | undefined,
+  text: string,
+): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FeedError(
+      source,
+      file,
+      record,
+      `not valid JSON (${(error as Error).message}); the file may be truncated`,
+    );
+  }
+}

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { PatchcastError } from '../core/errors.js';
 import { FeedError, FeedTooLargeError } from './errors.js';
-import type { SyncContext } from './types.js';
+import type { SyncContext, SyncResult } from './types.js';
 
 /** A local file to read, or word that the remote copy has not changed since the last sync. */
 export type Opened =
@@ -66,6 +66,27 @@ export async function openLocation(ctx: SyncContext, source: string): Promise<Op
     isDirectory: info.isDirectory(),
     cleanup: async () => undefined,
   };
+}
+
+/**
+ * Opens `ctx.location` (downloading a URL conditionally), runs `read` on the local path and passes the
+ * HTTP validators on; a 304 becomes an unchanged result. The download is cleaned up either way.
+ */
+export async function readLocation(
+  ctx: SyncContext,
+  source: string,
+  read: (path: string, isDirectory: boolean) => Promise<SyncResult>,
+): Promise<SyncResult> {
+  const opened = await openLocation(ctx, source);
+  if (opened.unchanged) return { records: 0, unchanged: true };
+  try {
+    const result = await read(opened.path, opened.isDirectory);
+    if (opened.etag) result.etag = opened.etag;
+    if (opened.lastModified) result.lastModified = opened.lastModified;
+    return result;
+  } finally {
+    await opened.cleanup();
+  }
 }
 
 /** Whether a file starts with the gzip magic bytes. */

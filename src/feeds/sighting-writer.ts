@@ -1,6 +1,5 @@
 import type { ExploitSighting } from '../core/types.js';
 import { insertExploitSightings } from '../store/index.js';
-import { openLocation } from './resource.js';
 import type { SyncContext, SyncResult } from './types.js';
 
 /** Rows per insert batch: memory stays bounded however large the feed. */
@@ -55,27 +54,6 @@ async function countSightings(ctx: SyncContext, sources: readonly string[]): Pro
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
-}
-
-/**
- * Opens `ctx.location` (downloading a URL conditionally), runs `read` on the local path and passes the
- * HTTP validators on; a 304 becomes an unchanged result. The download is cleaned up either way.
- */
-export async function readLocation(
-  ctx: SyncContext,
-  source: string,
-  read: (path: string, isDirectory: boolean) => Promise<SyncResult>,
-): Promise<SyncResult> {
-  const opened = await openLocation(ctx, source);
-  if (opened.unchanged) return { records: 0, unchanged: true };
-  try {
-    const result = await read(opened.path, opened.isDirectory);
-    if (opened.etag) result.etag = opened.etag;
-    if (opened.lastModified) result.lastModified = opened.lastModified;
-    return result;
-  } finally {
-    await opened.cleanup();
-  }
 }
 
 /** `YYYY-MM-DD` dates and ISO instants as stored in `seen_at`; undefined when unparseable. */

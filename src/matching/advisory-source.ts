@@ -1,6 +1,6 @@
 import { getOrCreate } from '../core/collections.js';
 import type { Vulnerability } from '../core/types.js';
-import { FeedError } from '../feeds/errors.js';
+import { FeedError, parseFeedJson } from '../feeds/errors.js';
 import { listTreeFiles } from '../feeds/file-tree.js';
 import { osvRecordSchema, toVulnerability } from '../feeds/osv/osv-record.js';
 import {
@@ -106,12 +106,7 @@ export async function loadOsvAdvisorySource(
 }
 
 function parseRecords(where: string, text: string): Vulnerability[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new FeedError('advisories', where, undefined, `not valid JSON (${(error as Error).message})`);
-  }
+  const json = parseFeedJson('advisories', where, undefined, text);
   const list = Array.isArray(json) ? json : [json];
   return list.map((raw, i) => {
     const parsed = osvRecordSchema.safeParse(raw);

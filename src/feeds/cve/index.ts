@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { SsvcDecision } from '../../core/types.js';
 import { upsertSsvcDecisions } from '../../store/index.js';
-import { FeedError } from '../errors.js';
-import { isGzipFile, type Opened, openLocation, readLines } from '../resource.js';
+import { FeedError, parseFeedJson } from '../errors.js';
+import { isGzipFile, readLines, readLocation } from '../resource.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
 import {
   countVulnerabilitiesFrom,
@@ -33,20 +33,12 @@ export const cveSource: FeedSource = {
     'CVE records (CVE JSON 5 / cvelistV5, or cves.jsonl.gz): CVSS, CWE, products, references, SSVC',
   defaultUrl: 'https://github.com/CVEProject/cvelistV5/archive/refs/heads/main.zip',
   mirrorNames: ['cves.jsonl.gz', 'cvelistV5', 'cves'],
-  async sync(ctx) {
-    const opened = await openLocation(ctx, 'cve');
-    if (opened.unchanged) return { records: 0, unchanged: true };
-    try {
-      return await importOpened(ctx, opened);
-    } finally {
-      await opened.cleanup();
-    }
-  },
+  sync: (ctx) => readLocation(ctx, 'cve', (path, isDirectory) => importOpened(ctx, { path, isDirectory })),
 };
 
 async function importOpened(
   ctx: SyncContext,
-  opened: Exclude<Opened, { unchanged: true }>,
+  opened: { path: string; isDirectory: boolean },
 ): Promise<SyncResult> {
   const writer: Writer = makeVulnerabilityWriter(ctx, {
     batchSize: BATCH,
@@ -63,8 +55,6 @@ async function importOpened(
   if (totals.written === 0) result.unchanged = true;
   if (totals.newest) result.newest = totals.newest;
   if (totals.newest) result.cursor = totals.newest;
-  if (opened.etag) result.etag = opened.etag;
-  if (opened.lastModified) result.lastModified = opened.lastModified;
   return result;
 }
 
@@ -91,7 +81,7 @@ async function importFile(ctx: SyncContext, writer: Writer, file: string): Promi
   if (isLineFile(file) || (await isGzipFile(file))) return importLines(ctx, writer, file);
   const text = await readFile(file, 'utf8');
   ctx.progress.advance(Buffer.byteLength(text));
-  await addRecord(writer, file, basename(file), parseJson(file, basename(file), text));
+  await addRecord(writer, file, basename(file), parseFeedJson('cve', file, basename(file), text));
 }
 
 async function importZip(ctx: SyncContext, writer: Writer, file: string): Promise<void> {
@@ -104,7 +94,7 @@ async function importZip(ctx: SyncContext, writer: Writer, file: string): Promis
   };
   for await (const entry of readZipEntries('cve', file, options)) {
     ctx.progress.advance(entry.bytes);
-    await addRecord(writer, file, entry.name, parseJson(file, entry.name, entry.text));
+    await addRecord(writer, file, entry.name, parseFeedJson('cve', file, entry.name, entry.text));
   }
 }
 
@@ -119,7 +109,7 @@ async function importLines(ctx: SyncContext, writer: Writer, file: string): Prom
         `line ${n}`,
         `the line is ${line.length} characters, over the ${limit} limit for one record`,
       );
-    const raw = parseJson(file, `line ${n}`, line);
+    const raw = parseFeedJson('cve', file, `line ${n}`, line);
     const parsed = cveLineSchema.safeParse(raw);
     if (!parsed.success)
       throw schemaError(file, `line ${n}`, raw, parsed.error.issues[0], 'a cves.jsonl record');
@@ -163,17 +153,4 @@ function schemaError(
     record,
     `${issue?.path.map(String).join('.') || 'record'}: ${issue?.message}; not ${what}`,
   );
-}
-
-function parseJson(file: string, where: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new FeedError(
-      'cve',
-      file,
-      where,
-      `not valid JSON (${(error as Error).message}); the file may be truncated`,
-    );
-  }
 }

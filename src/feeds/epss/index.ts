@@ -1,7 +1,7 @@
 import type { EpssScore } from '../../core/types.js';
 import { insertEpssScores } from '../../store/index.js';
 import { FeedError } from '../errors.js';
-import { isUrl, openLocation, readLines } from '../resource.js';
+import { isUrl, readLines, readLocation } from '../resource.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
 
 const BATCH = 5000;
@@ -18,18 +18,7 @@ export const epssSource: FeedSource = {
   description: 'FIRST EPSS daily scores (kept per day, so scores as of any date can be asked)',
   defaultUrl: 'https://epss.empiricalsecurity.com/epss_scores-current.csv.gz',
   mirrorNames: ['epss_scores-*.csv.gz', 'epss_scores-*.csv', 'epss_*.csv.gz'],
-  async sync(ctx) {
-    const opened = await openLocation(ctx, 'epss');
-    if (opened.unchanged) return { records: 0, unchanged: true };
-    try {
-      const result = await importFile(ctx, opened.path);
-      if (opened.etag) result.etag = opened.etag;
-      if (opened.lastModified) result.lastModified = opened.lastModified;
-      return result;
-    } finally {
-      await opened.cleanup();
-    }
-  },
+  sync: (ctx) => readLocation(ctx, 'epss', (path) => importFile(ctx, path)),
 };
 
 interface Header {

@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import type { KevEntry } from '../../core/types.js';
 import { upsertKevEntries } from '../../store/index.js';
-import { FeedError } from '../errors.js';
-import { openLocation } from '../resource.js';
+import { FeedError, parseFeedJson } from '../errors.js';
+import { readLocation } from '../resource.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -32,36 +32,14 @@ export const kevSource: FeedSource = {
   description: 'CISA Known Exploited Vulnerabilities catalog (dateAdded, dueDate, ransomware use)',
   defaultUrl: 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json',
   mirrorNames: ['known_exploited_vulnerabilities.json', 'kev.json', 'kev_removed.json'],
-  async sync(ctx) {
-    const opened = await openLocation(ctx, 'kev');
-    if (opened.unchanged) return { records: 0, unchanged: true };
-    try {
-      const text = await readFile(opened.path, 'utf8');
-      const document = parseJson(opened.path, text);
-      const result = Array.isArray(document)
-        ? await importRemovals(ctx, opened.path, document)
-        : await importCatalog(ctx, opened.path, document);
-      if (opened.etag) result.etag = opened.etag;
-      if (opened.lastModified) result.lastModified = opened.lastModified;
-      return result;
-    } finally {
-      await opened.cleanup();
-    }
-  },
+  sync: (ctx) =>
+    readLocation(ctx, 'kev', async (path) => {
+      const document = parseFeedJson('kev', path, undefined, await readFile(path, 'utf8'));
+      return Array.isArray(document)
+        ? importRemovals(ctx, path, document)
+        : importCatalog(ctx, path, document);
+    }),
 };
-
-function parseJson(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new FeedError(
-      'kev',
-      file,
-      undefined,
-      `not valid JSON (${(error as Error).message}); the file may be truncated`,
-    );
-  }
-}
 
 async function importCatalog(ctx: SyncContext, file: string, document: unknown): Promise<SyncResult> {
   const catalog = catalogSchema.safeParse(document);

@@ -2,8 +2,8 @@ import streamObject from 'stream-json/streamers/stream-object.js';
 import { z } from 'zod';
 import type { ExploitSighting } from '../../core/types.js';
 import { FeedError } from '../errors.js';
-import { openTextStream } from '../resource.js';
-import { makeSightingWriter, readLocation, toCveId, toSeenAt } from '../sighting-writer.js';
+import { openTextStream, readLocation } from '../resource.js';
+import { makeSightingWriter, toCveId, toSeenAt } from '../sighting-writer.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
 
 const SOURCE = 'metasploit';

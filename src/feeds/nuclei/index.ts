@@ -2,10 +2,10 @@ import { stat } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ExploitSighting } from '../../core/types.js';
-import { FeedError } from '../errors.js';
+import { FeedError, parseFeedJson } from '../errors.js';
 import { isZipFile, listTreeFiles } from '../file-tree.js';
-import { readLines } from '../resource.js';
-import { makeSightingWriter, readLocation, type SightingWriter, toCveId } from '../sighting-writer.js';
+import { readLines, readLocation } from '../resource.js';
+import { makeSightingWriter, type SightingWriter, toCveId } from '../sighting-writer.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
 
 const SOURCE = 'nuclei';
@@ -91,7 +91,7 @@ async function importIndex(ctx: SyncContext, writer: SightingWriter, path: strin
   for await (const [line, n] of readLines(SOURCE, path, (bytes) => ctx.progress.advance(bytes))) {
     if (line.trim() === '') continue;
     lines++;
-    const entry = indexLineSchema.safeParse(parseJsonLine(path, line, n));
+    const entry = indexLineSchema.safeParse(parseFeedJson(SOURCE, path, `line ${n}`, line));
     if (!entry.success) {
       const issue = entry.error.issues[0];
       throw new FeedError(SOURCE, path, `line ${n}`, `${issue?.path.join('.') || 'line'}: ${issue?.message}`);
@@ -102,19 +102,6 @@ async function importIndex(ctx: SyncContext, writer: SightingWriter, path: strin
     await writer.add(toSighting(ctx, cveId, file_path, ID, Info?.Severity, Info?.Name));
   }
   return lines;
-}
-
-function parseJsonLine(path: string, line: string, n: number): unknown {
-  try {
-    return JSON.parse(line);
-  } catch (error) {
-    throw new FeedError(
-      SOURCE,
-      path,
-      `line ${n}`,
-      `not valid JSON (${(error as Error).message}); the file may be truncated`,
-    );
-  }
 }
 
 /** `cve-id` holds one id, a list, or (in older templates) several ids separated by commas. */

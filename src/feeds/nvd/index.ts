@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { FeedError } from '../errors.js';
+import { FeedError, parseFeedJson } from '../errors.js';
 import { isUrl, openLocation } from '../resource.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
 import {
@@ -138,7 +138,7 @@ async function readSavedPages(ctx: SyncContext, writer: VulnerabilityWriter<neve
   for await (const { path } of files) {
     const text = await readFile(path, 'utf8');
     ctx.progress.advance(Buffer.byteLength(text));
-    await addPage(writer, path, checkPage(path, parseJson(path, text)));
+    await addPage(writer, path, checkPage(path, parseFeedJson('nvd', path, basename(path), text)));
     count++;
   }
   if (count === 0)
@@ -171,18 +171,5 @@ async function addPage(writer: VulnerabilityWriter<never>, file: string, page: P
       throw new FeedError('nvd', file, record, `cve.${issue?.path.join('.')}: ${issue?.message}`);
     }
     await writer.add(fromNvdCve(parsed.data));
-  }
-}
-
-function parseJson(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new FeedError(
-      'nvd',
-      file,
-      basename(file),
-      `not valid JSON (${(error as Error).message}); the file may be truncated`,
-    );
   }
 }

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Vulnerability } from '../../core/types.js';
-import { FeedError } from '../errors.js';
-import { type Opened, openLocation } from '../resource.js';
+import { FeedError, parseFeedJson } from '../errors.js';
+import { readLocation } from '../resource.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
 import {
   countVulnerabilitiesFrom,
@@ -28,20 +28,12 @@ export const osvSource: FeedSource = {
     'OSV advisories (all ecosystems: GHSA, PyPI, Go, Debian, Ubuntu, Alpine, …), incremental by modified',
   defaultUrl: 'https://osv-vulnerabilities.storage.googleapis.com/all.zip',
   mirrorNames: ['osv'],
-  async sync(ctx) {
-    const opened = await openLocation(ctx, 'osv');
-    if (opened.unchanged) return { records: 0, unchanged: true };
-    try {
-      return await importOpened(ctx, opened);
-    } finally {
-      await opened.cleanup();
-    }
-  },
+  sync: (ctx) => readLocation(ctx, 'osv', (path, isDirectory) => importOpened(ctx, { path, isDirectory })),
 };
 
 async function importOpened(
   ctx: SyncContext,
-  opened: Exclude<Opened, { unchanged: true }>,
+  opened: { path: string; isDirectory: boolean },
 ): Promise<SyncResult> {
   const writer = makeVulnerabilityWriter(ctx, { batchSize: BATCH });
   if (opened.isDirectory) await importDirectory(ctx, writer, opened.path);
@@ -51,8 +43,6 @@ async function importOpened(
   if (totals.written === 0) result.unchanged = true;
   if (totals.newest) result.newest = totals.newest;
   if (totals.newest) result.cursor = totals.newest;
-  if (opened.etag) result.etag = opened.etag;
-  if (opened.lastModified) result.lastModified = opened.lastModified;
   return result;
 }
 
@@ -76,7 +66,7 @@ async function importFile(ctx: SyncContext, writer: VulnerabilityWriter<never>, 
   if (await isZipFile(file)) return importZip(ctx, writer, file);
   const text = await readFile(file, 'utf8');
   ctx.progress.advance(Buffer.byteLength(text));
-  const document = parseJson(file, basename(file), text);
+  const document = parseFeedJson('osv', file, basename(file), text);
   // One record per file is OSV's layout; a list or the API's `{ vulns: [...] }` is accepted too.
   const records = Array.isArray(document) ? document : isVulnsList(document) ? document.vulns : [document];
   for (const [i, record] of records.entries()) {
@@ -93,7 +83,7 @@ async function importZip(ctx: SyncContext, writer: VulnerabilityWriter<never>, f
   });
   for await (const entry of entries) {
     ctx.progress.advance(entry.bytes);
-    await writer.add(toChecked(file, entry.name, parseJson(file, entry.name, entry.text)));
+    await writer.add(toChecked(file, entry.name, parseFeedJson('osv', file, entry.name, entry.text)));
   }
 }
 
@@ -110,19 +100,6 @@ function toChecked(file: string, where: string, raw: unknown): Vulnerability {
     record,
     `${issue?.path.join('.') || 'record'}: ${issue?.message}; not a valid OSV record`,
   );
-}
-
-function parseJson(file: string, where: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new FeedError(
-      'osv',
-      file,
-      where,
-      `not valid JSON (${(error as Error).message}); the file may be truncated`,
-    );
-  }
 }
 
 function isVulnsList(value: unknown): value is { vulns: unknown[] } {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { ExploitSighting } from '../../core/types.js';
-import { FeedError } from '../errors.js';
+import { FeedError, parseFeedJson } from '../errors.js';
 import { listTreeFiles, type TreeFile } from '../file-tree.js';
-import { makeSightingWriter, readLocation, toSeenAt } from '../sighting-writer.js';
+import { readLocation } from '../resource.js';
+import { makeSightingWriter, toSeenAt } from '../sighting-writer.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
 
 /** The feed's id; its sightings use the store's common name for GitHub PoC repositories. */
@@ -56,17 +57,7 @@ async function importTree(ctx: SyncContext, path: string): Promise<SyncResult> {
 async function readRepos(ctx: SyncContext, file: TreeFile, cveId: string): Promise<ExploitSighting[]> {
   const text = await file.text();
   ctx.progress.advance(text.length);
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new FeedError(
-      ID,
-      file.where,
-      undefined,
-      `not valid JSON (${(error as Error).message}); the file may be truncated`,
-    );
-  }
+  const document = parseFeedJson(ID, file.where, undefined, text);
   const list = fileSchema.safeParse(document);
   if (!list.success) throw new FeedError(ID, file.where, undefined, 'expected an array of repositories');
   return list.data.map((raw, i) => toSighting(file.where, cveId, raw, i));

@@ -4,8 +4,8 @@ import pick from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { FeedError } from '../errors.js';
 import { isZipFile, listTreeFiles } from '../file-tree.js';
-import { openTextStream } from '../resource.js';
-import { makeSightingWriter, readLocation, type SightingWriter } from '../sighting-writer.js';
+import { openTextStream, readLocation } from '../resource.js';
+import { makeSightingWriter, type SightingWriter } from '../sighting-writer.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
 import { addObject, makeBundleIndex, resolveSightings } from './bundle.js';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { SsvcDecision } from '../../core/types.js';
 import { upsertSsvcDecisions } from '../../store/index.js';
-import { FeedError } from '../errors.js';
+import { FeedError, parseFeedJson } from '../errors.js';
 import { listTreeFiles, type TreeFile } from '../file-tree.js';
-import { readLocation } from '../sighting-writer.js';
+import { readLocation } from '../resource.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
 
 const SOURCE = 'vulnrichment';
@@ -96,17 +96,7 @@ async function flush(ctx: SyncContext, batch: SsvcDecision[], written: number): 
 async function readDecisions(ctx: SyncContext, file: TreeFile): Promise<SsvcDecision[]> {
   const text = await file.text();
   ctx.progress.advance(text.length);
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new FeedError(
-      SOURCE,
-      file.where,
-      undefined,
-      `not valid JSON (${(error as Error).message}); the file may be truncated`,
-    );
-  }
+  const document = parseFeedJson(SOURCE, file.where, undefined, text);
   const record = recordSchema.safeParse(document);
   if (!record.success)
     throw new FeedError(
