@@ -102,12 +102,46 @@ export function formatScanCycloneDx(result: ScanResult): Record<string, unknown>
         ? `Upgrade ${f.package.name} to ${f.targetVersion}`
         : 'No fixed version is known',
       affects: [{ ref: f.package.purl ?? `${f.package.ecosystem}/${f.package.name}@${f.package.version}` }],
-      analysis: f.suppressed
-        ? {
-            state: 'not_affected',
-            ...(f.suppression?.justification ? { justification: f.suppression.justification } : {}),
-          }
-        : { state: 'exploitable' },
+      analysis: getAnalysis(f),
     })),
+  };
+}
+
+/** CycloneDX's justification values, and the OpenVEX/CSAF ones that mean the same. */
+const CDX_JUSTIFICATIONS = new Set([
+  'code_not_present',
+  'code_not_reachable',
+  'requires_configuration',
+  'requires_dependency',
+  'requires_environment',
+  'protected_by_compiler',
+  'protected_at_runtime',
+  'protected_at_perimeter',
+  'protected_by_mitigating_control',
+]);
+const FROM_OPENVEX: Record<string, string> = {
+  component_not_present: 'code_not_present',
+  vulnerable_code_not_present: 'code_not_present',
+  vulnerable_code_not_in_execute_path: 'code_not_reachable',
+  vulnerable_code_cannot_be_controlled_by_adversary: 'requires_environment',
+  inline_mitigations_already_exist: 'protected_by_mitigating_control',
+};
+
+/** VEX-suppressed → not_affected (justification in CycloneDX's terms); accepted risk → exploitable, will_not_fix. */
+function getAnalysis(f: ScanFinding): Record<string, unknown> {
+  const s = f.suppression;
+  if (s?.kind === 'exception')
+    return {
+      state: 'exploitable',
+      response: ['will_not_fix'],
+      detail: `risk accepted: ${s.justification ?? 'exception'} (${s.source})`,
+    };
+  if (!f.suppressed) return { state: 'exploitable' };
+  const text = s?.justification ?? undefined;
+  const justification = text && (CDX_JUSTIFICATIONS.has(text) ? text : FROM_OPENVEX[text]);
+  return {
+    state: 'not_affected',
+    ...(justification ? { justification } : {}),
+    ...(text ? { detail: text } : {}),
   };
 }

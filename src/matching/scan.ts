@@ -17,7 +17,13 @@ export interface ScanFinding {
   fixedVersions: string[];
   targetVersion: string | null;
   suppressed: boolean;
-  suppression: { kind: 'vex'; status: string; justification: string | null; source: string } | null;
+  /** Why it is not open: a VEX statement (suppressed) or an accepted risk (an exception). */
+  suppression: {
+    kind: 'vex' | 'exception';
+    status: string;
+    justification: string | null;
+    source: string;
+  } | null;
   /** The inventory file the package was read from. */
   source: string;
 }

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import type { Finding, FindingStatus } from '../../core/types.js';
 import { makeStoreAdvisorySource } from '../../matching/advisory-source.js';
+import { formatFindingsCsv, loadFindingsAsScan } from '../../matching/findings-export.js';
 import { getSeverity, SEVERITY_ORDER, type Severity } from '../../matching/scan.js';
+import { formatScanCycloneDx, formatScanSarif } from '../../matching/scan-formats.js';
 import { type Db, listFindings } from '../../store/index.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -18,10 +20,12 @@ interface FindingsOptions {
   limit: string;
   sort?: string;
   explain?: boolean;
+  format: string;
 }
 
 const STATUSES: FindingStatus[] = ['open', 'suppressed', 'excepted', 'fixed'];
 const SORTS = ['risk', 'asset', 'vulnerability', 'package'] as const;
+const FORMATS = ['table', 'json', 'csv', 'sarif', 'cyclonedx'];
 type SortKey = (typeof SORTS)[number];
 
 /** Highest risk first (unscored last), else by the named column; ties by asset, vulnerability, package. */
@@ -52,6 +56,11 @@ export function registerFindingsCommand(program: Command): void {
     .option('--fixable', 'only findings with a fix available')
     .option('--limit <n>', 'at most this many rows', '200')
     .option('--sort <key>', `${SORTS.join(', ')} (default: risk once findings are scored, else asset)`)
+    .option(
+      '--format <format>',
+      'table, json, csv, sarif, or cyclonedx (VDR with VEX analysis: not_affected from VEX, accepted risks as will_not_fix)',
+      'table',
+    )
     .option('--explain', "print each finding's largest risk contributions (JSON: every contribution)")
     .action(async (options: FindingsOptions, command: Command) => {
       const status = options.status.split(',').map((s) => s.trim()) as FindingStatus[];
@@ -60,6 +69,11 @@ export function registerFindingsCommand(program: Command): void {
         throw new PatchcastError(
           'USAGE_INVALID_ARGUMENT',
           `--status ${unknown.join(',')} is not one of ${STATUSES.join(', ')}`,
+        );
+      if (!FORMATS.includes(options.format))
+        throw new PatchcastError(
+          'USAGE_INVALID_ARGUMENT',
+          `--format ${options.format} is not one of ${FORMATS.join(', ')}`,
         );
       if (options.sort !== undefined && !SORTS.includes(options.sort as SortKey))
         throw new PatchcastError(
@@ -88,7 +102,14 @@ export function registerFindingsCommand(program: Command): void {
               findings.map((f) => f.id),
             )
           : undefined;
-        if (getGlobalOptions(command).json)
+        const format = getGlobalOptions(command).json ? 'json' : options.format;
+        if (['csv', 'sarif', 'cyclonedx'].includes(format)) {
+          const scan = await loadFindingsAsScan(store.db, findings);
+          if (format === 'csv') process.stdout.write(formatFindingsCsv(findings, scan));
+          else printJson(format === 'sarif' ? formatScanSarif(scan) : formatScanCycloneDx(scan));
+          return;
+        }
+        if (format === 'json')
           return printJson({
             total,
             findings: explained
