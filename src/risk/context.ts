@@ -4,6 +4,7 @@
  */
 
 import type { FindingStatus } from '../core/types.js';
+import { loadAssetDrift } from '../inventory/drift.js';
 import {
   type Db,
   listAssets,
@@ -39,6 +40,24 @@ const MATURITY_RANK: Record<Maturity, number> = { none: 0, poc: 1, weaponized: 2
 /** Sources whose code is a ready-to-run attack (Metasploit modules, nuclei templates). */
 const WEAPONIZED_SOURCES = new Set(['metasploit', 'nuclei']);
 
+/** Packages changed since the baseline, for the assets that have one (drift raises exposure). */
+async function loadDriftCounts(db: Db, assetIds: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (assetIds.length === 0) return out;
+  const withBaseline = await db
+    .selectFrom('asset_snapshots')
+    .select('asset_id')
+    .where('kind', '=', 'baseline')
+    .execute();
+  const wanted = new Set(assetIds);
+  for (const { asset_id } of withBaseline) {
+    if (!wanted.has(asset_id)) continue;
+    const d = await loadAssetDrift(db, asset_id, 'baseline');
+    out.set(asset_id, d.added.length + d.removed.length + d.changed.length);
+  }
+  return out;
+}
+
 /** One context per scored finding, in a stable order (finding id). */
 export async function loadFindingContexts(db: Db, options: LoadContextOptions): Promise<FindingContext[]> {
   const asOf = options.asOf.toISOString();
@@ -61,6 +80,7 @@ export async function loadFindingContexts(db: Db, options: LoadContextOptions): 
     model: options.model,
   };
   const controls = (await listExceptions(db, { activeAt: asOf })).filter((e) => e.compensatingControl);
+  const drift = await loadDriftCounts(db, [...new Set(findings.map((f) => f.assetId))]);
   const byVulnerability = new Map<string, VulnerabilityContext>();
   const out: FindingContext[] = [];
   for (const finding of findings) {
@@ -74,6 +94,8 @@ export async function loadFindingContexts(db: Db, options: LoadContextOptions): 
     const ctx: FindingContext = { finding, asset, vulnerability };
     const named = getControls(finding, vulnerability.cve, controls);
     if (named.length) ctx.compensatingControls = named;
+    const changed = drift.get(finding.assetId);
+    if (changed) ctx.drift = { changedPackages: changed };
     out.push(ctx);
   }
   return out;
