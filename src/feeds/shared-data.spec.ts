@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempStore } from '../../test/support/store.js';
+import type { Store } from '../store/index.js';
+import { loadEpssAsOf, loadKevEntry } from '../store/index.js';
+import { epssSource } from './epss/index.js';
+import { kevSource } from './kev/index.js';
+import { syncSource } from './sync.js';
+
+const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+const HAS_SHARED = existsSync(`${SHARED}kev.json`);
+
+// The osv, cve and exploits sources import the whole shared data set in their own specs.
+describe.skipIf(!HAS_SHARED)(
+  `KEV and EPSS from the shared data layout${HAS_SHARED ? '' : ' (skipped: ../shared/data not found)'}`,
+  () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, cleanup } = await makeTempStore());
+    });
+    afterAll(() => cleanup());
+
+    it('imports every KEV entry and removal, and both EPSS files with their days kept apart', async () => {
+      const kev = await syncSource(store, kevSource, { offlineDir: SHARED });
+      expect(kev).toMatchObject({ outcome: 'ok', records: 1529 + 11, newest: '2026-02-25' });
+      expect(await loadKevEntry(store.db, 'CVE-2022-31460')).toMatchObject({ removedAt: '2023-10-05' });
+      const epss = await syncSource(store, epssSource, { offlineDir: SHARED });
+      expect(epss).toMatchObject({ outcome: 'ok', records: 313_089 + 978, newest: '2026-01-30' });
+      expect((await loadEpssAsOf(store.db, 'CVE-2021-44228', '2025-12-31'))?.scoreDate).toBe('2025-06-01');
+      expect((await loadEpssAsOf(store.db, 'CVE-2021-44228', '2026-02-01'))?.modelVersion).toBe(
+        'v2025.03.14',
+      );
+    });
+  },
+);
