@@ -30,32 +30,21 @@ const shared = process.argv.includes('--shared')
   : new URL('../../shared/data', import.meta.url).pathname;
 const out = new URL('../data/snapshot/', import.meta.url).pathname;
 
+/** The storefront's two web servers: alike but for their image and the canary tag. */
+const SHOP_WEB = {
+  env: 'production',
+  criticality: 'high',
+  internet: 'yes',
+  data: 'internal',
+  owner: 'team-web',
+  services: 'storefront',
+  window: 'weekly-tuesday',
+} as const;
+
 /** The demo fleet: host name, fleet file, and its place in the business. */
 const DEMO = [
-  {
-    host: 'shop-web-01',
-    file: 'nginx_1.13.8_2017-12-27.json',
-    env: 'production',
-    criticality: 'high',
-    internet: 'yes',
-    data: 'internal',
-    owner: 'team-web',
-    services: 'storefront',
-    tags: 'linux;canary',
-    window: 'weekly-tuesday',
-  },
-  {
-    host: 'shop-web-02',
-    file: 'nginx_1.12.2_2017-12-13.json',
-    env: 'production',
-    criticality: 'high',
-    internet: 'yes',
-    data: 'internal',
-    owner: 'team-web',
-    services: 'storefront',
-    tags: 'linux',
-    window: 'weekly-tuesday',
-  },
+  { host: 'shop-web-01', file: 'nginx_1.13.8_2017-12-27.json', tags: 'linux;canary', ...SHOP_WEB },
+  { host: 'shop-web-02', file: 'nginx_1.12.2_2017-12-13.json', tags: 'linux', ...SHOP_WEB },
   {
     host: 'orders-db-01',
     file: 'postgres_10.1_2018-01-11.json',

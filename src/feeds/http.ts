@@ -29,11 +29,24 @@ export interface DownloadOptions {
   onTotal?: (bytes: number) => void;
 }
 
+export interface GetJsonOptions {
+  /** The source id, for messages. */
+  source: string;
+  headers?: Record<string, string>;
+  /**
+   * Statuses besides 429 by which this API says "too many requests" (NVD answers 403); they are
+   * retried like 429, and reported as `UPSTREAM_RATE_LIMITED` when the retries run out.
+   */
+  rateLimitStatuses?: readonly number[];
+  /** The least wait before a retry, so retries keep to the API's request spacing too (default 0). */
+  minRetryDelayMs?: number;
+}
+
 export interface HttpClient {
   /** Downloads `url` to a temporary file (conditional on the validators), retrying transient failures. */
   download(url: string, options: DownloadOptions): Promise<Download>;
   /** GETs a JSON document, retrying transient failures (for paged APIs). */
-  getJson(url: string, options: { source: string; headers?: Record<string, string> }): Promise<unknown>;
+  getJson(url: string, options: GetJsonOptions): Promise<unknown>;
 }
 
 export interface HttpOptions {
@@ -54,6 +67,7 @@ class RetryableError extends Error {
     message: string,
     readonly status?: number,
     readonly retryAfterMs?: number,
+    readonly rateLimited = false,
   ) {
     super(message);
   }
@@ -69,7 +83,12 @@ export function makeHttpClient(options: HttpOptions = {}): HttpClient {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
 
-  async function withRetries<T>(source: string, url: string, attempt: () => Promise<T>): Promise<T> {
+  async function withRetries<T>(
+    source: string,
+    url: string,
+    attempt: () => Promise<T>,
+    minDelayMs = 0,
+  ): Promise<T> {
     let last: RetryableError | undefined;
     for (let n = 0; n <= retries; n++) {
       try {
@@ -79,10 +98,10 @@ export function makeHttpClient(options: HttpOptions = {}): HttpClient {
         last = error;
         if (n === retries) break;
         const backoff = Math.min(cap, base * 2 ** n) * random();
-        await sleep(Math.min(cap, Math.max(backoff, error.retryAfterMs ?? 0)));
+        await sleep(Math.min(cap, Math.max(backoff, error.retryAfterMs ?? 0, minDelayMs)));
       }
     }
-    const code = last?.status === 429 ? 'UPSTREAM_RATE_LIMITED' : 'UPSTREAM_UNAVAILABLE';
+    const code = last?.rateLimited ? 'UPSTREAM_RATE_LIMITED' : 'UPSTREAM_UNAVAILABLE';
     throw new PatchcastError(
       code,
       `${source}: ${redact(url)} failed after ${retries + 1} attempts: ${last?.message}`,
@@ -92,7 +111,11 @@ export function makeHttpClient(options: HttpOptions = {}): HttpClient {
     );
   }
 
-  async function request(url: string, headers: Record<string, string>): Promise<Response> {
+  async function request(
+    url: string,
+    headers: Record<string, string>,
+    rateLimitStatuses: readonly number[] = [],
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(url, {
@@ -103,12 +126,14 @@ export function makeHttpClient(options: HttpOptions = {}): HttpClient {
     } catch (error) {
       throw new RetryableError(describeFetchError(error));
     }
-    if (response.status === 429 || response.status >= 500) {
+    const rateLimited = response.status === 429 || rateLimitStatuses.includes(response.status);
+    if (rateLimited || response.status >= 500) {
       await response.body?.cancel().catch(() => undefined);
       throw new RetryableError(
         `HTTP ${response.status}`,
         response.status,
         parseRetryAfter(response.headers.get('retry-after')),
+        rateLimited,
       );
     }
     return response;
@@ -132,8 +157,9 @@ export function makeHttpClient(options: HttpOptions = {}): HttpClient {
       });
     },
     getJson(url, o) {
-      return withRetries(o.source, url, async () => {
-        const response = await request(url, { accept: 'application/json', ...o.headers });
+      const attempt = async () => {
+        const headers = { accept: 'application/json', ...o.headers };
+        const response = await request(url, headers, o.rateLimitStatuses);
         if (!response.ok)
           throw new PatchcastError(
             'UPSTREAM_UNAVAILABLE',
@@ -144,7 +170,8 @@ export function makeHttpClient(options: HttpOptions = {}): HttpClient {
         } catch (error) {
           throw new RetryableError(`the JSON body was cut short or malformed (${describeFetchError(error)})`);
         }
-      });
+      };
+      return withRetries(o.source, url, attempt, o.minRetryDelayMs);
     },
   };
 }

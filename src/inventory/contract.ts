@@ -34,6 +34,18 @@ export interface ContractCases {
   hostile?: readonly { name: string; content: string | Buffer }[];
 }
 
+/**
+ * A member spec's helpers: `fixture(name)`, the bytes of a file in its `__fixtures__` folder (`dir`),
+ * and `parse(content, path?)`, what the format reads from that content at `path` (default `defaultPath`).
+ */
+export function makeFormatSpecHelpers(format: InventoryFormat, dir: URL, defaultPath: string) {
+  return {
+    fixture: (name: string): Buffer => readFileSync(new URL(name, dir)),
+    parse: (content: Buffer | string, path = defaultPath): ParsedInventory =>
+      format.parse({ path, content: Buffer.from(content) }),
+  };
+}
+
 /** The fixture as an InventoryFile. */
 export function loadFixture(dir: URL, file: string): InventoryFile {
   const url = new URL(file, dir);

@@ -34,8 +34,15 @@ export interface FoundPackageInput {
 
 /** A FoundPackage with its purl; optional facts are set only when known. */
 export function makeFoundPackage(input: FoundPackageInput): FoundPackage {
+  return toFoundPackage(input, makePurl(input.ecosystem, input.name, input.version));
+}
+
+/**
+ * The FoundPackage of what a format knows (any ecosystem), with `purl` when there is one; optional
+ * facts are set only when known, so results compare equal whatever the format left out.
+ */
+export function toFoundPackage(input: Omit<FoundPackage, 'purl'>, purl: string | undefined): FoundPackage {
   const found: FoundPackage = { ecosystem: input.ecosystem, name: input.name, version: input.version };
-  const purl = makePurl(input.ecosystem, input.name, input.version);
   if (purl) found.purl = purl;
   if (input.location !== undefined) found.location = input.location;
   if (input.direct !== undefined) found.direct = input.direct;

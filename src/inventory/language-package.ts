@@ -2,7 +2,7 @@
  * Builds `FoundPackage`s for the language ecosystems the lockfile formats read (npm, PyPI, Go,
  * crates.io), with their purls from `purl.ts`.
  */
-import { assertField } from './found-package.js';
+import { assertField, toFoundPackage } from './found-package.js';
 import { makePurl, normalizePypiName } from './purl.js';
 import type { FoundPackage } from './types.js';
 
@@ -39,13 +39,7 @@ export function getLanguagePurl(
 export function makeLanguagePackage(path: string, input: LanguagePackageInput): FoundPackage {
   assertField(path, input.location ?? '', 'package name', input.name);
   assertField(path, input.location ?? '', 'version', input.version);
-  const found: FoundPackage = { ecosystem: input.ecosystem, name: input.name, version: input.version };
-  const purl = getLanguagePurl(input.ecosystem, input.name, input.version);
-  if (purl) found.purl = purl;
-  if (input.location !== undefined) found.location = input.location;
-  if (input.direct !== undefined) found.direct = input.direct;
-  if (input.dev !== undefined) found.dev = input.dev;
-  return found;
+  return toFoundPackage(input, getLanguagePurl(input.ecosystem, input.name, input.version));
 }
 
 /**

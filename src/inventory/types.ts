@@ -3,7 +3,7 @@
  * `registry.ts` maps ids to implementations. A format turns one file into packages named as their
  * ecosystem names them, with purls, so matching can look them up in OSV.
  */
-import type { AssetKind, Criticality, InstalledPackage } from '../core/types.js';
+import type { Asset, AssetKind, InstalledPackage } from '../core/types.js';
 
 /** One input file. `content` is the raw bytes; formats decode as their spec says (UTF-8 almost always). */
 export interface InventoryFile {
@@ -44,18 +44,11 @@ export interface ParsedInventory {
   assets?: AssetRecord[];
 }
 
-/** One row of an asset registry, validated; the store upserts it by `id`. */
-export interface AssetRecord {
-  id: string;
-  kind: AssetKind;
-  environment?: string;
-  criticality?: Criticality;
-  internetExposed: boolean;
-  dataClassification?: string;
-  owner?: string;
-  services: string[];
-  tags: string[];
-  windowGroup?: string;
+/**
+ * One row of an asset registry, validated; the store upserts it by `id`. It holds the `Asset` fields a
+ * registry row can state: all but the name, the OS ecosystem and the timestamps.
+ */
+export interface AssetRecord extends Omit<Asset, 'name' | 'osEcosystem' | 'createdAt' | 'updatedAt'> {
   /** Where the row was read, e.g. `line 4`, for explanations. */
   location: string;
 }

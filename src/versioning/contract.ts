@@ -1,7 +1,10 @@
 /**
  * The shared contract suite every scheme runs from its index.spec.ts:
- * `describeVersionScheme(scheme, samples)`.
+ * `describeVersionScheme(scheme, samples)`; and `describeCompareOracles(scheme, files)`, which checks a
+ * scheme against the reference tool's answers in the shared test data.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InvalidVersionError } from './errors.js';
 import type { VersionScheme } from './types.js';
@@ -95,5 +98,34 @@ export function describeVersionScheme(scheme: VersionScheme, samples: SchemeSamp
         expect(matches(version, range), `${version} in ${range}`).toBe(included);
       }
     });
+  });
+}
+
+/** The shared version oracles (`../shared/testdata/versions`, see its README); absent on some machines. */
+const ORACLES = fileURLToPath(new URL('../../../shared/testdata/versions/', import.meta.url));
+
+interface CompareCase {
+  a: string;
+  b: string;
+  cmp: -1 | 0 | 1;
+}
+
+/**
+ * One test per compare-oracle file (`{ cases: [{ a, b, cmp }] }`, e.g. `rpm.json`): `scheme.compare`
+ * agrees with every case. Skipped, naming the directory looked in, when the shared data is absent.
+ */
+export function describeCompareOracles(scheme: VersionScheme, files: readonly string[]): void {
+  const found = existsSync(ORACLES);
+  const title = found
+    ? `${scheme.id} scheme against the shared oracles`
+    : `${scheme.id} oracles skipped: ${ORACLES} not found`;
+  describe.skipIf(!found)(title, () => {
+    for (const file of files) {
+      it(`passes every case of ${file}`, () => {
+        const cases = JSON.parse(readFileSync(`${ORACLES}${file}`, 'utf8')).cases as CompareCase[];
+        expect(cases.filter((c) => scheme.compare(c.a, c.b) !== c.cmp)).toEqual([]);
+        expect(cases.length).toBeGreaterThan(0);
+      });
+    }
   });
 }

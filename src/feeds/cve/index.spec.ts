@@ -1,12 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FeedServer, startFeedServer } from '../../../test/support/feed-server.js';
-import { countRows, makeTempStore } from '../../../test/support/store.js';
-import type { Store } from '../../store/index.js';
+import { describe, expect, it } from 'vitest';
 import { listFeedStates, loadAffectedByPackage, loadSsvcAsOf, loadVulnerability } from '../../store/index.js';
-import { makeHttpClient } from '../http.js';
+import { expectRetriedThenNotModified, http, makeRefusalCheck, useFeedTestbed } from '../contract.js';
 import { syncSource } from '../sync.js';
 import { cveSource } from './index.js';
 
@@ -15,77 +12,67 @@ const LINES = fixture('cves.jsonl.gz');
 const TREE = fixture('cvelistV5');
 const BULK = fixture('2025-08-01_all_CVEs_at_midnight.zip');
 const linesGz = readFileSync(LINES);
-const http = makeHttpClient({ baseDelayMs: 1, sleep: async () => undefined });
 const TABLES = ['vulnerabilities', 'vulnerability_aliases', 'affected_packages', 'ssvc_decisions'];
 
 describe('cve source', () => {
-  let store: Store;
-  let home: string;
-  let cleanup: () => Promise<void>;
-  let server: FeedServer;
-  beforeEach(async () => {
-    ({ store, home, cleanup } = await makeTempStore());
-    server = await startFeedServer();
-  });
-  afterEach(async () => {
-    await server.close();
-    await cleanup();
-  });
+  const t = useFeedTestbed();
 
   it('imports cves.jsonl.gz with CVSS, CWE, products, references and SSVC', async () => {
-    const report = await syncSource(store, cveSource, { from: LINES, http });
+    const report = await syncSource(t.store, cveSource, { from: LINES, http });
     expect(report).toMatchObject({ source: 'cve', outcome: 'ok', records: 7 });
-    const heartbleed = await loadVulnerability(store.db, 'CVE-2014-0160');
+    const heartbleed = await loadVulnerability(t.store.db, 'CVE-2014-0160');
     expect(heartbleed).toMatchObject({ source: 'cve', cvssScore: 7.5, severity: 'HIGH', cwes: ['CWE-125'] });
     expect(heartbleed?.cvssVector).toBe('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N');
     expect(heartbleed?.cvss?.map((c) => c.version)).toEqual(['3.1', '2.0']);
     expect(heartbleed?.published).toBe('2014-04-07T22:55:00.000Z');
     expect(heartbleed?.references?.length).toBe(128);
-    const openssl = await loadAffectedByPackage(store.db, 'CPE', 'openssl:openssl');
+    const openssl = await loadAffectedByPackage(t.store.db, 'CPE', 'openssl:openssl');
     expect(openssl.map((a) => a.vulnerabilityId)).toEqual(['CVE-2014-0160']);
-    const freebsd = await loadAffectedByPackage(store.db, 'CPE', 'freebsd:freebsd');
+    const freebsd = await loadAffectedByPackage(t.store.db, 'CPE', 'freebsd:freebsd');
     expect(freebsd[0]?.versions).toEqual(expect.arrayContaining(['2.2.5', '1.1.5.1', '3.0']));
-    expect(await loadVulnerability(store.db, 'CVE-2005-10003')).toMatchObject({
+    expect(await loadVulnerability(t.store.db, 'CVE-2005-10003')).toMatchObject({
       cvssScore: 6.3,
       severity: 'MEDIUM',
     });
-    expect(await loadVulnerability(store.db, 'CVE-1999-0001')).toMatchObject({
+    expect(await loadVulnerability(t.store.db, 'CVE-1999-0001')).toMatchObject({
       cvssScore: 5,
       severity: 'MEDIUM',
     });
-    expect(await loadVulnerability(store.db, 'CVE-2019-25161')).toMatchObject({
+    expect(await loadVulnerability(t.store.db, 'CVE-2019-25161')).toMatchObject({
       withdrawn: expect.any(String),
     });
-    expect(await loadSsvcAsOf(store.db, 'CVE-2024-3400', '2024-12-31')).toMatchObject({
+    expect(await loadSsvcAsOf(t.store.db, 'CVE-2024-3400', '2024-12-31')).toMatchObject({
       exploitation: 'active',
       automatable: 'yes',
       technicalImpact: 'total',
       decidedAt: '2024-04-17T04:00:13.543Z',
       source: 'cisa-adp',
     });
-    expect(await loadSsvcAsOf(store.db, 'CVE-2024-3400', '2024-04-16')).toBeUndefined();
-    const panos = await loadVulnerability(store.db, 'CVE-2024-3400');
+    expect(await loadSsvcAsOf(t.store.db, 'CVE-2024-3400', '2024-04-16')).toBeUndefined();
+    const panos = await loadVulnerability(t.store.db, 'CVE-2024-3400');
     expect(panos?.affected?.map((a) => a.name)).toEqual(
       expect.arrayContaining(['palo_alto_networks:pan-os', 'paloaltonetworks:pan-os']),
     );
-    expect((await loadVulnerability(store.db, 'CVE-2018-25154'))?.affected?.[0]?.name).toBe('*:gnu_barcode');
-    expect((await listFeedStates(store.db)).find((s) => s.source === 'cve')).toMatchObject({
+    expect((await loadVulnerability(t.store.db, 'CVE-2018-25154'))?.affected?.[0]?.name).toBe(
+      '*:gnu_barcode',
+    );
+    expect((await listFeedStates(t.store.db)).find((s) => s.source === 'cve')).toMatchObject({
       records: 7,
       newest: '2026-02-28T00:00:00.000Z',
     });
   });
 
   it('writes nothing on a second sync of the same file', async () => {
-    await syncSource(store, cveSource, { from: LINES, http });
-    expect(await syncSource(store, cveSource, { from: LINES, http })).toMatchObject({
+    await syncSource(t.store, cveSource, { from: LINES, http });
+    expect(await syncSource(t.store, cveSource, { from: LINES, http })).toMatchObject({
       outcome: 'unchanged',
       records: 0,
     });
   });
 
   it('reads a cvelistV5 tree: CVE JSON 5 with the CISA ADP container and a rejected record', async () => {
-    expect(await syncSource(store, cveSource, { from: TREE, http })).toMatchObject({ records: 2 });
-    const panos = await loadVulnerability(store.db, 'CVE-2024-3400');
+    expect(await syncSource(t.store, cveSource, { from: TREE, http })).toMatchObject({ records: 2 });
+    const panos = await loadVulnerability(t.store.db, 'CVE-2024-3400');
     expect(panos).toMatchObject({
       summary: 'PAN-OS: Arbitrary File Creation Leads to OS Command Injection Vulnerability in GlobalProtect',
       cvssScore: 10,
@@ -99,47 +86,42 @@ describe('cve source', () => {
       tags: ['vendor-advisory'],
     });
     expect(panos?.affected?.find((a) => a.name === 'paloaltonetworks:pan-os')?.versions).toEqual(['10.2.0']);
-    expect(await loadSsvcAsOf(store.db, 'CVE-2024-3400', '2025-01-01')).toMatchObject({
+    expect(await loadSsvcAsOf(t.store.db, 'CVE-2024-3400', '2025-01-01')).toMatchObject({
       exploitation: 'active',
     });
-    expect(await loadVulnerability(store.db, 'CVE-2019-25161')).toMatchObject({
+    expect(await loadVulnerability(t.store.db, 'CVE-2019-25161')).toMatchObject({
       withdrawn: '2024-02-27T09:57:13.593Z',
     });
-    expect(await syncSource(store, cveSource, { from: TREE, http })).toMatchObject({ outcome: 'unchanged' });
+    expect(await syncSource(t.store, cveSource, { from: TREE, http })).toMatchObject({
+      outcome: 'unchanged',
+    });
   });
 
   it('reads the bulk zip with its nested cves.zip, and the offline mirror names', async () => {
-    expect(await syncSource(store, cveSource, { from: BULK, http })).toMatchObject({ records: 2 });
-    const mirror = join(home, 'mirror');
+    expect(await syncSource(t.store, cveSource, { from: BULK, http })).toMatchObject({ records: 2 });
+    const mirror = join(t.home, 'mirror');
     mkdirSync(mirror);
     writeFileSync(join(mirror, 'cves.jsonl.gz'), linesGz);
-    const report = await syncSource(store, cveSource, { offlineDir: mirror, http });
+    const report = await syncSource(t.store, cveSource, { offlineDir: mirror, http });
     // The lines are as of 2026 (their newest source), newer than the CVE 5 records: all seven are written.
     expect(report).toMatchObject({ locations: [join(mirror, 'cves.jsonl.gz')], records: 7 });
-    expect((await loadVulnerability(store.db, 'CVE-2024-3400'))?.modified).toBe('2026-02-28T00:00:00.000Z');
+    expect((await loadVulnerability(t.store.db, 'CVE-2024-3400'))?.modified).toBe('2026-02-28T00:00:00.000Z');
   });
 
   it('syncs over HTTP through 429 and 500, then asks conditionally and gets 304', async () => {
-    server.set('/cves.jsonl.gz', { body: linesGz, etag: '"c1"', failFirst: [429, 500], retryAfter: 0 });
-    expect(await syncSource(store, cveSource, { from: `${server.url}/cves.jsonl.gz`, http })).toMatchObject({
-      records: 7,
-    });
-    const second = await syncSource(store, cveSource, { from: `${server.url}/cves.jsonl.gz`, http });
-    expect(second).toMatchObject({ outcome: 'unchanged', records: 0 });
-    expect(server.requests.map((r) => r.ifNoneMatch ?? null)).toEqual([null, null, null, '"c1"']);
+    await expectRetriedThenNotModified(
+      t,
+      cveSource,
+      { path: '/cves.jsonl.gz', body: linesGz, etag: '"c1"' },
+      7,
+    );
   });
 
   describe('refuses bad input and leaves the store as it was', () => {
-    async function expectRefused(from: string, message: RegExp, maxBytes?: number) {
-      await syncSource(store, cveSource, { from: TREE, http });
-      const before = await countRows(store, TABLES);
-      const options = maxBytes === undefined ? { from, http } : { from, http, maxBytes };
-      await expect(syncSource(store, cveSource, options)).rejects.toThrow(message);
-      expect(await countRows(store, TABLES)).toEqual(before);
-    }
+    const expectRefused = makeRefusalCheck(t, cveSource, TREE, TABLES);
 
     it('a truncated gzip', async () => {
-      const cut = join(home, 'cves.jsonl.gz');
+      const cut = join(t.home, 'cves.jsonl.gz');
       writeFileSync(cut, linesGz.subarray(0, 3000));
       await expectRefused(
         cut,
@@ -148,7 +130,7 @@ describe('cve source', () => {
     });
 
     it('a truncated bulk zip', async () => {
-      const cut = join(home, 'bulk.zip');
+      const cut = join(t.home, 'bulk.zip');
       writeFileSync(cut, readFileSync(BULK).subarray(0, 1500));
       await expectRefused(cut, /^cve: .*bulk\.zip \(end of central directory\)/);
     });
@@ -159,7 +141,7 @@ describe('cve source', () => {
         '"cisa_adp_ssvc":{"exploitation":"Active"',
         '"cisa_adp_ssvc":{"exploitation":"maybe"',
       );
-      const file = join(home, 'bad.jsonl.gz');
+      const file = join(t.home, 'bad.jsonl.gz');
       writeFileSync(file, gzipSync(lines.join('\n')));
       await expectRefused(
         file,
@@ -168,7 +150,7 @@ describe('cve source', () => {
     });
 
     it('a CVE 5 record failing its schema', async () => {
-      const dir = join(home, 'tree');
+      const dir = join(t.home, 'tree');
       mkdirSync(dir);
       const record = JSON.parse(readFileSync(join(TREE, 'cves/2024/3xxx/CVE-2024-3400.json'), 'utf8'));
       record.cveMetadata.state = 'RESERVED';

@@ -1,87 +1,73 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FeedServer, startFeedServer } from '../../../test/support/feed-server.js';
-import { countRows, makeTempStore } from '../../../test/support/store.js';
-import type { Store } from '../../store/index.js';
+import { describe, expect, it } from 'vitest';
+import { countRows } from '../../../test/support/store.js';
 import { loadEpssAsOf } from '../../store/index.js';
-import { makeHttpClient } from '../http.js';
+import { http, useFeedTestbed } from '../contract.js';
 import { syncSource } from '../sync.js';
 import { epssSource } from './index.js';
 
 const DAILY = new URL('./__fixtures__/epss_scores-2026-01-30.csv.gz', import.meta.url);
 const SUBSET = new URL('./__fixtures__/epss_kev_subset-2025-06-01.csv.gz', import.meta.url);
-const http = makeHttpClient({ baseDelayMs: 1, sleep: async () => undefined });
 
 describe('epss source', () => {
-  let store: Store;
-  let home: string;
-  let cleanup: () => Promise<void>;
-  let server: FeedServer;
-  beforeEach(async () => {
-    ({ store, home, cleanup } = await makeTempStore());
-    server = await startFeedServer();
-  });
-  afterEach(async () => {
-    await server.close();
-    await cleanup();
-  });
+  const t = useFeedTestbed();
 
   it('keeps every day: a score as of a date is the newest published on or before it', async () => {
-    expect(await syncSource(store, epssSource, { from: SUBSET.pathname, http })).toMatchObject({
+    expect(await syncSource(t.store, epssSource, { from: SUBSET.pathname, http })).toMatchObject({
       records: 3,
       newest: '2025-06-01',
     });
-    expect(await syncSource(store, epssSource, { from: DAILY.pathname, http })).toMatchObject({
+    expect(await syncSource(t.store, epssSource, { from: DAILY.pathname, http })).toMatchObject({
       records: 5,
       newest: '2026-01-30',
     });
-    expect(await loadEpssAsOf(store.db, 'CVE-2024-3400', '2025-12-31')).toMatchObject({
+    expect(await loadEpssAsOf(t.store.db, 'CVE-2024-3400', '2025-12-31')).toMatchObject({
       score: 0.94321,
       scoreDate: '2025-06-01',
     });
-    expect(await loadEpssAsOf(store.db, 'CVE-2024-3400', '2026-02-01')).toMatchObject({
+    expect(await loadEpssAsOf(t.store.db, 'CVE-2024-3400', '2026-02-01')).toMatchObject({
       score: 0.94297,
       percentile: 0.99939,
       modelVersion: 'v2025.03.14',
     });
-    expect(await loadEpssAsOf(store.db, 'CVE-2024-3400', '2025-05-31')).toBeUndefined();
+    expect(await loadEpssAsOf(t.store.db, 'CVE-2024-3400', '2025-05-31')).toBeUndefined();
   });
 
   it('downloads the daily file, and refuses a live feed that goes backwards in time', async () => {
-    server.set('/current.csv.gz', {
+    t.server.set('/current.csv.gz', {
       body: readFileSync(DAILY),
       lastModified: 'Fri, 30 Jan 2026 13:00:00 GMT',
     });
-    expect(await syncSource(store, epssSource, { from: `${server.url}/current.csv.gz`, http })).toMatchObject(
-      { records: 5 },
-    );
-    expect(await syncSource(store, epssSource, { from: `${server.url}/current.csv.gz`, http })).toMatchObject(
-      { outcome: 'unchanged' },
-    );
-    expect(server.requests[1]?.ifModifiedSince).toBe('Fri, 30 Jan 2026 13:00:00 GMT');
-    server.set('/current.csv.gz', { body: readFileSync(SUBSET) });
+    expect(
+      await syncSource(t.store, epssSource, { from: `${t.server.url}/current.csv.gz`, http }),
+    ).toMatchObject({ records: 5 });
+    expect(
+      await syncSource(t.store, epssSource, { from: `${t.server.url}/current.csv.gz`, http }),
+    ).toMatchObject({ outcome: 'unchanged' });
+    expect(t.server.requests[1]?.ifModifiedSince).toBe('Fri, 30 Jan 2026 13:00:00 GMT');
+    t.server.set('/current.csv.gz', { body: readFileSync(SUBSET) });
     await expect(
-      syncSource(store, epssSource, { from: `${server.url}/current.csv.gz`, http }),
+      syncSource(t.store, epssSource, { from: `${t.server.url}/current.csv.gz`, http }),
     ).rejects.toThrow(/older than the newest already synced \(2026-01-30\)/);
   });
 
   it('a truncated gzip, a broken header or a bad value names the file and line and changes nothing', async () => {
-    await syncSource(store, epssSource, { from: SUBSET.pathname, http });
-    const before = await countRows(store, ['epss_scores']);
-    const truncated = join(home, 'epss_scores-2026-01-31.csv.gz');
+    await syncSource(t.store, epssSource, { from: SUBSET.pathname, http });
+    const before = await countRows(t.store, ['epss_scores']);
+    const truncated = join(t.home, 'epss_scores-2026-01-31.csv.gz');
     const big = gzipSync(
       `#model_version:v1,score_date:2026-01-31T00:00:00Z\ncve,epss,percentile\n${Array.from({ length: 20000 }, (_, i) => `CVE-2020-${10000 + i},0.1,0.5`).join('\n')}\n`,
     );
     writeFileSync(truncated, big.subarray(0, Math.floor(big.length / 2)));
-    await expect(syncSource(store, epssSource, { from: truncated, http })).rejects.toThrow(
+    await expect(syncSource(t.store, epssSource, { from: truncated, http })).rejects.toThrow(
       /epss: .*epss_scores-2026-01-31\.csv\.gz \(after line \d+\): .*truncated/,
     );
 
-    const broken = join(home, 'broken.csv');
+    const broken = join(t.home, 'broken.csv');
     writeFileSync(broken, '#model_version:v1,score_date:2026-01-31T00:00:00Z\nid,score\nCVE-2020-0001,0.1\n');
-    await expect(syncSource(store, epssSource, { from: broken, http })).rejects.toThrow(
+    await expect(syncSource(t.store, epssSource, { from: broken, http })).rejects.toThrow(
       /broken\.csv \(line 2\): column cve/,
     );
 
@@ -89,9 +75,9 @@ describe('epss source', () => {
       broken,
       '#model_version:v1,score_date:2026-01-31T00:00:00Z\ncve,epss,percentile\nCVE-2020-0001,0.1,0.5\nCVE-2020-0002,1.7,0.5\n',
     );
-    await expect(syncSource(store, epssSource, { from: broken, http })).rejects.toThrow(
+    await expect(syncSource(t.store, epssSource, { from: broken, http })).rejects.toThrow(
       /broken\.csv \(line 4\): column epss: "1\.7" is not a probability/,
     );
-    expect(await countRows(store, ['epss_scores'])).toEqual(before);
+    expect(await countRows(t.store, ['epss_scores'])).toEqual(before);
   });
 });

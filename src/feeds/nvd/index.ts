@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { isPatchcastError, PatchcastError } from '../../core/errors.js';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { isUrl, openLocation } from '../resource.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
@@ -41,6 +42,9 @@ export interface NvdOptions {
 export function getNvdRequestSpacing(hasKey: boolean): number {
   return hasKey ? 30_000 / 50 : 30_000 / 5;
 }
+
+/** NVD answers 403 Forbidden, not 429, to a client over its rate limit (seen with and without a key). */
+const NVD_RATE_LIMIT_STATUSES = [403];
 
 /** Builds the NVD source; `nvdSource` is the default instance. */
 export function makeNvdSource(options: NvdOptions = {}): FeedSource {
@@ -98,7 +102,7 @@ async function fetchPages(
     for (let start = 0, total = 1; start < total; ) {
       if (requests++ > 0) await o.sleep(spacing);
       const url = pageUrl(ctx.location, start, o.pageSize, window);
-      const page = checkPage(url, await ctx.http.getJson(url, { source: 'nvd', headers }));
+      const page = checkPage(url, await fetchPage(ctx, url, headers, spacing));
       if (start === 0) ctx.progress.setTotal(page.totalResults, 'records');
       await addPage(writer, url, page);
       ctx.progress.advance(page.vulnerabilities.length);
@@ -109,6 +113,38 @@ async function fetchPages(
     }
   }
   return end;
+}
+
+/**
+ * GETs one page. Rate-limit answers are retried by the HTTP client, each retry waiting at least the
+ * request spacing; when the retries run out the error says so and how to raise the limit.
+ */
+async function fetchPage(
+  ctx: SyncContext,
+  url: string,
+  headers: Record<string, string>,
+  spacing: number,
+): Promise<unknown> {
+  const options = { source: 'nvd', headers, rateLimitStatuses: NVD_RATE_LIMIT_STATUSES };
+  try {
+    return await ctx.http.getJson(url, { ...options, minRetryDelayMs: spacing });
+  } catch (error) {
+    if (isPatchcastError(error) && error.code === 'UPSTREAM_RATE_LIMITED')
+      throw makeRateLimitError(error, 'apiKey' in headers);
+    throw error;
+  }
+}
+
+function makeRateLimitError(error: PatchcastError, hasKey: boolean): PatchcastError {
+  const hint = hasKey
+    ? 'NVD_API_KEY is set (50 requests per 30 s); something else may be using the key or this address. Wait a minute and sync again.'
+    : 'Set NVD_API_KEY (free: https://nvd.nist.gov/developers/request-an-api-key) to raise the limit from 5 to 50 requests per 30 s, or wait a minute and sync again.';
+  const fix = hasKey ? 'wait and sync again' : 'set NVD_API_KEY to raise it from 5 to 50 requests per 30 s';
+  return new PatchcastError(
+    'UPSTREAM_RATE_LIMITED',
+    `${error.message} — the NVD API rate limit was hit; ${fix}`,
+    { hint, details: error.details, cause: error },
+  );
 }
 
 function pageUrl(

@@ -1,43 +1,29 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FeedServer, startFeedServer } from '../../../test/support/feed-server.js';
+import { describe, expect, it } from 'vitest';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
-import type { Store } from '../../store/index.js';
 import { listFeedStates, loadAffectedByPackage, loadVulnerability } from '../../store/index.js';
-import { makeHttpClient } from '../http.js';
+import { expectRetriedThenNotModified, http, makeRefusalCheck, useFeedTestbed } from '../contract.js';
 import { syncSource } from '../sync.js';
 import { osvSource } from './index.js';
 
 const ZIP = new URL('./__fixtures__/all.zip', import.meta.url).pathname;
 const RECORDS = new URL('./__fixtures__/records', import.meta.url).pathname;
 const zipBytes = readFileSync(ZIP);
-const http = makeHttpClient({ baseDelayMs: 1, sleep: async () => undefined });
 const TABLES = ['vulnerabilities', 'vulnerability_aliases', 'affected_packages'];
 
 describe('osv source', () => {
-  let store: Store;
-  let home: string;
-  let cleanup: () => Promise<void>;
-  let server: FeedServer;
-  beforeEach(async () => {
-    ({ store, home, cleanup } = await makeTempStore());
-    server = await startFeedServer();
-  });
-  afterEach(async () => {
-    await server.close();
-    await cleanup();
-  });
+  const t = useFeedTestbed();
 
   it('imports an all.zip export with aliases, fixed versions, CVSS scores and withdrawals', async () => {
-    const report = await syncSource(store, osvSource, { from: ZIP, http });
+    const report = await syncSource(t.store, osvSource, { from: ZIP, http });
     expect(report).toMatchObject({
       source: 'osv',
       outcome: 'ok',
       records: 8,
       newest: '2025-08-05T19:57:40.000Z',
     });
-    const heartbleed = await loadVulnerability(store.db, 'DEBIAN-CVE-2014-0160');
+    const heartbleed = await loadVulnerability(t.store.db, 'DEBIAN-CVE-2014-0160');
     expect(heartbleed).toMatchObject({
       source: 'osv',
       aliases: ['CVE-2014-0160'],
@@ -46,95 +32,84 @@ describe('osv source', () => {
     expect(heartbleed?.affected).toEqual([
       expect.objectContaining({ ecosystem: 'Debian:7', name: 'openssl', fixedVersions: ['1.0.1e-2+deb7u5'] }),
     ]);
-    const rust = await loadVulnerability(store.db, 'CVE-2018-25001');
+    const rust = await loadVulnerability(t.store.db, 'CVE-2018-25001');
     expect(rust).toMatchObject({ id: 'RUSTSEC-2018-0020', cvssScore: 6.5, severity: 'MEDIUM' });
     expect(rust?.cvssVector).toBe('CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:N/I:H/A:N');
-    expect(await loadVulnerability(store.db, 'PYSEC-2023-131')).toMatchObject({
+    expect(await loadVulnerability(t.store.db, 'PYSEC-2023-131')).toMatchObject({
       cvssScore: 7.5,
       severity: 'HIGH',
     });
-    expect(await loadVulnerability(store.db, 'GHSA-qcm3-vfq5-wfr2')).toMatchObject({ cvssScore: 7.5 });
-    expect(await loadVulnerability(store.db, 'GO-2022-0617')).toMatchObject({
+    expect(await loadVulnerability(t.store.db, 'GHSA-qcm3-vfq5-wfr2')).toMatchObject({ cvssScore: 7.5 });
+    expect(await loadVulnerability(t.store.db, 'GO-2022-0617')).toMatchObject({
       withdrawn: '2024-08-21T16:25:56.000Z',
     });
-    const sudo = await loadAffectedByPackage(store.db, 'Alpine:v3.14', 'sudo');
+    const sudo = await loadAffectedByPackage(t.store.db, 'Alpine:v3.14', 'sudo');
     expect(sudo[0]).toMatchObject({ vulnerabilityId: 'ALPINE-CVE-2021-3156' });
-    const usn = await loadVulnerability(store.db, 'USN-5181-1');
+    const usn = await loadVulnerability(t.store.db, 'USN-5181-1');
     expect(usn?.aliases).toEqual(['CVE-2021-41184', 'CVE-2022-31160']);
     expect(usn?.affected?.[0]).toMatchObject({ ecosystem: 'Ubuntu:Pro:22.04:LTS', name: 'libjs-jquery-ui' });
-    const fuzz = await loadVulnerability(store.db, 'OSV-2016-1');
+    const fuzz = await loadVulnerability(t.store.db, 'OSV-2016-1');
     expect(fuzz?.affected?.[0]?.ranges?.[0]).toMatchObject({
       type: 'GIT',
       repo: 'https://github.com/file/file.git',
     });
-    expect((await listFeedStates(store.db)).find((s) => s.source === 'osv')).toMatchObject({
+    expect((await listFeedStates(t.store.db)).find((s) => s.source === 'osv')).toMatchObject({
       records: 8,
       cursor: '2025-08-05T19:57:40.000Z',
     });
   });
 
   it('writes nothing on a second sync of the same data, and only newer records later', async () => {
-    await syncSource(store, osvSource, { from: ZIP, http });
-    expect(await syncSource(store, osvSource, { from: ZIP, http })).toMatchObject({
+    await syncSource(t.store, osvSource, { from: ZIP, http });
+    expect(await syncSource(t.store, osvSource, { from: ZIP, http })).toMatchObject({
       outcome: 'unchanged',
       records: 0,
     });
     const newer = JSON.parse(readFileSync(join(RECORDS, 'Debian/DEBIAN-CVE-2021-44228.json'), 'utf8'));
-    const dir = join(home, 'records');
+    const dir = join(t.home, 'records');
     mkdirSync(dir);
     writeFileSync(join(dir, 'a.json'), JSON.stringify({ ...newer, modified: '2022-01-01T00:00:00Z' }));
     writeFileSync(join(dir, 'b.json'), JSON.stringify(newer));
-    const report = await syncSource(store, osvSource, { from: dir, http });
+    const report = await syncSource(t.store, osvSource, { from: dir, http });
     expect(report).toMatchObject({ outcome: 'ok', records: 1 });
-    expect((await loadVulnerability(store.db, 'CVE-2021-44228'))?.modified).toBe('2022-01-01T00:00:00.000Z');
+    expect((await loadVulnerability(t.store.db, 'CVE-2021-44228'))?.modified).toBe(
+      '2022-01-01T00:00:00.000Z',
+    );
   });
 
   it('reads a directory of OSV JSON files and a single record', async () => {
-    expect(await syncSource(store, osvSource, { from: RECORDS, http })).toMatchObject({ records: 2 });
-    const log4j = await loadVulnerability(store.db, 'CVE-2021-44228');
+    expect(await syncSource(t.store, osvSource, { from: RECORDS, http })).toMatchObject({ records: 2 });
+    const log4j = await loadVulnerability(t.store.db, 'CVE-2021-44228');
     expect(log4j?.affected?.map((a) => a.fixedVersions?.[0])).toEqual([
       '2.7-2+deb9u1',
       '2.15.0-1~deb10u1',
       '2.15.0-1~deb11u1',
     ]);
-    expect(await loadVulnerability(store.db, 'PYSEC-2011-27')).toMatchObject({
+    expect(await loadVulnerability(t.store.db, 'PYSEC-2011-27')).toMatchObject({
       withdrawn: expect.any(String),
     });
     const single = join(RECORDS, 'PyPI/PYSEC-2011-27.json');
-    expect(await syncSource(store, osvSource, { from: single, http })).toMatchObject({
+    expect(await syncSource(t.store, osvSource, { from: single, http })).toMatchObject({
       outcome: 'unchanged',
     });
   });
 
   it('reads an offline mirror laid out osv/<Ecosystem>/all.zip', async () => {
-    mkdirSync(join(home, 'mirror/osv/Mixed'), { recursive: true });
-    copyFileSync(ZIP, join(home, 'mirror/osv/Mixed/all.zip'));
-    const report = await syncSource(store, osvSource, { offlineDir: join(home, 'mirror'), http });
-    expect(report).toMatchObject({ records: 8, locations: [join(home, 'mirror/osv')] });
+    mkdirSync(join(t.home, 'mirror/osv/Mixed'), { recursive: true });
+    copyFileSync(ZIP, join(t.home, 'mirror/osv/Mixed/all.zip'));
+    const report = await syncSource(t.store, osvSource, { offlineDir: join(t.home, 'mirror'), http });
+    expect(report).toMatchObject({ records: 8, locations: [join(t.home, 'mirror/osv')] });
   });
 
   it('syncs over HTTP through 429 and 500, then asks conditionally and gets 304', async () => {
-    server.set('/all.zip', { body: zipBytes, etag: '"z1"', failFirst: [429, 500], retryAfter: 0 });
-    expect(await syncSource(store, osvSource, { from: `${server.url}/all.zip`, http })).toMatchObject({
-      records: 8,
-    });
-    const second = await syncSource(store, osvSource, { from: `${server.url}/all.zip`, http });
-    expect(second).toMatchObject({ outcome: 'unchanged', records: 0 });
-    expect(server.requests.map((r) => r.ifNoneMatch ?? null)).toEqual([null, null, null, '"z1"']);
+    await expectRetriedThenNotModified(t, osvSource, { path: '/all.zip', body: zipBytes, etag: '"z1"' }, 8);
   });
 
   describe('refuses bad input and leaves the store as it was', () => {
-    async function expectRefused(from: string, message: RegExp, maxBytes?: number) {
-      await syncSource(store, osvSource, { from: RECORDS, http });
-      const before = await countRows(store, TABLES);
-      const options = maxBytes === undefined ? { from, http } : { from, http, maxBytes };
-      await expect(syncSource(store, osvSource, options)).rejects.toThrow(message);
-      expect(await countRows(store, TABLES)).toEqual(before);
-      expect((await listFeedStates(store.db)).find((s) => s.source === 'osv')?.outcome).toBe('failed');
-    }
+    const expectRefused = makeRefusalCheck(t, osvSource, RECORDS, TABLES);
 
     it('a truncated zip', async () => {
-      const cut = join(home, 'cut.zip');
+      const cut = join(t.home, 'cut.zip');
       writeFileSync(cut, zipBytes.subarray(0, 4000));
       await expectRefused(cut, /^osv: .*cut\.zip \(end of central directory\): not a readable zip archive/);
     });
@@ -142,7 +117,7 @@ describe('osv source', () => {
     it('a zip whose entry data is corrupt', async () => {
       const bad = Buffer.from(zipBytes);
       bad.fill(0x55, 200, 600);
-      const file = join(home, 'corrupt.zip');
+      const file = join(t.home, 'corrupt.zip');
       writeFileSync(file, bad);
       await expectRefused(file, /^osv: .*corrupt\.zip \(ALPINE-CVE-2021-3156\.json\): cannot be read/);
     });
@@ -150,7 +125,7 @@ describe('osv source', () => {
     it('a record failing its schema, naming the entry and field', async () => {
       const record = JSON.parse(readFileSync(join(RECORDS, 'Debian/DEBIAN-CVE-2021-44228.json'), 'utf8'));
       record.affected[1].ranges[0].type = 'DPKG';
-      const dir = join(home, 'bad');
+      const dir = join(t.home, 'bad');
       mkdirSync(dir);
       writeFileSync(join(dir, 'DEBIAN-CVE-2021-44228.json'), JSON.stringify(record));
       await expectRefused(

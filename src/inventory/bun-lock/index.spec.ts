@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { bunLockFormat, splitResolution } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'bun.lock') =>
-  bunLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  bunLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'bun.lock',
+);
 const facts = (content: Buffer | string) =>
   parse(content)
     .packages.map((p) => `${p.name}@${p.version} direct=${p.direct} dev=${p.dev}`)

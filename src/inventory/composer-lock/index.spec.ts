@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { InventoryParseError } from '../errors.js';
 import { loadSharedFile, sharedAbsentMessage } from '../trivy-oracle.js';
 import { composerLockFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'app/composer.lock') =>
-  composerLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  composerLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'app/composer.lock',
+);
 
 describe('composer-lock', () => {
   it('detects composer.lock only', () => {

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { conanLockFormat, parseConanRef } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'build/conan.lock') =>
-  conanLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  conanLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'build/conan.lock',
+);
 
 describe('conan-lock', () => {
   it('detects conan.lock only', () => {

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { dotnetDepsFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'app/ExampleApp1.deps.json') =>
-  dotnetDepsFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  dotnetDepsFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'app/ExampleApp1.deps.json',
+);
 
 describe('dotnet-deps', () => {
   it('detects *.deps.json only', () => {

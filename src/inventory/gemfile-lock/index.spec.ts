@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { loadSharedFile, sharedAbsentMessage } from '../trivy-oracle.js';
 import { gemfileLockFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'app/Gemfile.lock') =>
-  gemfileLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  gemfileLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'app/Gemfile.lock',
+);
 
 describe('gemfile-lock', () => {
   it('detects Gemfile.lock and gems.locked', () => {

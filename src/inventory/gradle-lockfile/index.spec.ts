@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { gradleLockfileFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'app/gradle.lockfile') =>
-  gradleLockfileFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  gradleLockfileFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'app/gradle.lockfile',
+);
 
 describe('gradle-lockfile', () => {
   it('detects gradle.lockfile, buildscript-gradle.lockfile and legacy per-configuration lock files', () => {

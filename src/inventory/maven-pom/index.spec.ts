@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { interpolate, mavenPomFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'svc/pom.xml') =>
-  mavenPomFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  mavenPomFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'svc/pom.xml',
+);
 /** A Maven property reference `${name}`, spelled without a template-looking literal. */
 const ref = (name: string) => `$${'{'}${name}}`;
 const pom = (body: string) =>

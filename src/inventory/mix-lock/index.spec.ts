@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { parseElixirTerm } from './elixir-term.js';
 import { mixLockFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'app/mix.lock') =>
-  mixLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  mixLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'app/mix.lock',
+);
 
 describe('mix-lock', () => {
   it('detects mix.lock only', () => {

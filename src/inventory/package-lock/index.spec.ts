@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { InventoryParseError } from '../errors.js';
 import { loadSharedFile, loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { getNameFromPath, packageLockFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'package-lock.json') =>
-  packageLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  packageLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'package-lock.json',
+);
 const ids = (content: Buffer | string) => parse(content).packages.map((p) => `${p.name}@${p.version}`);
 
 describe('package-lock', () => {

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { pipfileLockFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'Pipfile.lock') =>
-  pipfileLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  pipfileLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'Pipfile.lock',
+);
 
 describe('pipfile-lock', () => {
   it('claims Pipfile.lock, not Pipfile', () => {

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { pnpmLockFormat } from './index.js';
 import { parsePackageKey } from './package-key.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'pnpm-lock.yaml') =>
-  pnpmLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  pnpmLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'pnpm-lock.yaml',
+);
 const facts = (content: Buffer | string) =>
   parse(content)
     .packages.map((p) => `${p.name}@${p.version} direct=${p.direct} dev=${p.dev}`)

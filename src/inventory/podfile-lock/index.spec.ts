@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { podfileLockFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'ios/Podfile.lock') =>
-  podfileLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  podfileLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'ios/Podfile.lock',
+);
 
 describe('podfile-lock', () => {
   it('detects Podfile.lock only', () => {

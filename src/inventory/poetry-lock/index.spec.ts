@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { poetryLockFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'poetry.lock') =>
-  poetryLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  poetryLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'poetry.lock',
+);
 
 describe('poetry-lock', () => {
   it('claims poetry.lock only', () => {

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { pylockFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'pylock.toml') =>
-  pylockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  pylockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'pylock.toml',
+);
 
 describe('pylock', () => {
   it('claims pylock.toml and pylock.<name>.toml (PEP 751 file names)', () => {

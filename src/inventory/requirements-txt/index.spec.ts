@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { normalizePythonName } from '../language-package.js';
 import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { getLogicalLines, requirementsTxtFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'requirements.txt') =>
-  requirementsTxtFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  requirementsTxtFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'requirements.txt',
+);
 
 describe('requirements-txt', () => {
   it('claims requirements files and their usual variants', () => {

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { sbtLockFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'svc/build.sbt.lock') =>
-  sbtLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  sbtLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'svc/build.sbt.lock',
+);
 
 describe('sbt-lock', () => {
   it('detects build.sbt.lock and other *.sbt.lock files', () => {

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { getSwiftUrlName, swiftResolvedFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'App/Package.resolved') =>
-  swiftResolvedFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  swiftResolvedFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'App/Package.resolved',
+);
 const ids = (content: Buffer) =>
   parse(content)
     .packages.map((p) => `${p.name}@${p.version}`)

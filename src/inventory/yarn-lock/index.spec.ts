@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeInventoryFormat } from '../contract.js';
+import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { InventoryParseError } from '../errors.js';
 import { splitDescriptor, yarnLockFormat } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
-const parse = (content: Buffer | string, path = 'yarn.lock') =>
-  yarnLockFormat.parse({ path, content: Buffer.from(content) });
+const { fixture, parse } = makeFormatSpecHelpers(
+  yarnLockFormat,
+  new URL('./__fixtures__/', import.meta.url),
+  'yarn.lock',
+);
 const ids = (content: Buffer | string) =>
   parse(content)
     .packages.map((p) => `${p.name}@${p.version}`)

@@ -8,6 +8,7 @@ import {
 } from '../../store/index.js';
 import { diffDays } from '../sla/dates.js';
 import { loadKevFindingIds } from '../sla/load-sla-contexts.js';
+import { makeFindingDayState } from '../sla/make-finding-day-state.js';
 import { DEFAULT_WARN_DAYS } from '../sla/types.js';
 
 /**
@@ -42,18 +43,8 @@ export async function recordFindingHistory(db: Db, day: string): Promise<{ recor
 
 /** The state of a finding for `day` from its stored columns, when no SLA computation recorded one. */
 function getDerivedState(f: Finding, day: string, kev: boolean): FindingDayState {
-  return {
-    findingId: f.id,
-    day,
-    assetId: f.assetId,
-    vulnerabilityId: f.vulnerabilityId,
-    status: f.status,
-    risk: f.risk ?? null,
-    dueDate: f.dueDate ?? null,
-    slaState: getStoredSlaState(f, day),
-    slaRule: null,
-    kev,
-  };
+  const sla = { dueDate: f.dueDate ?? null, slaState: getStoredSlaState(f, day), slaRule: null };
+  return makeFindingDayState(f, day, sla, kev);
 }
 
 function getStoredSlaState(f: Finding, day: string): string {

@@ -1,9 +1,9 @@
-import type { Finding } from '../../core/types.js';
 import { type Db, type FindingDayState, listExceptions, upsertFindingHistory } from '../../store/index.js';
 import type { FindingContext, SlaResult } from '../types.js';
 import { computeSla } from './compute-sla.js';
 import { getDayOf } from './dates.js';
 import { loadSlaContexts } from './load-sla-contexts.js';
+import { makeFindingDayState } from './make-finding-day-state.js';
 import type { ExceptionPolicy, SlaRule } from './types.js';
 
 /** The policy used when none is given: patchcast.yaml's defaults. */
@@ -61,17 +61,6 @@ async function storeDueDates(db: Db, entries: readonly SlaEntry[]): Promise<void
 }
 
 export function getDayState({ context, sla }: SlaEntry, day: string): FindingDayState {
-  const f: Finding = context.finding;
-  return {
-    findingId: f.id,
-    day,
-    assetId: f.assetId,
-    vulnerabilityId: f.vulnerabilityId,
-    status: f.status,
-    risk: f.risk ?? null,
-    dueDate: sla.dueDate,
-    slaState: sla.state,
-    slaRule: sla.rule,
-    kev: context.vulnerability.kev !== undefined,
-  };
+  const daySla = { dueDate: sla.dueDate, slaState: sla.state, slaRule: sla.rule };
+  return makeFindingDayState(context.finding, day, daySla, context.vulnerability.kev !== undefined);
 }

@@ -30,23 +30,17 @@ function getRuleReasons(facts: SlaFacts, rule: SlaRule): string[] | undefined {
     if (holds) reasons.push(text);
     return holds;
   };
+  /** A yes/no condition: holds when the fact equals the rule's value, worded for either answer. */
+  const checkFlag = (
+    key: 'kev' | 'ransomware' | 'internetExposed' | 'automatable',
+    yes: string,
+    no: string,
+  ) => check(w[key], facts[key] === w[key], w[key] ? yes : no);
   const ok =
-    check(w.kev, facts.kev === w.kev, w.kev ? 'listed in CISA KEV' : 'not in CISA KEV') &&
-    check(
-      w.ransomware,
-      facts.ransomware === w.ransomware,
-      w.ransomware ? 'known ransomware use' : 'no known ransomware use',
-    ) &&
-    check(
-      w.internetExposed,
-      facts.internetExposed === w.internetExposed,
-      w.internetExposed ? 'internet-facing' : 'not internet-facing',
-    ) &&
-    check(
-      w.automatable,
-      facts.automatable === w.automatable,
-      w.automatable ? 'automatable' : 'not automatable',
-    ) &&
+    checkFlag('kev', 'listed in CISA KEV', 'not in CISA KEV') &&
+    checkFlag('ransomware', 'known ransomware use', 'no known ransomware use') &&
+    checkFlag('internetExposed', 'internet-facing', 'not internet-facing') &&
+    checkFlag('automatable', 'automatable', 'not automatable') &&
     check(
       w.technicalImpact,
       facts.technicalImpact === w.technicalImpact,

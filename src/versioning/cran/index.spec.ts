@@ -1,18 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeVersionScheme } from '../contract.js';
+import { describeCompareOracles, describeVersionScheme } from '../contract.js';
 import { InvalidVersionError } from '../errors.js';
 import { cranScheme } from './index.js';
-
-const ORACLES = fileURLToPath(new URL('../../../../shared/testdata/versions/', import.meta.url));
-const HAVE_ORACLES = existsSync(ORACLES);
-
-interface CompareCase {
-  a: string;
-  b: string;
-  cmp: -1 | 0 | 1;
-}
 
 describe('cran scheme', () => {
   it('reads "." and "-" alike and compares components as numbers', () => {
@@ -43,18 +32,7 @@ describe('cran scheme', () => {
   );
 });
 
-describe.skipIf(!HAVE_ORACLES)(
-  HAVE_ORACLES ? 'cran scheme against the shared oracles' : `cran oracles skipped: ${ORACLES} not found`,
-  () => {
-    for (const file of ['cran.json', 'cran.generated.json']) {
-      it(`passes every case of ${file}`, () => {
-        const cases = JSON.parse(readFileSync(`${ORACLES}${file}`, 'utf8')).cases as CompareCase[];
-        expect(cases.filter((c) => cranScheme.compare(c.a, c.b) !== c.cmp)).toEqual([]);
-        expect(cases.length).toBeGreaterThan(0);
-      });
-    }
-  },
-);
+describeCompareOracles(cranScheme, ['cran.json', 'cran.generated.json']);
 
 describeVersionScheme(cranScheme, {
   ordered: ['0.1', '0.1-1', '0.9.13', '0.10', '1.0', '1.0.0', '1.0-1', '1.10-0'],

@@ -1,21 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeVersionScheme } from '../contract.js';
+import { describeCompareOracles, describeVersionScheme } from '../contract.js';
 import { InvalidVersionError } from '../errors.js';
 import { dpkgScheme, parseDpkgVersion } from './index.js';
-
-const ORACLES = fileURLToPath(new URL('../../../../shared/testdata/versions/', import.meta.url));
-
-interface CompareCase {
-  a: string;
-  b: string;
-  cmp: -1 | 0 | 1;
-}
-
-function loadCases(file: string): CompareCase[] {
-  return JSON.parse(readFileSync(`${ORACLES}${file}`, 'utf8')).cases as CompareCase[];
-}
 
 describe('dpkg scheme', () => {
   it('orders epochs first, then upstream, then revision', () => {
@@ -75,21 +61,7 @@ describe('dpkg scheme', () => {
   });
 });
 
-const HAVE_ORACLES = existsSync(ORACLES);
-
-describe.skipIf(!HAVE_ORACLES)(
-  HAVE_ORACLES ? 'dpkg scheme against the shared oracles' : `dpkg oracles skipped: ${ORACLES} not found`,
-  () => {
-    for (const file of ['debian.json', 'debian.generated.json']) {
-      it(`passes every case of ${file}`, () => {
-        const cases = loadCases(file);
-        const failures = cases.filter((c) => dpkgScheme.compare(c.a, c.b) !== c.cmp);
-        expect(failures).toEqual([]);
-        expect(cases.length).toBeGreaterThan(0);
-      });
-    }
-  },
-);
+describeCompareOracles(dpkgScheme, ['debian.json', 'debian.generated.json']);
 
 describeVersionScheme(dpkgScheme, {
   ordered: [

@@ -1,18 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeVersionScheme } from '../contract.js';
+import { describeCompareOracles, describeVersionScheme } from '../contract.js';
 import { InvalidVersionError } from '../errors.js';
 import { hackageScheme } from './index.js';
-
-const ORACLES = fileURLToPath(new URL('../../../../shared/testdata/versions/', import.meta.url));
-const HAVE_ORACLES = existsSync(ORACLES);
-
-interface CompareCase {
-  a: string;
-  b: string;
-  cmp: -1 | 0 | 1;
-}
 
 describe('hackage scheme', () => {
   it('compares dot-separated numbers, a proper prefix being smaller', () => {
@@ -36,18 +25,7 @@ describe('hackage scheme', () => {
   );
 });
 
-describe.skipIf(!HAVE_ORACLES)(
-  HAVE_ORACLES
-    ? 'hackage scheme against the shared oracles'
-    : `hackage oracles skipped: ${ORACLES} not found`,
-  () => {
-    it('passes every case of hackage.json', () => {
-      const cases = JSON.parse(readFileSync(`${ORACLES}hackage.json`, 'utf8')).cases as CompareCase[];
-      expect(cases.filter((c) => hackageScheme.compare(c.a, c.b) !== c.cmp)).toEqual([]);
-      expect(cases.length).toBeGreaterThan(0);
-    });
-  },
-);
+describeCompareOracles(hackageScheme, ['hackage.json']);
 
 describeVersionScheme(hackageScheme, {
   ordered: ['0', '0.1', '0.11.3.0', '1', '1.0', '1.0.0', '1.0.1', '2.10'],

@@ -1,18 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeVersionScheme } from '../contract.js';
+import { describeCompareOracles, describeVersionScheme } from '../contract.js';
 import { InvalidVersionError } from '../errors.js';
 import { parseRpmVersion, rpmScheme, rpmvercmp } from './index.js';
-
-const ORACLES = fileURLToPath(new URL('../../../../shared/testdata/versions/', import.meta.url));
-const HAVE_ORACLES = existsSync(ORACLES);
-
-interface CompareCase {
-  a: string;
-  b: string;
-  cmp: -1 | 0 | 1;
-}
 
 describe('rpmvercmp', () => {
   it('compares numeric segments by value and alpha segments by bytes', () => {
@@ -71,17 +60,7 @@ describe('rpm scheme', () => {
   });
 });
 
-describe.skipIf(!HAVE_ORACLES)(
-  HAVE_ORACLES ? 'rpm scheme against the shared oracles' : `rpm oracles skipped: ${ORACLES} not found`,
-  () => {
-    it('passes every case of rpm.json', () => {
-      const cases = JSON.parse(readFileSync(`${ORACLES}rpm.json`, 'utf8')).cases as CompareCase[];
-      const failures = cases.filter((c) => rpmScheme.compare(c.a, c.b) !== c.cmp);
-      expect(failures).toEqual([]);
-      expect(cases.length).toBeGreaterThan(0);
-    });
-  },
-);
+describeCompareOracles(rpmScheme, ['rpm.json']);
 
 describeVersionScheme(rpmScheme, {
   ordered: ['1.a', '1.0~rc1', '1.0', '1.0-1.el9', '1.0-2.el9', '1.0^git1', '1.0.1', '1.1', '1:0.1'],
