@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { type Config, loadConfig } from '../config/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -41,5 +42,14 @@ export async function withStore<T>(
     return await fn(store);
   } finally {
     await store.close();
+  }
+}
+
+/** Who ran the command, for the audit log. */
+export function getActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
   }
 }

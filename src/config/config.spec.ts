@@ -78,6 +78,11 @@ describe('patchcast.yaml', () => {
     expect(issues).toContain('freezes[0].end: must be after start (2026-12-31)');
   });
 
+  it('accepts a one-day freeze given as the same bare date for start and end', () => {
+    const text = ['freezes:', '  - { id: boxing-day, start: 2026-12-26, end: 2026-12-26 }'].join('\n');
+    expect(readConfig(text, 'p.yaml', {}).freezes).toHaveLength(1);
+  });
+
   it('loads from a file; a named file that does not exist is an error, an absent default is not', () => {
     const dir = mkdtempSync(join(tmpdir(), 'patchcast-config-'));
     const file = join(dir, 'patchcast.yaml');

@@ -86,6 +86,7 @@ export function normalizeConfig(
     })),
     freezes: parsed.freezes.map((f) => ('ics' in f ? { ...f, ics: resolve(base, f.ics) } : f)),
     rings: parsed.rings.map((r) => ({ ...r, soakMinutes: getDurationMinutes(r.soak) })),
+    model: { ...parsed.model, ...(parsed.model.data ? { data: resolve(base, parsed.model.data) } : {}) },
   };
 }
 

@@ -16,6 +16,7 @@ export function checkConfigRules(config: Config): string[] {
     ...config.windows.flatMap((w, i) => checkWindow(w, `windows[${i}]`)),
     ...config.freezes.flatMap((f, i) => checkFreeze(f, `freezes[${i}]`)),
     ...checkRings(config),
+    ...checkAvailability(config),
   ];
 }
 
@@ -66,7 +67,9 @@ function checkFreeze(f: Config['freezes'][number], path: string): string[] {
   const end = Date.parse(f.end);
   if (Number.isNaN(start)) return [`${path}.start: not a real date`];
   if (Number.isNaN(end)) return [`${path}.end: not a real date`];
-  return end > start ? [] : [`${path}.end: must be after start (${f.start})`];
+  // A bare end date covers that whole day (see planning/windows.ts), so start = end is one day.
+  const effectiveEnd = f.end.length === 10 ? end + 86_400_000 : end;
+  return effectiveEnd > start ? [] : [`${path}.end: must be after start (${f.start})`];
 }
 
 function checkRings(config: Config): string[] {
@@ -75,6 +78,20 @@ function checkRings(config: Config): string[] {
   if (catchAll.length > 1)
     problems.push(`rings: only one ring may have no select (found ${catchAll.map((r) => r.id).join(', ')})`);
   return problems;
+}
+
+function checkAvailability(config: Config): string[] {
+  const { availability } = config.planning;
+  const entries: Array<[string, { maxDown?: number; maxDownPercent?: number }]> = [
+    ['planning.availability.default', availability.default],
+    ...Object.entries(availability.services).map(([service, a]): [string, typeof a] => [
+      `planning.availability.services.${service}`,
+      a,
+    ]),
+  ];
+  return entries
+    .filter(([, a]) => (a.maxDown === undefined) === (a.maxDownPercent === undefined))
+    .map(([path]) => `${path}: give exactly one of maxDown (a count) or maxDownPercent`);
 }
 
 function isTimeZone(zone: string): boolean {

@@ -142,6 +142,84 @@ const riskSection = z.strictObject({
     .prefault({}),
 });
 
+/** How many members of a service may be down at once: a count or a share (give one). */
+const availability = z.strictObject({
+  /** At most this many members down in one window occurrence. */
+  maxDown: z.number().int().min(1).optional(),
+  /** At most this share of the members (rounded down, at least 1). */
+  maxDownPercent: z.number().gt(0).max(100).optional(),
+});
+
+const planningSection = z.strictObject({
+  /** Objective weights, in risk-hours (the objective is Σ risk × hours until patched + these). */
+  weights: z
+    .strictObject({
+      /** Added once per job that finishes after its SLA due date. */
+      slaBreach: z.number().min(0).default(50),
+      /** Added per job left out of the horizon. */
+      unscheduled: z.number().min(0).default(100),
+      /** Added per rebooting job in a window opening on a weekday 08:00–18:00 local time. */
+      disruption: z.number().min(0).default(1),
+    })
+    .prefault({}),
+  /** How long a job takes: base + per package + reboot, in minutes. */
+  jobMinutes: z
+    .strictObject({
+      base: z.number().min(0).max(1440).default(10),
+      perPackage: z.number().min(0).max(1440).default(2),
+      reboot: z.number().min(0).max(1440).default(10),
+    })
+    .prefault({}),
+  /** Max concurrent hosts of a window that does not set maxConcurrentHosts. */
+  maxConcurrentHosts: z.number().int().min(1).default(25),
+  /** Cap on the job-minutes placed in one window occurrence (all lanes together). */
+  maxJobMinutesPerOccurrence: z.number().int().min(1).optional(),
+  /** Availability: members of a service that may be down at once, by default and per service name. */
+  availability: z
+    .strictObject({
+      default: availability.prefault({ maxDownPercent: 34 }),
+      services: z.record(z.string().min(1), availability).default({}),
+    })
+    .prefault({}),
+});
+
+/** The exploit model's continuous learning (src/predict/readme.md, "Continuous learning"). */
+const modelSection = z.strictObject({
+  /**
+   * Directory in the ../shared/data layout the exploit model reads, relative to this file (the model
+   * cannot read the store yet). Without it `patchcast sync` neither retrains nor stores scores.
+   */
+  data: z.string().min(1).optional(),
+  /** After a sync: retrain when this long has passed since the last retrain and enough new labels exist. */
+  retrain: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      every: durationText.default('30d'),
+      /** KEV additions after the current model's training day needed before a retrain is worth it. */
+      minNewKevEntries: z.number().int().min(0).default(10),
+      /** Latest monthly windows (horizon fully elapsed) the challenger and the current model are compared on. */
+      windows: z.number().int().min(1).max(12).default(3),
+    })
+    .prefault({}),
+  /** The challenger replaces the current model when pooled AUPRC ≥ current + minAuprcGain and ECE ≤ current + maxEceIncrease. */
+  promotion: z
+    .strictObject({
+      minAuprcGain: z.number().min(0).max(1).default(0),
+      maxEceIncrease: z.number().min(0).max(1).default(0.01),
+      /** Fewer pooled KEV additions in the windows than this: too few to judge, the current model stays. */
+      minPositives: z.number().int().min(1).default(10),
+    })
+    .prefault({}),
+  /** Daily scores: a CVE's row is stored only when its probability moved by more than max(absolute, relative × previous). */
+  scores: z
+    .strictObject({
+      afterSync: z.boolean().default(true),
+      absoluteTolerance: z.number().min(0).max(1).default(0.00001),
+      relativeTolerance: z.number().min(0).max(10).default(0.1),
+    })
+    .prefault({}),
+});
+
 const webhook = z.strictObject({
   id,
   url: z.url(),
@@ -183,6 +261,8 @@ export const configSchema = z.strictObject({
   freezes: z.array(freezeSection).default([]),
   rings: z.array(ringSection).default([]),
   risk: riskSection.prefault({}),
+  planning: planningSection.prefault({}),
+  model: modelSection.prefault({}),
   integrations: integrationsSection.prefault({}),
 });
 

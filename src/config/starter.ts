@@ -77,6 +77,31 @@ rings:
     select: { tags: [critical] }
     requireApproval: true
 
+# How \`patchcast plan\` weighs and sizes the schedule (these are the defaults).
+planning:
+  # Objective = Σ risk × hours until patched, plus these penalties (in risk-hours).
+  weights:
+    slaBreach: 50        # per job finishing after its SLA due date
+    unscheduled: 100     # per job left out of the horizon
+    disruption: 1        # per rebooting job in a weekday 08:00–18:00 window
+  jobMinutes: { base: 10, perPackage: 2, reboot: 10 }
+  maxConcurrentHosts: 25 # for windows that do not set their own
+  # maxJobMinutesPerOccurrence: 600
+  # Members of one service down at once: maxDown (a count) or maxDownPercent.
+  availability:
+    default: { maxDownPercent: 34 }
+    services: {}
+    #   payments: { maxDown: 1 }
+
+# The exploit model's continuous learning (these are the defaults). With model.data set, each
+# \`patchcast sync\` retrains when due, promotes the challenger only if it is not worse on the latest
+# windows, and stores the day's scores (see \`patchcast model status\` and \`patchcast model drift\`).
+model:
+  # data: ../shared/data  # directory in the ../shared/data layout the model reads
+  retrain: { enabled: true, every: 30d, minNewKevEntries: 10, windows: 3 }
+  promotion: { minAuprcGain: 0, maxEceIncrease: 0.01, minPositives: 10 }
+  scores: { afterSync: true, absoluteTolerance: 0.00001, relativeTolerance: 0.1 }
+
 # Weights of the risk formula (see src/risk/readme.md once risk lands).
 risk:
   weights:

@@ -188,6 +188,14 @@ export interface Plan {
   bound?: number;
   gap?: number;
   data?: Record<string, unknown>;
+  /** How it was solved: `milp` or `greedy`. */
+  method?: string;
+  solveSeconds?: number;
+  /** Jobs placed in a window occurrence, and jobs left out of the horizon. */
+  jobCount?: number;
+  unscheduledCount?: number;
+  /** The plan this one re-planned (and superseded). */
+  previousId?: string;
 }
 
 export type WaveStatus = 'pending' | 'running' | 'soaking' | 'promoted' | 'halted' | 'done';
@@ -213,6 +221,10 @@ export interface Job {
   status: JobStatus;
   payload?: Record<string, unknown>;
   notBefore?: string;
+  /** The last moment the job may start: its window occurrence's cutoff. */
+  notAfter?: string;
+  /** The window occurrence the plan put it in. */
+  slotId?: string;
   leaseOwner?: string;
   leaseExpiresAt?: string;
   attempts: number;

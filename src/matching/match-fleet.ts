@@ -1,21 +1,43 @@
-import { createHash } from 'node:crypto';
-import type { Finding, InstalledPackage } from '../core/types.js';
+import type { InstalledPackage } from '../core/types.js';
 import {
+  type AssetMatchState,
+  clearPendingMatchKeys,
+  createFanoutTables,
   type Db,
-  forEachPackageHolder,
+  type DistinctPackageRow,
+  dropFanoutTables,
+  ensureMatchStates,
+  getPackageLookupKey,
+  insertFindingsOfAssets,
   loadAdvisoryEntries,
+  loadAssetsWithFindings,
   loadDistinctPackages,
-  type PackageVersionKey,
+  loadHolders,
+  loadLatestImports,
+  loadMatchStates,
+  loadPendingMatchKeys,
+  recountFindings,
   type Store,
-  upsertFindings,
+  saveMatchedImports,
+  setScopeAssets,
+  touchMatchedAt,
 } from '../store/index.js';
+import { type DiffCounts, diffFindings, withEmptyAssets } from './diff-findings.js';
 import { getEffectivePackage } from './effective-package.js';
 import { evaluatePackages } from './evaluate.js';
-import type { MatchProblem, PackageMatch } from './types.js';
+import { syncMatches } from './sync-matches.js';
+import type { MatchProblem } from './types.js';
+
+export { getFindingId } from './diff-findings.js';
 
 export interface MatchFleetOptions {
   /** Only these assets (a new inventory re-matches only what it touches); all when omitted. */
   assetIds?: string[];
+  /**
+   * Only installed packages looked up under these advisory keys (`getPackageLookupKey`), fanned out
+   * only to their holders; `pending` takes the keys the syncs since the last match recorded.
+   */
+  advisoryKeys?: ReadonlySet<string> | 'pending';
   now: Date;
 }
 
@@ -28,192 +50,198 @@ export interface StageTiming {
 export interface MatchFleetResult {
   distinctPackages: number;
   vulnerablePackages: number;
+  /** Live findings of the assets matched (all, the ones given, or those an advisory change touched). */
   findings: number;
   resolved: number;
+  /** Findings inserted and updated (reopened, another version) by this run. */
+  inserted: number;
+  updated: number;
+  /** Assets whose findings were compared or written. */
+  touchedAssets: number;
   problems: MatchProblem[];
   stages: StageTiming[];
 }
 
-/** A finding's id: stable across scans and upgrades of the same package on the same asset. */
-export function getFindingId(
-  assetId: string,
-  vulnerabilityId: string,
-  ecosystem: string,
-  name: string,
-): string {
-  return createHash('sha1')
-    .update(`${assetId}\0${vulnerabilityId}\0${ecosystem}\0${name}`)
-    .digest('hex')
-    .slice(0, 20);
-}
+type Timed = <T>(stage: string, fn: () => Promise<T>, count: (t: T) => number) => Promise<T>;
 
 /**
- * Matches the fleet's inventory against the stored advisories: each distinct (ecosystem, name,
- * version) is evaluated once, then fanned out to the assets that have it. Findings a scan no longer
- * reports are resolved as fixed. Runs in one transaction.
+ * Matches the fleet's inventory against the stored advisories, writing only what changed. Each
+ * distinct (ecosystem, name, version) is evaluated once and compared with its stored matches. Assets
+ * never matched get their findings in one INSERT … SELECT inside the database; an asset with a new
+ * inventory is compared finding by finding; other assets are compared only for package names whose
+ * matches changed. An asset matched whole gets its `matched_at` bumped, not each finding's
+ * `last_seen`. Runs in one transaction.
  */
 export async function matchFleet(store: Store, options: MatchFleetOptions): Promise<MatchFleetResult> {
   const stages: StageTiming[] = [];
-  const timed = async <T>(stage: string, fn: () => Promise<T>, count: (t: T) => number): Promise<T> => {
+  const timed: Timed = async (stage, fn, count) => {
     const started = performance.now();
     const value = await fn();
     stages.push({ stage, items: count(value), seconds: (performance.now() - started) / 1000 });
     return value;
   };
   return store.db.transaction().execute(async (db) => {
-    const distinct = await timed(
-      'load distinct packages',
-      () => loadDistinctPackages(db, options.assetIds),
-      (r) => r.length,
-    );
-    const packages: InstalledPackage[] = distinct.map(toInstalled);
-    const advisories = await timed(
-      'load advisories',
-      () => loadAdvisoryEntries(db, packages.map(getEffectivePackage)),
-      (m) => m.size,
-    );
-    const { matched, problems } = await timed(
-      'evaluate',
-      async () => evaluatePackages(packages, advisories),
-      (r) => r.matched.size,
-    );
-    const written = await fanOut(db, matched, options);
-    stages.push(
-      { stage: 'fan out to assets', items: written.findings, seconds: written.fanOutSeconds },
-      { stage: 'write findings', items: written.findings, seconds: written.writeSeconds },
-    );
-    const resolved = await timed(
-      'resolve missing',
-      () => resolveUnseen(db, options),
-      (n) => n,
-    );
-    return {
-      distinctPackages: packages.length,
-      vulnerablePackages: matched.size,
-      findings: written.findings,
-      resolved,
-      problems,
-      stages,
-    };
+    const result = await runMatch(db, options, timed);
+    return { ...result, stages };
   });
 }
 
-function toInstalled(row: {
-  ecosystem: string;
-  name: string;
-  version: string;
-  source_name: string | null;
-  source_version: string | null;
-}): InstalledPackage {
+async function runMatch(db: Db, options: MatchFleetOptions, timed: Timed) {
+  const at = options.now.toISOString();
+  const pending = options.advisoryKeys === 'pending' ? await loadPendingMatchKeys(db) : options.advisoryKeys;
+  const whole = !options.assetIds && !pending;
+  const distinct = await timed(
+    'load distinct packages',
+    () => loadDistinctPackages(db, options.assetIds),
+    (r) => r.length,
+  );
+  const packages = selectPackages(distinct, pending);
+  const advisories = await timed(
+    'load advisories',
+    () => loadAdvisoryEntries(db, packages.map(getEffectivePackage)),
+    (m) => m.size,
+  );
+  const { matched, problems } = await timed(
+    'evaluate',
+    async () => evaluatePackages(packages, advisories),
+    (r) => r.matched.size,
+  );
+  const synced = await timed(
+    'compare matches',
+    () => syncMatches(db, packages, matched, whole),
+    (s) => s.written,
+  );
+  const scope = await timed(
+    'load asset states',
+    () => loadScope(db, options, pending !== undefined),
+    (s) => s.changed.length,
+  );
+  await createFanoutTables(db, synced.keys);
+  let counts: { inserted: number; whole: DiffCounts; names: DiffCounts };
+  try {
+    counts = await writeFindings(db, scope, synced, at, timed);
+  } finally {
+    await dropFanoutTables(db);
+  }
+  const touched = new Set([...scope.changed, ...counts.whole.assets, ...counts.names.assets]);
+  await timed(
+    'record asset state',
+    () => recordState(db, scope, touched, at),
+    (n) => n,
+  );
+  if (pending || whole) await clearPendingMatchKeys(db);
+  const states = await loadMatchStates(
+    db,
+    whole ? undefined : [...(pending ? touched : (scope.run as string[]))],
+  );
+  return {
+    distinctPackages: packages.length,
+    vulnerablePackages: matched.size,
+    findings: [...states.values()].reduce((sum, s) => sum + s.findings, 0),
+    resolved: counts.whole.resolved + counts.names.resolved,
+    inserted: counts.inserted + counts.whole.inserted + counts.names.inserted,
+    updated: counts.whole.updated + counts.names.updated,
+    touchedAssets: touched.size,
+    problems,
+  };
+}
+
+function selectPackages(
+  distinct: readonly DistinctPackageRow[],
+  pending?: ReadonlySet<string>,
+): InstalledPackage[] {
+  const packages = distinct.map(toInstalled);
+  if (!pending) return packages;
+  return packages.filter((p) => {
+    const e = getEffectivePackage(p);
+    return pending.has(getPackageLookupKey(e.ecosystem, e.name));
+  });
+}
+
+function toInstalled(row: DistinctPackageRow): InstalledPackage {
   const pkg: InstalledPackage = { ecosystem: row.ecosystem, name: row.name, version: row.version };
   if (row.source_name) pkg.sourceName = row.source_name;
   if (row.source_version) pkg.sourceVersion = row.source_version;
   return pkg;
 }
 
-/** Keys per slice of the fan-out: a slice's holders are one query's rows (~100 bytes each). */
-const SLICE_KEYS = 256;
-const WRITE_BATCH = 20_000;
-
-/**
- * Writes the findings, one per (asset, vulnerability, package), for every asset that holds a matched
- * package: slice by slice of matched keys, a slice's holders ordered by asset, written in batches.
- * An asset holding two versions of a package yields one finding per vulnerability (the id omits the
- * version; the last one wins, as before). Both versions sort next to each other, so a slice never
- * splits them and one asset's findings are deduplicated within its run of rows.
- */
-async function fanOut(db: Db, matched: Map<string, PackageMatch[]>, options: MatchFleetOptions) {
-  const at = options.now.toISOString();
-  const keys = [...matched.keys()].sort();
-  const parsed = keys.map(parseInstalledKey);
-  const matches = keys.map((k) => matched.get(k) ?? []);
-  const totals = { findings: 0, fanOutSeconds: 0, writeSeconds: 0 };
-  const started = performance.now();
-  let pending: Finding[] = [];
-  const flush = async () => {
-    const writeStarted = performance.now();
-    await upsertFindings(db, pending);
-    totals.writeSeconds += (performance.now() - writeStarted) / 1000;
-    pending = [];
-  };
-  await forEachPackageHolder(db, parsed, sliceEnds(parsed), options.assetIds, async (holders) => {
-    let asset = '';
-    let ofAsset = new Map<string, Finding>();
-    for (const holder of holders) {
-      if (holder.asset_id !== asset) {
-        totals.findings += ofAsset.size;
-        pending.push(...ofAsset.values());
-        if (pending.length >= WRITE_BATCH) await flush();
-        asset = holder.asset_id;
-        ofAsset = new Map();
-      }
-      const row = { asset_id: holder.asset_id, ...(parsed[holder.key_index] as PackageVersionKey) };
-      for (const m of matches[holder.key_index] ?? []) {
-        const id = getFindingId(row.asset_id, m.vulnerabilityId, row.ecosystem, row.name);
-        ofAsset.set(id, toFinding(id, row, m, at));
-      }
-    }
-    totals.findings += ofAsset.size;
-    pending.push(...ofAsset.values());
-  });
-  await flush();
-  totals.fanOutSeconds = (performance.now() - started) / 1000 - totals.writeSeconds;
-  return totals;
+interface Scope {
+  /** Assets matched whole this run: every asset, the ones given, or none (advisory keys only). */
+  run: string[] | 'all';
+  /** Assets compared whole: those given, or those with an inventory import not matched yet. */
+  changed: string[];
+  imports: Map<string, number | null>;
+  states: Map<string, AssetMatchState>;
 }
 
-function parseInstalledKey(key: string): PackageVersionKey {
-  const [ecosystem = '', name = '', version = ''] = key.split('\0');
-  return { ecosystem, name, version };
+async function loadScope(db: Db, options: MatchFleetOptions, advisoryOnly: boolean): Promise<Scope> {
+  const states = await loadMatchStates(db, options.assetIds);
+  if (advisoryOnly) return { run: [], changed: [], imports: new Map(), states };
+  const imports = await loadLatestImports(db, options.assetIds);
+  const changed = options.assetIds
+    ? [...new Set(options.assetIds)].filter((id) => imports.has(id))
+    : [...imports]
+        .filter(([id, importId]) => !states.has(id) || states.get(id)?.importId !== importId)
+        .map(([id]) => id);
+  return { run: options.assetIds ?? 'all', changed, imports, states };
 }
 
-/** Slice ends about SLICE_KEYS apart, never between two versions of one (ecosystem, name). */
-function sliceEnds(keys: readonly PackageVersionKey[]): number[] {
-  const ends: number[] = [];
-  let start = 0;
-  for (let i = 1; i <= keys.length; i++) {
-    const prev = keys[i - 1] as PackageVersionKey;
-    const next = keys[i];
-    const sameName = next !== undefined && next.ecosystem === prev.ecosystem && next.name === prev.name;
-    if (i === keys.length || (i - start >= SLICE_KEYS && !sameName)) {
-      ends.push(i);
-      start = i;
-    }
-  }
-  return ends;
-}
-
-function toFinding(
-  id: string,
-  row: { asset_id: string; ecosystem: string; name: string; version: string },
-  m: PackageMatch,
+async function writeFindings(
+  db: Db,
+  scope: Scope,
+  synced: Awaited<ReturnType<typeof syncMatches>>,
   at: string,
-): Finding {
-  const finding: Finding = {
-    id,
-    assetId: row.asset_id,
-    vulnerabilityId: m.vulnerabilityId,
-    ecosystem: row.ecosystem,
-    packageName: row.name,
-    installedVersion: row.version,
-    fixedVersions: m.fixedVersions,
-    status: 'open',
-    firstSeen: at,
-    lastSeen: at,
-  };
-  if (m.targetVersion) finding.targetVersion = m.targetVersion;
-  return finding;
+  timed: Timed,
+) {
+  await ensureMatchStates(db, scope.states, scope.changed);
+  const known = await loadAssetsWithFindings(db, scope.changed);
+  const fresh = scope.changed.filter((id) => !known.has(id));
+  const inserted = await timed(
+    'write findings of new assets',
+    async () => {
+      if (fresh.length === 0) return 0;
+      if (scope.run === 'all' && fresh.length === scope.imports.size)
+        return insertFindingsOfAssets(db, 'all', at);
+      await setScopeAssets(db, fresh);
+      return insertFindingsOfAssets(db, 'pc_assets', at);
+    },
+    (n) => n,
+  );
+  const whole = await timed(
+    'compare changed assets',
+    async () => {
+      if (known.size === 0) return { inserted: 0, updated: 0, resolved: 0, assets: new Set<string>() };
+      await setScopeAssets(db, [...known]);
+      const holders = withEmptyAssets(await loadHolders(db, 'pc_assets'), [...known]);
+      return diffFindings(db, holders, synced.keys, scope.states, at);
+    },
+    (c) => c.inserted + c.updated + c.resolved,
+  );
+  const names = await timed(
+    'compare holders of changed packages',
+    async () => {
+      const others = scope.run === 'all' ? scope.imports.size - scope.changed.length : 1;
+      if (synced.changedNames.size === 0 || others === 0)
+        return { inserted: 0, updated: 0, resolved: 0, assets: new Set<string>() };
+      await setScopeAssets(db, scope.changed);
+      const holders = await loadHolders(db, 'changed');
+      await ensureMatchStates(
+        db,
+        scope.states,
+        holders.map((h) => h.assetId),
+      );
+      return diffFindings(db, holders, synced.keys, scope.states, at, synced.changedSubjects);
+    },
+    (c) => c.inserted + c.updated + c.resolved,
+  );
+  return { inserted, whole, names };
 }
 
-/** Findings in scope that this run did not see again are fixed: their package was upgraded or removed. */
-async function resolveUnseen(db: Db, options: MatchFleetOptions): Promise<number> {
-  const at = options.now.toISOString();
-  let query = db
-    .updateTable('findings')
-    .set({ status: 'fixed', resolved_at: at })
-    .where('status', '!=', 'fixed')
-    .where('last_seen', '<', at);
-  if (options.assetIds)
-    query = query.where('asset_id', 'in', options.assetIds.length ? options.assetIds : ['']);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+async function recordState(db: Db, scope: Scope, touched: Set<string>, at: string): Promise<number> {
+  await saveMatchedImports(db, scope.changed, at);
+  if (scope.run === 'all') await touchMatchedAt(db, at);
+  else if (scope.run.length > 0) await touchMatchedAt(db, at, scope.run);
+  const fullRecount = scope.run === 'all' && touched.size === scope.imports.size;
+  await recountFindings(db, fullRecount ? 'all' : [...touched]);
+  return touched.size;
 }

@@ -175,6 +175,90 @@ describe('matchFleet', () => {
   });
 });
 
+describe('incremental re-matching', () => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  const T1 = new Date('2026-01-02T00:00:00Z');
+  beforeEach(async () => {
+    ({ store, cleanup } = await makeTempStore());
+    await upsertVulnerabilities(
+      store.db,
+      records.map((r) => toVulnerability(r)),
+    );
+    const meta = { source: 'test', format: 'dpkg-status', importedAt: '2026-01-01T00:00:00Z' };
+    for (const id of ['web-1', 'web-2', 'db-1']) {
+      await upsertAsset(
+        store.db,
+        { id, name: id, kind: 'host', internetExposed: false, services: [], tags: [] },
+        T1.toISOString(),
+      );
+      const django = id === 'db-1' ? [] : [{ ecosystem: 'PyPI', name: 'Django', version: '1.4.1' }];
+      await replaceAssetPackages(store.db, { ...meta, assetId: id }, [
+        { ecosystem: 'Debian:11', name: 'openssl', version: '1.1.1n-0+deb11u3', sourceName: 'openssl' },
+        ...django,
+      ]);
+    }
+    await matchFleet(store, { now: T1 });
+  });
+  afterEach(() => cleanup());
+
+  it('writes nothing when nothing changed, and bumps last seen per asset', async () => {
+    const before = await listFindings(store.db);
+    const again = await matchFleet(store, { now: new Date('2026-01-03T00:00:00Z') });
+    expect(again).toMatchObject({
+      findings: before.length,
+      inserted: 0,
+      updated: 0,
+      resolved: 0,
+      touchedAssets: 0,
+    });
+    const after = await listFindings(store.db);
+    expect(after.map((f) => [f.id, f.firstSeen])).toEqual(before.map((f) => [f.id, f.firstSeen]));
+    expect(new Set(after.map((f) => f.lastSeen))).toEqual(new Set(['2026-01-03T00:00:00.000Z']));
+  });
+
+  it('re-matches only the holders of a new advisory’s package, from the keys the sync recorded', async () => {
+    const before = await listFindings(store.db);
+    await upsertVulnerabilities(store.db, [
+      {
+        id: 'TEST-DJANGO-1',
+        source: 'test',
+        aliases: [],
+        affected: [
+          {
+            ecosystem: 'PyPI',
+            name: 'django',
+            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.4.3' }] }],
+            fixedVersions: ['1.4.3'],
+          },
+        ],
+      },
+    ]);
+    const result = await matchFleet(store, {
+      advisoryKeys: 'pending',
+      now: new Date('2026-01-04T00:00:00Z'),
+    });
+    // One distinct package evaluated (Django 1.4.1), fanned out to the two assets holding it.
+    expect(result).toMatchObject({
+      distinctPackages: 1,
+      inserted: 2,
+      updated: 0,
+      resolved: 0,
+      touchedAssets: 2,
+    });
+    const after = await listFindings(store.db);
+    const added = after.filter((f) => !before.some((b) => b.id === f.id));
+    expect(added.map((f) => [f.assetId, f.vulnerabilityId, f.targetVersion])).toEqual([
+      ['web-1', 'TEST-DJANGO-1', '1.4.3'],
+      ['web-2', 'TEST-DJANGO-1', '1.4.3'],
+    ]);
+    // Every other finding is as it was, last seen included.
+    expect(after.filter((f) => before.some((b) => b.id === f.id))).toEqual(before);
+    const idle = await matchFleet(store, { advisoryKeys: 'pending', now: new Date('2026-01-05T00:00:00Z') });
+    expect(idle).toMatchObject({ distinctPackages: 0, inserted: 0, touchedAssets: 0 });
+  });
+});
+
 describe('withdrawn advisories', () => {
   it('match nothing, in the store and from OSV files', async () => {
     const { store, cleanup } = await makeTempStore();

@@ -10,6 +10,8 @@ export interface UpdateFindingsOptions {
   config: Config;
   /** Only these assets (an inventory import); all when omitted. */
   assetIds?: string[];
+  /** Only the packages of advisories the syncs since the last match wrote (after `patchcast sync`). */
+  advisoryKeys?: 'pending';
   /** Data directory for the exploit model (../shared/data layout); default: the bundled snapshot. */
   modelDataDir?: string;
 }
@@ -30,7 +32,8 @@ export async function updateFindings(
   options: UpdateFindingsOptions,
 ): Promise<UpdateFindingsResult> {
   const scope = options.assetIds ? { assetIds: options.assetIds } : {};
-  const matched = await refreshFindings(store, { now: options.now, ...scope });
+  const advisories = options.advisoryKeys ? { advisoryKeys: options.advisoryKeys } : {};
+  const matched = await refreshFindings(store, { now: options.now, ...scope, ...advisories });
   const scored = await scoreFindings(store, {
     asOf: options.now,
     weights: options.config.risk.weights,

@@ -4,7 +4,7 @@ import type { PlanModel } from './model.js';
 /**
  * Every rule a placement must keep, checked independently of how it was made: group windows and
  * freezes (only unfrozen occurrences exist), hosts, job-minutes, service availability, ring order
- * with soak, dependencies. Returns the violations in words (empty when valid).
+ * with soak, dependencies, and no ring placed past an incomplete one. Returns the violations in words (empty when valid).
  */
 export function getViolations(
   model: PlanModel,
@@ -44,9 +44,10 @@ export function getViolations(
         problems.push(`${problem.jobs[b]?.id} before its dependency`);
     }
   });
+  problems.push(...getBlockingViolations(model, placement, fixed));
   let finish = Number.NEGATIVE_INFINITY;
   for (let r = 0; r < problem.rings.length; r++) {
-    let ringFinish = Number.NEGATIVE_INFINITY;
+    let ringFinish = model.ringFloor[r] ?? Number.NEGATIVE_INFINITY;
     placement.forEach((s, j) => {
       if (s < 0 || problem.jobs[j]?.ring !== r) return;
       if (!fixed.has(j) && (model.startH[s] ?? 0) < finish - 1e-9)
@@ -55,6 +56,31 @@ export function getViolations(
     });
     if (ringFinish > Number.NEGATIVE_INFINITY)
       finish = ringFinish + (problem.rings[r]?.soakMinutes ?? 0) / 60;
+  }
+  return problems;
+}
+
+/** A rollout never promotes past an unfinished ring: no new job after a ring that left a plannable job out. */
+function getBlockingViolations(
+  model: PlanModel,
+  placement: Int32Array,
+  fixed: ReadonlySet<number>,
+): string[] {
+  const { jobs, rings } = model.problem;
+  const incomplete = new Uint8Array(rings.length);
+  const placed = new Uint8Array(rings.length);
+  placement.forEach((s, j) => {
+    const ring = jobs[j]?.ring ?? 0;
+    if (fixed.has(j)) return;
+    if (s >= 0) placed[ring] = 1;
+    else if ((model.eligible[j]?.length ?? 0) > 0) incomplete[ring] = 1;
+  });
+  const problems: string[] = [];
+  let open = -1;
+  for (let r = 0; r < rings.length; r++) {
+    if (open >= 0 && placed[r])
+      problems.push(`ring ${rings[r]?.id} placed while ring ${rings[open]?.id} is incomplete`);
+    if (open < 0 && incomplete[r]) open = r;
   }
   return problems;
 }

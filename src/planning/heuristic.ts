@@ -27,6 +27,15 @@ export class SlotUsage {
     }
     return true;
   }
+  /** An independent copy (to try a placement and keep it only if it is better). */
+  clone(): SlotUsage {
+    const copy = new SlotUsage(this.model);
+    copy.hosts.set(this.hosts);
+    copy.minutes.set(this.minutes);
+    copy.services.clear();
+    for (const [k, v] of this.services) copy.services.set(k, v);
+    return copy;
+  }
   add(j: number, s: number): void {
     const m = this.model;
     this.hosts[s] = (this.hosts[s] ?? 0) + 1;
@@ -114,7 +123,7 @@ export function makeGreedyPlacement(
   for (const [r, list] of getRingOrders(model, order).entries()) {
     times.release[r] = release;
     const blocked = r >= times.blockedFrom;
-    let finish = Number.NEGATIVE_INFINITY;
+    let finish = model.ringFloor[r] ?? Number.NEGATIVE_INFINITY;
     let complete = true;
     for (const j of list) {
       const pinned = fixed?.get(j);
@@ -128,7 +137,7 @@ export function makeGreedyPlacement(
     }
     times.finish[r] = finish;
     if (!complete && !blocked) times.blockedFrom = r + 1;
-    if (list.length > 0 && finish > Number.NEGATIVE_INFINITY) {
+    if (finish > Number.NEGATIVE_INFINITY) {
       release = finish + (rings[r]?.soakMinutes ?? 0) / 60;
     }
   }

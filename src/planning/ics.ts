@@ -4,6 +4,7 @@ import { getZonedInstant } from './zoned-time.js';
 export interface IcsEvent {
   uid?: string;
   summary?: string;
+  description?: string;
   start: Date;
   end: Date;
 }
@@ -68,7 +69,13 @@ function toEvent(props: Record<string, { value: string; params: string }>): IcsE
   return {
     start: start.date,
     end,
-    ...(props.SUMMARY ? { summary: props.SUMMARY.value.replace(/\\([,;\\])/g, '$1') } : {}),
+    ...(props.SUMMARY ? { summary: unescapeText(props.SUMMARY.value) } : {}),
+    ...(props.DESCRIPTION ? { description: unescapeText(props.DESCRIPTION.value) } : {}),
     ...(props.UID ? { uid: props.UID.value } : {}),
   };
+}
+
+/** RFC 5545 §3.3.11 TEXT: `\n` or `\N` is a newline; `\,` `\;` `\\` are the characters themselves. */
+function unescapeText(value: string): string {
+  return value.replace(/\\([nN,;\\])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
 }

@@ -1,30 +1,18 @@
+import type { Highs, ModelData } from 'highs';
 import type { PlanModel } from './model.js';
 import { getAssignmentCost } from './model.js';
 
-/** The part of the `highs` persistent API used here. */
-interface HighsModel {
-  options: { set(values: Record<string, string | number | boolean>): unknown };
-  info: { get(name: string): unknown };
-  getColByName(name: string): number;
-  setSolution(solution: { indices: number[]; values: number[] }): unknown;
-  run(): { modelStatus: number };
-  getSolution(): { colValue: Float64Array };
-  getObjectiveValue(): number;
-  dispose(): void;
-}
 /** The loaded HiGHS module. */
-export interface HighsSolver {
-  createModel(source: { format: 'lp'; data: string }): HighsModel;
-}
+export type HighsSolver = Highs;
 
 let solverPromise: Promise<HighsSolver> | undefined;
 
 /** Loads HiGHS (WebAssembly) once per process. */
 export function loadHighs(): Promise<HighsSolver> {
-  solverPromise ??= import('highs').then(async (m) => {
-    const factory = (m as unknown as { default: () => Promise<HighsSolver> }).default;
-    return factory();
-  });
+  // The package's CommonJS build exposes the loader as `default` under Node's ESM interop.
+  solverPromise ??= import('highs').then((m) =>
+    (m as unknown as { default: () => Promise<HighsSolver> }).default(),
+  );
   return solverPromise;
 }
 
@@ -47,89 +35,212 @@ export interface BlockResult {
   status: 'optimal' | 'time-limit' | 'failed';
 }
 
-const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(6));
+/** A capacity row of a block model: Σ coefficient × x[j,s] ≤ rhs over the jobs that may use `slot`. */
+export interface CapacityRow {
+  row: number;
+  slot: number;
+  kind: 'hosts' | 'minutes' | 'service';
+  /** Service index (kind 'service' only). */
+  service: number;
+  rhs: number;
+}
 
-/** Writes the block as CPLEX LP text: x{k}_{s} binaries, u{k} "not in the horizon". */
-export function makeBlockLp(model: PlanModel, block: Block, relax: boolean): string {
+/** A block written as HiGHS data: per job k, columns xStart[k]… for its candidates, then u[k]. */
+export interface BlockModel {
+  data: ModelData;
+  xStart: Int32Array;
+  capacityRows: CapacityRow[];
+}
+
+/** Rows in compressed-row form, built one at a time. */
+export class RowBuilder {
+  readonly starts: number[] = [0];
+  readonly indices: number[] = [];
+  readonly values: number[] = [];
+  readonly lower: number[] = [];
+  readonly upper: number[] = [];
+  add(cols: number[], coefs: number[], lower: number, upper: number): number {
+    this.indices.push(...cols);
+    this.values.push(...coefs);
+    this.starts.push(this.indices.length);
+    this.lower.push(lower);
+    this.upper.push(upper);
+    return this.lower.length - 1;
+  }
+  /** Continues the rows of an existing model (compressed-row form). */
+  static from(data: ModelData): RowBuilder {
+    const rows = new RowBuilder();
+    rows.starts.length = 0;
+    for (const x of data.matrix.starts) rows.starts.push(x);
+    for (const x of data.matrix.indices) rows.indices.push(x);
+    for (const x of data.matrix.values) rows.values.push(x);
+    for (const x of data.rowLower) rows.lower.push(x);
+    for (const x of data.rowUpper) rows.upper.push(x);
+    return rows;
+  }
+  toMatrix(): ModelData['matrix'] & { numCols: number } {
+    return {
+      format: 'csr',
+      numRows: this.lower.length,
+      numCols: 0,
+      starts: this.starts,
+      indices: this.indices,
+      values: this.values,
+    };
+  }
+}
+
+/**
+ * Writes the block: x[k,s] for each candidate, u[k] "not in the horizon", Σ_s x + u = 1 per job,
+ * then hosts / job-minutes / service rows (only where they can bind, net of fixed jobs' use), then
+ * dependency rows when asked (end(A) ≤ start(B) at slot level; B unscheduled if A is).
+ */
+export function makeBlockModel(
+  model: PlanModel,
+  block: Block,
+  options: { relax: boolean; dependencies?: boolean },
+): BlockModel {
   const { problem } = model;
-  const objective: string[] = [];
-  const rows: string[] = [];
+  const nSlots = problem.slots.length;
+  const xStart = new Int32Array(block.jobs.length + 1);
+  const colCost: number[] = [];
+  const rows = new RowBuilder();
   const bySlot = new Map<number, number[]>();
   const bySlotService = new Map<number, number[]>();
-  const nSlots = problem.slots.length;
-  const pos = new Map(block.jobs.map((j, k) => [j, k]));
   block.jobs.forEach((j, k) => {
-    const assign: string[] = [];
-    for (const s of block.candidates[k] ?? []) {
-      objective.push(`${fmt(getAssignmentCost(model, j, s))} x${k}_${s}`);
-      assign.push(`x${k}_${s}`);
-      bySlot.set(s, [...(bySlot.get(s) ?? []), k]);
-      for (const v of model.jobServices[j] ?? []) {
-        const key = v * nSlots + s;
-        bySlotService.set(key, [...(bySlotService.get(key) ?? []), k]);
-      }
+    xStart[k] = colCost.length;
+    const cands = block.candidates[k] ?? [];
+    for (const s of cands) {
+      colCost.push(getAssignmentCost(model, j, s));
+      push(bySlot, s, colCost.length - 1);
+      for (const v of model.jobServices[j] ?? []) push(bySlotService, v * nSlots + s, colCost.length - 1);
     }
-    objective.push(`${fmt(model.unscheduledCost[j] ?? 0)} u${k}`);
-    rows.push(`a${k}: ${[...assign, `u${k}`].join(' + ')} = 1`);
+    colCost.push(model.unscheduledCost[j] ?? 0);
+    const cols = Array.from({ length: cands.length + 1 }, (_, i) => (xStart[k] ?? 0) + i);
+    rows.add(
+      cols,
+      cols.map(() => 1),
+      1,
+      1,
+    );
   });
-  for (const [s, ks] of bySlot) {
-    const slot = problem.slots[s];
-    if (!slot) continue;
-    const hosts = slot.capacity - (model.used.hosts[s] ?? 0);
-    if (ks.length > hosts) rows.push(`h${s}: ${ks.map((k) => `x${k}_${s}`).join(' + ')} <= ${hosts}`);
-    const minutes = (model.minuteBudget[s] ?? 0) - (model.used.minutes[s] ?? 0);
-    const total = ks.reduce((sum, k) => sum + (problem.jobs[block.jobs[k] ?? 0]?.durationMinutes ?? 0), 0);
-    if (total > minutes) {
-      const terms = ks.map((k) => `${problem.jobs[block.jobs[k] ?? 0]?.durationMinutes ?? 0} x${k}_${s}`);
-      rows.push(`m${s}: ${terms.join(' + ')} <= ${fmt(Math.max(0, minutes))}`);
+  xStart[block.jobs.length] = colCost.length;
+  const duration = new Float64Array(colCost.length);
+  block.jobs.forEach((j, k) => {
+    const d = problem.jobs[j]?.durationMinutes ?? 0;
+    for (let c = xStart[k] ?? 0; c < (xStart[k + 1] ?? 0) - 1; c++) duration[c] = d;
+  });
+  const capacityRows: CapacityRow[] = [];
+  for (const [s, cols] of bySlot) {
+    const hosts = (problem.slots[s]?.capacity ?? 0) - (model.used.hosts[s] ?? 0);
+    if (cols.length > hosts) {
+      const row = rows.add(
+        cols,
+        cols.map(() => 1),
+        -Infinity,
+        Math.max(0, hosts),
+      );
+      capacityRows.push({ row, slot: s, kind: 'hosts', service: -1, rhs: Math.max(0, hosts) });
+    }
+    const minutes = Math.max(0, (model.minuteBudget[s] ?? 0) - (model.used.minutes[s] ?? 0));
+    const total = cols.reduce((sum, c) => sum + (duration[c] ?? 0), 0);
+    if (total > minutes + 1e-9) {
+      const row = rows.add(
+        cols,
+        cols.map((c) => duration[c] ?? 0),
+        -Infinity,
+        minutes,
+      );
+      capacityRows.push({ row, slot: s, kind: 'minutes', service: -1, rhs: minutes });
     }
   }
-  for (const [key, ks] of bySlotService) {
+  for (const [key, cols] of bySlotService) {
     const v = Math.floor(key / nSlots);
-    const s = key % nSlots;
-    const limit = (model.serviceLimit[v] ?? 1) - (model.used.services.get(key) ?? 0);
-    if (ks.length > limit)
-      rows.push(`v${key}: ${ks.map((k) => `x${k}_${s}`).join(' + ')} <= ${Math.max(0, limit)}`);
+    const limit = Math.max(0, (model.serviceLimit[v] ?? 1) - (model.used.services.get(key) ?? 0));
+    if (cols.length <= limit) continue;
+    const row = rows.add(
+      cols,
+      cols.map(() => 1),
+      -Infinity,
+      limit,
+    );
+    capacityRows.push({ row, slot: key % nSlots, kind: 'service', service: v, rhs: limit });
   }
-  addDependencyRows(model, block, pos, rows);
-  const columns = block.jobs.flatMap((_, k) => [
-    ...(block.candidates[k] ?? []).map((s) => `x${k}_${s}`),
-    `u${k}`,
-  ]);
-  return [
-    'Minimize',
-    ` obj: ${wrap(objective)}`,
-    'Subject To',
-    ...rows.map((r) => ` ${wrap(r.split(' + '))}`),
-    'Bounds',
-    ...columns.map((c) => ` 0 <= ${c} <= 1`),
-    ...(relax ? [] : ['Binaries', ` ${wrap(columns, ' ')}`]),
-    'End',
-  ].join('\n');
+  if (options.dependencies ?? true) addDependencyRows(model, block, xStart, rows);
+  const n = colCost.length;
+  const data: ModelData = {
+    numCols: n,
+    numRows: rows.lower.length,
+    colCost,
+    colLower: new Float64Array(n),
+    colUpper: new Float64Array(n).fill(1),
+    rowLower: rows.lower,
+    rowUpper: rows.upper,
+    matrix: { ...rows.toMatrix(), numCols: n },
+    ...(options.relax ? {} : { integrality: new Int32Array(n).fill(1) }),
+  };
+  return { data, xStart, capacityRows };
 }
 
-function wrap(terms: string[], sep = ' + '): string {
-  const lines: string[] = [];
-  for (let i = 0; i < terms.length; i += 40) lines.push(terms.slice(i, i + 40).join(sep));
-  return lines.join(`${sep.trim() ? sep : ''}\n  `);
+function push(map: Map<number, number[]>, key: number, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
-/** end(A) ≤ start(B) at slot level, B unscheduled if A is (both in the block). */
-function addDependencyRows(model: PlanModel, block: Block, pos: Map<number, number>, rows: string[]): void {
+function addDependencyRows(model: PlanModel, block: Block, xStart: Int32Array, rows: RowBuilder): void {
   const index = new Map(model.problem.jobs.map((job, j) => [job.id, j]));
+  const pos = new Map(block.jobs.map((j, k) => [j, k]));
   const bigM = model.horizonH + 1e4;
-  model.problem.dependencies.forEach(([a, b], i) => {
+  for (const [a, b] of model.problem.dependencies) {
     const ka = pos.get(index.get(a) ?? -1);
     const kb = pos.get(index.get(b) ?? -1);
-    if (ka === undefined || kb === undefined) return;
-    const terms = [
-      ...(block.candidates[ka] ?? []).map((s) => `${fmt(model.endH[s] ?? 0)} x${ka}_${s}`),
-      ...(block.candidates[kb] ?? []).map((s) => `${fmt(-(model.startH[s] ?? 0))} x${kb}_${s}`),
-      `${fmt(-bigM)} u${kb}`,
-    ];
-    rows.push(`d${i}: ${terms.join(' + ').replace(/\+ -/g, '- ')} <= 0`);
-    rows.push(`e${i}: u${kb} - u${ka} >= 0`);
-  });
+    if (ka === undefined || kb === undefined) continue;
+    const cols: number[] = [];
+    const coefs: number[] = [];
+    (block.candidates[ka] ?? []).forEach((s, i) => {
+      cols.push((xStart[ka] ?? 0) + i);
+      coefs.push(model.endH[s] ?? 0);
+    });
+    (block.candidates[kb] ?? []).forEach((s, i) => {
+      cols.push((xStart[kb] ?? 0) + i);
+      coefs.push(-(model.startH[s] ?? 0));
+    });
+    const ua = (xStart[ka + 1] ?? 0) - 1;
+    const ub = (xStart[kb + 1] ?? 0) - 1;
+    rows.add([...cols, ub], [...coefs, -bigM], -Infinity, 0);
+    rows.add([ub, ua], [1, -1], 0, Infinity);
+  }
+}
+
+type HighsModel = ReturnType<HighsSolver['createModel']>;
+
+/**
+ * Creates, configures and runs a model; the caller disposes `solver`. Every model here is feasible
+ * (all jobs unscheduled), yet on some of them the WebAssembly build's presolve throws ("run failed
+ * with HiGHS status -1") or reports infeasible: those run again, fresh, without presolve.
+ */
+export function runModel(
+  highs: HighsSolver,
+  data: ModelData,
+  options: Record<string, string | number | boolean>,
+  warm?: Float64Array,
+): { solver: HighsModel; code: number | undefined } {
+  let solver = highs.createModel(data);
+  const attempt = (presolve: string): number | undefined => {
+    solver.options.set({ output_flag: false, ...options, presolve });
+    if (warm) solver.setSolution({ colValue: warm });
+    try {
+      return solver.run().modelStatus;
+    } catch {
+      return undefined;
+    }
+  };
+  const code = attempt(String(options.presolve ?? 'choose'));
+  if (code !== undefined && code !== 8) return { solver, code };
+  solver.dispose();
+  solver = highs.createModel(data);
+  return { solver, code: attempt('off') };
 }
 
 /** Solves a block with HiGHS within `timeLimit` seconds; MILP unless `relax`. */
@@ -140,29 +251,29 @@ export function solveBlock(
   options: { relax: boolean; timeLimit: number },
 ): BlockResult {
   const placement = new Int32Array(block.jobs.length).fill(-1);
-  const lp = makeBlockLp(model, block, options.relax);
-  const solver = highs.createModel({ format: 'lp', data: lp });
-  try {
-    solver.options.set({
-      output_flag: false,
-      time_limit: Math.max(0.05, options.timeLimit),
-      mip_rel_gap: 1e-4,
+  const built = makeBlockModel(model, block, options);
+  let warm: Float64Array | undefined;
+  if (block.warm && !options.relax) {
+    const colValue = new Float64Array(built.data.numCols);
+    block.warm.forEach((s, k) => {
+      const i = s >= 0 ? (block.candidates[k] ?? []).indexOf(s) : -1;
+      const u = (built.xStart[k + 1] ?? 0) - 1;
+      colValue[i >= 0 ? (built.xStart[k] ?? 0) + i : u] = 1;
     });
-    if (block.warm && !options.relax) {
-      const indices: number[] = [];
-      block.warm.forEach((s, k) => {
-        indices.push(solver.getColByName(s >= 0 ? `x${k}_${s}` : `u${k}`));
-      });
-      solver.setSolution({ indices, values: indices.map(() => 1) });
-    }
-    const run = solver.run();
-    const status = run.modelStatus === 7 ? 'optimal' : run.modelStatus === 13 ? 'time-limit' : 'failed';
+    warm = colValue;
+  }
+  const limits = { time_limit: Math.max(0.05, options.timeLimit), mip_rel_gap: 1e-6 };
+  const { solver, code } = runModel(highs, built.data, limits, warm);
+  try {
+    if (code === undefined) return { placement, objective: Number.NaN, bound: 0, status: 'failed' };
+    const status = code === 7 ? 'optimal' : code === 13 ? 'time-limit' : 'failed';
     const values = solver.getSolution().colValue;
-    if (values.length === 0) return { placement, objective: Number.NaN, bound: 0, status: 'failed' };
+    if (values.length === 0 || !hasPrimal(solver.info.get('primal_solution_status')))
+      return { placement, objective: Number.NaN, bound: 0, status: 'failed' };
     block.jobs.forEach((_, k) => {
-      for (const s of block.candidates[k] ?? []) {
-        if ((values[solver.getColByName(`x${k}_${s}`)] ?? 0) > 0.5) placement[k] = s;
-      }
+      (block.candidates[k] ?? []).forEach((s, i) => {
+        if ((values[(built.xStart[k] ?? 0) + i] ?? 0) > 0.5) placement[k] = s;
+      });
     });
     const objective = solver.getObjectiveValue();
     const dual = options.relax ? objective : Number(solver.info.get('mip_dual_bound'));
@@ -171,3 +282,5 @@ export function solveBlock(
     solver.dispose();
   }
 }
+
+const hasPrimal = (status: number | bigint): boolean => Number(status) === 2;

@@ -20,6 +20,8 @@ export interface PlanModel {
   horizonH: number;
   /** Slots whose opening falls on a weekday 08:00–18:00 local time. */
   businessHours: Uint8Array;
+  /** Per ring: the earliest it can finish (hours) because of carried-over jobs, else −∞. */
+  ringFloor: Float64Array;
   /** Slots already used by fixed (started) jobs: hosts, minutes, per-service counts. */
   used: { hosts: Int32Array; minutes: Float64Array; services: Map<number, number> };
 }
@@ -41,7 +43,10 @@ export function makePlanModel(problem: PlanProblem): PlanModel {
     const list: number[] = [];
     slots.forEach((slot, i) => {
       const usable = (slot.lastStart.getTime() - slot.start.getTime()) / 60_000;
-      if (servesGroup(slot, job.group) && job.durationMinutes <= usable) list.push(i);
+      // An occurrence already open at `now` only keeps the jobs started in it (fixed): a new job's
+      // times are computed from the opening, which would lie in the past.
+      const open = slot.start.getTime() >= now.getTime();
+      if (open && servesGroup(slot, job.group) && job.durationMinutes <= usable) list.push(i);
     });
     return Int32Array.from(list);
   });
@@ -74,6 +79,10 @@ export function makePlanModel(problem: PlanProblem): PlanModel {
     businessHours: Uint8Array.from(slots, (s) => {
       const wall = getWallTime(s.start, s.timezone);
       return wall.weekday >= 1 && wall.weekday <= 5 && wall.hour >= 8 && wall.hour < 18 ? 1 : 0;
+    }),
+    ringFloor: Float64Array.from(problem.rings, (_, r) => {
+      const end = problem.carriedRingEnds?.[r];
+      return end ? (end.getTime() - now.getTime()) / HOUR : Number.NEGATIVE_INFINITY;
     }),
     used: {
       hosts: new Int32Array(slots.length),
@@ -113,4 +122,20 @@ export function getExposure(model: PlanModel, placement: Int32Array): number {
     total += job.riskRate * ((s < 0 ? model.horizonH : (model.startH[s] ?? 0)) + job.durationMinutes / 60);
   });
   return total;
+}
+
+/** Jobs finishing after their SLA due date (left out counts when due within the horizon). */
+export function getSlaBreaches(model: PlanModel, placement: Int32Array): number {
+  const { jobs, slots, horizonEnd } = model.problem;
+  let count = 0;
+  placement.forEach((s, j) => {
+    const due = jobs[j]?.dueDate?.getTime();
+    if (due === undefined) return;
+    const slot = slots[s];
+    const done = slot
+      ? slot.start.getTime() + (jobs[j]?.durationMinutes ?? 0) * 60_000
+      : horizonEnd.getTime();
+    if (slot ? done > due : due <= horizonEnd.getTime()) count++;
+  });
+  return count;
 }

@@ -1,5 +1,5 @@
 import { makeGreedyPlacement } from './heuristic.js';
-import { getExposure, makePlanModel, type PlanModel } from './model.js';
+import { getExposure, getObjective, getSlaBreaches, makePlanModel, type PlanModel } from './model.js';
 import { type SolveOptions, solvePlacement } from './optimize.js';
 import { makePlanProblem, type PlanInput, type PlanOptions } from './problem.js';
 import type { PlanProblem } from './types.js';
@@ -15,6 +15,19 @@ export interface PlanAssignment {
   ring: string;
   packages: string[];
   reasons: string[];
+}
+
+/** A window occurrence of the horizon, as a plan records it (ISO times). */
+export interface PlanOccurrence {
+  id: string;
+  windowId: string;
+  groups: string[];
+  start: string;
+  end: string;
+  /** The last moment a job may start (end − cutoff). */
+  lastStart: string;
+  capacity: number;
+  timezone: string;
 }
 
 /** A patch plan: assignments, quality figures and what could not be placed. */
@@ -35,6 +48,14 @@ export interface Plan {
   exposure: number;
   anchorExposure: number;
   notes: string[];
+  /** The window occurrences of the horizon (after freezes), for timelines and calendars. */
+  occurrences?: PlanOccurrence[];
+  /** Occurrences a freeze removed (for some or all groups), for explanations. */
+  frozen?: Array<{ windowId: string; start: string; freezeId: string; groups: string[] }>;
+  /** Jobs finishing after their SLA due date (left out counts when due within the horizon). */
+  slaBreaches?: number;
+  /** The anchors' rule on the same input: its objective, SLA breaches and jobs left out. */
+  anchor?: { objective: number; slaBreaches: number; unscheduled: number };
 }
 
 /** Builds and solves a plan from plain data (pure apart from the solver's clock). */
@@ -91,6 +112,23 @@ export function finishPlan(
     exposure: getExposure(model, solved.placement),
     anchorExposure: getExposure(model, anchor),
     notes: [...notes, ...solved.notes],
+    occurrences: problem.slots.map((slot) => ({
+      id: slot.id,
+      windowId: slot.windowId,
+      groups: slot.groups,
+      start: slot.start.toISOString(),
+      end: slot.end.toISOString(),
+      lastStart: slot.lastStart.toISOString(),
+      capacity: slot.capacity,
+      timezone: slot.timezone,
+    })),
+    frozen: problem.frozen.map((f) => ({ ...f, start: f.start.toISOString() })),
+    slaBreaches: getSlaBreaches(model, solved.placement),
+    anchor: {
+      objective: getObjective(model, anchor),
+      slaBreaches: getSlaBreaches(model, anchor),
+      unscheduled: anchor.filter((s) => s < 0).length,
+    },
   };
 }
 

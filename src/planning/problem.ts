@@ -91,3 +91,24 @@ export function makePlanProblem(
   };
   return { problem, notes };
 }
+
+/**
+ * Per ring index, the end of the last occurrence its carried-over assignments used (jobs done before
+ * a re-plan and no longer in the problem), so the ring's soak still holds after them.
+ */
+export function getCarriedRingEnds(
+  problem: PlanProblem,
+  carried: ReadonlyArray<{ ring: string; slotId: string; windowId: string; end: string }>,
+  windows: readonly WindowConfig[],
+): Array<Date | undefined> {
+  const ends: Array<Date | undefined> = problem.rings.map(() => undefined);
+  for (const a of carried) {
+    const r = problem.rings.findIndex((ring) => ring.id === a.ring);
+    const window = windows.find((w) => w.id === a.windowId);
+    const opened = Date.parse(a.slotId.slice(a.slotId.indexOf('@') + 1));
+    const closes =
+      window && !Number.isNaN(opened) ? opened + window.durationMinutes * 60_000 : Date.parse(a.end);
+    if (r >= 0 && closes > (ends[r]?.getTime() ?? Number.NEGATIVE_INFINITY)) ends[r] = new Date(closes);
+  }
+  return ends;
+}

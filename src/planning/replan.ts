@@ -1,7 +1,8 @@
 import { makePlanModel } from './model.js';
 import { type SolveOptions, solvePlacement } from './optimize.js';
 import { finishPlan, type Plan, type PlanAssignment } from './plan.js';
-import { makePlanProblem, type PlanInput, type PlanOptions } from './problem.js';
+import { getCarriedRingEnds, makePlanProblem, type PlanInput, type PlanOptions } from './problem.js';
+import { DEFAULT_WINDOW } from './windows.js';
 
 /** What changed between two plans. */
 export interface PlanDiff {
@@ -13,14 +14,17 @@ export interface PlanDiff {
 
 /**
  * Re-plans from `input` (new findings, windows, outcomes, clock) without moving jobs that have
- * started (start ≤ now): those stay in their occurrence, using its capacity, and keep their times.
+ * started (start ≤ now, or listed in `startedJobIds`, e.g. leased by a worker): those stay in their
+ * occurrence, using its capacity, and keep their times.
  */
 export async function replan(
   previous: Plan,
   input: PlanInput,
-  options: PlanOptions & SolveOptions = {},
+  options: PlanOptions & SolveOptions & { startedJobIds?: ReadonlySet<string> } = {},
 ): Promise<{ plan: Plan; diff: PlanDiff }> {
-  const started = previous.assignments.filter((a) => Date.parse(a.start) <= input.now.getTime());
+  const started = previous.assignments.filter(
+    (a) => Date.parse(a.start) <= input.now.getTime() || options.startedJobIds?.has(a.jobId),
+  );
   const { problem, notes } = makePlanProblem(input, options);
   const slotIndex = new Map(problem.slots.map((s, i) => [s.id, i]));
   const carried: PlanAssignment[] = [];
@@ -31,6 +35,11 @@ export async function replan(
   }
   const carriedIds = new Set(carried.map((a) => a.jobId));
   problem.jobs = problem.jobs.filter((j) => !carriedIds.has(j.id));
+  problem.carriedRingEnds = getCarriedRingEnds(
+    problem,
+    carried,
+    input.windows.length > 0 ? input.windows : [DEFAULT_WINDOW],
+  );
   const model = makePlanModel(problem);
   const fixed = new Map<number, number>();
   const fixedTimes = new Map<number, { start: string; end: string }>();
@@ -58,6 +67,11 @@ export async function replan(
     })),
     ...plan.assignments,
   ];
+  const known = new Set(plan.occurrences?.map((o) => o.id));
+  const passed = (previous.occurrences ?? []).filter(
+    (o) => !known.has(o.id) && carried.some((a) => a.slotId === o.id),
+  );
+  if (plan.occurrences && passed.length > 0) plan.occurrences = [...passed, ...plan.occurrences];
   return { plan, diff: getPlanDiff(previous, plan) };
 }
 

@@ -106,6 +106,11 @@ export interface PlanProblem {
   weights: PlanWeights;
   /** Optional cap on job-minutes per occurrence. */
   maxJobMinutesPerSlot?: number;
+  /**
+   * Per ring index: the end of the last occurrence used by its jobs that are no longer in `jobs`
+   * (done and carried over on re-plan). The ring finishes no earlier, so its soak still holds.
+   */
+  carriedRingEnds?: Array<Date | undefined>;
 }
 
 /** A job's place in a schedule: slot index into problem.slots, or -1 when unscheduled. */

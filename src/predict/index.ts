@@ -9,6 +9,12 @@ export {
 export { getBacktestRows, renderBacktestHtml } from './backtest-report.js';
 export { BASELINES, type Baseline } from './baselines.js';
 export {
+  type CardBacktest,
+  type CardMetrics,
+  getCardBacktest,
+  getCardBacktestRows,
+} from './card-backtest.js';
+export {
   buildTrainingSet,
   type DatasetOptions,
   getMonthlyAsOfDays,
@@ -28,4 +34,35 @@ export {
 export { featuresAsOf, featuresAsOfBatch, makeAsOfContext } from './features/index.js';
 export { fromDay, type History, loadHistory, toDay } from './history/index.js';
 export { KNOWN_LIMITS, type ModelCard } from './model-card.js';
-export { loadExploitModel, SHIPPED_MODEL_PATH, saveExploitModel } from './model-file.js';
+export {
+  EXPLOIT_MODEL_KIND,
+  loadExploitModel,
+  parseExploitModel,
+  SHIPPED_MODEL_PATH,
+  saveExploitModel,
+} from './model-file.js';
+export {
+  type ChallengeOptions,
+  type ChallengeResult,
+  type ChallengeWindow,
+  challengeExploitModel,
+  DEFAULT_PROMOTION_RULE,
+  decidePromotion,
+  type ExploitTrainer,
+  getEvaluationDays,
+  type PromotionDecision,
+  type PromotionRule,
+} from './retrain.js';
+export {
+  type DayScores,
+  DEFAULT_SCORE_TOLERANCE,
+  getChurn,
+  getScoreChanges,
+  getStoredTopDecile,
+  type ScoreChange,
+  type ScoreSummary,
+  type ScoreTolerance,
+  type StoredScore,
+  summarizeScores,
+  TOP_DECILE,
+} from './score-days.js';

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, type ExploitModelArtifact, scoreAsOf } from './exploit-model.js';
+import { DEFAULT_PARAMS, type ExploitModelArtifact, scoreAsOf, trainExploitModel } from './exploit-model.js';
 import { featuresAsOf, getFeatureNames } from './features/index.js';
 import { trainGbdt } from './gbdt/index.js';
 import { makeRandom } from './gbdt/random.js';
 import { type CveInput, type History, makeHistoryBuilder, toDay } from './history/index.js';
+import { challengeExploitModel } from './retrain.js';
+import { SMALL_TRAIN } from './retrain-support.js';
+import { makeSyntheticHistory } from './synthetic-history.js';
 
 const T = toDay('2024-06-01');
 const VENDORS = ['ivanti', 'acme', 'globex'];
@@ -113,5 +116,26 @@ describe('leakage: facts dated after T change nothing as of T', () => {
     expect(featuresAsOf(after, 'CVE-2023-1007', later, encoders, true)?.values).not.toEqual(
       featuresAsOf(before, 'CVE-2023-1007', later, encoders, true)?.values,
     );
+  });
+});
+
+describe('leakage: a retrain as of T ignores everything dated after T', () => {
+  it('trains the same challenger and scores the same windows with or without facts after T', () => {
+    const asOf = toDay('2024-10-01');
+    const known = makeSyntheticHistory({ knownUntil: asOf });
+    const later = makeSyntheticHistory({ noiseAfter: asOf });
+    expect(later.kev.length).toBeGreaterThan(known.kev.length);
+    const current = trainExploitModel(known, {
+      asOf: toDay('2024-05-01'),
+      horizon: 30,
+      epss: false,
+      ...SMALL_TRAIN,
+    });
+    const a = challengeExploitModel(known, { asOf, current, train: SMALL_TRAIN });
+    const b = challengeExploitModel(later, { asOf, current, train: SMALL_TRAIN });
+    expect(b.challenger.gbdt).toEqual(a.challenger.gbdt);
+    expect(b.challenger.calibration).toEqual(a.challenger.calibration);
+    expect(b.windows).toEqual(a.windows);
+    expect(b.decision).toEqual(a.decision);
   });
 });

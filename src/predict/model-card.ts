@@ -14,8 +14,10 @@ export interface ModelCard {
   features: string[];
   params: GbdtParams;
   validation: { heldOutFrom: string; averagePrecision: number; logLoss: number };
-  /** Pooled backtest metrics, attached by `patchcast model train --backtest FILE`. */
+  /** Backtest metrics (per T and pooled, with baselines), attached by `patchcast model train --backtest FILE`. */
   backtest?: unknown;
+  /** The champion/challenger comparison of the retrain that produced this model (`patchcast model retrain`). */
+  evaluation?: unknown;
   knownLimits: string[];
 }
 
@@ -27,4 +29,5 @@ export const KNOWN_LIMITS = [
   'Exploit signals have survivorship bias (deleted GitHub PoCs are missing) and some dates are upper bounds.',
   'Only one full EPSS file (2026-01-30) exists, so the EPSS variant learns EPSS from a single month.',
   'CVEs published and added to KEV inside one window are outside the population (they did not exist at T).',
+  'About 10 KEV additions per 30-day window come from the scored population: per-T AUPRC is noisy; read the pooled metrics, and promotion needs minPositives in the compared windows.',
 ];

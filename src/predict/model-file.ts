@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { PatchcastError } from '../core/errors.js';
 import type { ExploitModelArtifact } from './exploit-model.js';
 
+/** The `kind` of exploit models in the store's model registry (`model_artifacts`). */
+export const EXPLOIT_MODEL_KIND = 'exploit';
+
 /** The shipped, pretrained model (trained on everything before 2026-03-01). */
 export const SHIPPED_MODEL_PATH = fileURLToPath(new URL('./models/exploit-model.json', import.meta.url));
 
@@ -13,11 +16,16 @@ export function loadExploitModel(path = SHIPPED_MODEL_PATH): ExploitModelArtifac
       hint: 'Train one with `patchcast model train --out FILE`, or omit --model to use the shipped model.',
     });
   }
-  const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<ExploitModelArtifact>;
-  if (value.format !== 'patchcast-exploit-model' || value.formatVersion !== 1 || !value.gbdt || !value.card) {
-    throw new PatchcastError('INPUT_INVALID', `${path}: not a patchcast exploit model (format version 1)`);
+  return parseExploitModel(JSON.parse(readFileSync(path, 'utf8')), path);
+}
+
+/** Checks that a parsed value (from a file or the store) is an exploit model artifact. */
+export function parseExploitModel(value: unknown, source: string): ExploitModelArtifact {
+  const model = (value ?? {}) as Partial<ExploitModelArtifact>;
+  if (model.format !== 'patchcast-exploit-model' || model.formatVersion !== 1 || !model.gbdt || !model.card) {
+    throw new PatchcastError('INPUT_INVALID', `${source}: not a patchcast exploit model (format version 1)`);
   }
-  return value as ExploitModelArtifact;
+  return model as ExploitModelArtifact;
 }
 
 /** Writes a model artifact as compact JSON (numbers rounded to 9 significant digits). */

@@ -5,14 +5,23 @@
 import { existsSync } from 'node:fs';
 import { getPopulation } from '../predict/features/index.js';
 import {
+  EXPLOIT_MODEL_KIND,
+  type ExploitModelArtifact,
   fromDay,
   loadExploitModel,
   loadHistory,
   makeAsOfContext,
+  parseExploitModel,
   scoreAsOf,
   toDay,
 } from '../predict/index.js';
-import { type Db, loadNewestEpssDate, type Store, updateFindingRisks } from '../store/index.js';
+import {
+  type Db,
+  loadActiveModel,
+  loadNewestEpssDate,
+  type Store,
+  updateFindingRisks,
+} from '../store/index.js';
 import { type LoadContextOptions, loadFindingContexts } from './context.js';
 import { type RiskWeights, scoreFinding } from './score/index.js';
 import type { FindingContext, RiskScore } from './types.js';
@@ -35,7 +44,7 @@ export interface ScoreFindingsOptions {
    * one, or when the store's EPSS is newer than that data, EPSS and the CVSS prior are used.
    */
   modelDataDir?: string;
-  /** Model file (default: the model shipped with patchcast). */
+  /** Model file (default: the store's current exploit model, else the model shipped with patchcast). */
   modelPath?: string;
   /** Write `findings.risk` (default true). */
   write?: boolean;
@@ -98,7 +107,12 @@ async function loadModelFor(
   if (!options.modelDataDir || !existsSync(options.modelDataDir)) return undefined;
   const cves = [...new Set(contexts.flatMap((c) => (c.vulnerability.cve ? [c.vulnerability.cve] : [])))];
   if (cves.length === 0) return undefined;
-  const model = await loadModelProbabilities(options.modelDataDir, cves, options.asOf, options.modelPath);
+  // The store's current model (promoted by `patchcast model retrain`) unless a file is named.
+  const stored = options.modelPath ? undefined : await loadActiveModel(db, EXPLOIT_MODEL_KIND);
+  const artifact = stored
+    ? parseExploitModel(stored.artifact, `stored model ${stored.id}`)
+    : loadExploitModel(options.modelPath);
+  const model = await loadModelProbabilities(options.modelDataDir, cves, options.asOf, artifact);
   // Fresher evidence wins: a store synced past the model's data scores from its own EPSS.
   const newestEpss = await loadNewestEpssDate(db);
   if (newestEpss && newestEpss.slice(0, 10) > model.dataUntil) return undefined;
@@ -114,9 +128,9 @@ export async function loadModelProbabilities(
   dataDir: string,
   cves: readonly string[],
   asOf: Date,
-  modelPath?: string,
+  model?: string | ExploitModelArtifact,
 ): Promise<{ probabilities: Map<string, number>; horizonDays: number; dataUntil: string }> {
-  const artifact = loadExploitModel(modelPath);
+  const artifact = typeof model === 'object' ? model : loadExploitModel(model);
   const history = await loadHistory(dataDir);
   const day = Math.min(toDay(asOf.toISOString()), history.lastDay + 1);
   const population = new Set(getPopulation(history, makeAsOfContext(history, day)));

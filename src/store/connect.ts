@@ -15,6 +15,7 @@ import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDial
 import pg from 'pg';
 import { PatchcastError } from '../core/errors.js';
 import { migrateToLatest } from './migrate.js';
+import { registerSqliteHandle } from './rows.js';
 import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -88,7 +89,7 @@ function openSqlite(home: string): Store {
       },
     );
   }
-  const db = new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new TransactionalSqliteDialect(database) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 
@@ -100,8 +101,15 @@ class TransactionalSqliteAdapter extends SqliteAdapter {
 }
 
 class TransactionalSqliteDialect extends SqliteDialect {
+  readonly #database: SQLite.Database;
+  constructor(database: SQLite.Database) {
+    super({ database });
+    this.#database = database;
+  }
   override createAdapter(): DialectAdapter {
-    return new TransactionalSqliteAdapter();
+    const adapter = new TransactionalSqliteAdapter();
+    registerSqliteHandle(adapter, this.#database);
+    return adapter;
   }
 }
 

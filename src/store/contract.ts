@@ -4,6 +4,7 @@ import { PatchcastError } from '../core/errors.js';
 import type { Store } from './connect.js';
 import {
   appendAuditEvent,
+  cancelPendingJobs,
   completeJob,
   countVulnerabilities,
   enqueueJobs,
@@ -16,6 +17,8 @@ import {
   listAssets,
   listExceptions,
   listFindings,
+  listJobs,
+  listPlans,
   loadActiveModel,
   loadAffectedByPackage,
   loadAssetPackages,
@@ -304,6 +307,56 @@ export function describeStoreContract(
         ['j3', 2],
       ]);
       expect(await completeJob(store.db, 'j2', 'a', 'succeeded', later.toISOString())).toBe(false);
+    });
+
+    it('lists plans newest first without their data, keeps job windows, and cancels a superseded plan’s pending jobs', async () => {
+      const plan = (id: string, createdAt: string) => ({
+        id,
+        status: 'draft' as const,
+        createdAt,
+        objective: 12.5,
+        bound: 12,
+        gap: 0.04,
+        method: 'milp',
+        solveSeconds: 0.25,
+        jobCount: 2,
+        unscheduledCount: 1,
+        data: {
+          assignments: [{ jobId: 'job:web-1', reasons: ['window w (Tue 02:00 UTC); frozen, “quoted”'] }],
+        },
+      });
+      await insertPlan(store.db, plan('pa', '2026-02-01T00:00:00.000Z'), []);
+      await insertPlan(store.db, { ...plan('pb', '2026-02-02T00:00:00.000Z'), previousId: 'pa' }, []);
+      const listed = await listPlans(store.db);
+      expect(listed.slice(0, 2).map((p) => [p.id, p.previousId, p.jobCount, p.method])).toEqual([
+        ['pb', 'pa', 2, 'milp'],
+        ['pa', undefined, 2, 'milp'],
+      ]);
+      expect(listed[0]?.data).toBeUndefined();
+      expect((await loadPlan(store.db, 'pb'))?.plan).toMatchObject({
+        solveSeconds: 0.25,
+        data: plan('x', '').data,
+      });
+      await enqueueJobs(
+        store.db,
+        ['a', 'b'].map((n) => ({
+          id: `pa/${n}`,
+          planId: 'pa',
+          assetId: n,
+          slotId: 'w@2026-02-03T02:00:00.000Z',
+          notBefore: '2026-02-03T02:00:00.000Z',
+          notAfter: '2026-02-03T05:30:00.000Z',
+        })),
+        T0,
+      );
+      await store.db.updateTable('jobs').set({ status: 'leased' }).where('id', '=', 'pa/a').execute();
+      expect(await cancelPendingJobs(store.db, 'pa', T0)).toBe(1);
+      expect(
+        (await listJobs(store.db, { planId: 'pa' })).map((j) => [j.id, j.status, j.notAfter, j.slotId]),
+      ).toEqual([
+        ['pa/a', 'leased', '2026-02-03T05:30:00.000Z', 'w@2026-02-03T02:00:00.000Z'],
+        ['pa/b', 'cancelled', '2026-02-03T05:30:00.000Z', 'w@2026-02-03T02:00:00.000Z'],
+      ]);
     });
 
     it('chains audit events and detects tampering', async () => {

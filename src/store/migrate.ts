@@ -31,6 +31,9 @@ async function makeMigrator(store: Store): Promise<Migrator> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // 0007 landed after 0008 and 0009 had been applied to some stores; each migration only adds its
+    // own tables and columns, so running a late lower-numbered one is safe.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
 }

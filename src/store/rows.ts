@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import { type DialectAdapter, type Kysely, PostgresAdapter } from 'kysely';
 import type { Database } from './schema.js';
 
 /** A Kysely handle on the store, or a transaction of it: every repository function takes one. */
@@ -39,4 +40,20 @@ export function isPostgres(db: Db): boolean {
 /** The current instant as stored: ISO-8601 UTC. */
 export function nowIso(clock: () => Date = () => new Date()): string {
   return clock().toISOString();
+}
+
+const SQLITE_HANDLES = new WeakMap<DialectAdapter, SQLite.Database>();
+
+/** Registers the better-sqlite3 handle behind a store's adapter (connect.ts). */
+export function registerSqliteHandle(adapter: DialectAdapter, database: SQLite.Database): void {
+  SQLITE_HANDLES.set(adapter, database);
+}
+
+/**
+ * The better-sqlite3 handle of a SQLite store (or of a transaction on it: same adapter, same single
+ * connection, so statements run on it belong to the open transaction). For the few loops where
+ * Kysely's per-query cost dominates; undefined on PostgreSQL.
+ */
+export function getSqliteHandle(db: Db): SQLite.Database | undefined {
+  return SQLITE_HANDLES.get(db.getExecutor().adapter);
 }

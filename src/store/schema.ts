@@ -120,15 +120,12 @@ export interface AssetPackagesTable {
   import_id: number | null;
 }
 
+/** Per asset: the asset, what the finding is about, which match found it, and its own state (migration 0009). */
 export interface FindingsTable {
   id: string;
   asset_id: string;
-  vulnerability_id: string;
-  ecosystem: string;
-  package_name: string;
-  installed_version: string;
-  fixed_versions: string | null;
-  target_version: string | null;
+  subject_id: number;
+  match_id: number;
   status: string;
   suppression: string | null;
   risk: number | null;
@@ -136,6 +133,40 @@ export interface FindingsTable {
   first_seen: string;
   last_seen: string;
   resolved_at: string | null;
+}
+
+/** What a finding is about: a vulnerability of a package name (migration 0009). */
+export interface FindingSubjectsTable {
+  id: Generated<number>;
+  vulnerability_id: string;
+  ecosystem: string;
+  package_name: string;
+}
+
+/** What one package version and one vulnerability decide, stored once for every asset (migration 0009). */
+export interface FindingMatchesTable {
+  id: Generated<number>;
+  subject_id: number;
+  installed_version: string;
+  fixed_versions: string | null;
+  target_version: string | null;
+  /** 1 while the latest evaluation of the package version still reports it. */
+  current: Generated<number>;
+}
+
+/** Per asset: its finding-id token, the inventory import last matched, when, and its live findings (migration 0009). */
+export interface AssetMatchStateTable {
+  asset_id: string;
+  token: number;
+  import_id: number | null;
+  matched_at: string | null;
+  findings: Generated<number>;
+}
+
+/** Package names of advisories written since the last match (migration 0009). */
+export interface PendingMatchKeysTable {
+  ecosystem_base: string;
+  lookup_name: string;
 }
 
 export interface ExceptionsTable {
@@ -163,6 +194,11 @@ export interface PlansTable {
   bound: number | null;
   gap: number | null;
   data: string | null;
+  method: string | null;
+  solve_seconds: number | null;
+  job_count: number | null;
+  unscheduled_count: number | null;
+  previous_id: string | null;
 }
 
 export interface WavesTable {
@@ -188,6 +224,8 @@ export interface JobsTable {
   attempts: Generated<number>;
   created_at: string;
   updated_at: string;
+  slot_id: string | null;
+  not_after: string | null;
 }
 
 export interface JobEventsTable {
@@ -218,6 +256,8 @@ export interface ModelArtifactsTable {
   metrics: string | null;
   artifact: string | null;
   active: number;
+  /** When it became the active model (migration 0007). */
+  promoted_at: string | null;
 }
 
 export interface FeedStateTable {
@@ -267,6 +307,50 @@ export interface FindingHistoryTable {
   kev: number;
 }
 
+/** A CVE's exploit score, written only on the days it changed (migration 0007). */
+export interface ExploitScoresTable {
+  day: string;
+  cve: string;
+  model_version: string;
+  /** NULL: the CVE left the scored population that day (listed in KEV). */
+  probability: number | null;
+  percentile: number | null;
+}
+
+/** The distribution of one scored day (migration 0007). */
+export interface ExploitScoreDaysTable {
+  day: string;
+  model_version: string;
+  horizon_days: number;
+  scored: number;
+  stored: number;
+  mean: number;
+  share_above: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  expected_kev: number;
+  top_decile_threshold: number;
+  top_decile_churn: number | null;
+  previous_day: string | null;
+  created_at: string;
+}
+
+/** One champion/challenger comparison (migration 0007). */
+export interface ModelEvaluationsTable {
+  id: Generated<number>;
+  kind: string;
+  evaluated_at: string;
+  as_of: string;
+  challenger_id: string;
+  current_id: string | null;
+  decision: string;
+  rule: string;
+  reason: string;
+  metrics: string | null;
+}
+
 export interface Database {
   vulnerabilities: VulnerabilitiesTable;
   vulnerability_aliases: VulnerabilityAliasesTable;
@@ -279,6 +363,10 @@ export interface Database {
   asset_imports: AssetImportsTable;
   asset_packages: AssetPackagesTable;
   findings: FindingsTable;
+  finding_subjects: FindingSubjectsTable;
+  finding_matches: FindingMatchesTable;
+  asset_match_state: AssetMatchStateTable;
+  pending_match_keys: PendingMatchKeysTable;
   exceptions: ExceptionsTable;
   plans: PlansTable;
   waves: WavesTable;
@@ -286,6 +374,9 @@ export interface Database {
   job_events: JobEventsTable;
   audit_events: AuditEventsTable;
   model_artifacts: ModelArtifactsTable;
+  exploit_scores: ExploitScoresTable;
+  exploit_score_days: ExploitScoreDaysTable;
+  model_evaluations: ModelEvaluationsTable;
   feed_state: FeedStateTable;
   vex_statements: VexStatementsTable;
   asset_snapshots: AssetSnapshotsTable;

@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import type { RiskException } from '../../core/types.js';
@@ -13,7 +12,7 @@ import {
   loadAsset,
   revokeException,
 } from '../../store/index.js';
-import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 interface AddOptions {
@@ -193,13 +192,4 @@ function getState(e: RiskException, now: Date): string {
   if (e.revokedAt && Date.parse(e.revokedAt) <= now.getTime()) return 'revoked';
   if (Date.parse(e.expiresAt) <= now.getTime()) return 'lapsed';
   return isExceptionActive(e, now) ? 'active' : 'pending';
-}
-
-/** Who ran the command, for the audit log. */
-function getActor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
 }

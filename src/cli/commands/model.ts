@@ -1,10 +1,19 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { PatchcastError } from '../../core/errors.js';
+import { loadCurrentExploitModel } from '../../pipeline/exploit-model-registry.js';
+import { storeExploitScores } from '../../pipeline/exploit-scores.js';
 import {
+  type BacktestResult,
+  type CardBacktest,
+  type ExploitModelArtifact,
   explainCve,
   fromDay,
   getBacktestRows,
+  getCardBacktest,
+  getCardBacktestRows,
+  type History,
   loadExploitModel,
   loadHistory,
   renderBacktestHtml,
@@ -14,13 +23,15 @@ import {
   scoreAsOf,
   trainExploitModel,
 } from '../../predict/index.js';
-import { getGlobalOptions } from '../context.js';
+import type { Store } from '../../store/index.js';
+import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
+import { loadModelHistory, registerModelLifecycleCommands } from './model-lifecycle.js';
 import { parseDayOption, parseDaysOption, resolveDataDir, today } from './predict-options.js';
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
-/** `patchcast model backtest|train|card|score`. */
+/** `patchcast model backtest|train|card|score|retrain|status|drift`. */
 export function registerModelCommand(program: Command): void {
   const model = program.command('model').description('the exploit-forecasting model');
   model
@@ -58,7 +69,10 @@ export function registerModelCommand(program: Command): void {
     .option('--as-of <date>', 'train on information dated on or before this day (default today)')
     .option('--horizon <days>', 'label horizon', '30d')
     .option('--epss', 'use EPSS as of each date as features (only where a full EPSS file exists)')
-    .option('--backtest <file>', 'attach the pooled metrics of a backtest.json to the card')
+    .option(
+      '--backtest <file>',
+      'attach a backtest.json (per as-of date and pooled, with baselines) to the card',
+    )
     .option('--data <dir>', 'data directory (default ../shared/data)')
     .option('--out <file>', 'where to write the model', 'exploit-model.json')
     .action(async (o: Record<string, string | boolean>, command: Command) => {
@@ -71,7 +85,7 @@ export function registerModelCommand(program: Command): void {
         horizon: parseDaysOption('horizon', o.horizon as string),
         epss: Boolean(o.epss),
       });
-      if (o.backtest) artifact.card.backtest = JSON.parse(readFileSync(o.backtest as string, 'utf8')).pooled;
+      if (o.backtest) artifact.card.backtest = loadCardBacktest(o.backtest as string);
       saveExploitModel(o.out as string, artifact);
       if (getGlobalOptions(command).json) printJson(artifact.card);
       else
@@ -91,31 +105,94 @@ export function registerModelCommand(program: Command): void {
   model
     .command('score')
     .description(
-      'score every CVE published by --as-of and not in KEV; write cve,probability,percentile,top_factors',
+      'score every CVE published by --as-of and not in KEV; write cve,probability,percentile,top_factors and/or store the day',
     )
-    .requiredOption('--as-of <date>', 'score as of this day')
-    .option('--data <dir>', 'data directory (default ../shared/data)')
-    .option('--model <file>', 'model file (default: the model shipped with patchcast)')
+    .option('--as-of <date>', 'score as of this day (default today, or the day after the data ends)')
+    .option('--data <dir>', 'data directory (default model.data, else ../shared/data)')
+    .option(
+      '--model <file>',
+      "model file (default: with --store the store's current model, else the model shipped with patchcast)",
+    )
     .option('--top <n>', 'how many highest-scored CVEs get their top factors', '1000')
-    .requiredOption('--out <file>', 'CSV to write')
-    .action(async (o: Record<string, string>, command: Command) => {
-      const artifact = loadExploitModel(o.model ?? SHIPPED_MODEL_PATH);
-      const history = await loadHistory(resolveDataDir(o.data));
-      const day = parseDayOption('as-of', o.asOf ?? '');
-      const scores = scoreAsOf(history, artifact, day);
-      writeFileSync(o.out ?? 'scores.csv', renderScoresCsv(history, artifact, scores, Number(o.top)));
-      const summary = {
-        file: o.out,
-        asOf: fromDay(day),
-        scored: scores.cves.length,
-        model: artifact.card.version,
-      };
+    .option('--out <file>', 'CSV to write')
+    .option('--store', "store the day's scores in the store (changes only, plus a drift summary)")
+    .action(async (o: ScoreOptions, command: Command) => {
+      if (!o.out && !o.store)
+        throw new PatchcastError('USAGE_INVALID_ARGUMENT', 'model score needs --out FILE, --store, or both');
+      const history = await loadModelHistory(o.data, loadCommandConfig(command));
+      const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
+      const summary = o.store
+        ? await withStore(command, (store) => scoreAndStore(store, history, day, o, command))
+        : writeScores(history, loadExploitModel(o.model ?? SHIPPED_MODEL_PATH), day, o);
       if (getGlobalOptions(command).json) printJson(summary);
-      else
-        printLine(
-          `wrote ${summary.scored} scores as of ${summary.asOf} to ${summary.file} (${summary.model})`,
-        );
+      else printLine(getScoreLine(summary));
     });
+  registerModelLifecycleCommands(model);
+}
+
+interface ScoreOptions {
+  asOf?: string;
+  data?: string;
+  model?: string;
+  top: string;
+  out?: string;
+  store?: boolean;
+}
+
+interface ScoreSummary {
+  file: string | null;
+  asOf: string;
+  scored: number;
+  model: string;
+  stored?: { rows: number; topDecileChurn: number | null; previousDay: string | null };
+}
+
+function writeScores(
+  history: History,
+  artifact: ExploitModelArtifact,
+  day: number,
+  o: ScoreOptions,
+  scores = scoreAsOf(history, artifact, day),
+): ScoreSummary {
+  if (o.out) writeFileSync(o.out, renderScoresCsv(history, artifact, scores, Number(o.top)));
+  return {
+    file: o.out ?? null,
+    asOf: fromDay(day),
+    scored: scores.cves.length,
+    model: artifact.card.version,
+  };
+}
+
+async function scoreAndStore(
+  store: Store,
+  history: History,
+  day: number,
+  o: ScoreOptions,
+  command: Command,
+): Promise<ScoreSummary> {
+  const now = new Date();
+  const artifact = o.model
+    ? loadExploitModel(o.model)
+    : (await loadCurrentExploitModel(store.db, now)).artifact;
+  const scores = scoreAsOf(history, artifact, day);
+  const summary = writeScores(history, artifact, day, o, scores);
+  const settings = loadCommandConfig(command).model.scores;
+  const stored = await storeExploitScores(store, history, artifact, day, {
+    now,
+    scores,
+    tolerance: { absolute: settings.absoluteTolerance, relative: settings.relativeTolerance },
+  });
+  return {
+    ...summary,
+    stored: { rows: stored.stored, topDecileChurn: stored.topDecileChurn, previousDay: stored.previousDay },
+  };
+}
+
+function getScoreLine(s: ScoreSummary): string {
+  const where = [s.file ? `to ${s.file}` : '', s.stored ? `in the store (${s.stored.rows} changed rows)` : '']
+    .filter(Boolean)
+    .join(' and ');
+  return `wrote ${s.scored} scores as of ${s.asOf} ${where} (${s.model})`;
 }
 
 function renderScoresCsv(
@@ -155,7 +232,33 @@ function printCard(card: ReturnType<typeof loadExploitModel>['card']): void {
   printLine(
     `held-out from ${card.validation.heldOutFrom}: AP ${card.validation.averagePrecision.toFixed(3)}, log-loss ${card.validation.logLoss.toFixed(5)}`,
   );
-  if (card.backtest) printLine(`backtest (pooled): ${JSON.stringify(card.backtest).slice(0, 400)}`);
+  printCardBacktest(card.backtest);
+  if (card.evaluation) printLine(`retrain comparison: ${JSON.stringify(card.evaluation).slice(0, 400)}`);
   printLine('known limits:');
   for (const limit of card.knownLimits) printLine(`  - ${limit}`);
+}
+
+/** A backtest.json compacted for the card; fails naming the file when it is not one. */
+function loadCardBacktest(file: string): CardBacktest {
+  const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<BacktestResult>;
+  if (!Array.isArray(value.points) || !value.pooled?.scorers)
+    throw new PatchcastError('INPUT_INVALID', `${file}: not a backtest.json (no points / pooled scorers)`, {
+      hint: 'Pass the backtest.json written by `patchcast model backtest --out DIR`.',
+    });
+  return getCardBacktest(value as BacktestResult);
+}
+
+function printCardBacktest(backtest: unknown): void {
+  const bt = backtest as Partial<CardBacktest> | undefined;
+  if (!bt?.points || !bt.pooled) {
+    printLine(backtest ? `backtest: ${JSON.stringify(backtest).slice(0, 400)}` : 'backtest: none attached');
+    return;
+  }
+  const rows = getCardBacktestRows(bt as CardBacktest);
+  printLine(
+    `backtest: ${bt.points.length} as-of dates ${bt.firstAsOf} … ${bt.lastAsOf}, horizon ${bt.horizonDays} days; pooled ${bt.pooled.population} CVE-dates, ${bt.pooled.positives} KEV additions`,
+  );
+  printTable(rows.pooled);
+  printLine('per as-of date (AUPRC):');
+  printTable(rows.perDay);
 }

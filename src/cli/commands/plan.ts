@@ -1,109 +1,247 @@
-import { readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getDurationMinutes } from '../../config/duration.js';
 import { PatchcastError } from '../../core/errors.js';
+import {
+  loadLatestPlan,
+  loadStoredPlan,
+  makeStoredPlan,
+  type StoredPlan,
+} from '../../pipeline/stored-plans.js';
 import type { Plan } from '../../planning/plan.js';
-import { makePlan } from '../../planning/plan.js';
-import type { FreezeConfig } from '../../planning/types.js';
-import { listAssets, listFindings } from '../../store/index.js';
-import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
-import { printJson, printLine } from '../output.js';
+import { getPlanChanges, renderPlanDiffText } from '../../planning/render/diff.js';
+import { getJobExplanation, renderJobExplanation } from '../../planning/render/explain.js';
+import { renderPlanHtml } from '../../planning/render/html.js';
+import { renderPlanIcs } from '../../planning/render/ics.js';
+import { type PlanLabel, renderPlanText } from '../../planning/render/text.js';
+import { getPlanDiff } from '../../planning/replan.js';
+import { type Db, listPlans } from '../../store/index.js';
+import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { printJson, printLine, printTable } from '../output.js';
 
-/** `patchcast plan`: optimize the patch schedule over the horizon and print it. */
+const FORMATS = ['text', 'json', 'html', 'ics'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface PlanOptions {
+  horizon: string;
+  timeLimit: string;
+  greedy?: boolean;
+  dryRun?: boolean;
+  format?: string;
+  out?: string;
+}
+
+/** `patchcast plan`: optimize, store and print the patch plan; `plan show|list|diff|explain`. */
 export function registerPlanCommand(program: Command): void {
-  program
+  const plan = program
     .command('plan')
     .description(
-      'build the patch plan: windows, freezes, rings, capacity and SLAs, with objective, bound and gap',
+      'build and store the patch plan (windows, freezes, rings, capacity, SLAs; objective, bound and gap); re-planning keeps started jobs in place and prints the diff',
     )
     .option('--horizon <duration>', 'how far ahead to plan (e.g. 30d, 2w)', '30d')
-    .option('--dry-run', 'print the plan without storing it (plans are not stored yet either way)')
+    .option('--dry-run', 'print the plan (and its diff against the stored one) without storing it')
     .option('--time-limit <seconds>', 'solver time budget in seconds', '20')
     .option('--greedy', 'skip the MILP and use the greedy heuristic only')
-    .action(async (options: { horizon: string; timeLimit: string; greedy?: boolean }, command: Command) => {
-      if (!/^(\d+[mhdw])+$/.test(options.horizon)) {
+    .option('--format <format>', 'text, json, html (Gantt chart) or ics (calendar); also for show', 'text')
+    .option('--out <file>', 'write the plan to this file instead of standard output; also for show')
+    .action(async (options: PlanOptions, command: Command) => {
+      const format = getFormat(command);
+      const horizonDays = getHorizonDays(options.horizon);
+      const timeLimitSeconds = Number(options.timeLimit);
+      if (!(timeLimitSeconds > 0))
         throw new PatchcastError(
           'USAGE_INVALID_ARGUMENT',
-          `--horizon ${options.horizon} is not a duration such as 30d or 2w`,
+          `--time-limit ${options.timeLimit} is not a positive number`,
         );
-      }
       const config = loadCommandConfig(command);
-      const freezes: FreezeConfig[] = config.freezes.map((f) =>
-        'ics' in f ? { ...f, icsText: readIcs(f.ics) } : f,
+      const run = await withStore(command, (store) =>
+        makeStoredPlan(store, {
+          config,
+          now: new Date(),
+          horizonDays,
+          actor: getActor(),
+          ...(options.dryRun ? { dryRun: true } : {}),
+          solve: { timeLimitSeconds, ...(options.greedy ? { method: 'greedy' as const } : {}) },
+        }),
       );
-      const plan = await withStore(command, async (store) => {
-        const assets = await listAssets(store.db);
-        const findings = await listFindings(store.db, { status: ['open'] });
-        return makePlan(
-          {
-            now: new Date(),
-            horizonDays: getDurationMinutes(options.horizon) / 1440,
-            assets: assets.map((a) => ({
-              id: a.id,
-              tags: a.tags,
-              services: a.services,
-              ...(a.windowGroup ? { windowGroup: a.windowGroup } : {}),
-              ...(a.environment ? { environment: a.environment } : {}),
-            })),
-            findings: findings.map((f) => ({
-              id: f.id,
-              assetId: f.assetId,
-              packageName: f.packageName,
-              ...(f.targetVersion ? { targetVersion: f.targetVersion } : {}),
-              ...(f.risk !== undefined ? { risk: f.risk } : {}),
-              ...(f.dueDate ? { dueDate: f.dueDate } : {}),
-            })),
-            windows: config.windows,
-            freezes,
-            rings: config.rings,
-          },
-          {
-            timeLimitSeconds: Number(options.timeLimit),
-            ...(options.greedy ? { method: 'greedy' as const } : {}),
-          },
+      const label: PlanLabel = { stored: run.stored, ...(run.id ? { id: run.id } : {}) };
+      const changes = run.previous && run.diff ? getPlanChanges(run.previous.plan, run.plan, run.diff) : [];
+      if (format === 'json') {
+        return emit(command, format, label, {
+          id: run.id ?? null,
+          stored: run.stored,
+          previousId: run.previous?.id ?? null,
+          ...run.plan,
+          kept: run.kept,
+          ...(run.diff ? { diff: run.diff, changes } : {}),
+        });
+      }
+      if (format !== 'text') return emit(command, format, label, run.plan);
+      let text = renderPlanText(run.plan, label);
+      if (run.previous && run.diff) {
+        text += `\nchanges since ${run.previous.id}${run.kept.length ? ` (${run.kept.length} started job(s) kept in place)` : ''}:\n`;
+        text += renderPlanDiffText(run.previous.id, run.id ?? 'this plan', run.diff, changes);
+      }
+      writeOut(command, text);
+    });
+
+  plan
+    .command('show [plan-id]')
+    .description('print a stored plan, the latest by default (--format and --out as for plan)')
+    .action(async (planId: string | undefined, _options: unknown, command: Command) => {
+      const stored = await withStore(command, (store) => loadPlanOrLatest(store.db, planId));
+      const format = getFormat(command);
+      const label = { id: stored.id, stored: true };
+      if (format === 'json')
+        return emit(command, format, label, { id: stored.id, status: stored.status, ...stored.plan });
+      emit(command, format, label, stored.plan);
+    });
+
+  plan
+    .command('list')
+    .description('list stored plans, newest first')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (options: { limit: string }, command: Command) => {
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new PatchcastError(
+          'USAGE_INVALID_ARGUMENT',
+          `--limit ${options.limit} is not a positive whole number`,
         );
-      });
-      if (getGlobalOptions(command).json) return printJson(plan);
-      printPlan(plan);
+      const plans = await withStore(command, (store) => listPlans(store.db, { limit }));
+      if (getGlobalOptions(command).json) return printJson({ plans });
+      if (plans.length === 0) return printLine('No plan is stored yet; run `patchcast plan`.');
+      printTable(
+        plans.map((p) => ({
+          id: p.id,
+          status: p.status,
+          created: p.createdAt.slice(0, 16).replace('T', ' '),
+          jobs: p.jobCount ?? '-',
+          unscheduled: p.unscheduledCount ?? '-',
+          objective: p.objective?.toFixed(1),
+          gap: p.gap === undefined ? '-' : `${(p.gap * 100).toFixed(2)}%`,
+          method: p.method,
+          replaces: p.previousId,
+        })),
+      );
+    });
+
+  plan
+    .command('diff [old] [new]')
+    .description(
+      'jobs added, removed and moved (from → to window) between two stored plans; default: the latest two',
+    )
+    .action(
+      async (oldId: string | undefined, newId: string | undefined, _options: unknown, command: Command) => {
+        const [before, after] = await withStore(command, (store) => loadPair(store.db, oldId, newId));
+        const diff = getPlanDiff(before.plan, after.plan);
+        const changes = getPlanChanges(before.plan, after.plan, diff);
+        if (getGlobalOptions(command).json)
+          return printJson({ from: before.id, to: after.id, diff, changes });
+        writeOut(command, renderPlanDiffText(before.id, after.id, diff, changes));
+      },
+    );
+
+  plan
+    .command('explain <job-or-asset>')
+    .description(
+      'why a job is where it is in the plan: its window, ring and reasons (or why it is not in the horizon)',
+    )
+    .option('--plan <plan-id>', 'the stored plan to look in (default: the latest)')
+    .action(async (target: string, options: { plan?: string }, command: Command) => {
+      const stored = await withStore(command, (store) => loadPlanOrLatest(store.db, options.plan));
+      const explanation = getJobExplanation(stored.plan, target);
+      if (!explanation)
+        throw new PatchcastError('STORE_NOT_FOUND', `plan ${stored.id} has no job for ${target}`, {
+          hint: 'Give an asset id or a job id (job:<asset>) from `patchcast plan show`; assets without open findings get no job.',
+          details: { planId: stored.id, target },
+        });
+      if (getGlobalOptions(command).json) return printJson({ planId: stored.id, ...explanation });
+      writeOut(command, renderJobExplanation(stored.plan, explanation, stored.id));
     });
 }
 
-function readIcs(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new PatchcastError('CONFIG_NOT_FOUND', `freeze calendar ${file} cannot be read`, {
-      cause: error,
-      details: { file },
-    });
+function getHorizonDays(horizon: string): number {
+  if (!/^(\d+[mhdw])+$/.test(horizon) || getDurationMinutes(horizon) <= 0) {
+    throw new PatchcastError(
+      'USAGE_INVALID_ARGUMENT',
+      `--horizon ${horizon} is not a duration such as 30d or 2w`,
+    );
   }
+  return getDurationMinutes(horizon) / 1440;
 }
 
-/** A text timeline: one block per window occurrence, jobs listed by ring. */
-function printPlan(plan: Plan): void {
-  for (const note of plan.notes) printLine(`note: ${note}`);
-  printLine(
-    `plan (${plan.method}): ${plan.assignments.length} jobs scheduled, ${plan.unscheduled.length} not in the horizon; objective ${plan.objective.toFixed(1)}, bound ${plan.bound.toFixed(1)}, gap ${(plan.gap * 100).toFixed(2)}%, ${plan.solveSeconds.toFixed(2)} s`,
+/** --format (on `plan`, inherited by `show`), with --json as a shorthand for --format json. */
+function getFormat(command: Command): Format {
+  const { format, json } = command.optsWithGlobals<{ format?: string; json?: boolean }>();
+  if (json && (format === undefined || format === 'text')) return 'json';
+  if (FORMATS.includes(format as Format)) return format as Format;
+  throw new PatchcastError(
+    'USAGE_INVALID_ARGUMENT',
+    `--format ${format} is not one of ${FORMATS.join(', ')}`,
   );
-  if (plan.anchorExposure > 0) {
-    printLine(
-      `expected exposure ${((plan.exposure / plan.anchorExposure) * 100).toFixed(1)}% of "first free window in SLA order"`,
-    );
+}
+
+function emit(
+  command: Command,
+  format: Format,
+  label: PlanLabel,
+  value: Plan | Record<string, unknown>,
+): void {
+  const plan = value as Plan;
+  const render = {
+    json: () => `${JSON.stringify(value, null, 2)}\n`,
+    html: renderPlanHtml,
+    ics: renderPlanIcs,
+    text: renderPlanText,
+  };
+  writeOut(command, render[format](plan, label));
+}
+
+/** Standard output, or --out FILE (then one line saying where it went). */
+function writeOut(command: Command, text: string): void {
+  const { out } = command.optsWithGlobals<{ out?: string }>();
+  if (!out) {
+    process.stdout.write(text);
+    return;
   }
-  let slot = '';
-  for (const a of plan.assignments) {
-    if (a.slotId !== slot) {
-      slot = a.slotId;
-      printLine();
-      printLine(a.reasons[0] ?? a.slotId);
-    }
-    printLine(
-      `  ${a.start.slice(11, 16)}–${a.end.slice(11, 16)}  [${a.ring}]  ${a.assetId}  ${a.packages.join(' ')}`,
-    );
+  try {
+    writeFileSync(out, text);
+  } catch (error) {
+    throw new PatchcastError('INPUT_NOT_FOUND', `cannot write ${out}`, {
+      cause: error,
+      details: { file: out },
+    });
   }
-  if (plan.unscheduled.length > 0) {
-    printLine();
-    printLine('not in the horizon:');
-    for (const u of plan.unscheduled) printLine(`  [${u.ring}] ${u.assetId}: ${u.reason}`);
+  if (getGlobalOptions(command).json) printJson({ out });
+  else printLine(`wrote ${out}`);
+}
+
+async function loadPlanOrLatest(db: Db, id: string | undefined): Promise<StoredPlan> {
+  if (id) return loadStoredPlan(db, id);
+  const latest = await loadLatestPlan(db);
+  if (!latest) throw noPlan();
+  return latest;
+}
+
+/** [old, new]: both given; one given (compared with the latest); or the latest two. */
+async function loadPair(db: Db, oldId?: string, newId?: string): Promise<[StoredPlan, StoredPlan]> {
+  if (oldId && newId) return [await loadStoredPlan(db, oldId), await loadStoredPlan(db, newId)];
+  const latest = await listPlans(db, { limit: 2 });
+  if (oldId) {
+    if (!latest[0]) throw noPlan();
+    return [await loadStoredPlan(db, oldId), await loadStoredPlan(db, latest[0].id)];
   }
+  const [newest, before] = latest;
+  if (!newest || !before)
+    throw new PatchcastError('STORE_NOT_FOUND', `plan diff needs two stored plans; ${latest.length} stored`, {
+      hint: 'Run `patchcast plan` again after findings, windows or outcomes change, or name two plans.',
+    });
+  return [await loadStoredPlan(db, before.id), await loadStoredPlan(db, newest.id)];
+}
+
+function noPlan(): PatchcastError {
+  return new PatchcastError('STORE_NOT_FOUND', 'no plan is stored yet', {
+    hint: 'Run `patchcast plan` first.',
+  });
 }

@@ -1,15 +1,20 @@
 import type { Command } from 'commander';
 import { PatchcastError, toPatchcastError } from '../../core/errors.js';
 import { FEED_SOURCES, getFeedSource, type SyncReport, syncSource } from '../../feeds/index.js';
-import { listFeedStates } from '../../store/index.js';
-import { getGlobalOptions, withStore } from '../context.js';
+import { type ModelAfterSyncReport, runModelAfterSync } from '../../pipeline/model-after-sync.js';
+import { loadHistory } from '../../predict/index.js';
+import { listFeedStates, type Store } from '../../store/index.js';
+import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { makeFeedProgress } from '../progress.js';
+import { printModelAfterSync } from './model-lifecycle.js';
 
 interface SyncOptions {
   from?: string;
   offline?: string;
   maxBytes?: string;
+  /** False with --no-retrain. */
+  retrain: boolean;
 }
 
 export function registerSyncCommand(program: Command): void {
@@ -20,6 +25,10 @@ export function registerSyncCommand(program: Command): void {
     .option('--from <url|path>', 'read one source from a mirror URL, a local file or a directory')
     .option('--offline <dir>', 'read every source from a mirror directory (no network)')
     .option('--max-bytes <n>', 'largest file accepted', String(2 * 1024 ** 3))
+    .option(
+      '--no-retrain',
+      'do not retrain the exploit model afterwards even when due (scores are still stored)',
+    )
     .action(async (ids: string[], options: SyncOptions, command: Command) => {
       const sources = selectSources(ids, options);
       const json = getGlobalOptions(command).json ?? false;
@@ -44,9 +53,21 @@ export function registerSyncCommand(program: Command): void {
             progress.stop();
           }
         }
-        if (json) printJson({ reports });
-        else printReports(reports);
+        // After a successful sync: the scheduled retrain (when due) and the day's scores (model.* in the config).
+        const model = firstFailure ? undefined : await runModelStep(store, command, options);
+        if (json)
+          printJson({
+            reports,
+            ...(model?.report ? { model: model.report } : {}),
+            ...(model?.error ? { model: { failed: model.error.message } } : {}),
+          });
+        else {
+          printReports(reports);
+          if (model?.report) printModelAfterSync(model.report);
+          if (model?.error) printLine(`model: ${model.error.message}`);
+        }
         if (firstFailure) throw firstFailure;
+        if (model?.error) throw model.error;
       });
     });
 
@@ -73,6 +94,29 @@ export function registerSyncCommand(program: Command): void {
           if (row.outcome === 'failed' && row.message) printLine(`${row.source}: ${row.message}`);
       });
     });
+}
+
+async function runModelStep(
+  store: Store,
+  command: Command,
+  options: SyncOptions,
+): Promise<{ report?: ModelAfterSyncReport; error?: PatchcastError }> {
+  const settings = loadCommandConfig(command).model;
+  // Without model.data the model has nothing to read: the sync stays as it was, silent about it.
+  if (!settings.data) return {};
+  try {
+    const report = await runModelAfterSync(store, {
+      settings,
+      now: new Date(),
+      actor: getActor(),
+      retrain: options.retrain,
+      loadHistory: (dir) => loadHistory(dir),
+      onStep: (text) => process.stderr.write(`model: ${text}\n`),
+    });
+    return { report };
+  } catch (error) {
+    return { error: toPatchcastError(error) };
+  }
 }
 
 function selectSources(ids: string[], options: SyncOptions) {

@@ -4,6 +4,9 @@ import * as m0003 from './0003-vex.js';
 import * as m0004 from './0004-affected-source.js';
 import * as m0005 from './0005-finding-history.js';
 import * as m0006 from './0006-asset-snapshots.js';
+import * as m0007 from './0007-exploit-scores.js';
+import * as m0008 from './0008-plan-details.js';
+import * as m0009 from './0009-finding-matches.js';
 import type { PatchcastMigration } from './types.js';
 
 /** Every migration this version of patchcast knows, in order. Append only; never edit a released one. */
@@ -14,6 +17,9 @@ export const MIGRATIONS: readonly PatchcastMigration[] = [
   { name: '0004-affected-source', up: m0004.up },
   { name: '0005-finding-history', up: m0005.up },
   { name: '0006-asset-snapshots', up: m0006.up },
+  { name: '0007-exploit-scores', up: m0007.up },
+  { name: '0008-plan-details', up: m0008.up },
+  { name: '0009-finding-matches', up: m0009.up },
 ];
 
 export type { MigrationContext, PatchcastMigration } from './types.js';

@@ -1,7 +1,9 @@
+import type SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { getOrCreate } from '../../core/collections.js';
 import { getEcosystemBase, getLookupName } from '../../core/package-name.js';
 import type { OsvRange } from '../../core/types.js';
-import { type Db, fromJson } from '../rows.js';
+import { type Db, fromJson, getSqliteHandle } from '../rows.js';
 
 /** One `affected[]` entry of a stored vulnerability, as the matcher reads it. */
 export interface AdvisoryEntry {
@@ -94,12 +96,64 @@ export async function loadAliasesFor(db: Db, ids: readonly string[]): Promise<Ma
   return out;
 }
 
-/** Distinct installed packages across assets (or the given ones): matching evaluates each once. */
-export async function loadDistinctPackages(db: Db, assetIds?: readonly string[]) {
-  let query = db
-    .selectFrom('asset_packages')
-    .select(['ecosystem', 'name', 'version', 'source_name', 'source_version'])
-    .distinct();
-  if (assetIds) query = query.where('asset_id', 'in', assetIds.length ? [...assetIds] : ['']);
-  return query.execute();
+/** A distinct installed package as matching reads it. */
+export interface DistinctPackageRow {
+  ecosystem: string;
+  name: string;
+  version: string;
+  source_name: string | null;
+  source_version: string | null;
+}
+
+/**
+ * Distinct installed (ecosystem, name, version) across assets (or the given ones), with a source
+ * package: matching evaluates each once. Over the whole fleet this is a loose index scan — one seek
+ * per distinct key on the (ecosystem, name, version) index — since a DISTINCT over 15M rows reads
+ * every row of a table far larger than the cache (40 s at 10,000 hosts on SQLite).
+ */
+export async function loadDistinctPackages(
+  db: Db,
+  assetIds?: readonly string[],
+): Promise<DistinctPackageRow[]> {
+  if (assetIds) {
+    return db
+      .selectFrom('asset_packages')
+      .select(['ecosystem', 'name', 'version', 'source_name', 'source_version'])
+      .distinct()
+      .where('asset_id', 'in', assetIds.length ? [...assetIds] : [''])
+      .execute();
+  }
+  const raw = getSqliteHandle(db);
+  if (raw) return skipScanSqlite(raw);
+  const { rows } = await sql<DistinctPackageRow>`
+    with recursive k as (
+      (select ecosystem, name, version from asset_packages order by ecosystem, name, version limit 1)
+      union all
+      select n.ecosystem, n.name, n.version from k cross join lateral (
+        select ap.ecosystem, ap.name, ap.version from asset_packages ap
+        where (ap.ecosystem, ap.name, ap.version) > (k.ecosystem, k.name, k.version)
+        order by ap.ecosystem, ap.name, ap.version limit 1) n
+    )
+    select k.ecosystem, k.name, k.version, s.source_name, s.source_version from k cross join lateral (
+      select ap.source_name, ap.source_version from asset_packages ap
+      where ap.ecosystem = k.ecosystem and ap.name = k.name and ap.version = k.version limit 1) s`.execute(
+    db,
+  );
+  return rows;
+}
+
+function skipScanSqlite(raw: SQLite.Database): DistinctPackageRow[] {
+  const columns = 'ecosystem, name, version, source_name, source_version';
+  const order = 'order by ecosystem, name, version limit 1';
+  const first = raw.prepare(`select ${columns} from asset_packages ${order}`);
+  const next = raw.prepare(
+    `select ${columns} from asset_packages where (ecosystem, name, version) > (?, ?, ?) ${order}`,
+  );
+  const out: DistinctPackageRow[] = [];
+  let row = first.get() as DistinctPackageRow | undefined;
+  while (row) {
+    out.push(row);
+    row = next.get(row.ecosystem, row.name, row.version) as DistinctPackageRow | undefined;
+  }
+  return out;
 }

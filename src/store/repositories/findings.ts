@@ -1,17 +1,19 @@
 import type { Finding, FindingStatus } from '../../core/types.js';
 import { type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
-import type { FindingsTable } from '../schema.js';
 import { type BulkColumn, insertRows } from './bulk.js';
+import {
+  ensureMatch,
+  ensureSubjects,
+  type FindingSubject,
+  getSubjectKey,
+  type MatchToStore,
+} from './finding-matches.js';
 
 const FINDING_COLUMNS: readonly BulkColumn[] = [
   { name: 'id', type: 'text' },
   { name: 'asset_id', type: 'text' },
-  { name: 'vulnerability_id', type: 'text' },
-  { name: 'ecosystem', type: 'text' },
-  { name: 'package_name', type: 'text' },
-  { name: 'installed_version', type: 'text' },
-  { name: 'fixed_versions', type: 'text' },
-  { name: 'target_version', type: 'text' },
+  { name: 'subject_id', type: 'integer' },
+  { name: 'match_id', type: 'integer' },
   { name: 'status', type: 'text' },
   { name: 'suppression', type: 'text' },
   { name: 'risk', type: 'real' },
@@ -25,54 +27,76 @@ const FINDING_COLUMNS: readonly BulkColumn[] = [
  * Refreshed on conflict. Kept: `first_seen` (the SLA clock starts at first detection), and `risk` and
  * `due_date`, which belong to the risk and SLA steps that run after matching.
  */
-const REFRESHED = [
-  'installed_version',
-  'fixed_versions',
-  'target_version',
-  'status',
-  'suppression',
-  'last_seen',
-  'resolved_at',
-];
+const REFRESHED = ['subject_id', 'match_id', 'status', 'suppression', 'last_seen', 'resolved_at'];
 const ON_CONFLICT = `on conflict (id) do update set ${REFRESHED.map((n) => `${n} = excluded.${n}`).join(', ')}`;
 
 /**
  * Inserts new findings and refreshes known ones; `first_seen` of a known finding is kept. Of two
  * findings with the same id the last wins (one statement may not touch a row twice on PostgreSQL).
+ * The package version's details (fixed and target versions) are stored once per (version,
+ * vulnerability) and shared by every asset: the last written wins. The matcher writes in bulk
+ * (store/repositories/match-fanout.ts); this is the one-by-one path for callers and tests.
  */
 export async function upsertFindings(db: Db, findings: readonly Finding[]): Promise<void> {
-  const unique = new Map<string, Finding>();
-  for (const f of findings) unique.set(f.id, f);
-  const rows = [...unique.values()].map(toValues);
+  const unique = [...new Map(findings.map((f) => [f.id, f])).values()];
+  const subjects = await ensureSubjects(db, unique.map(toSubject));
+  const rows: unknown[][] = [];
+  for (const f of unique) {
+    const subjectId = subjects.get(getSubjectKey(toSubject(f))) as number;
+    const match: MatchToStore = {
+      subjectId,
+      installedVersion: f.installedVersion,
+      fixedVersions: f.fixedVersions,
+    };
+    if (f.targetVersion !== undefined) match.targetVersion = f.targetVersion;
+    const matchId = await ensureMatch(db, match);
+    rows.push(toValues(f, subjectId, matchId));
+  }
   await insertRows(db, 'findings', FINDING_COLUMNS, rows, ON_CONFLICT);
 }
 
-function toValues(f: Finding): unknown[] {
-  const row = toRow(f);
-  return FINDING_COLUMNS.map((c) => row[c.name as keyof FindingsTable]);
+function toSubject(f: Finding): FindingSubject {
+  return { vulnerabilityId: f.vulnerabilityId, ecosystem: f.ecosystem, packageName: f.packageName };
 }
 
-function toRow(f: Finding): FindingsTable {
-  return {
-    id: f.id,
-    asset_id: f.assetId,
-    vulnerability_id: f.vulnerabilityId,
-    ecosystem: f.ecosystem,
-    package_name: f.packageName,
-    installed_version: f.installedVersion,
-    fixed_versions: toJson(f.fixedVersions),
-    target_version: orNull(f.targetVersion),
-    status: f.status,
-    suppression: toJson(f.suppression),
-    risk: orNull(f.risk),
-    due_date: orNull(f.dueDate),
-    first_seen: f.firstSeen,
-    last_seen: f.lastSeen,
-    resolved_at: orNull(f.resolvedAt),
-  };
+function toValues(f: Finding, subjectId: number, matchId: number): unknown[] {
+  return [
+    f.id,
+    f.assetId,
+    subjectId,
+    matchId,
+    f.status,
+    toJson(f.suppression),
+    orNull(f.risk),
+    orNull(f.dueDate),
+    f.firstSeen,
+    f.lastSeen,
+    orNull(f.resolvedAt),
+  ];
 }
 
-function fromRow(r: FindingsTable): Finding {
+interface FindingRow {
+  id: string;
+  asset_id: string;
+  vulnerability_id: string;
+  ecosystem: string;
+  package_name: string;
+  installed_version: string;
+  fixed_versions: string | null;
+  target_version: string | null;
+  status: string;
+  suppression: string | null;
+  risk: number | null;
+  due_date: string | null;
+  first_seen: string;
+  last_seen: string;
+  matched_at: string | null;
+  resolved_at: string | null;
+}
+
+/** A live finding was seen again whenever its asset was matched since (`asset_match_state.matched_at`). */
+function fromRow(r: FindingRow): Finding {
+  const seenAgain = r.status !== 'fixed' && r.matched_at !== null && r.matched_at > r.last_seen;
   return definedOnly({
     id: r.id,
     assetId: r.asset_id,
@@ -84,10 +108,10 @@ function fromRow(r: FindingsTable): Finding {
     targetVersion: r.target_version,
     status: r.status as FindingStatus,
     suppression: fromJson<Finding['suppression']>(r.suppression),
-    risk: r.risk,
+    risk: r.risk === null ? null : Number(r.risk),
     dueDate: r.due_date,
     firstSeen: r.first_seen,
-    lastSeen: r.last_seen,
+    lastSeen: seenAgain ? (r.matched_at as string) : r.last_seen,
     resolvedAt: r.resolved_at,
   });
 }
@@ -100,13 +124,36 @@ export interface FindingFilter {
   limit?: number;
 }
 
+/** Findings with their subject and match details joined in, highest risk first. */
 export async function listFindings(db: Db, filter: FindingFilter = {}): Promise<Finding[]> {
-  let query = db.selectFrom('findings').selectAll();
-  if (filter.assetId) query = query.where('asset_id', '=', filter.assetId);
-  if (filter.vulnerabilityId) query = query.where('vulnerability_id', '=', filter.vulnerabilityId);
-  if (filter.packageName) query = query.where('package_name', '=', filter.packageName);
-  if (filter.status?.length) query = query.where('status', 'in', filter.status);
-  query = query.orderBy('risk', 'desc').orderBy('id');
+  let query = db
+    .selectFrom('findings as f')
+    .innerJoin('finding_subjects as s', 's.id', 'f.subject_id')
+    .innerJoin('finding_matches as m', 'm.id', 'f.match_id')
+    .leftJoin('asset_match_state as a', 'a.asset_id', 'f.asset_id')
+    .select([
+      'f.id',
+      'f.asset_id',
+      's.vulnerability_id',
+      's.ecosystem',
+      's.package_name',
+      'm.installed_version',
+      'm.fixed_versions',
+      'm.target_version',
+      'f.status',
+      'f.suppression',
+      'f.risk',
+      'f.due_date',
+      'f.first_seen',
+      'f.last_seen',
+      'a.matched_at',
+      'f.resolved_at',
+    ]);
+  if (filter.assetId) query = query.where('f.asset_id', '=', filter.assetId);
+  if (filter.vulnerabilityId) query = query.where('s.vulnerability_id', '=', filter.vulnerabilityId);
+  if (filter.packageName) query = query.where('s.package_name', '=', filter.packageName);
+  if (filter.status?.length) query = query.where('f.status', 'in', filter.status);
+  query = query.orderBy('f.risk', 'desc').orderBy('f.id');
   if (filter.limit) query = query.limit(filter.limit);
   return (await query.execute()).map(fromRow);
 }

@@ -4,11 +4,11 @@ import { chunk, type Db, definedOnly, fromJson, isPostgres, orNull, toJson } fro
 import type { JobsTable } from '../schema.js';
 
 export type JobInput = Pick<Job, 'id' | 'assetId'> &
-  Partial<Pick<Job, 'planId' | 'waveId' | 'payload' | 'notBefore'>>;
+  Partial<Pick<Job, 'planId' | 'waveId' | 'payload' | 'notBefore' | 'notAfter' | 'slotId'>>;
 
 /** Adds pending jobs. */
 export async function enqueueJobs(db: Db, jobs: readonly JobInput[], at: string): Promise<void> {
-  for (const batch of chunk(jobs, 10)) {
+  for (const batch of chunk(jobs, 12)) {
     await db
       .insertInto('jobs')
       .values(
@@ -20,6 +20,8 @@ export async function enqueueJobs(db: Db, jobs: readonly JobInput[], at: string)
           status: 'pending',
           payload: toJson(j.payload),
           not_before: orNull(j.notBefore),
+          not_after: orNull(j.notAfter),
+          slot_id: orNull(j.slotId),
           created_at: at,
           updated_at: at,
         })),
@@ -109,6 +111,17 @@ export async function listJobs(db: Db, filter: { planId?: string; status?: JobSt
   return (await query.orderBy('created_at').orderBy('id').execute()).map(fromRow);
 }
 
+/** Cancels a plan's jobs that no worker has taken yet (the plan was superseded); returns how many. */
+export async function cancelPendingJobs(db: Db, planId: string, at: string): Promise<number> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ status: 'cancelled', updated_at: at })
+    .where('plan_id', '=', planId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function appendJobEvent(db: Db, event: JobEvent): Promise<void> {
   await db
     .insertInto('job_events')
@@ -137,6 +150,8 @@ function fromRow(r: Selectable<JobsTable>): Job {
     status: r.status as JobStatus,
     payload: fromJson<Record<string, unknown>>(r.payload),
     notBefore: r.not_before,
+    notAfter: r.not_after,
+    slotId: r.slot_id,
     leaseOwner: r.lease_owner,
     leaseExpiresAt: r.lease_expires_at,
     attempts: Number(r.attempts),

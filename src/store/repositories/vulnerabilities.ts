@@ -3,6 +3,8 @@ import { getEcosystemBase, getLookupName } from '../../core/package-name.js';
 import type { AffectedPackage, Vulnerability } from '../../core/types.js';
 import { chunk, type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
 import type { VulnerabilitiesTable } from '../schema.js';
+import type { PackageKey } from './advisories.js';
+import { addPendingMatchKeys } from './match-state.js';
 
 /**
  * Inserts or replaces vulnerabilities with their aliases and affected packages. Call inside a
@@ -31,8 +33,18 @@ export async function upsertVulnerabilities(db: Db, vulns: readonly Vulnerabilit
         })),
       )
       .execute();
-    // Aliases accumulate across feeds; affected entries are replaced per feed (source).
+    // Aliases accumulate across feeds; affected entries are replaced per feed (source). The package
+    // names before and after are pending for the next incremental re-match (added, changed, withdrawn).
+    const touched: PackageKey[] = batch.flatMap((v) => v.affected ?? []);
     for (const [source, ids] of groupIdsBySource(batch)) {
+      touched.push(
+        ...(await db
+          .selectFrom('affected_packages')
+          .select(['ecosystem', 'name'])
+          .where('vulnerability_id', 'in', ids)
+          .where('source', '=', source)
+          .execute()),
+      );
       await db
         .deleteFrom('affected_packages')
         .where('vulnerability_id', 'in', ids)
@@ -51,6 +63,7 @@ export async function upsertVulnerabilities(db: Db, vulns: readonly Vulnerabilit
     }
     const affected = batch.flatMap((v) => (v.affected ?? []).map((a) => toAffectedRow(v.id, v.source, a)));
     for (const rows of chunk(affected, 11)) await db.insertInto('affected_packages').values(rows).execute();
+    await addPendingMatchKeys(db, touched);
   }
 }
 

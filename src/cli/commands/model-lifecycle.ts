@@ -1,0 +1,217 @@
+import type { Command } from 'commander';
+import type { Config } from '../../config/index.js';
+import {
+  EXPLOIT_MODEL_KIND,
+  getHeadline,
+  loadCurrentExploitModel,
+  type RetrainReport,
+  retrainExploitModel,
+} from '../../pipeline/exploit-model-registry.js';
+import type { ModelAfterSyncReport } from '../../pipeline/model-after-sync.js';
+import { type History, loadHistory } from '../../predict/index.js';
+import {
+  type ExploitScoreDay,
+  listModelEntries,
+  listModelEvaluations,
+  listScoreDays,
+  loadLastScoreDay,
+  type ModelEvaluation,
+} from '../../store/index.js';
+import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { parseDayOption, resolveDataDir, today } from './predict-options.js';
+
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+/** The model's data directory: --data, else the config's model.data, else ../shared/data. */
+export async function loadModelHistory(option: string | undefined, config: Config): Promise<History> {
+  const dir = resolveDataDir(option ?? config.model.data);
+  log(`loading history from ${dir}`);
+  return loadHistory(dir);
+}
+
+/** `patchcast model retrain|status|drift`: continuous learning (src/predict/readme.md). */
+export function registerModelLifecycleCommands(model: Command): void {
+  model
+    .command('retrain')
+    .description(
+      'train a challenger as of --as-of, compare it with the current model on the latest windows, promote it if not worse',
+    )
+    .option(
+      '--as-of <date>',
+      'use information dated on or before this day (default today, or the day after the data ends)',
+    )
+    .option('--windows <n>', 'latest monthly windows to compare on (default model.retrain.windows)')
+    .option('--data <dir>', 'data directory (default model.data, else ../shared/data)')
+    .action(async (o: { asOf?: string; windows?: string; data?: string }, command: Command) => {
+      const config = loadCommandConfig(command);
+      const history = await loadModelHistory(o.data, config);
+      const asOf = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
+      await withStore(command, async (store) => {
+        const report = await retrainExploitModel(store, history, {
+          asOf,
+          now: new Date(),
+          actor: getActor(),
+          windows: o.windows ? Number(o.windows) : config.model.retrain.windows,
+          rule: config.model.promotion,
+          onStep: log,
+        });
+        if (getGlobalOptions(command).json) printJson(getRetrainJson(report));
+        else printRetrain(report);
+      });
+    });
+  model
+    .command('status')
+    .description('the current model, the promotion history and the last stored score day')
+    .action(async (_o: unknown, command: Command) => {
+      await withStore(command, async (store) => {
+        const current = await loadCurrentExploitModel(store.db, new Date());
+        const models = await listModelEntries(store.db, EXPLOIT_MODEL_KIND);
+        const evaluations = await listModelEvaluations(store.db, EXPLOIT_MODEL_KIND);
+        const lastDay = await loadLastScoreDay(store.db);
+        const entry = models.find((m) => m.id === current.id);
+        const status = {
+          current: { id: current.id, version: current.version, promotedAt: entry?.promotedAt ?? null },
+          card: current.artifact.card,
+          evaluations,
+          lastScoreDay: lastDay ?? null,
+        };
+        if (getGlobalOptions(command).json) return printJson(status);
+        printLine(`current model ${current.version} (promoted ${entry?.promotedAt ?? '?'})`);
+        printLine(
+          `trained until ${current.artifact.card.trainedUntil}; horizon ${current.artifact.horizonDays} days`,
+        );
+        printLine(
+          lastDay
+            ? `last score day ${lastDay.day}: ${lastDay.scored} scored, ${lastDay.stored} rows stored`
+            : 'no scores stored yet',
+        );
+        if (evaluations.length === 0) return printLine('no retrain yet');
+        printLine('retrains, newest first:');
+        printTable(evaluations.map(getEvaluationRow));
+      });
+    });
+  model
+    .command('drift')
+    .description('how the stored daily score distribution moved: mean, share above 0.1, top-decile churn')
+    .option('--days <n>', 'how many stored days', '14')
+    .action(async (o: { days: string }, command: Command) => {
+      await withStore(command, async (store) => {
+        const days = await listScoreDays(store.db, Number(o.days));
+        if (getGlobalOptions(command).json) return printJson(days);
+        if (days.length === 0) return printLine('no scores stored yet: run `patchcast model score --store`');
+        printTable(days.map(getDriftRow));
+        const [last, previous] = days;
+        if (last && previous) printLine(getDriftLine(last, previous));
+      });
+    });
+}
+
+interface StoredPooled {
+  pooled?: {
+    positives?: number;
+    challenger?: { averagePrecision?: number };
+    current?: { averagePrecision?: number };
+  };
+}
+
+function getEvaluationRow(e: ModelEvaluation) {
+  const pooled = (e.metrics as StoredPooled | undefined)?.pooled;
+  const ap = (m: { averagePrecision?: number } | undefined) => m?.averagePrecision?.toFixed(4) ?? null;
+  return {
+    evaluated: e.evaluatedAt.slice(0, 16),
+    asOf: e.asOf,
+    decision: e.decision,
+    positives: pooled?.positives ?? null,
+    apChallenger: ap(pooled?.challenger),
+    apCurrent: ap(pooled?.current),
+    challenger: e.challengerId,
+  };
+}
+
+function getDriftRow(d: ExploitScoreDay) {
+  return {
+    day: d.day,
+    model: d.modelVersion,
+    scored: d.scored,
+    stored: d.stored,
+    mean: d.mean.toPrecision(3),
+    above01: `${(100 * d.shareAbove).toFixed(2)}%`,
+    p99: d.p99.toPrecision(3),
+    expectedKev: d.expectedKev.toFixed(1),
+    top10Churn: d.topDecileChurn === null ? null : `${(100 * d.topDecileChurn).toFixed(1)}%`,
+  };
+}
+
+/** How the last stored day moved against the one before it. */
+function getDriftLine(last: ExploitScoreDay, previous: ExploitScoreDay): string {
+  const ratio = (a: number, b: number) => (b > 0 ? `×${(a / b).toFixed(2)}` : 'n/a');
+  const churn = last.topDecileChurn === null ? 'n/a' : `${(100 * last.topDecileChurn).toFixed(1)}%`;
+  const model =
+    last.modelVersion === previous.modelVersion ? '' : `; model changed from ${previous.modelVersion}`;
+  return `${previous.day} → ${last.day}: mean ${ratio(last.mean, previous.mean)}, p99 ${ratio(last.p99, previous.p99)}, expected KEV ${previous.expectedKev.toFixed(1)} → ${last.expectedKev.toFixed(1)}, top-decile churn ${churn}${model}`;
+}
+
+function getRetrainJson(report: RetrainReport) {
+  return {
+    ...report,
+    windows: report.windows.map((w) => ({
+      ...w,
+      challenger: getHeadline(w.challenger),
+      current: getHeadline(w.current),
+    })),
+    pooled: {
+      ...report.pooled,
+      challenger: getHeadline(report.pooled.challenger),
+      current: getHeadline(report.pooled.current),
+    },
+  };
+}
+
+/** The comparison table and the decision. */
+export function printRetrain(report: RetrainReport): void {
+  printLine(`challenger ${report.challengerVersion} vs current ${report.currentVersion}`);
+  const rows = [
+    ...report.windows.map((w) =>
+      getComparisonRow(w.asOf, w.positives, w.currentMode, w.challenger, w.current),
+    ),
+    getComparisonRow('pooled', report.pooled.positives, '', report.pooled.challenger, report.pooled.current),
+  ];
+  printTable(rows);
+  printLine(`${report.decision.promote ? 'PROMOTED' : 'KEPT the current model'}: ${report.decision.reason}`);
+  printLine(`rule: ${report.decision.rule}`);
+}
+
+function getComparisonRow(
+  window: string,
+  positives: number,
+  mode: string,
+  challenger: RetrainReport['pooled']['challenger'],
+  current: RetrainReport['pooled']['current'],
+) {
+  const ch = getHeadline(challenger);
+  const cur = getHeadline(current);
+  const f = (v: number | null | undefined) => (v === null || v === undefined ? null : v.toFixed(4));
+  return {
+    window,
+    positives,
+    current: mode,
+    auprc: `${f(ch.auprc)} / ${f(cur.auprc)}`,
+    rocAuc: `${f(ch.rocAuc)} / ${f(cur.rocAuc)}`,
+    ece: `${f(ch.ece)} / ${f(cur.ece)}`,
+    cover5pct: `${f(ch.coverageAt5)} / ${f(cur.coverageAt5)}`,
+  };
+}
+
+/** The model step of `patchcast sync`, in a few lines. */
+export function printModelAfterSync(report: ModelAfterSyncReport): void {
+  const r = report.retrain;
+  if (r.report) printRetrain(r.report);
+  else printLine(`model retrain: not run (${r.reason})`);
+  const s = report.scores;
+  if (s.day)
+    printLine(
+      `model scores: ${s.day.day} stored (${s.day.scored} scored, ${s.day.stored} changed rows, ${s.day.modelVersion})`,
+    );
+  else printLine(`model scores: not stored (${s.reason})`);
+}
