@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
           exclude: ['**/*.int.spec.ts', '**/node_modules/**'],
           testTimeout: 30_000,
+          // The e2e suites' set-up runs whole CLI commands (`patchcast run` takes ~9 s on a busy 2-core machine).
+          hookTimeout: 60_000,
         },
       },
       {
