@@ -17,6 +17,7 @@ import {
   loadMatchStates,
   loadPendingMatchKeys,
   recountFindings,
+  removePendingMatchKeys,
   type Store,
   saveMatchedImports,
   setScopeAssets,
@@ -35,7 +36,8 @@ export interface MatchFleetOptions {
   assetIds?: string[];
   /**
    * Only installed packages looked up under these advisory keys (`getPackageLookupKey`), fanned out
-   * only to their holders; `pending` takes the keys the syncs since the last match recorded.
+   * only to their holders; `pending` takes the keys the syncs since the last match recorded and
+   * removes them with the match. A set given here stays queued: the caller removes it.
    */
   advisoryKeys?: ReadonlySet<string> | 'pending';
   now: Date;
@@ -129,7 +131,10 @@ async function runMatch(db: Db, options: MatchFleetOptions, timed: Timed) {
     () => recordState(db, scope, touched, at),
     (n) => n,
   );
-  if (pending || whole) await clearPendingMatchKeys(db);
+  // A whole match covers every queued key; `pending` consumes the keys it read. Keys given as a set
+  // belong to the caller (`updateFindings` removes them once scoring and policies have run too).
+  if (whole) await clearPendingMatchKeys(db);
+  else if (options.advisoryKeys === 'pending' && pending) await removePendingMatchKeys(db, pending);
   const states = await loadMatchStates(
     db,
     whole ? undefined : [...(pending ? touched : (scope.run as string[]))],

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/index.js';
 import { getDurationMinutes } from '../config/index.js';
+import { PatchcastError } from '../core/errors.js';
 import type { TrainExploitModelOptions } from '../predict/exploit-model.js';
 import { type ExploitTrainer, fromDay, type History, toDay } from '../predict/index.js';
 import { type ExploitScoreDay, listModelEvaluations, type Store } from '../store/index.js';
@@ -14,6 +15,7 @@ import {
   retrainExploitModel,
 } from './exploit-model-registry.js';
 import { storeExploitScores } from './exploit-scores.js';
+import { loadHistoryFromStore } from './history-from-store.js';
 
 /** Whether a retrain is due, and why (or why not). */
 export interface RetrainDue {
@@ -28,7 +30,10 @@ export interface ModelAfterSyncOptions {
   actor: string;
   /** False with `sync --no-retrain`. */
   retrain: boolean;
+  /** Reads `model.data` when it is set. */
   loadHistory: (dir: string) => Promise<History>;
+  /** Reads the store when `model.data` is not set (default `loadHistoryFromStore`). */
+  loadStoreHistory?: () => Promise<History>;
   /** Training options for the challenger (tests: a small grid). */
   train?: Partial<Omit<TrainExploitModelOptions, 'asOf' | 'rows'>>;
   trainChallenger?: ExploitTrainer;
@@ -48,16 +53,15 @@ export async function runModelAfterSync(
 ): Promise<ModelAfterSyncReport> {
   const { settings } = options;
   const wantScores = settings.scores.afterSync;
-  if (!settings.data) {
-    const reason = 'model.data is not set in the config: the exploit model has no data to read';
-    return { retrain: { due: false, reason }, scores: { stored: false, reason } };
-  }
   if (!wantScores && !(options.retrain && settings.retrain.enabled)) {
     const reason = 'retraining and score storage are both off';
     return { retrain: { due: false, reason }, scores: { stored: false, reason } };
   }
-  options.onStep?.(`loading the model's history from ${settings.data}`);
-  const history = await options.loadHistory(settings.data);
+  const history = await loadAfterSyncHistory(store, options);
+  if (!history) {
+    const reason = 'the store holds no CVE records and model.data is not set: the exploit model has no data';
+    return { retrain: { due: false, reason }, scores: { stored: false, reason } };
+  }
   // The scoring day: today, or the day after the data ends when the data is older.
   const asOf = Math.min(toDay(options.now.toISOString().slice(0, 10)), history.lastDay + 1);
   const due = await getRetrainDue(store, history, asOf, options);
@@ -81,6 +85,26 @@ export async function runModelAfterSync(
     tolerance: { absolute: settings.scores.absoluteTolerance, relative: settings.scores.relativeTolerance },
   });
   return { retrain, scores: { stored: true, day } };
+}
+
+/** `model.data` when set, else the store; undefined when the store holds no CVE yet. */
+async function loadAfterSyncHistory(
+  store: Pick<Store, 'db'>,
+  options: ModelAfterSyncOptions,
+): Promise<History | undefined> {
+  const dir = options.settings.data;
+  if (dir) {
+    options.onStep?.(`loading the model's history from ${dir}`);
+    return options.loadHistory(dir);
+  }
+  options.onStep?.("loading the model's history from the store");
+  try {
+    if (options.loadStoreHistory) return await options.loadStoreHistory();
+    return await loadHistoryFromStore(store.db, options.onStep ? { onStep: options.onStep } : {});
+  } catch (error) {
+    if (error instanceof PatchcastError && error.code === 'INPUT_NOT_FOUND') return undefined;
+    throw error;
+  }
 }
 
 /**

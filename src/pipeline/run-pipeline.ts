@@ -3,10 +3,16 @@ import type { Config } from '../config/index.js';
 import { FEED_SOURCES, type FeedProgress, type SyncReport, syncSource } from '../feeds/index.js';
 import { collectInventory } from '../inventory/collect.js';
 import { importInventory } from '../inventory/import.js';
-import type { RefreshResult } from '../matching/index.js';
+import { loadUnmatchedAssets, type RefreshResult } from '../matching/index.js';
 import { getRiskRanked, type RiskRankedFinding } from '../risk/score-findings.js';
 import type { PolicyResult } from '../risk/sla/index.js';
-import { countVulnerabilities, listAssets, listFindings, type Store } from '../store/index.js';
+import {
+  countPendingMatchKeys,
+  countVulnerabilities,
+  listAssets,
+  listFindings,
+  type Store,
+} from '../store/index.js';
 import { SNAPSHOT_DIR } from './bundled-snapshot.js';
 import { updateFindings } from './update-findings.js';
 
@@ -26,6 +32,11 @@ export interface RunSummary {
   synced: SyncReport[];
   vulnerabilities: number;
   assets: number;
+  /**
+   * `whole`: every asset matched (a first run, or an inventory not matched yet); `incremental`: only
+   * the packages whose advisories changed since the last match (`findings.distinctPackages` counts them).
+   */
+  match: 'whole' | 'incremental';
   findings: RefreshResult;
   policy: PolicyResult;
   openFindings: number;
@@ -35,8 +46,9 @@ export interface RunSummary {
 
 /**
  * patchcast's main job, once: bring intelligence in (the bundled real snapshot on a first run, or a
- * mirror), bring the baseline in (the demo fleet when the store has no assets), re-match every asset,
- * score every finding's risk (exploit likelihood × impact × exposure, SSVC) and rank what is open.
+ * mirror), bring the baseline in (the demo fleet when the store has no assets), match (every asset
+ * when an inventory is not matched yet, else only the packages whose advisories changed), score every
+ * finding's risk (exploit likelihood × impact × exposure, SSVC) and rank what is open.
  * Stages that later issues add (plan) join here.
  */
 export async function runPipeline(store: Store, options: RunOptions): Promise<RunSummary> {
@@ -62,12 +74,20 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
     await importInventory(store, collected, options.now);
     steps.push(`imported the demo fleet (${collected.assets.length} hosts)`);
   }
+  // A fleet already matched whole needs only the holders of packages whose advisories changed.
+  const match = (await loadUnmatchedAssets(store.db)).length === 0 ? 'incremental' : 'whole';
+  const pendingNames = match === 'incremental' ? await countPendingMatchKeys(store.db) : 0;
   const { matched, scored, policy } = await updateFindings(store, {
     now: options.now,
     config: options.config,
     modelDataDir: options.modelDataDir ?? options.offlineDir ?? SNAPSHOT_DIR,
+    ...(match === 'incremental' ? { advisoryKeys: 'pending' as const } : {}),
   });
-  steps.push('matched every asset against the advisories');
+  steps.push(
+    match === 'whole'
+      ? 'matched every asset against the advisories'
+      : `re-matched the ${matched.distinctPackages} installed packages of the ${pendingNames} package names whose advisories changed (${matched.touchedAssets} assets touched; inventories unchanged)`,
+  );
   steps.push('scored every finding: risk and SSVC');
   steps.push(
     `applied exceptions and SLA policies (${policy.sla.breached} breached, ${policy.sla['due-soon']} due soon)`,
@@ -78,6 +98,7 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
     synced,
     vulnerabilities: await countVulnerabilities(store.db),
     assets: (await listAssets(store.db)).length,
+    match,
     findings: matched,
     policy,
     openFindings: open.size,

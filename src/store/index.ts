@@ -18,6 +18,7 @@ export * from './repositories/feed-state.js';
 export * from './repositories/finding-history.js';
 export * from './repositories/finding-matches.js';
 export * from './repositories/findings.js';
+export * from './repositories/history-rows.js';
 export * from './repositories/jobs.js';
 export * from './repositories/match-fanout.js';
 export * from './repositories/match-state.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
+import { PatchcastError } from '../../core/errors.js';
 import {
   EXPLOIT_MODEL_KIND,
   getHeadline,
@@ -7,6 +8,7 @@ import {
   type RetrainReport,
   retrainExploitModel,
 } from '../../pipeline/exploit-model-registry.js';
+import { loadExploitHistory } from '../../pipeline/history-from-store.js';
 import type { ModelAfterSyncReport } from '../../pipeline/model-after-sync.js';
 import { type History, loadHistory } from '../../predict/index.js';
 import {
@@ -16,6 +18,7 @@ import {
   listScoreDays,
   loadLastScoreDay,
   type ModelEvaluation,
+  type Store,
 } from '../../store/index.js';
 import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -23,11 +26,44 @@ import { parseDayOption, resolveDataDir, today } from './predict-options.js';
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
-/** The model's data directory: --data, else the config's model.data, else ../shared/data. */
-export async function loadModelHistory(option: string | undefined, config: Config): Promise<History> {
-  const dir = resolveDataDir(option ?? config.model.data);
-  log(`loading history from ${dir}`);
-  return loadHistory(dir);
+/**
+ * The model's history: --data, else the config's model.data (a data directory, read as before),
+ * else the store; ../shared/data only when the store holds no CVE record yet (or none is open).
+ */
+export async function loadModelHistory(
+  option: string | undefined,
+  config: Config,
+  store?: Pick<Store, 'db'>,
+): Promise<History> {
+  const dir = option ?? config.model.data;
+  if (dir || !store) {
+    const resolved = resolveDataDir(dir);
+    log(`loading history from ${resolved}`);
+    return loadHistory(resolved);
+  }
+  try {
+    log('loading history from the store');
+    return await loadExploitHistory(store.db, { onStep: log });
+  } catch (error) {
+    if (!(error instanceof PatchcastError) || error.code !== 'INPUT_NOT_FOUND') throw error;
+    const fallback = findDataDir();
+    if (!fallback) throw error;
+    log(`the store holds no CVE records; loading history from ${fallback}`);
+    return loadHistory(fallback);
+  }
+}
+
+/** Whether the model commands read the store (no --data and no model.data). */
+export function isStoreHistory(option: string | undefined, config: Config): boolean {
+  return !(option ?? config.model.data);
+}
+
+function findDataDir(): string | undefined {
+  try {
+    return resolveDataDir(undefined);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `patchcast model retrain|status|drift`: continuous learning (src/predict/readme.md). */
@@ -42,12 +78,12 @@ export function registerModelLifecycleCommands(model: Command): void {
       'use information dated on or before this day (default today, or the day after the data ends)',
     )
     .option('--windows <n>', 'latest monthly windows to compare on (default model.retrain.windows)')
-    .option('--data <dir>', 'data directory (default model.data, else ../shared/data)')
+    .option('--data <dir>', 'data directory (default model.data, else the store)')
     .action(async (o: { asOf?: string; windows?: string; data?: string }, command: Command) => {
       const config = loadCommandConfig(command);
-      const history = await loadModelHistory(o.data, config);
-      const asOf = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
       await withStore(command, async (store) => {
+        const history = await loadModelHistory(o.data, config, store);
+        const asOf = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
         const report = await retrainExploitModel(store, history, {
           asOf,
           now: new Date(),

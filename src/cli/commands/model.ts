@@ -26,7 +26,7 @@ import {
 import type { Store } from '../../store/index.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
-import { loadModelHistory, registerModelLifecycleCommands } from './model-lifecycle.js';
+import { isStoreHistory, loadModelHistory, registerModelLifecycleCommands } from './model-lifecycle.js';
 import { parseDayOption, parseDaysOption, resolveDataDir, today } from './predict-options.js';
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
@@ -108,7 +108,7 @@ export function registerModelCommand(program: Command): void {
       'score every CVE published by --as-of and not in KEV; write cve,probability,percentile,top_factors and/or store the day',
     )
     .option('--as-of <date>', 'score as of this day (default today, or the day after the data ends)')
-    .option('--data <dir>', 'data directory (default model.data, else ../shared/data)')
+    .option('--data <dir>', 'data directory (default model.data, else the store)')
     .option(
       '--model <file>',
       "model file (default: with --store the store's current model, else the model shipped with patchcast)",
@@ -119,11 +119,16 @@ export function registerModelCommand(program: Command): void {
     .action(async (o: ScoreOptions, command: Command) => {
       if (!o.out && !o.store)
         throw new PatchcastError('USAGE_INVALID_ARGUMENT', 'model score needs --out FILE, --store, or both');
-      const history = await loadModelHistory(o.data, loadCommandConfig(command));
-      const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
-      const summary = o.store
-        ? await withStore(command, (store) => scoreAndStore(store, history, day, o, command))
-        : writeScores(history, loadExploitModel(o.model ?? SHIPPED_MODEL_PATH), day, o);
+      const config = loadCommandConfig(command);
+      const run = async (store?: Store) => {
+        const history = await loadModelHistory(o.data, config, store);
+        const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
+        return store && o.store
+          ? scoreAndStore(store, history, day, o, command)
+          : writeScores(history, loadExploitModel(o.model ?? SHIPPED_MODEL_PATH), day, o);
+      };
+      // The store is opened to store the day, or to read the history when no data directory is set.
+      const summary = o.store || isStoreHistory(o.data, config) ? await withStore(command, run) : await run();
       if (getGlobalOptions(command).json) printJson(summary);
       else printLine(getScoreLine(summary));
     });

@@ -12,7 +12,7 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description(
-      "run patchcast's pipeline once: sync (bundled snapshot on a first run), import, match, score risk, rank",
+      "run patchcast's pipeline once: sync (bundled snapshot on a first run), import, match (incrementally once matched), score risk, rank",
     )
     .option('--offline <dir>', 'sync every feed from this mirror directory first')
     .option('--top <n>', 'how many findings to show', '10')
@@ -36,7 +36,9 @@ export function registerRunCommand(program: Command): void {
           `intel     ${summary.vulnerabilities} vulnerabilities; ${summary.synced.map((s) => `${s.source} ${s.records}`).join(', ') || 'no sync this run'}`,
         );
         printLine(
-          `baseline  ${summary.assets} assets; ${summary.findings.distinctPackages} distinct packages`,
+          summary.match === 'whole'
+            ? `baseline  ${summary.assets} assets; ${summary.findings.distinctPackages} distinct packages`
+            : `baseline  ${summary.assets} assets, unchanged; ${summary.findings.distinctPackages} packages re-evaluated for changed advisories`,
         );
         printLine(
           `findings  ${summary.openFindings} open (${summary.findings.resolved} resolved this run, ${summary.findings.suppressedByVex} suppressed by VEX)`,

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { PatchcastError, toPatchcastError } from '../../core/errors.js';
 import { FEED_SOURCES, getFeedSource, type SyncReport, syncSource } from '../../feeds/index.js';
+import { type MatchAfterSyncReport, runMatchAfterSync } from '../../pipeline/match-after-sync.js';
 import { type ModelAfterSyncReport, runModelAfterSync } from '../../pipeline/model-after-sync.js';
 import { loadHistory } from '../../predict/index.js';
-import { listFeedStates, type Store } from '../../store/index.js';
+import { countPendingMatchKeys, listFeedStates, type Store } from '../../store/index.js';
 import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { makeFeedProgress } from '../progress.js';
@@ -15,6 +16,8 @@ interface SyncOptions {
   maxBytes?: string;
   /** False with --no-retrain. */
   retrain: boolean;
+  /** False with --no-match. */
+  match: boolean;
 }
 
 export function registerSyncCommand(program: Command): void {
@@ -25,6 +28,7 @@ export function registerSyncCommand(program: Command): void {
     .option('--from <url|path>', 'read one source from a mirror URL, a local file or a directory')
     .option('--offline <dir>', 'read every source from a mirror directory (no network)')
     .option('--max-bytes <n>', 'largest file accepted', String(2 * 1024 ** 3))
+    .option('--no-match', 'do not re-match findings afterwards (what changed stays queued for the next run)')
     .option(
       '--no-retrain',
       'do not retrain the exploit model afterwards even when due (scores are still stored)',
@@ -53,20 +57,25 @@ export function registerSyncCommand(program: Command): void {
             progress.stop();
           }
         }
-        // After a successful sync: the scheduled retrain (when due) and the day's scores (model.* in the config).
+        // After a successful sync: re-match the packages whose advisories changed, then the scheduled
+        // retrain (when due) and the day's scores (model.* in the config).
+        const match = firstFailure ? undefined : await runMatchStep(store, command, options);
         const model = firstFailure ? undefined : await runModelStep(store, command, options);
         if (json)
           printJson({
             reports,
+            ...(match ? { match: match.error ? { failed: match.error.message } : match.result } : {}),
             ...(model?.report ? { model: model.report } : {}),
             ...(model?.error ? { model: { failed: model.error.message } } : {}),
           });
         else {
           printReports(reports);
+          if (match) printLine(getMatchLine(match));
           if (model?.report) printModelAfterSync(model.report);
           if (model?.error) printLine(`model: ${model.error.message}`);
         }
         if (firstFailure) throw firstFailure;
+        if (match?.error) throw match.error;
         if (model?.error) throw model.error;
       });
     });
@@ -94,6 +103,44 @@ export function registerSyncCommand(program: Command): void {
           if (row.outcome === 'failed' && row.message) printLine(`${row.source}: ${row.message}`);
       });
     });
+}
+
+type MatchStep = {
+  result?: MatchAfterSyncReport | { skipped: '--no-match'; queued: number };
+  error?: PatchcastError;
+};
+
+/** Undefined when there was nothing to re-match (no queued package names, or no assets). */
+async function runMatchStep(
+  store: Store,
+  command: Command,
+  options: SyncOptions,
+): Promise<MatchStep | undefined> {
+  if (!options.match) {
+    const queued = await countPendingMatchKeys(store.db);
+    return queued > 0 ? { result: { skipped: '--no-match', queued } } : undefined;
+  }
+  try {
+    const result = await runMatchAfterSync(store, { config: loadCommandConfig(command), now: new Date() });
+    return result ? { result } : undefined;
+  } catch (error) {
+    // The queue is left as it was: the next sync (or `patchcast run`) retries.
+    return { error: toPatchcastError(error) };
+  }
+}
+
+/** One line, e.g. `re-match: 1 package evaluated (1 changed package name), 1 asset touched, 1 new finding, 0 resolved`. */
+function getMatchLine(step: MatchStep): string {
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const r = step.result;
+  if (step.error || !r) return `re-match failed, changes stay queued: ${step.error?.message}`;
+  if ('skipped' in r)
+    return `re-match skipped (--no-match): ${count(r.queued, 'changed package name')} queued for the next run`;
+  const updated = r.updatedFindings > 0 ? `, ${r.updatedFindings} updated` : '';
+  return (
+    `re-match: ${count(r.packages, 'package')} evaluated (${count(r.pendingNames, 'changed package name')}), ` +
+    `${count(r.assets, 'asset')} touched, ${count(r.newFindings, 'new finding')}${updated}, ${r.resolvedFindings} resolved`
+  );
 }
 
 async function runModelStep(

@@ -42,6 +42,14 @@ export async function listAssets(db: Db): Promise<Asset[]> {
   return rows.map(fromRow);
 }
 
+export async function countAssets(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('assets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 function fromRow(row: AssetsTable): Asset {
   return definedOnly({
     id: row.id,

@@ -157,6 +157,29 @@ export async function loadPendingMatchKeys(db: Db): Promise<Set<string>> {
   return new Set(rows.map((r) => `${r.ecosystem_base}\0${r.lookup_name}`));
 }
 
+/** How many package names wait for an incremental re-match. */
+export async function countPendingMatchKeys(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('pending_match_keys')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export async function clearPendingMatchKeys(db: Db): Promise<void> {
   await db.deleteFrom('pending_match_keys').execute();
+}
+
+/**
+ * Removes these pending keys (`loadPendingMatchKeys` strings) once a re-match has covered them; keys a
+ * concurrent sync added meanwhile stay queued.
+ */
+export async function removePendingMatchKeys(db: Db, keys: ReadonlySet<string>): Promise<void> {
+  const pairs = [...keys].map((key) => key.split('\0'));
+  for (const batch of slices(pairs)) {
+    const rows = sql.join(batch.map(([base, name]) => sql`(${base}, ${name})`));
+    await sql`delete from pending_match_keys where (ecosystem_base, lookup_name) in (values ${rows})`.execute(
+      db,
+    );
+  }
 }
