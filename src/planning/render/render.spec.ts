@@ -6,7 +6,7 @@ import { getPlanChanges, renderPlanDiffText } from './diff.js';
 import { getJobExplanation, renderJobExplanation } from './explain.js';
 import { renderPlanHtml } from './html.js';
 import { escapeIcsText, foldIcsLine, renderPlanIcs } from './ics.js';
-import { renderPlanText } from './text.js';
+import { renderPlanText, summarizePackages } from './text.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-05-04T00:00:00Z'); // a Monday
@@ -160,5 +160,13 @@ describe('plan rendering', () => {
     const text2 = renderJobExplanation(after, e as NonNullable<typeof e>, 'p2');
     expect(text2).toContain('host-4 (job:host-4) in plan p2: ring broad, window nightly, 02:20–02:35 UTC');
     expect(text2).toContain('  - ring broad: starts after ring canary ends plus its 24 h soak');
+  });
+});
+
+describe('package summary in the text timeline', () => {
+  it('lists up to four packages, then says how many more', () => {
+    expect(summarizePackages(['a@1', 'b@2'])).toBe('a@1 b@2');
+    const many = ['a@1', 'b@1', 'c@1', 'd@1', 'e@1', 'f@1'];
+    expect(summarizePackages(many)).toBe('a@1 b@1 c@1 d@1 … (+2 more)');
   });
 });

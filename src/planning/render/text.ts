@@ -38,7 +38,7 @@ export function renderPlanText(plan: Plan, label: PlanLabel = {}): string {
       lines.push(`  ring ${ring}`);
       for (const a of assignments) {
         const time = `${formatClock(a.start, o.timezone)}–${formatClock(a.end, o.timezone)}`;
-        lines.push(`    ${time}  ${a.assetId}  ${a.packages.join(' ')}`.trimEnd());
+        lines.push(`    ${time}  ${a.assetId}  ${summarizePackages(a.packages)}`.trimEnd());
       }
     }
   }
@@ -47,4 +47,10 @@ export function renderPlanText(plan: Plan, label: PlanLabel = {}): string {
     for (const u of plan.unscheduled) lines.push(`  [${u.ring}] ${u.assetId}: ${u.reason}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A job's packages in one readable line: the first few, then how many more (`plan show --json` has all). */
+export function summarizePackages(packages: readonly string[], shown = 4): string {
+  if (packages.length <= shown) return packages.join(' ');
+  return `${packages.slice(0, shown).join(' ')} … (+${packages.length - shown} more)`;
 }
