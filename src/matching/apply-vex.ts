@@ -1,5 +1,11 @@
 import type { Finding } from '../core/types.js';
-import { type Db, listFindings, listVexStatements, loadAliasesFor } from '../store/index.js';
+import {
+  type Db,
+  listFindings,
+  listVexStatements,
+  loadAliasesFor,
+  loadInstalledPurl,
+} from '../store/index.js';
 import { findVexStatement, isSuppressing, type VexStatement } from './vex/index.js';
 
 /**
@@ -85,16 +91,9 @@ async function loadPackageContext(db: Db, findings: readonly Finding[]) {
     (await db.selectFrom('assets').select(['id', 'name']).execute()).map((a) => [a.id, a.name]),
   );
   for (const f of findings) {
-    const row = await db
-      .selectFrom('asset_packages')
-      .select('purl')
-      .where('asset_id', '=', f.assetId)
-      .where('ecosystem', '=', f.ecosystem)
-      .where('name', '=', f.packageName)
-      .where('version', '=', f.installedVersion)
-      .executeTakeFirst();
+    const purl = await loadInstalledPurl(db, f);
     out.set(f.id, {
-      ...(row?.purl ? { purl: row.purl } : {}),
+      ...(purl ? { purl } : {}),
       assetName: assets.get(f.assetId) ?? f.assetId,
     });
   }

@@ -1,5 +1,5 @@
 import type { Finding } from '../core/types.js';
-import type { Db } from '../store/index.js';
+import { type Db, loadInstalledPurl } from '../store/index.js';
 import { makeStoreAdvisorySource } from './advisory-source.js';
 import { getSeverity, type ScanFinding, type ScanResult } from './scan.js';
 
@@ -14,14 +14,7 @@ export async function loadFindingsAsScan(db: Db, findings: readonly Finding[]): 
   ]);
   const out: ScanFinding[] = [];
   for (const f of findings) {
-    const row = await db
-      .selectFrom('asset_packages')
-      .select('purl')
-      .where('asset_id', '=', f.assetId)
-      .where('ecosystem', '=', f.ecosystem)
-      .where('name', '=', f.packageName)
-      .where('version', '=', f.installedVersion)
-      .executeTakeFirst();
+    const purl = await loadInstalledPurl(db, f);
     const d = details.get(f.vulnerabilityId);
     const hidden = f.status === 'suppressed' || f.status === 'excepted';
     out.push({
@@ -30,7 +23,7 @@ export async function loadFindingsAsScan(db: Db, findings: readonly Finding[]): 
         ecosystem: f.ecosystem,
         name: f.packageName,
         version: f.installedVersion,
-        purl: row?.purl ?? null,
+        purl: purl ?? null,
       },
       vulnerability: {
         id: f.vulnerabilityId,

@@ -148,6 +148,22 @@ export async function loadAssetPackages(db: Db, assetId: string): Promise<Instal
 }
 
 /** The dated imports of an asset, newest first. */
+/** The purl an asset recorded for an installed package version, when its inventory gave one. */
+export async function loadInstalledPurl(
+  db: Db,
+  pkg: { assetId: string; ecosystem: string; packageName: string; installedVersion: string },
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('asset_packages')
+    .select('purl')
+    .where('asset_id', '=', pkg.assetId)
+    .where('ecosystem', '=', pkg.ecosystem)
+    .where('name', '=', pkg.packageName)
+    .where('version', '=', pkg.installedVersion)
+    .executeTakeFirst();
+  return row?.purl ?? undefined;
+}
+
 export async function listAssetImports(db: Db, assetId: string) {
   return db
     .selectFrom('asset_imports')
