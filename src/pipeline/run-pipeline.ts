@@ -25,6 +25,12 @@ export interface RunOptions {
   top?: number;
   /** Data directory for the exploit model (default: the mirror synced from, else the bundled snapshot). */
   modelDataDir?: string;
+  /**
+   * Match every asset whole even when every inventory is matched: each distinct package is evaluated
+   * again and the holders of any package whose matches changed are compared (after an upgrade of
+   * patchcast's matching, say). Default: incremental once the fleet is matched.
+   */
+  fullMatch?: boolean;
 }
 
 export interface RunSummary {
@@ -75,7 +81,8 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
     steps.push(`imported the demo fleet (${collected.assets.length} hosts)`);
   }
   // A fleet already matched whole needs only the holders of packages whose advisories changed.
-  const match = (await loadUnmatchedAssets(store.db)).length === 0 ? 'incremental' : 'whole';
+  const match =
+    !options.fullMatch && (await loadUnmatchedAssets(store.db)).length === 0 ? 'incremental' : 'whole';
   const pendingNames = match === 'incremental' ? await countPendingMatchKeys(store.db) : 0;
   const { matched, scored, policy } = await updateFindings(store, {
     now: options.now,

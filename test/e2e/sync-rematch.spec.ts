@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPatchcast } from '../support/cli.js';
 import { runPatchcastInProcess } from '../support/cli-in-process.js';
@@ -39,6 +40,7 @@ interface Finding {
   firstSeen: string;
   lastSeen: string;
   status: string;
+  targetVersion?: string;
 }
 
 describe('patchcast sync re-matches only what the new advisories touch', () => {
@@ -124,5 +126,25 @@ describe('patchcast sync re-matches only what the new advisories touch', () => {
     ]);
     const idle = JSON.parse(await cli(['sync', 'osv', '--from', third, '--json']));
     expect(idle.match).toBeUndefined();
+  });
+
+  it('run re-evaluates every package only with --full-match (after an upgrade of the matcher, say)', async () => {
+    // Stands in for stored matches an older matcher got wrong: every stored target version is off.
+    const db = new Database(join(dir, 'home', 'patchcast.db'));
+    db.prepare("update finding_matches set target_version = '9.9.9'").run();
+    db.close();
+    const incremental = JSON.parse(await cli(['run', '--json']));
+    expect(incremental.match).toBe('incremental');
+    expect((await findings()).every((f) => f.targetVersion === '9.9.9')).toBe(true);
+    const full = JSON.parse(await cli(['run', '--full-match', '--json']));
+    expect(full.match).toBe('whole');
+    expect(full.findings.distinctPackages).toBe(3);
+    const targets = Object.fromEntries((await findings()).map((f) => [f.vulnerabilityId, f.targetVersion]));
+    expect(targets).toEqual({
+      'TEST-REQUESTS-1': '2.3.0',
+      'TEST-FLASK-1': '0.12.3',
+      'TEST-FLASK-2': '1.0',
+      'TEST-DJANGO-1': '1.4.3',
+    });
   });
 });

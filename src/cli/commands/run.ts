@@ -16,7 +16,11 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--offline <dir>', 'sync every feed from this mirror directory first')
     .option('--top <n>', 'how many findings to show', '10')
-    .action(async (options: { offline?: string; top: string }, command: Command) => {
+    .option(
+      '--full-match',
+      'evaluate every installed package again, not only those whose advisories changed (after an upgrade, say)',
+    )
+    .action(async (options: { offline?: string; top: string; fullMatch?: boolean }, command: Command) => {
       const config = loadCommandConfig(command);
       const json = getGlobalOptions(command).json ?? false;
       await withStore(command, async (store) => {
@@ -26,6 +30,7 @@ export function registerRunCommand(program: Command): void {
           top: Number(options.top),
           progress: (source) => makeFeedProgress(source, { json }),
           ...(options.offline ? { offlineDir: options.offline } : {}),
+          ...(options.fullMatch ? { fullMatch: true } : {}),
         });
         if (json)
           return printJson({ store: { dialect: store.dialect, location: store.location }, ...summary });

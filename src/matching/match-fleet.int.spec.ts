@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPostgresAvailable, makeTestSchema } from '../../test/support/postgres.js';
+import { makeTempStore } from '../../test/support/store.js';
+import type { Vulnerability } from '../core/types.js';
+import {
+  addPendingMatchKeys,
+  countPendingMatchKeys,
+  listFindings,
+  loadPendingMatchKeys,
+  openStore,
+  removePendingMatchKeys,
+  replaceAssetPackages,
+  type Store,
+  upsertAsset,
+  upsertVulnerabilities,
+} from '../store/index.js';
+import { matchFleet } from './match-fleet.js';
+
+/**
+ * matchFleet's SQL on both backends: the bulk first match (every asset, then only new assets), the
+ * finding-by-finding comparison of a new inventory, and the pending-key queue of advisory changes.
+ */
+function advisory(id: string, name: string, fixed: string): Vulnerability {
+  return {
+    id,
+    source: 'test',
+    aliases: [],
+    affected: [
+      {
+        ecosystem: 'PyPI',
+        name,
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
+        fixedVersions: [fixed],
+      },
+    ],
+  };
+}
+
+const day = (d: number) => new Date(Date.UTC(2026, 0, d));
+
+async function addHost(store: Store, id: string, packages: Array<[string, string]>, d: number) {
+  const at = day(d).toISOString();
+  await upsertAsset(
+    store.db,
+    { id, name: id, kind: 'host', internetExposed: false, services: [], tags: [] },
+    at,
+  );
+  await replaceAssetPackages(
+    store.db,
+    { assetId: id, source: 'test', format: 'requirements-txt', importedAt: at },
+    packages.map(([name, version]) => ({ ecosystem: 'PyPI', name, version })),
+  );
+}
+
+const live = async (store: Store) =>
+  (await listFindings(store.db, { status: ['open'] }))
+    .map((f) => `${f.assetId} ${f.vulnerabilityId} ${f.installedVersion}→${f.targetVersion ?? 'none'}`)
+    .sort();
+
+function describeMatchFleet(name: string, open: () => Promise<{ store: Store; cleanup(): Promise<void> }>) {
+  describe(`matchFleet on ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, cleanup } = await open());
+      await upsertVulnerabilities(store.db, [
+        advisory('TEST-REQUESTS-1', 'requests', '2.3.0'),
+        advisory('TEST-FLASK-1', 'flask', '0.12.3'),
+      ]);
+      await addHost(
+        store,
+        'web-1',
+        [
+          ['django', '1.4.1'],
+          ['requests', '2.0.0'],
+        ],
+        1,
+      );
+      await addHost(
+        store,
+        'web-2',
+        [
+          ['flask', '0.10'],
+          ['requests', '2.0.0'],
+        ],
+        1,
+      );
+    });
+    afterAll(async () => {
+      await store?.close();
+      await cleanup?.();
+    });
+
+    it('a first match writes every finding in bulk, with fixed and target versions', async () => {
+      const result = await matchFleet(store, { now: day(2) });
+      expect(result).toMatchObject({ distinctPackages: 3, vulnerablePackages: 2, inserted: 3, findings: 3 });
+      expect(await live(store)).toEqual([
+        'web-1 TEST-REQUESTS-1 2.0.0→2.3.0',
+        'web-2 TEST-FLASK-1 0.10→0.12.3',
+        'web-2 TEST-REQUESTS-1 2.0.0→2.3.0',
+      ]);
+      expect(await countPendingMatchKeys(store.db)).toBe(0);
+      const again = await matchFleet(store, { now: day(3) });
+      expect(again).toMatchObject({ inserted: 0, updated: 0, resolved: 0, findings: 3 });
+    });
+
+    it('a new advisory is queued and re-matched only on its holders', async () => {
+      await upsertVulnerabilities(store.db, [advisory('TEST-DJANGO-1', 'django', '1.4.3')]);
+      expect(await countPendingMatchKeys(store.db)).toBe(1);
+      const result = await matchFleet(store, { now: day(4), advisoryKeys: 'pending' });
+      expect(result).toMatchObject({ distinctPackages: 1, inserted: 1, touchedAssets: 1 });
+      expect(await countPendingMatchKeys(store.db)).toBe(0);
+      expect(await live(store)).toContain('web-1 TEST-DJANGO-1 1.4.1→1.4.3');
+    });
+
+    it('a new inventory is compared finding by finding; a new asset gets its findings in bulk', async () => {
+      await addHost(
+        store,
+        'web-2',
+        [
+          ['flask', '0.12.3'],
+          ['requests', '2.0.0'],
+        ],
+        5,
+      );
+      await addHost(store, 'web-3', [['flask', '0.11']], 5);
+      const result = await matchFleet(store, { now: day(6) });
+      expect(result).toMatchObject({ resolved: 1, inserted: 1 });
+      expect(await live(store)).toEqual([
+        'web-1 TEST-DJANGO-1 1.4.1→1.4.3',
+        'web-1 TEST-REQUESTS-1 2.0.0→2.3.0',
+        'web-2 TEST-REQUESTS-1 2.0.0→2.3.0',
+        'web-3 TEST-FLASK-1 0.11→0.12.3',
+      ]);
+      const fixed = await listFindings(store.db, { status: ['fixed'] });
+      expect(fixed.map((f) => [f.assetId, f.vulnerabilityId, f.resolvedAt])).toEqual([
+        ['web-2', 'TEST-FLASK-1', day(6).toISOString()],
+      ]);
+    });
+
+    it('removing the keys a re-match read keeps the ones queued meanwhile', async () => {
+      await addPendingMatchKeys(store.db, [
+        { ecosystem: 'PyPI', name: 'Django' },
+        { ecosystem: 'Debian:12', name: 'openssl' },
+      ]);
+      const read = await loadPendingMatchKeys(store.db);
+      expect(read.size).toBe(2);
+      await addPendingMatchKeys(store.db, [{ ecosystem: 'npm', name: 'lodash' }]);
+      await removePendingMatchKeys(store.db, read);
+      expect([...(await loadPendingMatchKeys(store.db))]).toEqual(['npm\0lodash']);
+    });
+  });
+}
+
+describeMatchFleet('SQLite', makeTempStore);
+
+const postgres = await isPostgresAvailable();
+describe.skipIf(!postgres)('PostgreSQL', () => {
+  describeMatchFleet('PostgreSQL', async () => {
+    const schema = await makeTestSchema();
+    const store = await openStore({ databaseUrl: schema.url });
+    return { store, cleanup: schema.drop };
+  });
+});
