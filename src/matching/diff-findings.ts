@@ -28,7 +28,8 @@ interface ExistingRow {
   subject_id: number;
   match_id: number;
   status: string;
-  last_seen: string;
+  first_seen: string;
+  last_seen: string | null;
 }
 
 const ASSETS_PER_BATCH = 200;
@@ -79,7 +80,7 @@ function getExpected(keyIds: readonly number[], keys: readonly FanoutKey[]): Map
 async function loadExisting(db: Db, assetIds: string[], subjects?: Set<number>) {
   const rows = await db
     .selectFrom('findings')
-    .select(['id', 'asset_id', 'subject_id', 'match_id', 'status', 'last_seen'])
+    .select(['id', 'asset_id', 'subject_id', 'match_id', 'status', 'first_seen', 'last_seen'])
     .where('asset_id', 'in', assetIds)
     .execute();
   const out = new Map<string, ExistingRow[]>();
@@ -131,7 +132,8 @@ async function applyDiff(
 /** Resolved as fixed at `at`; last seen when the asset was last matched (its package was there then). */
 async function resolve(db: Db, rows: readonly ExistingRow[], lastMatched: string | null, at: string) {
   for (const r of rows) {
-    const lastSeen = lastMatched && lastMatched > r.last_seen ? lastMatched : r.last_seen;
+    const own = r.last_seen ?? r.first_seen;
+    const lastSeen = lastMatched && lastMatched > own ? lastMatched : own;
     await db
       .updateTable('findings')
       .set({ status: 'fixed', resolved_at: at, last_seen: lastSeen })

@@ -67,12 +67,14 @@ function describeMatchFleet(name: string, open: () => Promise<{ store: Store; cl
         advisory('TEST-REQUESTS-1', 'requests', '2.3.0'),
         advisory('TEST-FLASK-1', 'flask', '0.12.3'),
       ]);
+      // Two versions of one package on web-1: one finding, from the higher version.
       await addHost(
         store,
         'web-1',
         [
           ['django', '1.4.1'],
           ['requests', '2.0.0'],
+          ['requests', '2.1.0'],
         ],
         1,
       );
@@ -93,9 +95,9 @@ function describeMatchFleet(name: string, open: () => Promise<{ store: Store; cl
 
     it('a first match writes every finding in bulk, with fixed and target versions', async () => {
       const result = await matchFleet(store, { now: day(2) });
-      expect(result).toMatchObject({ distinctPackages: 3, vulnerablePackages: 2, inserted: 3, findings: 3 });
+      expect(result).toMatchObject({ distinctPackages: 4, vulnerablePackages: 3, inserted: 3, findings: 3 });
       expect(await live(store)).toEqual([
-        'web-1 TEST-REQUESTS-1 2.0.0→2.3.0',
+        'web-1 TEST-REQUESTS-1 2.1.0→2.3.0',
         'web-2 TEST-FLASK-1 0.10→0.12.3',
         'web-2 TEST-REQUESTS-1 2.0.0→2.3.0',
       ]);
@@ -128,7 +130,7 @@ function describeMatchFleet(name: string, open: () => Promise<{ store: Store; cl
       expect(result).toMatchObject({ resolved: 1, inserted: 1 });
       expect(await live(store)).toEqual([
         'web-1 TEST-DJANGO-1 1.4.1→1.4.3',
-        'web-1 TEST-REQUESTS-1 2.0.0→2.3.0',
+        'web-1 TEST-REQUESTS-1 2.1.0→2.3.0',
         'web-2 TEST-REQUESTS-1 2.0.0→2.3.0',
         'web-3 TEST-FLASK-1 0.11→0.12.3',
       ]);

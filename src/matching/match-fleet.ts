@@ -1,11 +1,13 @@
 import type { InstalledPackage } from '../core/types.js';
 import {
   type AssetMatchState,
+  buildFindingIndexes,
   clearPendingMatchKeys,
   createFanoutTables,
   type Db,
   type DistinctPackageRow,
   dropFanoutTables,
+  dropFindingIndexes,
   ensureMatchStates,
   getPackageLookupKey,
   insertFindingsOfAssets,
@@ -82,10 +84,15 @@ export async function matchFleet(store: Store, options: MatchFleetOptions): Prom
     stages.push({ stage, items: count(value), seconds: (performance.now() - started) / 1000 });
     return value;
   };
-  return store.db.transaction().execute(async (db) => {
-    const result = await runMatch(db, options, timed);
-    return { ...result, stages };
+  let committing = 0;
+  const result = await store.db.transaction().execute(async (db) => {
+    const matched = await runMatch(db, options, timed);
+    committing = performance.now();
+    return matched;
   });
+  // The commit writes what the cache still holds (SQLite: and checkpoints the WAL): part of the match.
+  stages.push({ stage: 'commit', items: 0, seconds: (performance.now() - committing) / 1000 });
+  return { ...result, stages };
 }
 
 async function runMatch(db: Db, options: MatchFleetOptions, timed: Timed) {
@@ -119,16 +126,18 @@ async function runMatch(db: Db, options: MatchFleetOptions, timed: Timed) {
     (s) => s.changed.length,
   );
   await createFanoutTables(db, synced.keys);
-  let counts: { inserted: number; whole: DiffCounts; names: DiffCounts };
+  let counts: Awaited<ReturnType<typeof writeFindings>>;
   try {
     counts = await writeFindings(db, scope, synced, at, timed);
   } finally {
     await dropFanoutTables(db);
   }
   const touched = new Set([...scope.changed, ...counts.whole.assets, ...counts.names.assets]);
+  // A first match into an empty table wrote only open findings, counted from the asset index alone.
+  const onlyOpen = counts.intoEmpty && counts.whole.assets.size === 0 && counts.names.assets.size === 0;
   await timed(
     'record asset state',
-    () => recordState(db, scope, touched, at),
+    () => recordState(db, scope, touched, at, onlyOpen),
     (n) => n,
   );
   // A whole match covers every queued key; `pending` consumes the keys it read. Keys given as a set
@@ -201,17 +210,25 @@ async function writeFindings(
   await ensureMatchStates(db, scope.states, scope.changed);
   const known = await loadAssetsWithFindings(db, scope.changed);
   const fresh = scope.changed.filter((id) => !known.has(id));
+  const all = scope.run === 'all' && fresh.length === scope.imports.size;
+  const bulk = fresh.length > 0 && all ? await dropFindingIndexes(db, 'all') : undefined;
   const inserted = await timed(
     'write findings of new assets',
     async () => {
       if (fresh.length === 0) return 0;
-      if (scope.run === 'all' && fresh.length === scope.imports.size)
-        return insertFindingsOfAssets(db, 'all', at);
+      if (all) return insertFindingsOfAssets(db, 'all', at, bulk);
       await setScopeAssets(db, fresh);
       return insertFindingsOfAssets(db, 'pc_assets', at);
     },
     (n) => n,
   );
+  if (bulk)
+    await timed(
+      'index findings',
+      () => buildFindingIndexes(db, bulk),
+      () => inserted,
+    );
+  const intoEmpty = bulk !== undefined;
   const whole = await timed(
     'compare changed assets',
     async () => {
@@ -239,14 +256,20 @@ async function writeFindings(
     },
     (c) => c.inserted + c.updated + c.resolved,
   );
-  return { inserted, whole, names };
+  return { inserted, intoEmpty, whole, names };
 }
 
-async function recordState(db: Db, scope: Scope, touched: Set<string>, at: string): Promise<number> {
+async function recordState(
+  db: Db,
+  scope: Scope,
+  touched: Set<string>,
+  at: string,
+  onlyOpen: boolean,
+): Promise<number> {
   await saveMatchedImports(db, scope.changed, at);
   if (scope.run === 'all') await touchMatchedAt(db, at);
   else if (scope.run.length > 0) await touchMatchedAt(db, at, scope.run);
   const fullRecount = scope.run === 'all' && touched.size === scope.imports.size;
-  await recountFindings(db, fullRecount ? 'all' : [...touched]);
+  await recountFindings(db, fullRecount ? 'all' : [...touched], { onlyOpen });
   return touched.size;
 }

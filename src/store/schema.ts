@@ -131,7 +131,8 @@ export interface FindingsTable {
   risk: number | null;
   due_date: string | null;
   first_seen: string;
-  last_seen: string;
+  /** Null until the finding is seen apart from its asset's whole matches (`asset_match_state.matched_at`). */
+  last_seen: string | null;
   resolved_at: string | null;
 }
 

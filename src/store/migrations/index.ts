@@ -7,6 +7,7 @@ import * as m0006 from './0006-asset-snapshots.js';
 import * as m0007 from './0007-exploit-scores.js';
 import * as m0008 from './0008-plan-details.js';
 import * as m0009 from './0009-finding-matches.js';
+import * as m0010 from './0010-findings-bulk.js';
 import type { PatchcastMigration } from './types.js';
 
 /** Every migration this version of patchcast knows, in order. Append only; never edit a released one. */
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly PatchcastMigration[] = [
   { name: '0007-exploit-scores', up: m0007.up },
   { name: '0008-plan-details', up: m0008.up },
   { name: '0009-finding-matches', up: m0009.up },
+  { name: '0010-findings-bulk', up: m0010.up },
 ];
 
 export type { MigrationContext, PatchcastMigration } from './types.js';

@@ -89,14 +89,18 @@ interface FindingRow {
   risk: number | null;
   due_date: string | null;
   first_seen: string;
-  last_seen: string;
+  last_seen: string | null;
   matched_at: string | null;
   resolved_at: string | null;
 }
 
-/** A live finding was seen again whenever its asset was matched since (`asset_match_state.matched_at`). */
+/**
+ * A live finding was seen again whenever its asset was matched since (`asset_match_state.matched_at`);
+ * a first match writes no `last_seen` of its own, only the asset's `matched_at`.
+ */
 function fromRow(r: FindingRow): Finding {
-  const seenAgain = r.status !== 'fixed' && r.matched_at !== null && r.matched_at > r.last_seen;
+  const own = r.last_seen ?? r.first_seen;
+  const seenAgain = r.status !== 'fixed' && r.matched_at !== null && r.matched_at > own;
   return definedOnly({
     id: r.id,
     assetId: r.asset_id,
@@ -111,7 +115,7 @@ function fromRow(r: FindingRow): Finding {
     risk: r.risk === null ? null : Number(r.risk),
     dueDate: r.due_date,
     firstSeen: r.first_seen,
-    lastSeen: seenAgain ? (r.matched_at as string) : r.last_seen,
+    lastSeen: seenAgain ? (r.matched_at as string) : own,
     resolvedAt: r.resolved_at,
   });
 }

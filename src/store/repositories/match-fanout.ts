@@ -23,6 +23,7 @@ const KEY_COLUMNS: readonly BulkColumn[] = [
   { name: 'name', type: 'text' },
   { name: 'version', type: 'text' },
   { name: 'changed', type: 'integer' },
+  { name: 'grp', type: 'integer' },
 ];
 const FANOUT_COLUMNS: readonly BulkColumn[] = [
   { name: 'key_id', type: 'integer' },
@@ -33,14 +34,15 @@ const FANOUT_COLUMNS: readonly BulkColumn[] = [
 /** Creates the run's temporary tables; `keys[i]` gets key_id i (a lower id wins a tie on one asset). */
 export async function createFanoutTables(db: Db, keys: readonly FanoutKey[]): Promise<void> {
   await dropFanoutTables(db);
-  await sql`create temporary table pc_keys (key_id integer primary key, ecosystem text not null, name text not null, version text not null, changed integer not null)`.execute(
+  await sql`create temporary table pc_keys (key_id integer primary key, ecosystem text not null, name text not null, version text not null, changed integer not null, grp integer not null)`.execute(
     db,
   );
   await sql`create temporary table pc_fanout (key_id integer not null, subject_id integer not null, match_id integer not null)`.execute(
     db,
   );
   await sql`create temporary table pc_assets (asset_id text primary key)`.execute(db);
-  const keyRows = keys.map((k, i) => [i, k.ecosystem, k.name, k.version, k.changed ? 1 : 0]);
+  const groups = getSubjectGroups(keys);
+  const keyRows = keys.map((k, i) => [i, k.ecosystem, k.name, k.version, k.changed ? 1 : 0, groups[i]]);
   await insertRows(db, 'pc_keys', KEY_COLUMNS, keyRows);
   const fanout = keys.flatMap((k, i) => k.matches.map((m) => [i, m.subjectId, m.matchId]));
   await insertRows(db, 'pc_fanout', FANOUT_COLUMNS, fanout);
@@ -50,8 +52,33 @@ export async function createFanoutTables(db: Db, keys: readonly FanoutKey[]): Pr
   if (isPostgres(db)) await sql`analyze pc_keys; analyze pc_fanout`.execute(db);
 }
 
+/**
+ * Per key, a group number such that keys sharing a subject share a group (union–find over subjects).
+ * Only keys of one group can give one asset the same finding twice — two versions of a package, or
+ * two binary packages built from one source — so only assets holding two keys of a group need the
+ * duplicates sorted out.
+ */
+export function getSubjectGroups(keys: readonly FanoutKey[]): number[] {
+  const parent = keys.map((_, i) => i);
+  const find = (i: number): number => {
+    let root = i;
+    while (parent[root] !== root) root = parent[root] as number;
+    while (parent[i] !== root) [i, parent[i]] = [parent[i] as number, root];
+    return root;
+  };
+  const firstKeyOf = new Map<number, number>();
+  keys.forEach((k, i) => {
+    for (const m of k.matches) {
+      const other = firstKeyOf.get(m.subjectId);
+      if (other === undefined) firstKeyOf.set(m.subjectId, i);
+      else parent[find(i)] = find(other);
+    }
+  });
+  return keys.map((_, i) => find(i));
+}
+
 export async function dropFanoutTables(db: Db): Promise<void> {
-  for (const table of ['pc_keys', 'pc_fanout', 'pc_assets'])
+  for (const table of ['pc_keys', 'pc_fanout', 'pc_assets', 'pc_holders', 'pc_multi'])
     await sql`drop table if exists ${sql.raw(table)}`.execute(db);
 }
 
@@ -68,36 +95,63 @@ export async function setScopeAssets(db: Db, assetIds: readonly string[]): Promi
 }
 
 /**
- * Inserts every finding of assets that have none yet (`pc_assets`, or every asset with `all`), in
- * one statement: asset_packages ⋈ pc_keys ⋈ pc_fanout, in asset order so both of findings' indexes
- * grow at their ends. An id is the asset's token (12 hex) + the subject id (8 hex), as getFindingId; of two
- * versions of one package on one asset the first key wins. Returns the rows inserted.
+ * A bulk insert into an empty findings table (a first match) drops the indexes it can rebuild, and
+ * `buildFindingIndexes` builds them once afterwards: one sort is cheaper than 12M insertions. On
+ * SQLite that is the asset index (the primary key is the table); on PostgreSQL the primary key too.
+ * Undefined when the table holds findings already (they stay indexed as they go in).
+ */
+export interface BulkFindingsLoad {
+  /** PostgreSQL: the name of findings' primary key constraint, to be added again. */
+  primaryKey?: string;
+}
+
+/** Prepares a first match's bulk insert when `scope` is every asset and the table is empty. */
+export async function dropFindingIndexes(
+  db: Db,
+  scope: 'all' | 'pc_assets',
+): Promise<BulkFindingsLoad | undefined> {
+  if (scope !== 'all' || (await hasAnyFinding(db))) return undefined;
+  const load: BulkFindingsLoad = {};
+  if (isPostgres(db)) load.primaryKey = await dropPrimaryKey(db);
+  await sql`drop index findings_asset_subject`.execute(db);
+  return load;
+}
+
+export async function buildFindingIndexes(db: Db, load: BulkFindingsLoad): Promise<void> {
+  if (load.primaryKey) {
+    await sql`set local maintenance_work_mem = '512MB'`.execute(db);
+    await sql`alter table findings add constraint ${sql.id(load.primaryKey)} primary key (id)`.execute(db);
+  }
+  await sql`create index findings_asset_subject on findings (asset_id, subject_id)`.execute(db);
+}
+
+/**
+ * Inserts every finding of assets that have none yet (`pc_assets`, or every asset with `all`):
+ * asset_packages ⋈ pc_keys ⋈ pc_fanout inside the database. An id is the asset's token (12 hex) + the
+ * subject id (8 hex), as getFindingId; of two keys giving one asset the same subject the lower key
+ * id wins. `bulk` (from `dropFindingIndexes`) says the table is empty and unindexed. Returns the
+ * rows inserted.
  */
 export async function insertFindingsOfAssets(
   db: Db,
   scope: 'all' | 'pc_assets',
   at: string,
+  bulk?: BulkFindingsLoad,
 ): Promise<number> {
-  const postgres = isPostgres(db);
-  const id = postgres
-    ? sql`lpad(to_hex(s.token), 12, '0') || lpad(to_hex(x.subject_id), 8, '0')`
-    : sql`printf('%012x%08x', s.token, x.subject_id)`;
+  return isPostgres(db) ? insertPostgres(db, scope, at, bulk !== undefined) : insertSqlite(db, scope, at);
+}
+
+/**
+ * SQLite: scan the (asset_id, ecosystem, name, version) primary-key index in order and probe the
+ * small key table, so rows come in asset order (the order by only sorts within one asset) and both
+ * of findings' B-trees grow at their ends; `on conflict` drops the losing key's duplicate.
+ */
+async function insertSqlite(db: Db, scope: 'all' | 'pc_assets', at: string) {
   const inScope = scope === 'all' ? sql`` : sql`join pc_assets a on a.asset_id = ap.asset_id`;
-  // SQLite: scan the (asset_id, ecosystem, name, version) primary-key index in order and probe the
-  // small key table; the order by then only sorts within one asset.
-  const source = postgres
-    ? sql`asset_packages ap`
-    : sql`asset_packages ap indexed by sqlite_autoindex_asset_packages_1`;
-  // The order by sorts every row on PostgreSQL: in memory, not in 4 MB runs on disk.
-  if (postgres) await sql`set local work_mem = '256MB'`.execute(db);
-  // Into an empty table, the (asset_id, subject_id) index is built once afterwards: one sort is
-  // cheaper than 12M insertions (62 s → about 40 s at 10,000 hosts on SQLite). In the transaction.
-  const rebuild = scope === 'all' && !(await hasAnyFinding(db));
-  if (rebuild) await sql`drop index findings_asset_subject`.execute(db);
   const result = await sql`
     insert into findings (id, asset_id, subject_id, match_id, status, first_seen, last_seen)
-    select ${id}, ap.asset_id, x.subject_id, x.match_id, 'open', ${at}, ${at}
-    from ${source}
+    select printf('%012x%08x', s.token, x.subject_id), ap.asset_id, x.subject_id, x.match_id, 'open', ${at}, null
+    from asset_packages ap indexed by sqlite_autoindex_asset_packages_1
     ${inScope}
     join pc_keys k on k.ecosystem = ap.ecosystem and k.name = ap.name and k.version = ap.version
     join pc_fanout x on x.key_id = k.key_id
@@ -105,11 +159,56 @@ export async function insertFindingsOfAssets(
     where true
     order by ap.asset_id, x.subject_id, k.key_id
     on conflict (id) do nothing`.execute(db);
-  if (rebuild) {
-    if (postgres) await sql`set local maintenance_work_mem = '512MB'`.execute(db);
-    await sql`create index findings_asset_subject on findings (asset_id, subject_id)`.execute(db);
-  }
   return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * PostgreSQL writes one WAL record per row and per index entry, and `on conflict` inserts each row
+ * speculatively; at 12.9M findings that took minutes. So: the holders of the run's keys go into a
+ * temporary table (an index-only scan of asset_packages_package), which also gives the planner true
+ * row counts; into an empty table the rows are inserted with no index and no `on conflict` — the
+ * assets holding two keys of one subject group (`pc_multi`, the only ones that can get a duplicate)
+ * are inserted apart, one row per subject — and the primary key and the asset index are built after
+ * (`buildFindingIndexes`).
+ */
+async function insertPostgres(db: Db, scope: 'all' | 'pc_assets', at: string, intoEmpty: boolean) {
+  const inScope = scope === 'all' ? sql`` : sql`join pc_assets a on a.asset_id = ap.asset_id`;
+  await sql`set local work_mem = '256MB'`.execute(db);
+  await sql`create temporary table pc_holders as
+    select ap.asset_id, k.key_id, k.grp from pc_keys k
+    join asset_packages ap on ap.ecosystem = k.ecosystem and ap.name = k.name and ap.version = k.version
+    ${inScope}`.execute(db);
+  await sql`analyze pc_holders`.execute(db);
+  await sql`create temporary table pc_multi as
+    select asset_id, grp from pc_holders group by asset_id, grp having count(*) > 1`.execute(db);
+  await sql`analyze pc_multi`.execute(db);
+  const conflict = intoEmpty ? sql`` : sql`on conflict (id) do nothing`;
+  const columns = sql`lpad(to_hex(s.token), 12, '0') || lpad(to_hex(x.subject_id), 8, '0'), h.asset_id,
+    x.subject_id, x.match_id, 'open', ${at}, null::text`;
+  const from = sql`pc_holders h join pc_fanout x on x.key_id = h.key_id
+    join asset_match_state s on s.asset_id = h.asset_id`;
+  const single = await sql`
+    insert into findings (id, asset_id, subject_id, match_id, status, first_seen, last_seen)
+    select ${columns} from ${from}
+    where not exists (select 1 from pc_multi m where m.asset_id = h.asset_id and m.grp = h.grp)
+    ${conflict}`.execute(db);
+  const multi = await sql`
+    insert into findings (id, asset_id, subject_id, match_id, status, first_seen, last_seen)
+    select distinct on (s.token, x.subject_id) ${columns} from ${from}
+    join pc_multi m on m.asset_id = h.asset_id and m.grp = h.grp
+    order by s.token, x.subject_id, h.key_id
+    ${conflict}`.execute(db);
+  await sql`drop table pc_holders; drop table pc_multi`.execute(db);
+  return Number(single.numAffectedRows ?? 0) + Number(multi.numAffectedRows ?? 0);
+}
+
+/** Drops findings' primary key constraint (its name depends on the store's history); returns the name. */
+async function dropPrimaryKey(db: Db): Promise<string> {
+  const { rows } = await sql<{ conname: string }>`select conname from pg_constraint
+    where conrelid = 'findings'::regclass and contype = 'p'`.execute(db);
+  const name = rows[0]?.conname ?? 'findings_pkey';
+  await sql`alter table findings drop constraint ${sql.id(name)}`.execute(db);
+  return name;
 }
 
 async function hasAnyFinding(db: Db): Promise<boolean> {

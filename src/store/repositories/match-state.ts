@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { getEcosystemBase, getLookupName } from '../../core/package-name.js';
-import type { Db } from '../rows.js';
+import { type Db, isPostgres } from '../rows.js';
 import type { PackageKey } from './advisories.js';
 import { type BulkColumn, insertRows } from './bulk.js';
 
@@ -86,10 +86,22 @@ export async function ensureMatchStates(
 
 /** Records a whole-asset match of these assets: their latest inventory import, and when. */
 export async function saveMatchedImports(db: Db, assetIds: readonly string[], at: string): Promise<void> {
-  for (const batch of slices(assetIds))
+  for (const batch of slices(assetIds)) {
+    const ids = sql.join(batch);
+    if (isPostgres(db)) {
+      // PostgreSQL answers a correlated max(id) by walking the primary key backwards, filtering by
+      // asset: one pass over every import per asset (6 s at 10,000 assets). Grouped once instead.
+      await sql`update asset_match_state m set matched_at = ${at}, import_id = li.import_id
+        from asset_match_state a left join (
+          select asset_id, max(id) as import_id from asset_imports where asset_id in (${ids}) group by asset_id
+        ) li on li.asset_id = a.asset_id
+        where a.asset_id = m.asset_id and m.asset_id in (${ids})`.execute(db);
+      continue;
+    }
     await sql`update asset_match_state set matched_at = ${at},
       import_id = (select max(i.id) from asset_imports i where i.asset_id = asset_match_state.asset_id)
-      where asset_id in (${sql.join(batch)})`.execute(db);
+      where asset_id in (${ids})`.execute(db);
+  }
 }
 
 /** Every asset (or these) was seen whole at `at`: one row per asset, none per finding. */
@@ -106,9 +118,26 @@ export async function touchMatchedAt(db: Db, at: string, assetIds?: readonly str
       .execute();
 }
 
-/** Recounts the live findings of these assets (every asset with `all`) into their state. */
-export async function recountFindings(db: Db, assetIds: readonly string[] | 'all'): Promise<void> {
-  const count = sql`(select count(*) from findings f where f.asset_id = asset_match_state.asset_id and f.status <> 'fixed')`;
+/**
+ * Recounts the live findings of these assets (every asset with `all`) into their state. With
+ * `onlyOpen` (no finding is fixed, as after a first match) the count needs only the asset index.
+ * Every asset at once is one grouped scan on PostgreSQL, not one index probe per asset.
+ */
+export async function recountFindings(
+  db: Db,
+  assetIds: readonly string[] | 'all',
+  options: { onlyOpen?: boolean } = {},
+): Promise<void> {
+  const live = options.onlyOpen ? sql`` : sql`and f.status <> 'fixed'`;
+  if (assetIds === 'all' && isPostgres(db)) {
+    await sql`update asset_match_state m set findings = coalesce(c.n, 0)
+      from asset_match_state a left join (
+        select f.asset_id, count(*) as n from findings f where true ${live} group by f.asset_id
+      ) c on c.asset_id = a.asset_id
+      where a.asset_id = m.asset_id and m.findings is distinct from coalesce(c.n, 0)`.execute(db);
+    return;
+  }
+  const count = sql`(select count(*) from findings f where f.asset_id = asset_match_state.asset_id ${live})`;
   if (assetIds === 'all') {
     await sql`update asset_match_state set findings = ${count}`.execute(db);
     return;
