@@ -25,7 +25,7 @@ import {
   setScopeAssets,
   touchMatchedAt,
 } from '../store/index.js';
-import { type DiffCounts, diffFindings, withEmptyAssets } from './diff-findings.js';
+import { diffFindings, withEmptyAssets } from './diff-findings.js';
 import { getEffectivePackage } from './effective-package.js';
 import { evaluatePackages } from './evaluate.js';
 import { syncMatches } from './sync-matches.js';
