@@ -7,3 +7,21 @@ export function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   }
   return value;
 }
+
+/**
+ * A loader of values by id that asks `load` about each id once, however many calls name it, and
+ * returns every value known so far (an id `load` had no value for is not asked again either).
+ */
+export function memoizeById<V>(
+  load: (ids: string[]) => Promise<ReadonlyMap<string, V>>,
+): (ids: readonly string[]) => Promise<ReadonlyMap<string, V>> {
+  const known = new Map<string, V>();
+  const asked = new Set<string>();
+  return async (ids) => {
+    const missing = [...new Set(ids)].filter((id) => !asked.has(id));
+    if (missing.length === 0) return known;
+    for (const [id, value] of await load(missing)) known.set(id, value);
+    for (const id of missing) asked.add(id);
+    return known;
+  };
+}

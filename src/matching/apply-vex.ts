@@ -1,10 +1,14 @@
-import type { Finding } from '../core/types.js';
+import { memoizeById } from '../core/collections.js';
+import type { Finding, FindingStatus } from '../core/types.js';
 import {
   type Db,
-  listFindings,
+  type FindingBatchOptions,
+  type FindingStatusChange,
   listVexStatements,
   loadAliasesFor,
+  loadFindingBatches,
   loadInstalledPurl,
+  updateFindingStatuses,
 } from '../store/index.js';
 import { findVexStatement, isSuppressing, type VexStatement } from './vex/index.js';
 
@@ -12,58 +16,64 @@ import { findVexStatement, isSuppressing, type VexStatement } from './vex/index.
  * Applies the stored VEX statements to findings: a not_affected or fixed statement about a finding's
  * vulnerability (or an alias) and its package or asset marks it `suppressed` with the justification;
  * a finding whose statement is gone is opened again. Suppressed findings stay listed and counted.
+ * A batch of assets at a time; each vulnerability's aliases are looked up once.
  */
 export async function applyStoredVex(
   db: Db,
-  options: { assetIds?: string[] } = {},
+  options: { assetIds?: string[] } & FindingBatchOptions = {},
 ): Promise<{ suppressed: number; reopened: number }> {
   const statements = (await listVexStatements(db)) as VexStatement[];
-  const candidates = await loadCandidates(db, statements, options.assetIds);
-  if (candidates.length === 0) return { suppressed: 0, reopened: 0 };
-  const aliases = await loadAliasesFor(
-    db,
-    candidates.map((f) => f.vulnerabilityId),
-  );
-  const context = await loadPackageContext(db, candidates);
+  const stated = await loadStatedVulnerabilityIds(db, statements);
+  // Open findings some statement may cover, and VEX-suppressed ones whose statement may be gone.
+  const status: FindingStatus[] = stated.size ? ['open', 'suppressed'] : ['suppressed'];
+  const isCandidate = (f: Finding) =>
+    f.status === 'open' ? stated.has(f.vulnerabilityId) : f.suppression?.kind === 'vex';
+  const scope = options.assetIds ? { assetIds: options.assetIds } : {};
+  const aliasesOf = memoizeById((ids) => loadAliasesFor(db, ids));
+  let assetNames: Map<string, string> | undefined;
   let suppressed = 0;
   let reopened = 0;
-  for (const finding of candidates) {
-    const ctx = context.get(finding.id);
-    const statement = findVexStatement(
-      {
-        vulnerabilityIds: [finding.vulnerabilityId, ...(aliases.get(finding.vulnerabilityId) ?? [])],
-        ...(ctx?.purl ? { purl: ctx.purl } : {}),
-        packageName: finding.packageName,
-        packageVersion: finding.installedVersion,
-        assetName: ctx?.assetName ?? finding.assetId,
-      },
-      statements,
-    );
-    if (isSuppressing(statement) && statement && finding.status !== 'suppressed') {
-      await setStatus(db, finding.id, 'suppressed', {
-        kind: 'vex',
-        justification: statement.justification ?? statement.status,
-        ref: statement.source,
-      });
-      suppressed++;
-    } else if (
-      !isSuppressing(statement) &&
-      finding.status === 'suppressed' &&
-      finding.suppression?.kind === 'vex'
-    ) {
-      await setStatus(db, finding.id, 'open', null);
-      reopened++;
+  for await (const batch of loadFindingBatches(db, { status, ...scope }, options)) {
+    const candidates = batch.filter(isCandidate);
+    if (candidates.length === 0) continue;
+    const aliases = await aliasesOf(candidates.map((f) => f.vulnerabilityId));
+    assetNames ??= await loadAssetNames(db);
+    const changes: FindingStatusChange[] = [];
+    for (const finding of candidates) {
+      const statement = findVexStatement(
+        {
+          vulnerabilityIds: [finding.vulnerabilityId, ...(aliases.get(finding.vulnerabilityId) ?? [])],
+          ...(await loadPurl(db, finding)),
+          packageName: finding.packageName,
+          packageVersion: finding.installedVersion,
+          assetName: assetNames.get(finding.assetId) ?? finding.assetId,
+        },
+        statements,
+      );
+      if (isSuppressing(statement) && statement && finding.status !== 'suppressed') {
+        const suppression = {
+          kind: 'vex' as const,
+          justification: statement.justification ?? statement.status,
+          ref: statement.source,
+        };
+        changes.push({ id: finding.id, status: 'suppressed', suppression });
+        suppressed++;
+      } else if (
+        !isSuppressing(statement) &&
+        finding.status === 'suppressed' &&
+        finding.suppression?.kind === 'vex'
+      ) {
+        changes.push({ id: finding.id, status: 'open', suppression: null });
+        reopened++;
+      }
     }
+    await updateFindingStatuses(db, changes);
   }
   return { suppressed, reopened };
 }
 
-/** Open findings some statement may cover, and VEX-suppressed ones whose statement may be gone. */
-async function loadCandidates(
-  db: Db,
-  statements: readonly VexStatement[],
-  assetIds: string[] | undefined,
-): Promise<Finding[]> {
+/** The vulnerabilities statements name, and those that have a named one as an alias. */
+async function loadStatedVulnerabilityIds(db: Db, statements: readonly VexStatement[]): Promise<Set<string>> {
   const named = [...new Set(statements.map((s) => s.vulnerability))];
   const viaAlias = named.length
     ? (
@@ -74,41 +84,14 @@ async function loadCandidates(
           .execute()
       ).map((r) => r.vulnerability_id)
     : [];
-  const ids = new Set([...named, ...viaAlias]);
-  const scope = (f: Finding) => !assetIds || assetIds.includes(f.assetId);
-  const open = ids.size
-    ? (await listFindings(db, { status: ['open'] })).filter((f) => ids.has(f.vulnerabilityId) && scope(f))
-    : [];
-  const suppressed = (await listFindings(db, { status: ['suppressed'] })).filter(
-    (f) => f.suppression?.kind === 'vex' && scope(f),
-  );
-  return [...open, ...suppressed];
+  return new Set([...named, ...viaAlias]);
 }
 
-async function loadPackageContext(db: Db, findings: readonly Finding[]) {
-  const out = new Map<string, { purl?: string; assetName: string }>();
-  const assets = new Map(
-    (await db.selectFrom('assets').select(['id', 'name']).execute()).map((a) => [a.id, a.name]),
-  );
-  for (const f of findings) {
-    const purl = await loadInstalledPurl(db, f);
-    out.set(f.id, {
-      ...(purl ? { purl } : {}),
-      assetName: assets.get(f.assetId) ?? f.assetId,
-    });
-  }
-  return out;
+async function loadPurl(db: Db, finding: Finding): Promise<{ purl?: string }> {
+  const purl = await loadInstalledPurl(db, finding);
+  return purl ? { purl } : {};
 }
 
-async function setStatus(
-  db: Db,
-  id: string,
-  status: 'open' | 'suppressed',
-  suppression: Finding['suppression'] | null,
-): Promise<void> {
-  await db
-    .updateTable('findings')
-    .set({ status, suppression: suppression ? JSON.stringify(suppression) : null })
-    .where('id', '=', id)
-    .execute();
+async function loadAssetNames(db: Db): Promise<Map<string, string>> {
+  return new Map((await db.selectFrom('assets').select(['id', 'name']).execute()).map((a) => [a.id, a.name]));
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pypiAdvisory } from '../../test/support/advisories.js';
 import { isPostgresAvailable, makeTestSchema } from '../../test/support/postgres.js';
 import { makeTempStore } from '../../test/support/store.js';
-import type { Vulnerability } from '../core/types.js';
 import {
   addPendingMatchKeys,
   countPendingMatchKeys,
@@ -20,21 +20,6 @@ import { matchFleet } from './match-fleet.js';
  * matchFleet's SQL on both backends: the bulk first match (every asset, then only new assets), the
  * finding-by-finding comparison of a new inventory, and the pending-key queue of advisory changes.
  */
-function advisory(id: string, name: string, fixed: string): Vulnerability {
-  return {
-    id,
-    source: 'test',
-    aliases: [],
-    affected: [
-      {
-        ecosystem: 'PyPI',
-        name,
-        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
-        fixedVersions: [fixed],
-      },
-    ],
-  };
-}
 
 const day = (d: number) => new Date(Date.UTC(2026, 0, d));
 
@@ -64,8 +49,8 @@ function describeMatchFleet(name: string, open: () => Promise<{ store: Store; cl
     beforeAll(async () => {
       ({ store, cleanup } = await open());
       await upsertVulnerabilities(store.db, [
-        advisory('TEST-REQUESTS-1', 'requests', '2.3.0'),
-        advisory('TEST-FLASK-1', 'flask', '0.12.3'),
+        pypiAdvisory('TEST-REQUESTS-1', 'requests', '2.3.0'),
+        pypiAdvisory('TEST-FLASK-1', 'flask', '0.12.3'),
       ]);
       // Two versions of one package on web-1: one finding, from the higher version.
       await addHost(
@@ -107,7 +92,7 @@ function describeMatchFleet(name: string, open: () => Promise<{ store: Store; cl
     });
 
     it('a new advisory is queued and re-matched only on its holders', async () => {
-      await upsertVulnerabilities(store.db, [advisory('TEST-DJANGO-1', 'django', '1.4.3')]);
+      await upsertVulnerabilities(store.db, [pypiAdvisory('TEST-DJANGO-1', 'django', '1.4.3')]);
       expect(await countPendingMatchKeys(store.db)).toBe(1);
       const result = await matchFleet(store, { now: day(4), advisoryKeys: 'pending' });
       expect(result).toMatchObject({ distinctPackages: 1, inserted: 1, touchedAssets: 1 });

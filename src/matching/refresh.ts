@@ -1,4 +1,4 @@
-import type { Store } from '../store/index.js';
+import type { FindingBatchOptions, Store } from '../store/index.js';
 import { applyStoredVex } from './apply-vex.js';
 import { type MatchFleetOptions, type MatchFleetResult, matchFleet } from './match-fleet.js';
 
@@ -13,10 +13,16 @@ export interface RefreshResult extends MatchFleetResult {
  * applies VEX. Risk, exceptions and SLAs follow in
  * `updateFindings` (src/pipeline), which every command that changes findings goes through.
  */
-export async function refreshFindings(store: Store, options: MatchFleetOptions): Promise<RefreshResult> {
-  const matched = await matchFleet(store, options);
-  const vex = await store.db
-    .transaction()
-    .execute((db) => applyStoredVex(db, options.assetIds ? { assetIds: options.assetIds } : {}));
+export async function refreshFindings(
+  store: Store,
+  options: MatchFleetOptions & FindingBatchOptions,
+): Promise<RefreshResult> {
+  const { batchAssets, ...match } = options;
+  const matched = await matchFleet(store, match);
+  const scope = {
+    ...(options.assetIds ? { assetIds: options.assetIds } : {}),
+    ...(batchAssets === undefined ? {} : { batchAssets }),
+  };
+  const vex = await store.db.transaction().execute((db) => applyStoredVex(db, scope));
   return { ...matched, suppressedByVex: vex.suppressed, reopenedByVex: vex.reopened };
 }

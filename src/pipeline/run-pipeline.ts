@@ -7,10 +7,10 @@ import { loadUnmatchedAssets, type RefreshResult } from '../matching/index.js';
 import { getRiskRanked, type RiskRankedFinding } from '../risk/score-findings.js';
 import type { PolicyResult } from '../risk/sla/index.js';
 import {
+  countFindings,
   countPendingMatchKeys,
   countVulnerabilities,
   listAssets,
-  listFindings,
   type Store,
 } from '../store/index.js';
 import { SNAPSHOT_DIR } from './bundled-snapshot.js';
@@ -84,9 +84,15 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
   const match =
     !options.fullMatch && (await loadUnmatchedAssets(store.db)).length === 0 ? 'incremental' : 'whole';
   const pendingNames = match === 'incremental' ? await countPendingMatchKeys(store.db) : 0;
-  const { matched, scored, policy } = await updateFindings(store, {
+  const top = options.top ?? 10;
+  const {
+    matched,
+    top: ranked,
+    policy,
+  } = await updateFindings(store, {
     now: options.now,
     config: options.config,
+    top,
     modelDataDir: options.modelDataDir ?? options.offlineDir ?? SNAPSHOT_DIR,
     ...(match === 'incremental' ? { advisoryKeys: 'pending' as const } : {}),
   });
@@ -99,7 +105,6 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
   steps.push(
     `applied exceptions and SLA policies (${policy.sla.breached} breached, ${policy.sla['due-soon']} due soon)`,
   );
-  const open = new Set((await listFindings(store.db, { status: ['open'] })).map((f) => f.id));
   return {
     steps,
     synced,
@@ -108,10 +113,7 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
     match,
     findings: matched,
     policy,
-    openFindings: open.size,
-    top: getRiskRanked(
-      scored.filter((s) => open.has(s.context.finding.id)),
-      options.top ?? 10,
-    ),
+    openFindings: await countFindings(store.db, { status: ['open'] }),
+    top: getRiskRanked(ranked, top),
   };
 }

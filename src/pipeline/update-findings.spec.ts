@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pypiAdvisory } from '../../test/support/advisories.js';
 import { makeTempStore } from '../../test/support/store.js';
 import { loadConfig } from '../config/index.js';
-import type { Vulnerability } from '../core/types.js';
 import { loadUnmatchedAssets } from '../matching/index.js';
 import {
   countPendingMatchKeys,
@@ -14,22 +14,6 @@ import {
 import { updateFindings } from './update-findings.js';
 
 const config = loadConfig(undefined, {});
-
-function advisory(id: string, name: string, fixed: string): Vulnerability {
-  return {
-    id,
-    source: 'test',
-    aliases: [],
-    affected: [
-      {
-        ecosystem: 'PyPI',
-        name,
-        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
-        fixedVersions: [fixed],
-      },
-    ],
-  };
-}
 
 /** The store, with its `transaction()` failing from the nth call on (match, VEX, policies). */
 function failingFrom(store: Store, nth: number): Store {
@@ -68,7 +52,7 @@ describe('updateFindings with pending advisory keys', () => {
     await updateFindings(store, { now: new Date('2026-01-02T00:00:00Z'), config });
     expect(await loadUnmatchedAssets(store.db)).toEqual([]);
 
-    await upsertVulnerabilities(store.db, [advisory('TEST-DJANGO-1', 'django', '1.4.3')]);
+    await upsertVulnerabilities(store.db, [pypiAdvisory('TEST-DJANGO-1', 'django', '1.4.3')]);
     expect(await countPendingMatchKeys(store.db)).toBe(1);
     await expect(
       updateFindings(failingFrom(store, 3), {

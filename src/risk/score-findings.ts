@@ -1,35 +1,26 @@
 /**
- * Scores the store's findings: gathers their contexts (context.ts), asks the exploit model when a
- * data directory is at hand, scores each finding (score/), and writes `findings.risk`.
+ * Scores the store's findings a batch of assets at a time: gathers their contexts (context.ts), asks
+ * the exploit model once per CVE when a data directory is at hand, scores each finding (score/), and
+ * writes `findings.risk` batch by batch.
  */
-import { existsSync } from 'node:fs';
-import { getPopulation } from '../predict/features/index.js';
-import {
-  EXPLOIT_MODEL_KIND,
-  type ExploitModelArtifact,
-  fromDay,
-  loadExploitModel,
-  loadHistory,
-  makeAsOfContext,
-  parseExploitModel,
-  scoreAsOf,
-  toDay,
-} from '../predict/index.js';
-import {
-  type Db,
-  loadActiveModel,
-  loadNewestEpssDate,
-  type Store,
-  updateFindingRisks,
-} from '../store/index.js';
-import { type LoadContextOptions, loadFindingContexts } from './context.js';
+import { type Store, updateFindingRisks } from '../store/index.js';
+import { type LoadContextOptions, loadFindingContextBatches, type ModelProbabilities } from './context.js';
+import { makeModelLoader } from './model-probabilities.js';
 import { type RiskWeights, scoreFinding } from './score/index.js';
 import type { FindingContext, RiskScore } from './types.js';
+
+export { loadModelProbabilities } from './model-probabilities.js';
 
 /** A finding with its context and score. */
 export interface ScoredFinding {
   context: FindingContext;
   score: RiskScore;
+}
+
+/** Which scored findings `scoreFindings` returns: the `top` highest-risk of those passing `where`. */
+export interface KeepScored {
+  top: number;
+  where?: (scored: ScoredFinding) => boolean;
 }
 
 /** Options of `scoreFindings`. */
@@ -48,9 +39,20 @@ export interface ScoreFindingsOptions {
   modelPath?: string;
   /** Write `findings.risk` (default true). */
   write?: boolean;
+  /**
+   * Return only the `top` highest-risk findings that pass `where`, so memory stays bounded on a whole
+   * fleet; default: every scored finding (for small scopes and listings).
+   */
+  keep?: KeepScored;
+  /** Assets per batch (default: the store's `FINDING_BATCH_ASSETS`). */
+  batchAssets?: number;
 }
 
-/** Scores findings as of a day, writes their risk, and returns them highest risk first. */
+/**
+ * Scores findings as of a day, writes their risk, and returns them highest risk first (all, or the
+ * few `keep` asks for). Each vulnerability's facts and model probability are loaded once, whatever
+ * the number of batches.
+ */
 export async function scoreFindings(
   store: Pick<Store, 'db'>,
   options: ScoreFindingsOptions,
@@ -58,20 +60,56 @@ export async function scoreFindings(
   const base: LoadContextOptions = { asOf: options.asOf };
   if (options.assetIds) base.assetIds = options.assetIds;
   if (options.findingIds) base.findingIds = options.findingIds;
-  const contexts = await loadFindingContexts(store.db, base);
-  const model = await loadModelFor(store.db, contexts, options);
-  if (model) applyModel(contexts, model);
-  const scored = contexts.map((context) => ({
-    context,
-    score: scoreFinding(context, options.weights, options.asOf),
-  }));
-  scored.sort(compareScored);
-  if (options.write !== false)
-    await updateFindingRisks(
-      store.db,
-      scored.map((s) => ({ id: s.context.finding.id, risk: s.score.risk })),
-    );
-  return scored;
+  if (options.batchAssets !== undefined) base.batchAssets = options.batchAssets;
+  const model = makeModelLoader(store.db, options);
+  if (model) base.model = model;
+  const kept = makeKept(options.keep);
+  for await (const contexts of loadFindingContextBatches(store.db, base)) {
+    const scored = contexts.map((context) => ({
+      context,
+      score: scoreFinding(context, options.weights, options.asOf),
+    }));
+    if (options.write !== false)
+      await updateFindingRisks(
+        store.db,
+        scored.map((s) => ({ id: s.context.finding.id, risk: s.score.risk })),
+      );
+    kept.add(scored);
+  }
+  return kept.get();
+}
+
+/** Every scored finding, or a bounded top list: at most `top` are held between batches. */
+function makeKept(keep: KeepScored | undefined) {
+  const kept: ScoredFinding[] = [];
+  return {
+    add(scored: readonly ScoredFinding[]): void {
+      for (const s of scored) {
+        if (!keep) kept.push(s);
+        else if (isKept(s, kept, keep)) insertRanked(kept, s, keep.top);
+      }
+    },
+    get: (): ScoredFinding[] => (keep ? kept : kept.sort(compareRanked)),
+  };
+}
+
+/** Whether `s` earns a place in the ranked list `kept` (cheap test first: most findings rank below it). */
+function isKept(s: ScoredFinding, kept: readonly ScoredFinding[], keep: KeepScored): boolean {
+  const last = kept.at(-1);
+  if (kept.length >= keep.top && (!last || compareRanked(s, last) >= 0)) return false;
+  return !keep.where || keep.where(s);
+}
+
+function insertRanked(kept: ScoredFinding[], s: ScoredFinding, top: number): void {
+  let lo = 0;
+  let hi = kept.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareRanked(kept[mid] as ScoredFinding, s) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  kept.splice(lo, 0, s);
+  if (kept.length > top) kept.pop();
 }
 
 /** Highest risk first; ties by asset, then vulnerability, then package, so the order is stable. */
@@ -86,63 +124,21 @@ export function compareScored(a: ScoredFinding, b: ScoredFinding): number {
   );
 }
 
+/** `compareScored`, then finding id: a total order, whatever order the batches came in. */
+function compareRanked(a: ScoredFinding, b: ScoredFinding): number {
+  const ia = a.context.finding.id;
+  const ib = b.context.finding.id;
+  return compareScored(a, b) || (ia < ib ? -1 : ia > ib ? 1 : 0);
+}
+
 /** Sets the model's probability on each context whose CVE it scored. */
-export function applyModel(
-  contexts: readonly FindingContext[],
-  model: NonNullable<LoadContextOptions['model']>,
-): void {
+export function applyModel(contexts: readonly FindingContext[], model: ModelProbabilities): void {
   for (const { vulnerability } of contexts) {
     const p = vulnerability.cve === undefined ? undefined : model.probabilities.get(vulnerability.cve);
     if (p === undefined) continue;
     vulnerability.modelProbability = p;
     vulnerability.modelHorizonDays = model.horizonDays;
   }
-}
-
-async function loadModelFor(
-  db: Db,
-  contexts: readonly FindingContext[],
-  options: ScoreFindingsOptions,
-): Promise<LoadContextOptions['model']> {
-  if (!options.modelDataDir || !existsSync(options.modelDataDir)) return undefined;
-  const cves = [...new Set(contexts.flatMap((c) => (c.vulnerability.cve ? [c.vulnerability.cve] : [])))];
-  if (cves.length === 0) return undefined;
-  // The store's current model (promoted by `patchcast model retrain`) unless a file is named.
-  const stored = options.modelPath ? undefined : await loadActiveModel(db, EXPLOIT_MODEL_KIND);
-  const artifact = stored
-    ? parseExploitModel(stored.artifact, `stored model ${stored.id}`)
-    : loadExploitModel(options.modelPath);
-  const model = await loadModelProbabilities(options.modelDataDir, cves, options.asOf, artifact);
-  // Fresher evidence wins: a store synced past the model's data scores from its own EPSS.
-  const newestEpss = await loadNewestEpssDate(db);
-  if (newestEpss && newestEpss.slice(0, 10) > model.dataUntil) return undefined;
-  return model;
-}
-
-/**
- * The exploit model's probability (a CISA KEV listing within its horizon) for each of `cves` that is
- * in its population on the scoring day: published and not yet in KEV. The model reads a directory in
- * the ../shared/data layout; the day is the scoring day, or the day after that data ends if earlier.
- */
-export async function loadModelProbabilities(
-  dataDir: string,
-  cves: readonly string[],
-  asOf: Date,
-  model?: string | ExploitModelArtifact,
-): Promise<{ probabilities: Map<string, number>; horizonDays: number; dataUntil: string }> {
-  const artifact = typeof model === 'object' ? model : loadExploitModel(model);
-  const history = await loadHistory(dataDir);
-  const day = Math.min(toDay(asOf.toISOString()), history.lastDay + 1);
-  const population = new Set(getPopulation(history, makeAsOfContext(history, day)));
-  const indices = cves.map((c) => history.indexOf.get(c)).filter((i) => i !== undefined && population.has(i));
-  const probabilities = new Map<string, number>();
-  if (indices.length > 0) {
-    const scores = scoreAsOf(history, artifact, day, Int32Array.from(indices as number[]));
-    scores.cves.forEach((cve, k) => {
-      probabilities.set(history.ids[cve] ?? '', scores.probabilities[k] ?? 0);
-    });
-  }
-  return { probabilities, horizonDays: artifact.horizonDays, dataUntil: fromDay(history.lastDay) };
 }
 
 /** A row of the "first to patch" list: the evidence columns responders check, with risk and SSVC. */

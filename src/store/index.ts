@@ -15,6 +15,7 @@ export * from './repositories/audit.js';
 export * from './repositories/exceptions.js';
 export * from './repositories/exploit-scores.js';
 export * from './repositories/feed-state.js';
+export * from './repositories/finding-batches.js';
 export * from './repositories/finding-history.js';
 export * from './repositories/finding-matches.js';
 export * from './repositories/findings.js';

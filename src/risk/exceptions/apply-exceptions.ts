@@ -1,10 +1,14 @@
-import type { Finding, RiskException } from '../../core/types.js';
+import { memoizeById } from '../../core/collections.js';
+import type { Finding, FindingStatus, RiskException } from '../../core/types.js';
 import {
   appendAuditEvent,
   type Db,
+  type FindingBatchOptions,
+  type FindingStatusChange,
   listExceptions,
-  listFindings,
   loadCveOfVulnerabilities,
+  loadFindingBatches,
+  updateFindingStatuses,
 } from '../../store/index.js';
 import { findCoveringException } from './covering.js';
 
@@ -21,27 +25,38 @@ export interface ApplyExceptionsResult {
  * Brings finding status in line with the exceptions in force at `now`: a covered open finding becomes
  * `excepted` (suppression `{kind: 'exception', justification, ref: id}`), an excepted finding whose
  * exception expired or was revoked is `open` again. VEX-suppressed and fixed findings are left alone:
- * VEX is a separate statement and stays so. Run it in a transaction: each exception that
- * lapsed gets one audit event.
+ * VEX is a separate statement and stays so. A batch of assets at a time; each vulnerability's CVE is
+ * looked up once. Run it in a transaction: each exception that lapsed gets one audit event.
  */
-export async function applyExceptions(db: Db, now: Date): Promise<ApplyExceptionsResult> {
+export async function applyExceptions(
+  db: Db,
+  now: Date,
+  options: FindingBatchOptions = {},
+): Promise<ApplyExceptionsResult> {
   const exceptions = await listExceptions(db);
-  const findings = await listFindings(db, { status: ['open', 'excepted'] });
-  const candidates = exceptions.length ? findings : findings.filter((f) => f.status === 'excepted');
-  const cveOf = await loadCveOfVulnerabilities(db, [...new Set(candidates.map((f) => f.vulnerabilityId))]);
+  // Without exceptions only the excepted findings can change (they are open again).
+  const status: FindingStatus[] = exceptions.length ? ['open', 'excepted'] : ['excepted'];
+  const cveOf = memoizeById((ids) => loadCveOfVulnerabilities(db, ids));
   const result: ApplyExceptionsResult = { excepted: 0, reopened: 0, active: 0 };
-  for (const finding of candidates) {
-    const cve = cveOf.get(finding.vulnerabilityId);
-    const covering = findCoveringException(finding, exceptions, now, { vulnerabilityIds: cve ? [cve] : [] });
-    if (covering) {
-      result.active++;
-      if (finding.status === 'open') result.excepted++;
-      if (finding.suppression?.ref !== covering.id || finding.status !== 'excepted')
-        await setStatus(db, finding.id, 'excepted', getSuppression(covering));
-    } else if (finding.status === 'excepted') {
-      await setStatus(db, finding.id, 'open', null);
-      result.reopened++;
+  for await (const findings of loadFindingBatches(db, { status }, options)) {
+    const cves = await cveOf(findings.map((f) => f.vulnerabilityId));
+    const changes: FindingStatusChange[] = [];
+    for (const finding of findings) {
+      const cve = cves.get(finding.vulnerabilityId);
+      const covering = findCoveringException(finding, exceptions, now, {
+        vulnerabilityIds: cve ? [cve] : [],
+      });
+      if (covering) {
+        result.active++;
+        if (finding.status === 'open') result.excepted++;
+        if (finding.suppression?.ref !== covering.id || finding.status !== 'excepted')
+          changes.push({ id: finding.id, status: 'excepted', suppression: getSuppression(covering) });
+      } else if (finding.status === 'excepted') {
+        changes.push({ id: finding.id, status: 'open', suppression: null });
+        result.reopened++;
+      }
     }
+    await updateFindingStatuses(db, changes);
   }
   await auditLapses(db, exceptions, now);
   return result;
@@ -55,19 +70,6 @@ function getSuppression(e: RiskException): NonNullable<Finding['suppression']> {
     justification: `${e.reason} (${who}; until ${e.expiresAt.slice(0, 10)}${control})`,
     ref: e.id,
   };
-}
-
-async function setStatus(
-  db: Db,
-  id: string,
-  status: 'open' | 'excepted',
-  suppression: Finding['suppression'] | null,
-) {
-  await db
-    .updateTable('findings')
-    .set({ status, suppression: suppression ? JSON.stringify(suppression) : null })
-    .where('id', '=', id)
-    .execute();
 }
 
 /**

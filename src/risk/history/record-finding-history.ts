@@ -1,13 +1,14 @@
-import type { Finding } from '../../core/types.js';
+import type { Finding, FindingStatus } from '../../core/types.js';
 import {
   type Db,
+  type FindingBatchOptions,
   type FindingDayState,
-  listFindings,
-  loadFindingStatesAsOf,
+  loadFindingBatches,
+  loadLatestFindingStates,
   upsertFindingHistory,
 } from '../../store/index.js';
 import { diffDays } from '../sla/dates.js';
-import { loadKevFindingIds } from '../sla/load-sla-contexts.js';
+import { makeKevLookup } from '../sla/load-sla-contexts.js';
 import { makeFindingDayState } from '../sla/make-finding-day-state.js';
 import { DEFAULT_WARN_DAYS } from '../sla/types.js';
 
@@ -16,29 +17,39 @@ import { DEFAULT_WARN_DAYS } from '../sla/types.js';
  * A row the SLA step already wrote that day keeps its SLA state and rule; otherwise the state is
  * judged from the stored due date. Fixed findings are recorded once, on the day patchcast first sees
  * them fixed, so the history says when each finding closed without repeating it every day after.
+ * A batch of assets at a time; each vulnerability's KEV listing is looked up once.
  */
-export async function recordFindingHistory(db: Db, day: string): Promise<{ recorded: number }> {
-  const live = await listFindings(db, { status: ['open', 'excepted', 'suppressed'] });
-  const fixed = await listFindings(db, { status: ['fixed'] });
-  const last = new Map(
-    (
-      await loadFindingStatesAsOf(
-        db,
-        day,
-        fixed.map((f) => f.id),
-      )
-    ).map((s) => [s.findingId, s]),
+export async function recordFindingHistory(
+  db: Db,
+  day: string,
+  options: FindingBatchOptions = {},
+): Promise<{ recorded: number }> {
+  const isKev = makeKevLookup(db, new Date(`${day}T23:59:59.999Z`));
+  let recorded = 0;
+  const status: FindingStatus[] = ['open', 'excepted', 'suppressed', 'fixed'];
+  for await (const batch of loadFindingBatches(db, { status }, options)) {
+    const live = batch.filter((f) => f.status !== 'fixed');
+    const findings = [...live, ...(await getNewlyFixed(db, day, batch))];
+    const kev = await isKev(findings);
+    const states = findings.map((f) => getDerivedState(f, day, kev.has(f.id)));
+    await upsertFindingHistory(db, states, { keepSla: true });
+    recorded += states.length;
+  }
+  return { recorded };
+}
+
+/** The fixed findings whose last recorded state before `day` was not fixed, or was recorded that day. */
+async function getNewlyFixed(db: Db, day: string, batch: readonly Finding[]): Promise<Finding[]> {
+  const fixed = batch.filter((f) => f.status === 'fixed');
+  const last = await loadLatestFindingStates(
+    db,
+    day,
+    fixed.map((f) => f.id),
   );
-  const newlyFixed = fixed.filter((f) => {
+  return fixed.filter((f) => {
     const previous = last.get(f.id);
     return previous !== undefined && (previous.status !== 'fixed' || previous.day === day);
   });
-  const findings = [...live, ...newlyFixed];
-  const now = new Date(`${day}T23:59:59.999Z`);
-  const kev = await loadKevFindingIds(db, findings, now);
-  const states = findings.map((f) => getDerivedState(f, day, kev.has(f.id)));
-  await upsertFindingHistory(db, states, { keepSla: true });
-  return { recorded: states.length };
 }
 
 /** The state of a finding for `day` from its stored columns, when no SLA computation recorded one. */

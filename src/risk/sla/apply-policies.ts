@@ -1,8 +1,8 @@
-import type { Db } from '../../store/index.js';
+import type { Db, FindingBatchOptions } from '../../store/index.js';
 import { type ApplyExceptionsResult, applyExceptions } from '../exceptions/apply-exceptions.js';
 import { recordFindingHistory } from '../history/record-finding-history.js';
 import type { SlaState } from '../types.js';
-import { applySla, DEFAULT_EXCEPTION_POLICY } from './apply-sla.js';
+import { applySlaBatches, DEFAULT_EXCEPTION_POLICY } from './apply-sla.js';
 import { getDayOf } from './dates.js';
 import { getSlaRules } from './default-rules.js';
 import type { ExceptionPolicy, SlaRule } from './types.js';
@@ -22,20 +22,26 @@ export interface PolicyResult {
 
 /**
  * The policy steps, in order, after matching and VEX: exceptions set finding status, SLA sets due
- * dates and states, and the day's state of every finding goes into the history. Idempotent; run it in
- * one transaction. Without `policies`, the built-in SLA rules and exception policy apply.
+ * dates and states, and the day's state of every finding goes into the history. Each step goes
+ * through the findings a batch of assets at a time (`batchAssets`), so memory does not grow with the
+ * fleet. Idempotent; run it in one transaction. Without `policies`, the built-in SLA rules and
+ * exception policy apply.
  */
-export async function applyPolicies(db: Db, now: Date, policies?: Policies): Promise<PolicyResult> {
-  const exceptions = await applyExceptions(db, now);
-  const entries = await applySla(
+export async function applyPolicies(
+  db: Db,
+  now: Date,
+  policies?: Policies,
+  options: FindingBatchOptions = {},
+): Promise<PolicyResult> {
+  const exceptions = await applyExceptions(db, now, options);
+  const sla = await applySlaBatches(
     db,
     now,
     getSlaRules(policies?.sla ?? []),
     policies?.exceptions ?? DEFAULT_EXCEPTION_POLICY,
+    options,
   );
-  const sla: Record<SlaState, number> = { 'on-track': 0, 'due-soon': 0, breached: 0, paused: 0, closed: 0 };
-  for (const e of entries) sla[e.sla.state]++;
   const day = getDayOf(now);
-  const history = await recordFindingHistory(db, day);
+  const history = await recordFindingHistory(db, day, options);
   return { exceptions, sla, history: { day, recorded: history.recorded } };
 }

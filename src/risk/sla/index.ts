@@ -1,11 +1,23 @@
 export { applyPolicies, type Policies, type PolicyResult } from './apply-policies.js';
-export { applySla, DEFAULT_EXCEPTION_POLICY, getDayState, type SlaEntry } from './apply-sla.js';
+export {
+  applySla,
+  applySlaBatches,
+  DEFAULT_EXCEPTION_POLICY,
+  getDayState,
+  type SlaBatchOptions,
+  type SlaEntry,
+} from './apply-sla.js';
 export { BOD_TIMELINE_DAYS, type BodInputs, type BodTimeline, getBodTimeline } from './bod-26-04.js';
 export { computeSla, getBaseDue } from './compute-sla.js';
 export { addDays, addMonths, diffDays, getDay, getDayOf } from './dates.js';
 export { DEFAULT_SLA_RULES, getSlaRules } from './default-rules.js';
 export { getSeverity, getSlaFacts, type SlaFacts } from './facts.js';
-export { loadKevFindingIds, loadSlaContexts } from './load-sla-contexts.js';
+export {
+  loadKevFindingIds,
+  loadSlaContextBatches,
+  loadSlaContexts,
+  makeKevLookup,
+} from './load-sla-contexts.js';
 export { matchSlaRule, type RuleMatch } from './match-rule.js';
 export { getPausedDays } from './pause.js';
 export { getSlaReport, type SlaReport, type SlaReportItem } from './sla-report.js';

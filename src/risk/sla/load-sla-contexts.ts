@@ -1,29 +1,25 @@
+import { memoizeById } from '../../core/collections.js';
 import type { Finding } from '../../core/types.js';
 import { type Db, loadCveOfVulnerabilities, loadKevAsOf } from '../../store/index.js';
-import { loadFindingContexts } from '../context.js';
+import { type LoadContextOptions, loadFindingContextBatches, loadFindingContexts } from '../context.js';
 import type { FindingContext } from '../types.js';
-
-const CHUNK = 500;
 
 /**
  * The contexts SLA rules judge — every finding not fixed, as of `now` — from risk's context loader,
- * plus the advisory's publication date that PCI DSS 6.3.3 counts from.
+ * plus the advisory's publication date that PCI DSS 6.3.3 counts from. Holds them all: see
+ * `loadSlaContextBatches` for a whole fleet.
  */
 export async function loadSlaContexts(db: Db, now: Date): Promise<FindingContext[]> {
-  const contexts = await loadFindingContexts(db, { asOf: now });
-  const ids = new Set<string>();
-  for (const c of contexts) {
-    ids.add(c.finding.vulnerabilityId);
-    if (c.vulnerability.cve) ids.add(c.vulnerability.cve);
-  }
-  const published = await loadPublished(db, [...ids]);
-  for (const c of contexts) {
-    const date =
-      published.get(c.finding.vulnerabilityId) ??
-      (c.vulnerability.cve ? published.get(c.vulnerability.cve) : undefined);
-    if (date) c.vulnerability.published = date;
-  }
-  return contexts;
+  return loadFindingContexts(db, { asOf: now, published: true });
+}
+
+/** `loadSlaContexts` a batch of assets at a time (`batchAssets`: default the store's). */
+export function loadSlaContextBatches(
+  db: Db,
+  now: Date,
+  options: Pick<LoadContextOptions, 'batchAssets'> = {},
+): AsyncGenerator<FindingContext[]> {
+  return loadFindingContextBatches(db, { ...options, asOf: now, published: true });
 }
 
 /** Which of these findings' vulnerabilities were listed in CISA KEV as of `asOf` (by finding id). */
@@ -32,26 +28,26 @@ export async function loadKevFindingIds(
   findings: readonly Finding[],
   asOf: Date,
 ): Promise<Set<string>> {
-  const cveOf = await loadCveOfVulnerabilities(db, [...new Set(findings.map((f) => f.vulnerabilityId))]);
-  const kev = await loadKevAsOf(db, [...new Set(cveOf.values())], asOf.toISOString());
-  const out = new Set<string>();
-  for (const f of findings) {
-    const cve = cveOf.get(f.vulnerabilityId);
-    if (cve && kev.has(cve)) out.add(f.id);
-  }
-  return out;
+  return makeKevLookup(db, asOf)(findings);
 }
 
-async function loadPublished(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom('vulnerabilities')
-      .select(['id', 'published'])
-      .where('id', 'in', ids.slice(i, i + CHUNK))
-      .where('published', 'is not', null)
-      .execute();
-    for (const r of rows) if (r.published) out.set(r.id, r.published);
-  }
-  return out;
+/**
+ * `loadKevFindingIds` for batch after batch of findings: each vulnerability is looked up once, in
+ * the first batch that names it.
+ */
+export function makeKevLookup(db: Db, asOf: Date): (findings: readonly Finding[]) => Promise<Set<string>> {
+  const listed = memoizeById(async (ids) => {
+    const cveOf = await loadCveOfVulnerabilities(db, ids);
+    const kev = await loadKevAsOf(db, [...new Set(cveOf.values())], asOf.toISOString());
+    const out = new Map<string, true>();
+    for (const id of ids) {
+      const cve = cveOf.get(id);
+      if (cve && kev.has(cve)) out.set(id, true);
+    }
+    return out;
+  });
+  return async (findings) => {
+    const known = await listed(findings.map((f) => f.vulnerabilityId));
+    return new Set(findings.filter((f) => known.has(f.vulnerabilityId)).map((f) => f.id));
+  };
 }

@@ -78,6 +78,36 @@ export async function loadFindingStatesAsOf(
   return rows.map(fromRow);
 }
 
+/**
+ * The latest state recorded on or before `day` of each of these findings, by finding id: the
+ * same rows as `loadFindingStatesAsOf`, found through each finding's own history (its primary key)
+ * rather than the whole table's, a thousand findings a query.
+ */
+export async function loadLatestFindingStates(
+  db: Db,
+  day: string,
+  findingIds: readonly string[],
+): Promise<Map<string, FindingDayState>> {
+  const out = new Map<string, FindingDayState>();
+  const unique = [...new Set(findingIds)];
+  for (let i = 0; i < unique.length; i += 1000) {
+    const rows = await db
+      .selectFrom('finding_history as h')
+      .selectAll('h')
+      .where('h.finding_id', 'in', unique.slice(i, i + 1000))
+      .where('h.day', '=', (eb) =>
+        eb
+          .selectFrom('finding_history as l')
+          .select((e) => e.fn.max('l.day').as('last_day'))
+          .whereRef('l.finding_id', '=', 'h.finding_id')
+          .where('l.day', '<=', day),
+      )
+      .execute();
+    for (const r of rows) out.set(r.finding_id, fromRow(r));
+  }
+  return out;
+}
+
 export interface HistoryCountFilter {
   /** Only findings listed in CISA KEV that day (true) or not (false). */
   kev?: boolean;

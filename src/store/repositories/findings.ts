@@ -1,3 +1,4 @@
+import { getOrCreate } from '../../core/collections.js';
 import type { Finding, FindingStatus } from '../../core/types.js';
 import { type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
 import { type BulkColumn, insertRows } from './bulk.js';
@@ -122,6 +123,10 @@ function fromRow(r: FindingRow): Finding {
 
 export interface FindingFilter {
   assetId?: string;
+  /** Only findings on these assets (a batch: at most a few thousand ids). */
+  assetIds?: readonly string[];
+  /** Only these findings (at most a few thousand ids). */
+  ids?: readonly string[];
   vulnerabilityId?: string;
   packageName?: string;
   status?: FindingStatus[];
@@ -130,6 +135,7 @@ export interface FindingFilter {
 
 /** Findings with their subject and match details joined in, highest risk first. */
 export async function listFindings(db: Db, filter: FindingFilter = {}): Promise<Finding[]> {
+  if (filter.assetIds?.length === 0 || filter.ids?.length === 0) return [];
   let query = db
     .selectFrom('findings as f')
     .innerJoin('finding_subjects as s', 's.id', 'f.subject_id')
@@ -154,12 +160,49 @@ export async function listFindings(db: Db, filter: FindingFilter = {}): Promise<
       'f.resolved_at',
     ]);
   if (filter.assetId) query = query.where('f.asset_id', '=', filter.assetId);
+  if (filter.assetIds) query = query.where('f.asset_id', 'in', [...filter.assetIds]);
+  if (filter.ids) query = query.where('f.id', 'in', [...filter.ids]);
   if (filter.vulnerabilityId) query = query.where('s.vulnerability_id', '=', filter.vulnerabilityId);
   if (filter.packageName) query = query.where('s.package_name', '=', filter.packageName);
   if (filter.status?.length) query = query.where('f.status', 'in', filter.status);
   query = query.orderBy('f.risk', 'desc').orderBy('f.id');
   if (filter.limit) query = query.limit(filter.limit);
   return (await query.execute()).map(fromRow);
+}
+
+/** How many findings have one of these statuses (all findings without `status`). */
+export async function countFindings(db: Db, filter: { status?: FindingStatus[] } = {}): Promise<number> {
+  let query = db.selectFrom('findings').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (filter.status?.length) query = query.where('status', 'in', filter.status);
+  return Number((await query.executeTakeFirst())?.n ?? 0);
+}
+
+/** A finding's new status, with its suppression (null to clear it). */
+export interface FindingStatusChange {
+  id: string;
+  status: FindingStatus;
+  suppression: Finding['suppression'] | null;
+}
+
+/** Sets the status and suppression of many findings: a statement per same change and 500 findings. */
+export async function updateFindingStatuses(db: Db, changes: readonly FindingStatusChange[]): Promise<void> {
+  const groups = new Map<string, { status: FindingStatus; suppression: string | null; ids: string[] }>();
+  for (const c of changes) {
+    const suppression = toJson(c.suppression);
+    const group = getOrCreate(groups, `${c.status}\0${suppression}`, () => ({
+      status: c.status,
+      suppression,
+      ids: [],
+    }));
+    group.ids.push(c.id);
+  }
+  for (const { status, suppression, ids } of groups.values())
+    for (let i = 0; i < ids.length; i += 500)
+      await db
+        .updateTable('findings')
+        .set({ status, suppression })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
 }
 
 /** Marks an asset's open findings that a new scan no longer reports as fixed. Returns how many. */

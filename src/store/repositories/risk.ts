@@ -2,9 +2,11 @@
  * Batch reads of what risk scoring needs "as of" an instant, keyed by CVE or vulnerability id, and
  * the write of scores. Every query takes at most 1,000 keys at a time (both backends' limits).
  */
-import type { Db } from '../rows.js';
+import { sql } from 'kysely';
+import { type Db, getSqliteHandle } from '../rows.js';
 
 const KEYS_PER_QUERY = 1000;
+const POSTGRES_ROWS = 10_000;
 
 /** Runs `query` on successive chunks of `keys` and concatenates the rows. */
 async function loadBy<T>(keys: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
@@ -47,6 +49,21 @@ export async function loadCvssOf(db: Db, ids: readonly string[]) {
       .execute(),
   );
   return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The publication date of vulnerability records (advisories or CVE records) by id, when known. */
+export async function loadPublishedOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await loadBy(ids, (chunk) =>
+    db
+      .selectFrom('vulnerabilities')
+      .select(['id', 'published'])
+      .where('id', 'in', chunk)
+      .where('published', 'is not', null)
+      .execute(),
+  );
+  const out = new Map<string, string>();
+  for (const r of rows) if (r.published) out.set(r.id, r.published);
+  return out;
 }
 
 /** KEV listings added on or before `asOf` and not removed by then. */
@@ -128,27 +145,28 @@ export async function loadSsvcAsOfBatch(db: Db, cves: readonly string[], asOf: s
   return newest;
 }
 
-/** Writes `findings.risk` for many findings: one statement per 500 rows. */
+/**
+ * Writes `findings.risk` for many findings. SQLite: one prepared statement run per finding, in one
+ * transaction (a savepoint inside the caller's); PostgreSQL: an update from two arrays, 10,000
+ * findings a statement. (A CASE per 500 rows, as built by Kysely, cost more than the database's work:
+ * 45 of 80 s scoring 1.2M findings.)
+ */
 export async function updateFindingRisks(
   db: Db,
   scores: ReadonlyArray<{ id: string; risk: number }>,
 ): Promise<void> {
-  for (let i = 0; i < scores.length; i += 500) {
-    const batch = scores.slice(i, i + 500);
-    await db
-      .updateTable('findings')
-      .set((eb) => {
-        const [first, ...rest] = batch;
-        if (!first) return {};
-        let chain = eb.case().when('id', '=', first.id).then(first.risk);
-        for (const s of rest) chain = chain.when('id', '=', s.id).then(s.risk);
-        return { risk: chain.else(eb.ref('risk')).end() };
-      })
-      .where(
-        'id',
-        'in',
-        batch.map((s) => s.id),
-      )
-      .execute();
+  const raw = getSqliteHandle(db);
+  if (raw) {
+    const update = raw.prepare('update findings set risk = ? where id = ?');
+    raw.transaction(() => {
+      for (const s of scores) update.run(s.risk, s.id);
+    })();
+    return;
+  }
+  for (let i = 0; i < scores.length; i += POSTGRES_ROWS) {
+    const batch = scores.slice(i, i + POSTGRES_ROWS);
+    await sql`update findings as f set risk = v.risk
+      from unnest(${batch.map((s) => s.id)}::text[], ${batch.map((s) => s.risk)}::real[]) as v(id, risk)
+      where f.id = v.id`.execute(db);
   }
 }

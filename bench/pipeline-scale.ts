@@ -1,0 +1,266 @@
+/**
+ * The steps after matching at fleet scale, on SQLite: a bench fleet of `--hosts N` hosts (default
+ * 1,000; bench/support/fleet-store.ts) matched whole, then `updateFindings`' post-match steps — VEX,
+ * risk scoring and the policies (exceptions, SLA, history) — as `patchcast run` runs them. Each phase
+ * runs in its own process, so each peak RSS is its own. Prints per-step seconds, findings/s, peak RSS.
+ *
+ * Run: npm run bench pipeline-scale -- [--hosts N] [--seed S] [--batch-assets N]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config/index.js';
+import { getFeedSource, syncSource } from '../src/feeds/index.js';
+import { applyStoredVex } from '../src/matching/index.js';
+import { scoreAndRank } from '../src/pipeline/update-findings.js';
+import { applyPolicies } from '../src/risk/sla/index.js';
+import {
+  FINDING_BATCH_ASSETS,
+  insertException,
+  openStore,
+  replaceVexStatements,
+  type Store,
+} from '../src/store/index.js';
+import {
+  BENCH_NOW,
+  DATA_DIR,
+  type PhaseFigures,
+  type PhaseOptions,
+  runAdvisoriesPhase,
+  runLoadPhase,
+  runMatchPhase,
+} from './support/fleet-store.js';
+
+/** The intelligence risk and SLA read: KEV, EPSS and exploit signals of ../shared/data. */
+const INTEL_SOURCES = ['kev', 'epss', 'exploits'];
+
+const PHASES = {
+  advisories: runAdvisoriesPhase,
+  intel: runIntelPhase,
+  load: runLoadPhase,
+  match: runMatchPhase,
+  statements: runStatementsPhase,
+  vex: runVexPhase,
+  score: runScorePhase,
+  policies: runPoliciesPhase,
+} as const;
+type Phase = keyof typeof PHASES;
+/** A phase's options: the bench fleet's, and the batch size of the steps after matching. */
+type BenchOptions = PhaseOptions & { batchAssets?: number };
+/** The steps reported with findings/s: the ones `updateFindings` runs after the match. */
+const POST_MATCH: readonly Phase[] = ['vex', 'score', 'policies'];
+
+interface Args {
+  hosts: number;
+  seed: number;
+  batchAssets?: number;
+  phase?: Phase;
+  home?: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i === -1 ? undefined : argv[i + 1];
+  };
+  const args: Args = { hosts: Number(value('--hosts') ?? 1000), seed: Number(value('--seed') ?? 42) };
+  const phase = value('--phase');
+  if (phase && phase in PHASES) args.phase = phase as Phase;
+  const home = value('--home');
+  if (home) args.home = home;
+  const batch = value('--batch-assets');
+  if (batch) args.batchAssets = Number(batch);
+  return args;
+}
+
+const maxRssMiB = () => process.resourceUsage().maxRSS / 1024;
+
+/** Opens the phase's store, times `fn` and closes the store. */
+async function timed(options: PhaseOptions, fn: (store: Store) => Promise<object>): Promise<PhaseFigures> {
+  const store = await openStore(options.location);
+  try {
+    const started = performance.now();
+    const figures = await fn(store);
+    return { seconds: (performance.now() - started) / 1000, maxRssMiB: maxRssMiB(), ...figures };
+  } finally {
+    await store.close();
+  }
+}
+
+async function runIntelPhase(options: PhaseOptions): Promise<PhaseFigures> {
+  return timed(options, async (store) => {
+    let records = 0;
+    for (const id of INTEL_SOURCES) {
+      const source = getFeedSource(id);
+      if (!source) throw new Error(`no feed source ${id}`);
+      records += (await syncSource(store, source, { offlineDir: DATA_DIR, now: BENCH_NOW })).records;
+    }
+    return { records };
+  });
+}
+
+/**
+ * What a real store holds besides findings, so that every post-match step has work: a VEX statement
+ * (not_affected) about the most common vulnerability's package, and exceptions — one with a
+ * compensating control, one per package, one per asset, and one that lapsed (an audit event).
+ */
+async function runStatementsPhase(options: PhaseOptions): Promise<PhaseFigures> {
+  return timed(options, async (store) => {
+    const common = await store.db
+      .selectFrom('findings as f')
+      .innerJoin('finding_subjects as s', 's.id', 'f.subject_id')
+      .select((eb) => [
+        's.vulnerability_id',
+        eb.fn.min('s.package_name').as('package'),
+        eb.fn.min('f.asset_id').as('asset'),
+      ])
+      .groupBy('s.vulnerability_id')
+      .orderBy((eb) => eb.fn.countAll(), 'desc')
+      .orderBy('s.vulnerability_id')
+      .limit(4)
+      .execute();
+    const [vexed, controlled, packaged, lapsed] = common;
+    if (!vexed || !controlled || !packaged || !lapsed) throw new Error('too few findings for the bench');
+    const at = BENCH_NOW.toISOString();
+    await replaceVexStatements(
+      store.db,
+      [
+        {
+          vulnerability: vexed.vulnerability_id,
+          products: [{ subcomponents: [String(vexed.package)] }],
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_in_execute_path',
+          source: 'bench-vex',
+        },
+      ],
+      at,
+    );
+    const base = {
+      owner: 'bench',
+      reason: 'bench',
+      approver: 'bench',
+      createdAt: '2026-02-01T00:00:00.000Z',
+    };
+    const until = '2026-04-01T00:00:00.000Z';
+    const exceptions = [
+      {
+        ...base,
+        id: 'EXC-BENCH-1',
+        scope: 'vulnerability' as const,
+        vulnerabilityId: controlled.vulnerability_id,
+        compensatingControl: 'WAF rule',
+        expiresAt: until,
+      },
+      {
+        ...base,
+        id: 'EXC-BENCH-2',
+        scope: 'package' as const,
+        packageName: String(packaged.package),
+        expiresAt: until,
+      },
+      { ...base, id: 'EXC-BENCH-3', scope: 'asset' as const, assetId: String(vexed.asset), expiresAt: until },
+      {
+        ...base,
+        id: 'EXC-BENCH-4',
+        scope: 'vulnerability' as const,
+        vulnerabilityId: lapsed.vulnerability_id,
+        expiresAt: '2026-02-15T00:00:00.000Z',
+      },
+    ];
+    for (const e of exceptions) await insertException(store.db, e);
+    return { vex: 1, exceptions: exceptions.length };
+  });
+}
+
+async function runVexPhase(options: BenchOptions): Promise<PhaseFigures> {
+  return timed(options, (store) =>
+    store.db.transaction().execute((db) => applyStoredVex(db, getBatching(options))),
+  );
+}
+
+/** Scoring as `updateFindings` runs it: every finding's risk written, the top 10 open ones kept. */
+async function runScorePhase(options: BenchOptions): Promise<PhaseFigures> {
+  const config = loadConfig(undefined, {});
+  return timed(options, async (store) => {
+    const top = await scoreAndRank(store, { now: BENCH_NOW, config, ...getBatching(options) });
+    return { kept: top.length };
+  });
+}
+
+async function runPoliciesPhase(options: BenchOptions): Promise<PhaseFigures> {
+  const config = loadConfig(undefined, {});
+  return timed(options, async (store) => {
+    const policy = await store.db
+      .transaction()
+      .execute((db) => applyPolicies(db, BENCH_NOW, config.policies, getBatching(options)));
+    return { sla: policy.sla, recorded: policy.history.recorded };
+  });
+}
+
+const getBatching = (o: BenchOptions) => (o.batchAssets === undefined ? {} : { batchAssets: o.batchAssets });
+
+/** Runs one phase in a fresh process; its last stdout line is the figures as JSON. */
+function runPhaseProcess(phase: Phase, home: string, args: Args): PhaseFigures {
+  const script = fileURLToPath(import.meta.url);
+  const argv = ['--import', 'tsx', script, '--phase', phase, '--home', home];
+  argv.push('--hosts', String(args.hosts), '--seed', String(args.seed));
+  if (args.batchAssets !== undefined) argv.push('--batch-assets', String(args.batchAssets));
+  const result = spawnSync(process.execPath, argv, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`phase ${phase} failed (exit ${result.status})`);
+  const last = result.stdout.trim().split('\n').at(-1) ?? '{}';
+  return JSON.parse(last) as PhaseFigures;
+}
+
+const fmt = (n: number) => n.toLocaleString('en');
+const rate = (n: number, s: number) => (s > 0 ? fmt(Math.round(n / s)) : '-');
+
+/** One phase's line, printed as soon as it ends (a long run keeps what it measured). */
+function printPhase(phase: Phase, figures: PhaseFigures, findings: number): void {
+  const { seconds, maxRssMiB: rss, first, ...shown } = figures;
+  const perSecond = POST_MATCH.includes(phase) ? `${rate(findings, seconds).padStart(10)} findings/s` : '';
+  console.log(
+    `${phase.padEnd(11)} ${seconds.toFixed(1).padStart(7)} s ${perSecond.padEnd(22)} peak RSS ` +
+      `${rss.toFixed(0).padStart(5)} MiB  ${JSON.stringify(first ? { findings } : shown)}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.phase && args.home) {
+    const options: BenchOptions = {
+      location: { home: args.home },
+      hosts: args.hosts,
+      seed: args.seed,
+      rematch: false,
+      ...(args.batchAssets === undefined ? {} : { batchAssets: args.batchAssets }),
+    };
+    console.log(JSON.stringify(await PHASES[args.phase](options)));
+    return;
+  }
+  const batch = `${args.batchAssets ?? FINDING_BATCH_ASSETS} assets a batch`;
+  console.log(`pipeline-scale bench: ${fmt(args.hosts)} hosts, seed ${args.seed}, SQLite, ${batch}`);
+  const home = mkdtempSync(join(tmpdir(), 'pc-bench-'));
+  try {
+    let findings = 0;
+    let post = 0;
+    for (const phase of Object.keys(PHASES) as Phase[]) {
+      const figures = runPhaseProcess(phase, home, args);
+      if (phase === 'match') findings = Number((figures.first as { findings?: number }).findings ?? 0);
+      if (POST_MATCH.includes(phase)) post += figures.seconds;
+      printPhase(phase, figures, findings);
+    }
+    console.log(
+      `post-match  ${post.toFixed(1).padStart(7)} s ${rate(findings, post).padStart(10)} findings/s`,
+    );
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+await main();
