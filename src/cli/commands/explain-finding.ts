@@ -74,11 +74,11 @@ export function formatExplanation(e: FindingExplanation, top = Number.POSITIVE_I
  * vulnerability (by id, CVE alias or the CVE inside a distribution id) on the given asset.
  */
 async function findTargets(store: Store, arg: string, assetId: string | undefined): Promise<Finding[]> {
-  const findings = await listFindings(store.db, { status: ['open', 'suppressed', 'excepted'] });
-  const byId = findings.filter((f) => f.id === arg);
+  const status: Finding['status'][] = ['open', 'suppressed', 'excepted'];
+  const byId = await listFindings(store.db, { ids: [arg], status });
   if (byId.length > 0) return byId;
   if (!assetId) return [];
-  const onAsset = findings.filter((f) => f.assetId === assetId);
+  const onAsset = await listFindings(store.db, { assetId, status });
   const cveOf = await loadCveOfVulnerabilities(store.db, [...new Set(onAsset.map((f) => f.vulnerabilityId))]);
   const wanted = arg.toUpperCase();
   return onAsset.filter(
