@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pypiAdvisory } from '../../test/support/advisories.js';
 import { isPostgresAvailable, makeTestSchema } from '../../test/support/postgres.js';
-import { makeTempStore } from '../../test/support/store.js';
+import { addPypiHost, makeTempStore } from '../../test/support/store.js';
 import {
   addPendingMatchKeys,
   countPendingMatchKeys,
@@ -9,9 +9,7 @@ import {
   loadPendingMatchKeys,
   openStore,
   removePendingMatchKeys,
-  replaceAssetPackages,
   type Store,
-  upsertAsset,
   upsertVulnerabilities,
 } from '../store/index.js';
 import { matchFleet } from './match-fleet.js';
@@ -23,19 +21,8 @@ import { matchFleet } from './match-fleet.js';
 
 const day = (d: number) => new Date(Date.UTC(2026, 0, d));
 
-async function addHost(store: Store, id: string, packages: Array<[string, string]>, d: number) {
-  const at = day(d).toISOString();
-  await upsertAsset(
-    store.db,
-    { id, name: id, kind: 'host', internetExposed: false, services: [], tags: [] },
-    at,
-  );
-  await replaceAssetPackages(
-    store.db,
-    { assetId: id, source: 'test', format: 'requirements-txt', importedAt: at },
-    packages.map(([name, version]) => ({ ecosystem: 'PyPI', name, version })),
-  );
-}
+const addHost = (store: Store, id: string, packages: Array<[string, string]>, d: number) =>
+  addPypiHost(store, id, packages, day(d).toISOString());
 
 const live = async (store: Store) =>
   (await listFindings(store.db, { status: ['open'] }))

@@ -211,7 +211,7 @@ async function writeFindings(
   const known = await loadAssetsWithFindings(db, scope.changed);
   const fresh = scope.changed.filter((id) => !known.has(id));
   const all = scope.run === 'all' && fresh.length === scope.imports.size;
-  const bulk = fresh.length > 0 && all ? await dropFindingIndexes(db, 'all') : undefined;
+  const bulk = fresh.length > 0 && all ? await dropFindingIndexes(db) : undefined;
   const inserted = await timed(
     'write findings of new assets',
     async () => {

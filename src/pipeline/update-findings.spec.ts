@@ -1,16 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pypiAdvisory } from '../../test/support/advisories.js';
-import { makeTempStore } from '../../test/support/store.js';
+import { addPypiHost, makeTempStore } from '../../test/support/store.js';
 import { loadConfig } from '../config/index.js';
 import { loadUnmatchedAssets } from '../matching/index.js';
-import {
-  countPendingMatchKeys,
-  listFindings,
-  replaceAssetPackages,
-  type Store,
-  upsertAsset,
-  upsertVulnerabilities,
-} from '../store/index.js';
+import { countPendingMatchKeys, listFindings, type Store, upsertVulnerabilities } from '../store/index.js';
 import { updateFindings } from './update-findings.js';
 
 const config = loadConfig(undefined, {});
@@ -34,16 +27,7 @@ describe('updateFindings with pending advisory keys', () => {
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
     ({ store, cleanup } = await makeTempStore());
-    await upsertAsset(
-      store.db,
-      { id: 'web-1', name: 'web-1', kind: 'host', internetExposed: false, services: [], tags: [] },
-      '2026-01-01T00:00:00.000Z',
-    );
-    await replaceAssetPackages(
-      store.db,
-      { assetId: 'web-1', source: 'test', format: 'requirements-txt', importedAt: '2026-01-01T00:00:00Z' },
-      [{ ecosystem: 'PyPI', name: 'django', version: '1.4.1' }],
-    );
+    await addPypiHost(store, 'web-1', [['django', '1.4.1']], '2026-01-01T00:00:00.000Z');
   });
   afterEach(() => cleanup());
 

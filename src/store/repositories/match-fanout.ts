@@ -105,12 +105,9 @@ export interface BulkFindingsLoad {
   primaryKey?: string;
 }
 
-/** Prepares a first match's bulk insert when `scope` is every asset and the table is empty. */
-export async function dropFindingIndexes(
-  db: Db,
-  scope: 'all' | 'pc_assets',
-): Promise<BulkFindingsLoad | undefined> {
-  if (scope !== 'all' || (await hasAnyFinding(db))) return undefined;
+/** Prepares a bulk insert of every asset's findings when the table is empty (a first match). */
+export async function dropFindingIndexes(db: Db): Promise<BulkFindingsLoad | undefined> {
+  if (await hasAnyFinding(db)) return undefined;
   const load: BulkFindingsLoad = {};
   if (isPostgres(db)) load.primaryKey = await dropPrimaryKey(db);
   await sql`drop index findings_asset_subject`.execute(db);
