@@ -23,12 +23,11 @@ export interface DiffCounts {
 }
 
 interface ExistingRow {
-  id: string;
   asset_id: string;
   subject_id: number;
   match_id: number;
   status: string;
-  first_seen: string;
+  first_seen: string | null;
   last_seen: string | null;
 }
 
@@ -80,7 +79,7 @@ function getExpected(keyIds: readonly number[], keys: readonly FanoutKey[]): Map
 async function loadExisting(db: Db, assetIds: string[], subjects?: Set<number>) {
   const rows = await db
     .selectFrom('findings')
-    .select(['id', 'asset_id', 'subject_id', 'match_id', 'status', 'first_seen', 'last_seen'])
+    .select(['asset_id', 'subject_id', 'match_id', 'status', 'first_seen', 'last_seen'])
     .where('asset_id', 'in', assetIds)
     .execute();
   const out = new Map<string, ExistingRow[]>();
@@ -104,25 +103,27 @@ async function applyDiff(
   for (const [subjectId, matchId] of expected) {
     const row = bySubject.get(subjectId);
     if (!row) {
-      inserts.push([getFindingId(state.token, subjectId), state.assetId, subjectId, matchId, 'open', at, at]);
+      inserts.push([state.assetId, subjectId, matchId, 'open', at, at]);
     } else if (row.status === 'fixed') {
       await db
         .updateTable('findings')
         .set({ match_id: matchId, status: 'open', suppression: null, resolved_at: null, last_seen: at })
-        .where('id', '=', row.id)
+        .where('asset_id', '=', row.asset_id)
+        .where('subject_id', '=', subjectId)
         .execute();
       counts.updated++;
     } else if (row.match_id !== matchId) {
       await db
         .updateTable('findings')
         .set({ match_id: matchId, last_seen: at })
-        .where('id', '=', row.id)
+        .where('asset_id', '=', row.asset_id)
+        .where('subject_id', '=', subjectId)
         .execute();
       counts.updated++;
     }
   }
   const gone = existing.filter((r) => r.status !== 'fixed' && !expected.has(r.subject_id));
-  await resolve(db, gone, state.matchedAt, at);
+  await resolve(db, gone, state, at);
   await insertFindingRows(db, inserts);
   counts.inserted += inserts.length;
   counts.resolved += gone.length;
@@ -130,14 +131,16 @@ async function applyDiff(
 }
 
 /** Resolved as fixed at `at`; last seen when the asset was last matched (its package was there then). */
-async function resolve(db: Db, rows: readonly ExistingRow[], lastMatched: string | null, at: string) {
+async function resolve(db: Db, rows: readonly ExistingRow[], state: AssetMatchState, at: string) {
+  const lastMatched = state.matchedAt;
   for (const r of rows) {
-    const own = r.last_seen ?? r.first_seen;
+    const own = r.last_seen ?? r.first_seen ?? state.firstMatchedAt ?? at;
     const lastSeen = lastMatched && lastMatched > own ? lastMatched : own;
     await db
       .updateTable('findings')
       .set({ status: 'fixed', resolved_at: at, last_seen: lastSeen })
-      .where('id', '=', r.id)
+      .where('asset_id', '=', r.asset_id)
+      .where('subject_id', '=', r.subject_id)
       .execute();
   }
 }

@@ -74,6 +74,15 @@ function describeMatchFleet(name: string, open: () => Promise<{ store: Store; cl
         'web-2 TEST-REQUESTS-1 2.0.0→2.3.0',
       ]);
       expect(await countPendingMatchKeys(store.db)).toBe(0);
+      // Bulk findings store neither id nor first sighting: both are derived, and found again by id.
+      const all = await listFindings(store.db);
+      expect(all.map((f) => f.firstSeen)).toEqual(all.map(() => day(2).toISOString()));
+      for (const f of all) {
+        expect(f.id).toMatch(/^[0-9a-f]{20}$/);
+        expect(
+          (await listFindings(store.db, { ids: [f.id] })).map((g) => [g.assetId, g.vulnerabilityId]),
+        ).toEqual([[f.assetId, f.vulnerabilityId]]);
+      }
       const again = await matchFleet(store, { now: day(3) });
       expect(again).toMatchObject({ inserted: 0, updated: 0, resolved: 0, findings: 3 });
     });
@@ -106,6 +115,8 @@ function describeMatchFleet(name: string, open: () => Promise<{ store: Store; cl
         'web-2 TEST-REQUESTS-1 2.0.0→2.3.0',
         'web-3 TEST-FLASK-1 0.11→0.12.3',
       ]);
+      const web3 = await listFindings(store.db, { assetId: 'web-3' });
+      expect(web3.map((f) => f.firstSeen)).toEqual([day(6).toISOString()]);
       const fixed = await listFindings(store.db, { status: ['fixed'] });
       expect(fixed.map((f) => [f.assetId, f.vulnerabilityId, f.resolvedAt])).toEqual([
         ['web-2', 'TEST-FLASK-1', day(6).toISOString()],
@@ -126,11 +137,37 @@ function describeMatchFleet(name: string, open: () => Promise<{ store: Store; cl
   });
 }
 
+/** The PostgreSQL first match reads and writes asset ids as COPY text, with its escapes. */
+function describeOddIds(name: string, open: () => Promise<{ store: Store; cleanup(): Promise<void> }>) {
+  it(`keeps asset ids with tabs, backslashes, newlines and accents through a first match on ${name}`, async () => {
+    const { store, cleanup } = await open();
+    try {
+      await upsertVulnerabilities(store.db, [pypiAdvisory('TEST-FLASK-1', 'flask', '0.12.3')]);
+      const odd = ['tab\there', 'back\\slash\\N', 'new\nline', 'wéb-ñ 1'];
+      for (const id of odd) await addHost(store, id, [['flask', '0.10']], 1);
+      expect(await matchFleet(store, { now: day(2) })).toMatchObject({ inserted: 4, findings: 4 });
+      const found = await listFindings(store.db);
+      expect(found.map((f) => f.assetId).sort()).toEqual([...odd].sort());
+      for (const f of found)
+        expect((await listFindings(store.db, { assetId: f.assetId })).map((g) => g.id)).toEqual([f.id]);
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  });
+}
+
 describeMatchFleet('SQLite', makeTempStore);
+describeOddIds('SQLite', makeTempStore);
 
 const postgres = await isPostgresAvailable();
 describe.skipIf(!postgres)('PostgreSQL', () => {
   describeMatchFleet('PostgreSQL', async () => {
+    const schema = await makeTestSchema();
+    const store = await openStore({ databaseUrl: schema.url });
+    return { store, cleanup: schema.drop };
+  });
+  describeOddIds('PostgreSQL', async () => {
     const schema = await makeTestSchema();
     const store = await openStore({ databaseUrl: schema.url });
     return { store, cleanup: schema.drop };

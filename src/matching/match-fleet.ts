@@ -216,9 +216,9 @@ async function writeFindings(
     'write findings of new assets',
     async () => {
       if (fresh.length === 0) return 0;
-      if (all) return insertFindingsOfAssets(db, 'all', at, bulk);
+      if (all) return insertFindingsOfAssets(db, 'all', at, synced.keys);
       await setScopeAssets(db, fresh);
-      return insertFindingsOfAssets(db, 'pc_assets', at);
+      return insertFindingsOfAssets(db, 'pc_assets', at, synced.keys);
     },
     (n) => n,
   );

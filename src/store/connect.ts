@@ -15,6 +15,7 @@ import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDial
 import pg from 'pg';
 import { PatchcastError } from '../core/errors.js';
 import { migrateToLatest } from './migrate.js';
+import { installCopyHook } from './pg-copy.js';
 import { registerSqliteHandle } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -198,6 +199,7 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
     max: 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  pool.on('connect', installCopyHook);
   pool.on('error', () => {
     // An idle client lost its connection; the next query reconnects or reports.
   });

@@ -120,17 +120,22 @@ export interface AssetPackagesTable {
   import_id: number | null;
 }
 
-/** Per asset: the asset, what the finding is about, which match found it, and its own state (migration 0009). */
+/**
+ * Per asset: the asset, what the finding is about, which match found it, and its own state
+ * (migrations 0009–0011). Keyed by (asset_id, subject_id).
+ */
 export interface FindingsTable {
-  id: string;
   asset_id: string;
   subject_id: number;
+  /** Only an id that is not the derived one (asset token + subject id, `getFindingId`); else null. */
+  id: string | null;
   match_id: number;
   status: string;
   suppression: string | null;
   risk: number | null;
   due_date: string | null;
-  first_seen: string;
+  /** Null when first seen at its asset's first match (`asset_match_state.first_matched_at`). */
+  first_seen: string | null;
   /** Null until the finding is seen apart from its asset's whole matches (`asset_match_state.matched_at`). */
   last_seen: string | null;
   resolved_at: string | null;
@@ -162,6 +167,8 @@ export interface AssetMatchStateTable {
   import_id: number | null;
   matched_at: string | null;
   findings: Generated<number>;
+  /** When the asset's findings were first written, the first seen of those without their own (0011). */
+  first_matched_at: string | null;
 }
 
 /** Package names of advisories written since the last match (migration 0009). */

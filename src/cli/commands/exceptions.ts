@@ -162,11 +162,7 @@ async function checkTarget(db: Db, e: RiskException): Promise<void> {
       hint: 'List assets with `patchcast assets`.',
     });
   if (e.findingId) {
-    const found = await db
-      .selectFrom('findings')
-      .select('id')
-      .where('id', '=', e.findingId)
-      .executeTakeFirst();
+    const [found] = await listFindings(db, { ids: [e.findingId] });
     if (!found)
       throw new PatchcastError('STORE_NOT_FOUND', `finding ${e.findingId} does not exist`, {
         hint: 'Finding ids are in `patchcast findings --json`.',

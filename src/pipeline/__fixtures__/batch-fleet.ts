@@ -146,8 +146,9 @@ export async function runBatchScenario(store: Store, batchAssets: number) {
     })),
     findings: await store.db
       .selectFrom('findings')
-      .select(['id', 'status', 'suppression', 'risk', 'due_date'])
-      .orderBy('id')
+      .select(['asset_id', 'subject_id', 'id', 'status', 'suppression', 'risk', 'due_date'])
+      .orderBy('asset_id')
+      .orderBy('subject_id')
       .execute(),
     history: await store.db.selectFrom('finding_history').selectAll().orderBy('finding_id').orderBy('day').execute(),
     audit: await store.db.selectFrom('audit_events').select(['action', 'subject']).orderBy('subject').execute(),

@@ -1,4 +1,10 @@
-import { type Db, type FindingDayState, listExceptions, upsertFindingHistory } from '../../store/index.js';
+import {
+  type Db,
+  type FindingDayState,
+  listExceptions,
+  updateFindingDueDates,
+  upsertFindingHistory,
+} from '../../store/index.js';
 import type { FindingContext, SlaResult, SlaState } from '../types.js';
 import { computeSla } from './compute-sla.js';
 import { getDayOf } from './dates.js';
@@ -88,14 +94,7 @@ async function storeDueDates(db: Db, entries: readonly SlaEntry[]): Promise<void
     ids.push(context.finding.id);
     byDate.set(sla.dueDate, ids);
   }
-  for (const [dueDate, ids] of byDate) {
-    for (let i = 0; i < ids.length; i += 500)
-      await db
-        .updateTable('findings')
-        .set({ due_date: dueDate })
-        .where('id', 'in', ids.slice(i, i + 500))
-        .execute();
-  }
+  await updateFindingDueDates(db, byDate);
 }
 
 function compareIds(a: string, b: string): number {

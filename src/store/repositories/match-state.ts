@@ -14,6 +14,8 @@ export interface AssetMatchState {
   matchedAt: string | null;
   /** Live (not fixed) findings after the last match. */
   findings: number;
+  /** When the asset's findings were first written (in bulk): the first sighting of those without one. */
+  firstMatchedAt: string | null;
 }
 
 const IDS_PER_QUERY = 1000;
@@ -55,6 +57,7 @@ export async function loadMatchStates(
         importId: r.import_id === null ? null : Number(r.import_id),
         matchedAt: r.matched_at,
         findings: Number(r.findings),
+        firstMatchedAt: r.first_matched_at,
       });
   }
   return out;
@@ -81,7 +84,14 @@ export async function ensureMatchStates(
   const rows = missing.map((id) => [id, ++token]);
   await insertRows(db, 'asset_match_state', STATE_COLUMNS, rows);
   for (const [assetId, t] of rows as Array<[string, number]>)
-    states.set(assetId, { assetId, token: t, importId: null, matchedAt: null, findings: 0 });
+    states.set(assetId, {
+      assetId,
+      token: t,
+      importId: null,
+      matchedAt: null,
+      findings: 0,
+      firstMatchedAt: null,
+    });
 }
 
 /** Records a whole-asset match of these assets: their latest inventory import, and when. */

@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import { type Db, getSqliteHandle } from '../rows.js';
+import { loadFindingKeys } from './finding-keys.js';
 
 const KEYS_PER_QUERY = 1000;
 const POSTGRES_ROWS = 10_000;
@@ -155,18 +156,27 @@ export async function updateFindingRisks(
   db: Db,
   scores: ReadonlyArray<{ id: string; risk: number }>,
 ): Promise<void> {
+  const keys = await loadFindingKeys(
+    db,
+    scores.map((s) => s.id),
+  );
+  const rows = scores.flatMap((s) => {
+    const key = keys.get(s.id);
+    return key ? [{ ...key, risk: s.risk }] : [];
+  });
   const raw = getSqliteHandle(db);
   if (raw) {
-    const update = raw.prepare('update findings set risk = ? where id = ?');
+    const update = raw.prepare('update findings set risk = ? where asset_id = ? and subject_id = ?');
     raw.transaction(() => {
-      for (const s of scores) update.run(s.risk, s.id);
+      for (const r of rows) update.run(r.risk, r.assetId, r.subjectId);
     })();
     return;
   }
-  for (let i = 0; i < scores.length; i += POSTGRES_ROWS) {
-    const batch = scores.slice(i, i + POSTGRES_ROWS);
+  for (let i = 0; i < rows.length; i += POSTGRES_ROWS) {
+    const batch = rows.slice(i, i + POSTGRES_ROWS);
     await sql`update findings as f set risk = v.risk
-      from unnest(${batch.map((s) => s.id)}::text[], ${batch.map((s) => s.risk)}::real[]) as v(id, risk)
-      where f.id = v.id`.execute(db);
+      from unnest(${batch.map((r) => r.assetId)}::text[], ${batch.map((r) => r.subjectId)}::integer[],
+        ${batch.map((r) => r.risk)}::real[]) as v(asset_id, subject_id, risk)
+      where f.asset_id = v.asset_id and f.subject_id = v.subject_id`.execute(db);
   }
 }
