@@ -61,7 +61,9 @@ export async function copyOut(client: pg.ClientBase, query: string, onRow: (fiel
 
 /**
  * `COPY table (columns) FROM STDIN` in text format, fed from `chunks` (whole lines, fields escaped
- * as COPY text wants them), waiting whenever the socket is behind.
+ * as COPY text wants them), waiting whenever the socket is behind. If `chunks` throws, the COPY is
+ * failed on the server (CopyFail) before the error goes on, so the connection is free for the
+ * caller's rollback; an error from the server (a bad row) rejects as it is.
  */
 export async function copyIn(client: pg.ClientBase, target: string, chunks: Iterable<string>): Promise<void> {
   const stream = client.query(copyFrom(`copy ${target} from stdin`));
@@ -69,9 +71,15 @@ export async function copyIn(client: pg.ClientBase, target: string, chunks: Iter
     stream.on('finish', resolve);
     stream.on('error', reject);
   });
-  for (const chunk of chunks)
-    if (!stream.write(chunk))
-      await Promise.race([new Promise((resolve) => stream.once('drain', resolve)), done]);
+  try {
+    for (const chunk of chunks)
+      if (!stream.write(chunk))
+        await Promise.race([new Promise((resolve) => stream.once('drain', resolve)), done]);
+  } catch (error) {
+    stream.destroy(error instanceof Error ? error : new Error(String(error)));
+    await done.catch(() => undefined);
+    throw error;
+  }
   stream.end();
   await done;
 }

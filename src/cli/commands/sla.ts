@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
-import { applyExceptions } from '../../risk/exceptions/index.js';
-import { recordFindingHistory } from '../../risk/history/index.js';
-import { applySla, getDayOf, getSlaReport, getSlaRules, type SlaReportItem } from '../../risk/sla/index.js';
+import { PatchcastError } from '../../core/errors.js';
+import {
+  applyPolicies,
+  getSlaRules,
+  makeSlaReportBuilder,
+  type SlaReportItem,
+} from '../../risk/sla/index.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 
@@ -14,18 +18,20 @@ export function registerSlaCommand(program: Command): void {
     )
     .option('--limit <n>', 'at most this many breached and due-soon findings in the text output', '20')
     .action(async (options: { limit: string }, command: Command) => {
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 0)
+        throw new PatchcastError('USAGE_INVALID_ARGUMENT', `--limit ${options.limit} is not a whole number ≥ 0`);
       const config = loadCommandConfig(command);
-      const rules = getSlaRules(config.policies.sla);
+      const json = getGlobalOptions(command).json;
       const now = new Date();
       await withStore(command, async (store) => {
-        const entries = await store.db.transaction().execute(async (db) => {
-          await applyExceptions(db, now);
-          const computed = await applySla(db, now, rules, config.policies.exceptions);
-          await recordFindingHistory(db, getDayOf(now));
-          return computed;
-        });
-        const report = getSlaReport(entries, rules, now);
-        if (getGlobalOptions(command).json) return printJson(report);
+        // The text output lists `limit` findings of each kind; JSON lists every one (see the report).
+        const builder = makeSlaReportBuilder(getSlaRules(config.policies.sla), now, json ? {} : { keep: limit });
+        await store.db
+          .transaction()
+          .execute((db) => applyPolicies(db, now, config.policies, { onEntries: (e) => builder.add(e) }));
+        const report = builder.finish();
+        if (json) return printJson(report);
         const t = report.totals;
         printLine(
           `SLA as of ${report.asOf}: ${t.breached} breached, ${t['due-soon']} due soon, ${t['on-track']} on track, ${t.paused} paused by exceptions, ${t.closed} closed`,
@@ -42,25 +48,25 @@ export function registerSlaCommand(program: Command): void {
             closed: r.closed,
           })),
         );
-        const limit = Number(options.limit);
-        printItems('Breached (most overdue first):', report.breached, limit, 'overdue');
-        printItems('Due soon:', report.dueSoon, limit, 'left');
-        printItems('Paused by exceptions:', report.paused, limit, 'exception');
+        printItems('Breached (most overdue first):', report.breached, t.breached, 'overdue');
+        printItems('Due soon:', report.dueSoon, t['due-soon'], 'left');
+        printItems('Paused by exceptions:', report.paused, t.paused, 'exception');
       });
     });
 }
 
+/** The first findings of a list (as many as `--limit` kept) and how many more there are of `total`. */
 function printItems(
   title: string,
   items: readonly SlaReportItem[],
-  limit: number,
+  total: number,
   last: 'overdue' | 'left' | 'exception',
 ) {
-  if (items.length === 0) return;
+  if (total === 0) return;
   printLine('');
   printLine(title);
   printTable(
-    items.slice(0, limit).map((i) => ({
+    items.map((i) => ({
       asset: i.assetId,
       package: i.packageName,
       vulnerability: i.cve ?? i.vulnerabilityId,
@@ -75,5 +81,5 @@ function printItems(
             : `${-(i.daysOverdue ?? 0)} days`,
     })),
   );
-  if (items.length > limit) printLine(`… ${items.length - limit} more (--limit, or --json)`);
+  if (total > items.length) printLine(`… ${total - items.length} more (--limit, or --json)`);
 }

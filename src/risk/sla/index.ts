@@ -20,7 +20,14 @@ export {
 } from './load-sla-contexts.js';
 export { matchSlaRule, type RuleMatch } from './match-rule.js';
 export { getPausedDays } from './pause.js';
-export { getSlaReport, type SlaReport, type SlaReportItem } from './sla-report.js';
+export {
+  getSlaReport,
+  makeSlaReportBuilder,
+  type SlaReport,
+  type SlaReportBuilder,
+  type SlaReportItem,
+  type SlaReportOptions,
+} from './sla-report.js';
 export {
   DEFAULT_WARN_DAYS,
   type ExceptionPolicy,

@@ -1,3 +1,5 @@
+import { getOrCreate } from '../../core/collections.js';
+import { makeTopList, type TopList } from '../../core/top-list.js';
 import type { SlaState } from '../types.js';
 import type { SlaEntry } from './apply-sla.js';
 import { diffDays, getDayOf } from './dates.js';
@@ -28,7 +30,7 @@ export interface SlaReport {
   breached: SlaReportItem[];
   /** Soonest due first. */
   dueSoon: SlaReportItem[];
-  /** Findings whose clock an exception stops: counted and listed, never hidden. */
+  /** Findings whose clock an exception stops: counted and listed, never hidden; by finding id. */
   paused: SlaReportItem[];
 }
 
@@ -42,29 +44,77 @@ const zero = (): Record<SlaState, number> => ({
 
 /** What is due and breached, grouped by rule: the `patchcast sla` answer. Pure. */
 export function getSlaReport(entries: readonly SlaEntry[], rules: readonly SlaRule[], now: Date): SlaReport {
+  const builder = makeSlaReportBuilder(rules, now);
+  builder.add(entries);
+  return builder.finish();
+}
+
+/** Options of `makeSlaReportBuilder`. */
+export interface SlaReportOptions {
+  /**
+   * Keep only the first this many findings of each list (`breached`, `dueSoon`, `paused`); `totals`
+   * still counts every one. All when omitted.
+   */
+  keep?: number;
+}
+
+/** An SLA report built a batch of entries at a time (`applySlaBatches`' `onEntries`). */
+export interface SlaReportBuilder {
+  add(entries: readonly SlaEntry[]): void;
+  /** The report of every entry added, the same as `getSlaReport` of them all. */
+  finish(): SlaReport;
+}
+
+/**
+ * Counts every entry and keeps the listed findings in bounded lists (`options.keep`), so a report
+ * over a whole fleet holds neither every entry nor, with `keep`, every breach. Pure.
+ */
+export function makeSlaReportBuilder(
+  rules: readonly SlaRule[],
+  now: Date,
+  options: SlaReportOptions = {},
+): SlaReportBuilder {
   const asOf = getDayOf(now);
   const totals = zero();
   const byRule = new Map<string, Record<SlaState, number>>(rules.map((r) => [r.id, zero()]));
-  const report: SlaReport = { asOf, totals, rules: [], breached: [], dueSoon: [], paused: [] };
-  for (const entry of entries) {
-    totals[entry.sla.state]++;
-    const counts = byRule.get(entry.sla.rule) ?? zero();
-    counts[entry.sla.state]++;
-    byRule.set(entry.sla.rule, counts);
-    const list = { breached: report.breached, 'due-soon': report.dueSoon, paused: report.paused }[
-      entry.sla.state as string
-    ];
-    list?.push(getItem(entry, asOf));
-  }
-  for (const [rule, counts] of byRule) {
-    const description = rules.find((r) => r.id === rule)?.description;
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    report.rules.push({ rule, ...(description ? { description } : {}), total, ...counts });
-  }
+  const breached = makeTopList(byOverdue, options.keep);
+  const dueSoon = makeTopList(byOverdue, options.keep);
+  const paused = makeTopList(byId, options.keep);
+  const listed: Partial<Record<SlaState, TopList<SlaReportItem>>> = { breached, 'due-soon': dueSoon, paused };
+  return {
+    add(entries) {
+      for (const entry of entries) {
+        totals[entry.sla.state]++;
+        const counts = getOrCreate(byRule, entry.sla.rule, zero);
+        counts[entry.sla.state]++;
+        listed[entry.sla.state]?.add(getItem(entry, asOf));
+      }
+    },
+    finish() {
+      const lists = { breached: breached.take(), dueSoon: dueSoon.take(), paused: paused.take() };
+      const report: SlaReport = { asOf, totals, rules: [], ...lists };
+      for (const [rule, counts] of byRule) {
+        const description = rules.find((r) => r.id === rule)?.description;
+        const total = Object.values(counts).reduce((a, b) => a + b, 0);
+        report.rules.push({ rule, ...(description ? { description } : {}), total, ...counts });
+      }
+      return report;
+    },
+  };
+}
+
+/**
+ * Most overdue first, then by finding id. The bytewise tie-break keeps the order of findings whose
+ * ids `localeCompare` finds equal as it was when every entry came sorted by id.
+ */
+function byOverdue(a: SlaReportItem, b: SlaReportItem): number {
   const overdue = (i: SlaReportItem) => i.daysOverdue ?? Number.NEGATIVE_INFINITY;
-  report.breached.sort((a, b) => overdue(b) - overdue(a) || a.findingId.localeCompare(b.findingId));
-  report.dueSoon.sort((a, b) => overdue(b) - overdue(a) || a.findingId.localeCompare(b.findingId));
-  return report;
+  return overdue(b) - overdue(a) || a.findingId.localeCompare(b.findingId) || byId(a, b);
+}
+
+/** By finding id, bytewise: the store order `applySla` returns. */
+function byId(a: SlaReportItem, b: SlaReportItem): number {
+  return a.findingId < b.findingId ? -1 : a.findingId > b.findingId ? 1 : 0;
 }
 
 function getItem({ context, sla }: SlaEntry, asOf: string): SlaReportItem {
