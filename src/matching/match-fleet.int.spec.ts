@@ -134,6 +134,23 @@ function describeMatchFleet(name: string, open: () => Promise<{ store: Store; cl
       await removePendingMatchKeys(store.db, read);
       expect([...(await loadPendingMatchKeys(store.db))]).toEqual(['npm\0lodash']);
     });
+
+    it('an inventory import after an advisory change also compares the other holders of that version', async () => {
+      await upsertVulnerabilities(store.db, [pypiAdvisory('TEST-REQUESTS-2', 'requests', '2.5.0')]);
+      await addHost(
+        store,
+        'web-3',
+        [
+          ['flask', '0.11'],
+          ['requests', '2.0.0'],
+        ],
+        7,
+      );
+      await matchFleet(store, { now: day(8), assetIds: ['web-3'] });
+      const found = await live(store);
+      expect(found).toContain('web-3 TEST-REQUESTS-2 2.0.0→2.5.0');
+      expect(found).toContain('web-2 TEST-REQUESTS-2 2.0.0→2.5.0');
+    });
   });
 }
 

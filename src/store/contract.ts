@@ -8,6 +8,7 @@ import {
   completeJob,
   countVulnerabilities,
   enqueueJobs,
+  ensureMatchStates,
   insertEpssScores,
   insertException,
   insertExploitSightings,
@@ -25,6 +26,7 @@ import {
   loadEpssAsOf,
   loadExploitSightings,
   loadFeedState,
+  loadFindingKeys,
   loadKevEntry,
   loadMigrationStatus,
   loadPlan,
@@ -259,6 +261,38 @@ export function describeStoreContract(
       expect((await listFindings(store.db, { assetId: 'web-1' })).map((f) => f.id)).toEqual(['f2', 'f1']);
       expect(await resolveFindingsNotIn(store.db, 'web-1', ['f1'], '2026-02-02T00:00:00.000Z')).toBe(1);
       expect((await listFindings(store.db, { status: ['open'] })).map((f) => f.id)).toEqual(['f1']);
+    });
+
+    it('gives each asset one token, never twice, and lets no derived id reach a finding with an id of its own', async () => {
+      const at = '2026-02-03T00:00:00.000Z';
+      for (const id of ['tok-1', 'tok-2', 'tok-3'])
+        await upsertAsset(
+          store.db,
+          { id, name: id, kind: 'host', internetExposed: false, services: [], tags: [] },
+          at,
+        );
+      const states = new Map();
+      await ensureMatchStates(store.db, states, ['web-1', 'tok-1', 'tok-2']);
+      // A caller that knows fewer states is given the stored ones, not new tokens (nor a duplicate key).
+      const again = new Map();
+      await ensureMatchStates(store.db, again, ['web-1', 'tok-2']);
+      expect(again.get('tok-2')?.token).toBe(states.get('tok-2')?.token);
+      const highest = Math.max(...[...states.values()].map((s) => s.token));
+      await store.db.deleteFrom('assets').where('id', '=', 'tok-2').execute();
+      const later = new Map();
+      await ensureMatchStates(store.db, later, ['tok-3']);
+      expect(later.get('tok-3')?.token).toBeGreaterThan(highest);
+
+      const f1 = await store.db
+        .selectFrom('findings')
+        .select('subject_id')
+        .where('id', '=', 'f1')
+        .executeTakeFirst();
+      const token = states.get('web-1')?.token as number;
+      const derived = `${token.toString(16).padStart(12, '0')}${Number(f1?.subject_id).toString(16).padStart(8, '0')}`;
+      const keys = await loadFindingKeys(store.db, [derived, 'f1']);
+      expect([...keys.keys()]).toEqual(['f1']);
+      expect(await listFindings(store.db, { ids: [derived] })).toEqual([]);
     });
 
     it('lists only live exceptions at a date, and revokes once', async () => {

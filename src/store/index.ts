@@ -17,6 +17,7 @@ export * from './repositories/exploit-scores.js';
 export * from './repositories/feed-state.js';
 export * from './repositories/finding-batches.js';
 export * from './repositories/finding-history.js';
+export * from './repositories/finding-keys.js';
 export * from './repositories/finding-matches.js';
 export * from './repositories/findings.js';
 export * from './repositories/history-rows.js';

@@ -17,7 +17,7 @@ function describeUpgrade(name: string, open: () => Promise<{ store: Store; clean
     let cleanup: (() => Promise<void>) | undefined;
     afterEach(async () => cleanup?.());
 
-    it('keeps every finding id and the live one of two findings about one subject', async () => {
+    it('keeps every finding id; of two about one subject, the one decided on, and its exception', async () => {
       const opened = await open();
       cleanup = opened.cleanup;
       const { store } = opened;
@@ -32,22 +32,37 @@ function describeUpgrade(name: string, open: () => Promise<{ store: Store; clean
         store.db,
       );
       await sql`insert into finding_subjects (id, vulnerability_id, ecosystem, package_name) values
-        (3, 'TEST-1', 'PyPI', 'requests'), (4, 'TEST-2', 'PyPI', 'flask')`.execute(store.db);
+        (3, 'TEST-1', 'PyPI', 'requests'), (4, 'TEST-2', 'PyPI', 'flask'), (5, 'TEST-3', 'PyPI', 'jinja2')`.execute(
+        store.db,
+      );
       await sql`insert into finding_matches (id, subject_id, installed_version, fixed_versions, target_version) values
-        (1, 3, '2.0.0', '["2.3.0"]', '2.3.0'), (2, 4, '0.10', '["0.12.3"]', '0.12.3')`.execute(store.db);
+        (1, 3, '2.0.0', '["2.3.0"]', '2.3.0'), (2, 4, '0.10', '["0.12.3"]', '0.12.3'),
+        (3, 5, '2.7', '["2.10"]', '2.10')`.execute(store.db);
       const derived = getFindingId(7, 3);
       await sql`insert into findings (id, asset_id, subject_id, match_id, status, first_seen, last_seen, resolved_at) values
         (${derived}, 'web-1', 3, 1, 'open', ${at}, null, null),
         ('0123456789abcdef0123', 'web-1', 4, 2, 'open', '2025-12-01T00:00:00.000Z', null, null),
-        ('legacy-fixed', 'web-1', 4, 2, 'fixed', '2025-11-01T00:00:00.000Z', null, ${at})`.execute(store.db);
+        ('legacy-fixed', 'web-1', 4, 2, 'fixed', '2025-11-01T00:00:00.000Z', null, ${at}),
+        ('dup-open', 'web-1', 5, 3, 'open', '2025-10-01T00:00:00.000Z', null, null),
+        ('dup-excepted', 'web-1', 5, 3, 'excepted', '2025-10-02T00:00:00.000Z', null, null)`.execute(
+        store.db,
+      );
+      // An exception naming the duplicate that goes must name the one that stays.
+      await sql`insert into exceptions (id, scope, finding_id, owner, reason, created_at, expires_at) values
+        ('ex-1', 'finding', 'dup-open', 'sec', 'tested', ${at}, '2026-03-01T00:00:00.000Z')`.execute(
+        store.db,
+      );
 
-      expect(await migrateToLatest(store)).toEqual(['0011-findings-keyed']);
+      expect(await migrateToLatest(store)).toEqual(['0011-findings-keyed', '0012-finding-tokens']);
 
       const findings = await listFindings(store.db);
       expect(findings.map((f) => [f.id, f.vulnerabilityId, f.status, f.firstSeen]).sort()).toEqual([
         [derived, 'TEST-1', 'open', at],
         ['0123456789abcdef0123', 'TEST-2', 'open', '2025-12-01T00:00:00.000Z'],
+        ['dup-excepted', 'TEST-3', 'excepted', '2025-10-02T00:00:00.000Z'],
       ]);
+      const exception = await store.db.selectFrom('exceptions').select('finding_id').executeTakeFirst();
+      expect(exception?.finding_id).toBe('dup-excepted');
       const stored = await store.db
         .selectFrom('findings')
         .select(['subject_id', 'id'])
@@ -56,6 +71,7 @@ function describeUpgrade(name: string, open: () => Promise<{ store: Store; clean
       expect(stored.map((r) => [Number(r.subject_id), r.id])).toEqual([
         [3, null],
         [4, '0123456789abcdef0123'],
+        [5, 'dup-excepted'],
       ]);
       // Both kinds of id are found again by id, and an asset's deletion still takes its findings.
       expect(

@@ -66,7 +66,24 @@ describe.skipIf(!postgres)('COPY on a PostgreSQL store', () => {
       }),
     ).rejects.toThrow('producer broke');
     expect(await count()).toBe(before);
-    // Every pooled connection still answers (none is stuck in COPY).
-    await Promise.all(Array.from({ length: 12 }, () => count()));
+  });
+
+  it('an error while reading rows out ends the COPY first, then fails the transaction', async () => {
+    await store.db.transaction().execute(async (trx) => {
+      await runOnClient(trx, (client) => copyIn(client, 'copy_test (id, n)', ['r\t5\n', 's\t6\n']));
+    });
+    const seen: string[] = [];
+    await expect(
+      store.db.transaction().execute(async (trx) => {
+        await runOnClient(trx, (client) =>
+          copyOut(client, 'select id from copy_test order by n', ([id = '']) => {
+            seen.push(id);
+            throw new Error('consumer broke');
+          }),
+        );
+      }),
+    ).rejects.toThrow('consumer broke');
+    expect(seen).toHaveLength(1);
+    expect(await count()).toBeGreaterThan(0);
   });
 });

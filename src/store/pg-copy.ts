@@ -43,20 +43,31 @@ export async function runOnClient(db: Db, job: ClientJob): Promise<void> {
 
 /**
  * `COPY (query) TO STDOUT` in text format: `onRow` gets each row's fields still escaped as COPY
- * writes them (backslash escapes), which is what `copyIn` takes back.
+ * writes them (backslash escapes), which is what `copyIn` takes back. If `onRow` throws, the rest is
+ * still read (the connection is busy until the COPY ends) and the error thrown after.
  */
 export async function copyOut(client: pg.ClientBase, query: string, onRow: (fields: string[]) => void) {
   const stream = client.query(copyTo(`copy (${query}) to stdout`));
   const decoder = new StringDecoder('utf8');
   let rest = '';
+  let failure: { error: unknown } | undefined;
+  const take = (line: string) => {
+    if (failure) return;
+    try {
+      onRow(line.split('\t'));
+    } catch (error) {
+      failure = { error };
+    }
+  };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const text = rest + decoder.write(chunk);
-    const lines = text.split('\n');
+    if (failure) continue;
+    const lines = (rest + decoder.write(chunk)).split('\n');
     rest = lines.pop() ?? '';
-    for (const line of lines) onRow(line.split('\t'));
+    for (const line of lines) take(line);
   }
   rest += decoder.end();
-  if (rest) onRow(rest.split('\t'));
+  if (rest) take(rest);
+  if (failure) throw failure.error;
 }
 
 /**

@@ -171,6 +171,11 @@ export interface AssetMatchStateTable {
   first_matched_at: string | null;
 }
 
+/** One row: the last asset token given, so that none is given twice (migration 0012). */
+export interface FindingTokensTable {
+  last: number;
+}
+
 /** Package names of advisories written since the last match (migration 0009). */
 export interface PendingMatchKeysTable {
   ecosystem_base: string;
@@ -374,6 +379,7 @@ export interface Database {
   finding_subjects: FindingSubjectsTable;
   finding_matches: FindingMatchesTable;
   asset_match_state: AssetMatchStateTable;
+  finding_tokens: FindingTokensTable;
   pending_match_keys: PendingMatchKeysTable;
   exceptions: ExceptionsTable;
   plans: PlansTable;

@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import type { Finding, FindingStatus } from '../../core/types.js';
-import { makeStoreAdvisorySource } from '../../matching/advisory-source.js';
+import type { FindingStatus } from '../../core/types.js';
 import { formatFindingsCsv, loadFindingsAsScan } from '../../matching/findings-export.js';
-import { getSeverity, SEVERITY_ORDER, type Severity } from '../../matching/scan.js';
 import { formatScanCycloneDx, formatScanSarif } from '../../matching/scan-formats.js';
-import { type Db, listFindings } from '../../store/index.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { formatExplanation, loadFindingExplanations } from './explain-finding.js';
+import { type FindingQuery, loadFindingSelection, SORTS, type SortKey } from './load-finding-selection.js';
 
 interface FindingsOptions {
   asset?: string;
@@ -24,22 +22,7 @@ interface FindingsOptions {
 }
 
 const STATUSES: FindingStatus[] = ['open', 'suppressed', 'excepted', 'fixed'];
-const SORTS = ['risk', 'asset', 'vulnerability', 'package'] as const;
 const FORMATS = ['table', 'json', 'csv', 'sarif', 'cyclonedx'];
-type SortKey = (typeof SORTS)[number];
-
-/** Highest risk first (unscored last), else by the named column; ties by asset, vulnerability, package. */
-function sortFindings(findings: Finding[], key: SortKey): Finding[] {
-  const text = (f: Finding) =>
-    key === 'vulnerability' ? f.vulnerabilityId : key === 'package' ? f.packageName : f.assetId;
-  return findings.sort(
-    (a, b) =>
-      (key === 'risk' ? (b.risk ?? -1) - (a.risk ?? -1) : text(a).localeCompare(text(b))) ||
-      a.assetId.localeCompare(b.assetId) ||
-      a.vulnerabilityId.localeCompare(b.vulnerabilityId) ||
-      a.packageName.localeCompare(b.packageName),
-  );
-}
 
 export function registerFindingsCommand(program: Command): void {
   program
@@ -63,13 +46,7 @@ export function registerFindingsCommand(program: Command): void {
     )
     .option('--explain', "print each finding's largest risk contributions (JSON: every contribution)")
     .action(async (options: FindingsOptions, command: Command) => {
-      const status = options.status.split(',').map((s) => s.trim()) as FindingStatus[];
-      const unknown = status.filter((s) => !STATUSES.includes(s));
-      if (unknown.length)
-        throw new PatchcastError(
-          'USAGE_INVALID_ARGUMENT',
-          `--status ${unknown.join(',')} is not one of ${STATUSES.join(', ')}`,
-        );
+      const query = getQuery(options);
       if (!FORMATS.includes(options.format))
         throw new PatchcastError(
           'USAGE_INVALID_ARGUMENT',
@@ -80,21 +57,18 @@ export function registerFindingsCommand(program: Command): void {
           'USAGE_INVALID_ARGUMENT',
           `--sort ${options.sort} is not one of ${SORTS.join(', ')}`,
         );
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 0)
+        throw new PatchcastError(
+          'USAGE_INVALID_ARGUMENT',
+          `--limit ${options.limit} is not a whole number ≥ 0`,
+        );
       await withStore(command, async (store) => {
-        let findings = await listFindings(store.db, {
-          status,
-          ...(options.asset ? { assetId: options.asset } : {}),
-          ...(options.package ? { packageName: options.package } : {}),
-          ...(options.vulnerability ? { vulnerabilityId: options.vulnerability } : {}),
+        const sort = options.sort as SortKey | undefined;
+        const { total, findings } = await loadFindingSelection(store.db, query, {
+          limit,
+          ...(sort ? { sort } : {}),
         });
-        if (options.fixable) findings = findings.filter((f) => f.targetVersion !== undefined);
-        if (options.severity) findings = await filterBySeverity(store.db, findings, options.severity);
-        const sort =
-          (options.sort as SortKey | undefined) ??
-          (findings.some((f) => f.risk !== undefined) ? 'risk' : 'asset');
-        findings = sortFindings(findings, sort);
-        const total = findings.length;
-        findings = findings.slice(0, Number(options.limit));
         const explained = options.explain
           ? await loadFindingExplanations(
               store,
@@ -140,18 +114,21 @@ export function registerFindingsCommand(program: Command): void {
     });
 }
 
-/** Keeps findings whose vulnerability's severity (published, else from its or its CVE's CVSS score) is listed. */
-async function filterBySeverity(db: Db, findings: Finding[], list: string): Promise<Finding[]> {
-  const wanted = list.split(',').map((s) => s.trim().toLowerCase());
-  const unknown = wanted.filter((s) => !SEVERITY_ORDER.includes(s as Severity));
-  if (unknown.length) {
+/** The findings the options select; `--severity` is checked once the store is open. */
+function getQuery(options: FindingsOptions): FindingQuery {
+  const status = options.status.split(',').map((s) => s.trim()) as FindingStatus[];
+  const unknown = status.filter((s) => !STATUSES.includes(s));
+  if (unknown.length)
     throw new PatchcastError(
       'USAGE_INVALID_ARGUMENT',
-      `--severity ${unknown.join(',')} is not one of ${SEVERITY_ORDER.join(', ')}`,
+      `--status ${unknown.join(',')} is not one of ${STATUSES.join(', ')}`,
     );
-  }
-  const details = await makeStoreAdvisorySource(db).loadDetails([
-    ...new Set(findings.map((f) => f.vulnerabilityId)),
-  ]);
-  return findings.filter((f) => wanted.includes(getSeverity(details.get(f.vulnerabilityId))));
+  return {
+    status,
+    ...(options.asset ? { assetId: options.asset } : {}),
+    ...(options.package ? { packageName: options.package } : {}),
+    ...(options.vulnerability ? { vulnerabilityId: options.vulnerability } : {}),
+    ...(options.fixable ? { fixable: true } : {}),
+    ...(options.severity ? { severity: options.severity } : {}),
+  };
 }

@@ -20,13 +20,20 @@ export function registerSlaCommand(program: Command): void {
     .action(async (options: { limit: string }, command: Command) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 0)
-        throw new PatchcastError('USAGE_INVALID_ARGUMENT', `--limit ${options.limit} is not a whole number ≥ 0`);
+        throw new PatchcastError(
+          'USAGE_INVALID_ARGUMENT',
+          `--limit ${options.limit} is not a whole number ≥ 0`,
+        );
       const config = loadCommandConfig(command);
       const json = getGlobalOptions(command).json;
       const now = new Date();
       await withStore(command, async (store) => {
         // The text output lists `limit` findings of each kind; JSON lists every one (see the report).
-        const builder = makeSlaReportBuilder(getSlaRules(config.policies.sla), now, json ? {} : { keep: limit });
+        const builder = makeSlaReportBuilder(
+          getSlaRules(config.policies.sla),
+          now,
+          json ? {} : { keep: limit },
+        );
         await store.db
           .transaction()
           .execute((db) => applyPolicies(db, now, config.policies, { onEntries: (e) => builder.add(e) }));

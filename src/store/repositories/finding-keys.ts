@@ -31,20 +31,26 @@ export function findingIdSql(db: Db, f = 'f', a = 'a'): RawBuilder<string> {
 
 /**
  * The keys of these ids: a stored id gives its row's key; a derived one its asset (by token) and
- * subject, without checking that such a finding exists or has no id of its own — a caller that takes
- * ids from outside compares the ids of what it loads (`listFindings` does). Unknown ids are left out.
+ * subject — unless that row has an id of its own, so that a derived-looking id never reaches another
+ * finding. A derived id's finding is not checked to exist: a caller that takes ids from outside
+ * compares the ids of what it loads (`listFindings` does). Unknown ids are left out.
  */
 export async function loadFindingKeys(db: Db, ids: readonly string[]): Promise<Map<string, FindingKey>> {
   const out = new Map<string, FindingKey>();
   const unique = [...new Set(ids)];
+  // Stored ids exist only in stores from before 0009 and for `upsertFindings` callers: usually none.
+  const anyStored = unique.length > 0 && (await hasStoredIds(db));
   for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
     const batch = unique.slice(i, i + IDS_PER_QUERY);
-    const stored = await db
-      .selectFrom('findings')
-      .select(['id', 'asset_id', 'subject_id'])
-      .where('id', 'in', batch)
-      .execute();
-    for (const r of stored) out.set(r.id as string, { assetId: r.asset_id, subjectId: Number(r.subject_id) });
+    if (anyStored) {
+      const stored = await db
+        .selectFrom('findings')
+        .select(['id', 'asset_id', 'subject_id'])
+        .where('id', 'in', batch)
+        .execute();
+      for (const r of stored)
+        out.set(r.id as string, { assetId: r.asset_id, subjectId: Number(r.subject_id) });
+    }
     const derived = batch.filter((id) => !out.has(id) && DERIVED_ID.test(id));
     const tokens = [...new Set(derived.map((id) => Number.parseInt(id.slice(0, 12), 16)))];
     if (tokens.length === 0) continue;
@@ -54,10 +60,38 @@ export async function loadFindingKeys(db: Db, ids: readonly string[]): Promise<M
       .where('token', 'in', tokens)
       .execute();
     const assetOf = new Map(states.map((s) => [Number(s.token), s.asset_id]));
+    const found = new Map<string, FindingKey>();
     for (const id of derived) {
       const assetId = assetOf.get(Number.parseInt(id.slice(0, 12), 16));
-      if (assetId !== undefined) out.set(id, { assetId, subjectId: Number.parseInt(id.slice(12), 16) });
+      if (assetId !== undefined) found.set(id, { assetId, subjectId: Number.parseInt(id.slice(12), 16) });
     }
+    const taken = anyStored ? await loadKeysWithStoredIds(db, found.values()) : new Set<string>();
+    for (const [id, key] of found) if (!taken.has(`${key.assetId}\0${key.subjectId}`)) out.set(id, key);
+  }
+  return out;
+}
+
+async function hasStoredIds(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('findings')
+    .select('id')
+    .where('id', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Of these keys, those whose row has a stored id, as `asset\0subject`. */
+async function loadKeysWithStoredIds(db: Db, keys: Iterable<FindingKey>): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const group of groupKeys(keys)) {
+    const rows = await db
+      .selectFrom('findings')
+      .select(['asset_id', 'subject_id'])
+      .where('id', 'is not', null)
+      .where(keysCondition(group))
+      .execute();
+    for (const r of rows) out.add(`${r.asset_id}\0${Number(r.subject_id)}`);
   }
   return out;
 }

@@ -141,8 +141,8 @@ export interface FindingFilter {
 }
 
 /**
- * Findings with their subject and match details joined in, highest risk first, then by id (bytewise
- * on both backends).
+ * Findings with their subject and match details joined in, highest risk first and unscored last,
+ * then by id (bytewise), the same on both backends.
  */
 export async function listFindings(db: Db, filter: FindingFilter = {}): Promise<Finding[]> {
   if (filter.assetIds?.length === 0 || filter.ids?.length === 0) return [];
@@ -158,7 +158,7 @@ async function listFindingsById(db: Db, ids: readonly string[], filter: FindingF
   for (const group of groupKeys(keys.values()))
     for (const r of await selectFindings(db, { ...filter, ids: undefined }, group))
       if (wanted.has(r.id)) out.push(fromRow(r));
-  out.sort((a, b) => (b.risk ?? -1) - (a.risk ?? -1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  out.sort((a, b) => (b.risk ?? -1) - (a.risk ?? -1) || Buffer.compare(Buffer.from(a.id), Buffer.from(b.id)));
   return filter.limit ? out.slice(0, filter.limit) : out;
 }
 
@@ -199,7 +199,7 @@ async function selectFindings(
   if (filter.packageName) query = query.where('s.package_name', '=', filter.packageName);
   if (filter.status?.length) query = query.where('f.status', 'in', filter.status);
   const byId = isPostgres(db) ? sql`${id} collate "C"` : id;
-  query = query.orderBy('f.risk', 'desc').orderBy(byId);
+  query = query.orderBy('f.risk', (o) => o.desc().nullsLast()).orderBy(byId);
   if (filter.limit && !keys) query = query.limit(filter.limit);
   return (await query.execute()) as FindingRow[];
 }

@@ -68,20 +68,30 @@ const STATE_COLUMNS: readonly BulkColumn[] = [
   { name: 'token', type: 'integer' },
 ];
 
-/** Gives the assets without a state one (a fresh token, never matched); returns every state. */
+/**
+ * Gives the assets without a state one (a fresh token, never matched), after loading the stored
+ * states `states` lacks; `states` then holds every one of these assets. Tokens are never reused, even
+ * after an asset is deleted (`finding_tokens` keeps the last one given): a new asset must not take
+ * the finding ids — in history, exceptions, tickets — of a deleted one.
+ */
 export async function ensureMatchStates(
   db: Db,
   states: Map<string, AssetMatchState>,
   assetIds: readonly string[],
 ): Promise<void> {
-  const missing = [...new Set(assetIds)].filter((id) => !states.has(id)).sort();
+  const unknown = [...new Set(assetIds)].filter((id) => !states.has(id));
+  if (unknown.length === 0) return;
+  for (const [id, state] of await loadMatchStates(db, unknown)) states.set(id, state);
+  const missing = unknown.filter((id) => !states.has(id)).sort();
   if (missing.length === 0) return;
   const row = await db
     .selectFrom('asset_match_state')
     .select((eb) => eb.fn.max('token').as('token'))
     .executeTakeFirst();
-  let token = Number(row?.token ?? 0);
+  const last = await db.selectFrom('finding_tokens').select('last').executeTakeFirst();
+  let token = Math.max(Number(row?.token ?? 0), Number(last?.last ?? 0));
   const rows = missing.map((id) => [id, ++token]);
+  await db.updateTable('finding_tokens').set({ last: token }).execute();
   await insertRows(db, 'asset_match_state', STATE_COLUMNS, rows);
   for (const [assetId, t] of rows as Array<[string, number]>)
     states.set(assetId, {
