@@ -9,7 +9,6 @@
  * (`--rematch` matches a second time with nothing changed — the daily steady state — and prints
  * what it wrote: nothing per finding, one `matched_at` per asset.)
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import {
   runLoadPhase,
   runMatchPhase,
 } from './support/fleet-store.js';
+import { getFlagValue, runPhaseProcess } from './support/phase-process.js';
 
 const PG_URL = process.env.PATCHCAST_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET_SECONDS = 30;
@@ -39,10 +39,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i === -1 ? undefined : argv[i + 1];
-  };
+  const value = (flag: string) => getFlagValue(argv, flag);
   const hosts = argv.includes('--quick') ? 1000 : Number(value('--hosts') ?? 10_000);
   const backend = value('--backend');
   const args: Args = {
@@ -63,19 +60,19 @@ function toLocation(location: string): PhaseOptions['location'] {
 }
 
 /** Runs one phase in a fresh process; its last stdout line is the figures as JSON. */
-function runPhaseProcess(phase: Phase, location: string, args: Args): PhaseFigures {
-  const script = fileURLToPath(import.meta.url);
-  const argv = ['--import', 'tsx', script, '--phase', phase, '--location', location];
-  argv.push('--hosts', String(args.hosts), '--seed', String(args.seed));
+function runPhase(phase: Phase, location: string, args: Args): PhaseFigures {
+  const argv = [
+    '--phase',
+    phase,
+    '--location',
+    location,
+    '--hosts',
+    String(args.hosts),
+    '--seed',
+    String(args.seed),
+  ];
   if (args.rematch) argv.push('--rematch');
-  const result = spawnSync(process.execPath, argv, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0) throw new Error(`phase ${phase} failed (exit ${result.status})`);
-  const last = result.stdout.trim().split('\n').at(-1) ?? '{}';
-  return JSON.parse(last) as PhaseFigures;
+  return runPhaseProcess(fileURLToPath(import.meta.url), argv);
 }
 
 const rate = (n: number, s: number) => (s > 0 ? Math.round(n / s).toLocaleString('en') : '-');
@@ -167,8 +164,7 @@ async function main(): Promise<void> {
   for (const backend of args.backends) {
     await withBackend(backend, (location) => {
       const figures = {} as Record<Phase, PhaseFigures>;
-      for (const phase of Object.keys(PHASES) as Phase[])
-        figures[phase] = runPhaseProcess(phase, location, args);
+      for (const phase of Object.keys(PHASES) as Phase[]) figures[phase] = runPhase(phase, location, args);
       report(backend, figures);
     });
   }

@@ -6,7 +6,6 @@
  *
  * Run: npm run bench pipeline-scale -- [--hosts N] [--seed S] [--batch-assets N]
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,19 +18,21 @@ import { applyPolicies } from '../src/risk/sla/index.js';
 import {
   FINDING_BATCH_ASSETS,
   insertException,
-  openStore,
   replaceVexStatements,
   type Store,
 } from '../src/store/index.js';
 import {
   BENCH_NOW,
   DATA_DIR,
+  maxRssMiB,
   type PhaseFigures,
   type PhaseOptions,
   runAdvisoriesPhase,
   runLoadPhase,
   runMatchPhase,
+  withStore,
 } from './support/fleet-store.js';
+import { getFlagValue, runPhaseProcess } from './support/phase-process.js';
 
 /** The intelligence risk and SLA read: KEV, EPSS and exploit signals of ../shared/data. */
 const INTEL_SOURCES = ['kev', 'epss', 'exploits'];
@@ -61,10 +62,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i === -1 ? undefined : argv[i + 1];
-  };
+  const value = (flag: string) => getFlagValue(argv, flag);
   const args: Args = { hosts: Number(value('--hosts') ?? 1000), seed: Number(value('--seed') ?? 42) };
   const phase = value('--phase');
   if (phase && phase in PHASES) args.phase = phase as Phase;
@@ -75,18 +73,13 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-const maxRssMiB = () => process.resourceUsage().maxRSS / 1024;
-
 /** Opens the phase's store, times `fn` and closes the store. */
 async function timed(options: PhaseOptions, fn: (store: Store) => Promise<object>): Promise<PhaseFigures> {
-  const store = await openStore(options.location);
-  try {
+  return withStore(options, async (store) => {
     const started = performance.now();
     const figures = await fn(store);
     return { seconds: (performance.now() - started) / 1000, maxRssMiB: maxRssMiB(), ...figures };
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function runIntelPhase(options: PhaseOptions): Promise<PhaseFigures> {
@@ -202,19 +195,10 @@ async function runPoliciesPhase(options: BenchOptions): Promise<PhaseFigures> {
 const getBatching = (o: BenchOptions) => (o.batchAssets === undefined ? {} : { batchAssets: o.batchAssets });
 
 /** Runs one phase in a fresh process; its last stdout line is the figures as JSON. */
-function runPhaseProcess(phase: Phase, home: string, args: Args): PhaseFigures {
-  const script = fileURLToPath(import.meta.url);
-  const argv = ['--import', 'tsx', script, '--phase', phase, '--home', home];
-  argv.push('--hosts', String(args.hosts), '--seed', String(args.seed));
+function runPhase(phase: Phase, home: string, args: Args): PhaseFigures {
+  const argv = ['--phase', phase, '--home', home, '--hosts', String(args.hosts), '--seed', String(args.seed)];
   if (args.batchAssets !== undefined) argv.push('--batch-assets', String(args.batchAssets));
-  const result = spawnSync(process.execPath, argv, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0) throw new Error(`phase ${phase} failed (exit ${result.status})`);
-  const last = result.stdout.trim().split('\n').at(-1) ?? '{}';
-  return JSON.parse(last) as PhaseFigures;
+  return runPhaseProcess(fileURLToPath(import.meta.url), argv);
 }
 
 const fmt = (n: number) => n.toLocaleString('en');
@@ -250,7 +234,7 @@ async function main(): Promise<void> {
     let findings = 0;
     let post = 0;
     for (const phase of Object.keys(PHASES) as Phase[]) {
-      const figures = runPhaseProcess(phase, home, args);
+      const figures = runPhase(phase, home, args);
       if (phase === 'match') findings = Number((figures.first as { findings?: number }).findings ?? 0);
       if (POST_MATCH.includes(phase)) post += figures.seconds;
       printPhase(phase, figures, findings);

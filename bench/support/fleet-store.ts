@@ -28,11 +28,13 @@ export interface PhaseFigures {
   [key: string]: unknown;
 }
 
-function maxRssMiB(): number {
+/** This process's peak resident memory so far, MiB. */
+export function maxRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-async function withStore<T>(options: PhaseOptions, fn: (store: Store) => Promise<T>): Promise<T> {
+/** Opens the phase's store, runs `fn` and closes the store. */
+export async function withStore<T>(options: PhaseOptions, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(options.location);
   try {
     return await fn(store);

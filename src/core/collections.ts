@@ -1,3 +1,8 @@
+/** Strings in code-unit order (ids: finding ids are ASCII, so this is their byte order too). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The value under `key`, created with `make` when absent. */
 export function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key);

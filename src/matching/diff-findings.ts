@@ -3,17 +3,11 @@ import {
   type AssetMatchState,
   type Db,
   type FanoutKey,
+  getAssetFindings,
   type Holder,
   insertFindingRows,
+  updateByKeys,
 } from '../store/index.js';
-
-/**
- * A finding's id from matching: the asset's token (12 hex digits) and the subject id (8), 20 hex
- * digits as ids have always been. Stable across scans and upgrades of the package on the asset.
- */
-export function getFindingId(assetToken: number, subjectId: number): string {
-  return `${assetToken.toString(16).padStart(12, '0')}${subjectId.toString(16).padStart(8, '0')}`;
-}
 
 export interface DiffCounts {
   inserted: number;
@@ -69,11 +63,10 @@ export function withEmptyAssets(holders: readonly Holder[], assetIds: readonly s
   return [...holders, ...assetIds.filter((id) => !held.has(id)).map((assetId) => ({ assetId, keyId: -1 }))];
 }
 
+/** Subject → match of what the asset's keys give (`getAssetFindings`: the lowest key wins). */
 function getExpected(keyIds: readonly number[], keys: readonly FanoutKey[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const keyId of [...keyIds].sort((a, b) => a - b))
-    for (const m of keys[keyId]?.matches ?? []) if (!out.has(m.subjectId)) out.set(m.subjectId, m.matchId);
-  return out;
+  const { subjects, matches } = getAssetFindings(keyIds, keys);
+  return new Map(subjects.map((s, i) => [s, matches[i] as number]));
 }
 
 async function loadExisting(db: Db, assetIds: string[], subjects?: Set<number>) {
@@ -105,20 +98,17 @@ async function applyDiff(
     if (!row) {
       inserts.push([state.assetId, subjectId, matchId, 'open', at, at]);
     } else if (row.status === 'fixed') {
-      await db
-        .updateTable('findings')
-        .set({ match_id: matchId, status: 'open', suppression: null, resolved_at: null, last_seen: at })
-        .where('asset_id', '=', row.asset_id)
-        .where('subject_id', '=', subjectId)
-        .execute();
+      const reopened = {
+        match_id: matchId,
+        status: 'open',
+        suppression: null,
+        resolved_at: null,
+        last_seen: at,
+      };
+      await updateByKeys(db, [{ assetId: row.asset_id, subjectId }], reopened);
       counts.updated++;
     } else if (row.match_id !== matchId) {
-      await db
-        .updateTable('findings')
-        .set({ match_id: matchId, last_seen: at })
-        .where('asset_id', '=', row.asset_id)
-        .where('subject_id', '=', subjectId)
-        .execute();
+      await updateByKeys(db, [{ assetId: row.asset_id, subjectId }], { match_id: matchId, last_seen: at });
       counts.updated++;
     }
   }
@@ -136,11 +126,7 @@ async function resolve(db: Db, rows: readonly ExistingRow[], state: AssetMatchSt
   for (const r of rows) {
     const own = r.last_seen ?? r.first_seen ?? state.firstMatchedAt ?? at;
     const lastSeen = lastMatched && lastMatched > own ? lastMatched : own;
-    await db
-      .updateTable('findings')
-      .set({ status: 'fixed', resolved_at: at, last_seen: lastSeen })
-      .where('asset_id', '=', r.asset_id)
-      .where('subject_id', '=', r.subject_id)
-      .execute();
+    const key = { assetId: r.asset_id, subjectId: r.subject_id };
+    await updateByKeys(db, [key], { status: 'fixed', resolved_at: at, last_seen: lastSeen });
   }
 }

@@ -31,7 +31,7 @@ import { evaluatePackages } from './evaluate.js';
 import { syncMatches } from './sync-matches.js';
 import type { MatchProblem } from './types.js';
 
-export { getFindingId } from './diff-findings.js';
+export { getFindingId } from '../store/index.js';
 
 export interface MatchFleetOptions {
   /** Only these assets (a new inventory re-matches only what it touches); all when omitted. */

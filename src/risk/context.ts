@@ -5,6 +5,7 @@
  * assets, the compensating controls — is loaded once. Nothing dated after the instant is used.
  */
 
+import { compareText } from '../core/collections.js';
 import type { FindingStatus } from '../core/types.js';
 import { loadAssetDrift } from '../inventory/drift.js';
 import {
@@ -114,7 +115,7 @@ async function loadDriftCounts(
 }
 
 function compareIds(a: Finding, b: Finding): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareText(a.id, b.id);
 }
 
 /** The compensating controls named by exceptions in force that cover this finding (the exceptions module's scope rule). */

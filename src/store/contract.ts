@@ -9,6 +9,7 @@ import {
   countVulnerabilities,
   enqueueJobs,
   ensureMatchStates,
+  getFindingId,
   insertEpssScores,
   insertException,
   insertExploitSightings,
@@ -289,7 +290,7 @@ export function describeStoreContract(
         .where('id', '=', 'f1')
         .executeTakeFirst();
       const token = states.get('web-1')?.token as number;
-      const derived = `${token.toString(16).padStart(12, '0')}${Number(f1?.subject_id).toString(16).padStart(8, '0')}`;
+      const derived = getFindingId(token, Number(f1?.subject_id));
       const keys = await loadFindingKeys(store.db, [derived, 'f1']);
       expect([...keys.keys()]).toEqual(['f1']);
       expect(await listFindings(store.db, { ids: [derived] })).toEqual([]);

@@ -1,3 +1,4 @@
+import { compareText } from '../../core/collections.js';
 import {
   type Db,
   type FindingDayState,
@@ -10,6 +11,7 @@ import { computeSla } from './compute-sla.js';
 import { getDayOf } from './dates.js';
 import { loadSlaContextBatches } from './load-sla-contexts.js';
 import { makeFindingDayState } from './make-finding-day-state.js';
+import { getZeroSlaCounts } from './sla-report.js';
 import type { ExceptionPolicy, SlaRule } from './types.js';
 
 /** The policy used when none is given: patchcast.yaml's defaults. */
@@ -49,7 +51,7 @@ export async function applySla(
     for (const e of batch) entries.push(e);
   };
   await applySlaBatches(db, now, rules, policy, { onEntries });
-  return entries.sort((a, b) => compareIds(a.context.finding.id, b.context.finding.id));
+  return entries.sort((a, b) => compareText(a.context.finding.id, b.context.finding.id));
 }
 
 /** `applySla` a batch of assets at a time; returns how many findings are in each SLA state. */
@@ -61,13 +63,7 @@ export async function applySlaBatches(
   options: SlaBatchOptions = {},
 ): Promise<Record<SlaState, number>> {
   const exceptions = await listExceptions(db);
-  const counts: Record<SlaState, number> = {
-    'on-track': 0,
-    'due-soon': 0,
-    breached: 0,
-    paused: 0,
-    closed: 0,
-  };
+  const counts = getZeroSlaCounts();
   const batching = options.batchAssets === undefined ? {} : { batchAssets: options.batchAssets };
   for await (const contexts of loadSlaContextBatches(db, now, batching)) {
     const entries = contexts.map((context) => ({
@@ -95,10 +91,6 @@ async function storeDueDates(db: Db, entries: readonly SlaEntry[]): Promise<void
     byDate.set(sla.dueDate, ids);
   }
   await updateFindingDueDates(db, byDate);
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function getDayState({ context, sla }: SlaEntry, day: string): FindingDayState {

@@ -34,7 +34,8 @@ export interface SlaReport {
   paused: SlaReportItem[];
 }
 
-const zero = (): Record<SlaState, number> => ({
+/** A count of 0 for every SLA state. */
+export const getZeroSlaCounts = (): Record<SlaState, number> => ({
   'on-track': 0,
   'due-soon': 0,
   breached: 0,
@@ -75,8 +76,8 @@ export function makeSlaReportBuilder(
   options: SlaReportOptions = {},
 ): SlaReportBuilder {
   const asOf = getDayOf(now);
-  const totals = zero();
-  const byRule = new Map<string, Record<SlaState, number>>(rules.map((r) => [r.id, zero()]));
+  const totals = getZeroSlaCounts();
+  const byRule = new Map<string, Record<SlaState, number>>(rules.map((r) => [r.id, getZeroSlaCounts()]));
   const breached = makeTopList(byOverdue, options.keep);
   const dueSoon = makeTopList(byOverdue, options.keep);
   const paused = makeTopList(byId, options.keep);
@@ -85,7 +86,7 @@ export function makeSlaReportBuilder(
     add(entries) {
       for (const entry of entries) {
         totals[entry.sla.state]++;
-        const counts = getOrCreate(byRule, entry.sla.rule, zero);
+        const counts = getOrCreate(byRule, entry.sla.rule, getZeroSlaCounts);
         counts[entry.sla.state]++;
         listed[entry.sla.state]?.add(getItem(entry, asOf));
       }

@@ -14,6 +14,15 @@ export interface FindingKey {
 }
 
 const DERIVED_ID = /^[0-9a-f]{20}$/;
+
+/**
+ * A matcher-made finding's id: the asset's token (12 hex digits) and the subject id (8), 20 hex
+ * digits as ids have always been. Stable across scans and upgrades of the package on the asset.
+ * `findingIdSql` is the same in SQL; `loadFindingKeys` reads it back.
+ */
+export function getFindingId(assetToken: number, subjectId: number): string {
+  return `${assetToken.toString(16).padStart(12, '0')}${subjectId.toString(16).padStart(8, '0')}`;
+}
 const IDS_PER_QUERY = 1000;
 
 /**

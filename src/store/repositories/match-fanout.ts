@@ -143,10 +143,7 @@ async function copyPostgres(db: Db, keys: readonly FanoutKey[]): Promise<number>
       for (const assetId of order) {
         const held = keysOf.get(assetId);
         if (!held) continue;
-        const found = getAssetFindings(
-          held.sort((a, b) => a - b),
-          keys,
-        );
+        const found = getAssetFindings(held, keys);
         rows += found.subjects.length;
         yield toCopyLines(assetId, found);
       }
@@ -159,11 +156,17 @@ async function copyPostgres(db: Db, keys: readonly FanoutKey[]): Promise<number>
 const SLOT_BITS = 2 ** 26;
 
 /**
- * One asset's findings from its keys (ascending): subject ids ascending, each with the match of the
- * lowest key giving it. Sorted as numbers `subject × 2^26 + slot`, the slot being the order the
- * (key, subject) pairs were met in, so that of two keys giving a subject the lower one comes first.
+ * One asset's findings from the keys it holds (`keys[keyId]`; ids without a key give nothing):
+ * subject ids ascending, each with the match of the lowest key giving it — the rule for two keys
+ * giving one subject everywhere findings are made. Sorted as numbers `subject × 2^26 + slot`, the
+ * slot being the order the (key, subject) pairs were met in, keys ascending, so that of two keys
+ * giving a subject the lower one comes first.
  */
-function getAssetFindings(keyIds: readonly number[], keys: readonly FanoutKey[]) {
+export function getAssetFindings(
+  held: readonly number[],
+  keys: readonly FanoutKey[],
+): { subjects: number[]; matches: number[] } {
+  const keyIds = [...held].sort((a, b) => a - b);
   let n = 0;
   for (const k of keyIds) n += keys[k]?.matches.length ?? 0;
   const order = new Float64Array(n);
