@@ -106,6 +106,16 @@ export const ERROR_CATALOGUE = {
     exit: EXIT.upstream,
     hint: 'The source is rate limiting; wait, or set an API key in the environment.',
   },
+  MODEL_LABELS_UNKNOWN: {
+    status: 400,
+    exit: EXIT.usage,
+    hint: "Choose an earlier as-of day or a shorter --horizon so every label window ends by the data's last day.",
+  },
+  MODEL_NO_EPSS: {
+    status: 400,
+    exit: EXIT.usage,
+    hint: 'Train without --epss, or add full daily EPSS files (epss_scores-YYYY-MM-DD.csv.gz) dated within 45 days of the training days.',
+  },
   INTERNAL: {
     status: 500,
     exit: EXIT.internal,

@@ -1,3 +1,5 @@
+import type { FieldProvenance } from './provenance.js';
+
 /**
  * patchcast's domain model. Pure data, no I/O. Dates are ISO-8601 strings: `YYYY-MM-DD` for days,
  * full UTC timestamps for instants.
@@ -23,6 +25,8 @@ export interface Vulnerability {
   modified?: string;
   withdrawn?: string;
   affected?: AffectedPackage[];
+  /** Where fields came from, where the feed knows (the exploit model drops label-caused ones). */
+  provenance?: FieldProvenance;
 }
 
 export interface CvssMetric {

@@ -10,23 +10,39 @@ export const PRODUCT_ECOSYSTEM = 'CPE';
 /** Collects vendor/product pairs (and CPE versions) for one CVE, deduplicated. */
 export class ProductSet {
   private readonly versions = new Map<string, Set<string>>();
+  private readonly sources = new Map<string, Set<string>>();
 
-  /** Adds a pair as a CNA, ADP or KEV names it; placeholders such as `n/a` are ignored. */
-  add(vendor: string | null | undefined, product: string | null | undefined): void {
+  /**
+   * Adds a pair as a CNA, ADP or KEV names it; placeholders such as `n/a` are ignored. `source` (e.g.
+   * `cna`, `nvd-cpe`, `cisa-kev`) is remembered per pair: a pair only KEV names carries the label.
+   */
+  add(vendor: string | null | undefined, product: string | null | undefined, source?: string): void {
     const p = normalize(product);
     if (!p) return;
     const key = `${normalize(vendor) ?? '*'}:${p}`;
     if (!this.versions.has(key)) this.versions.set(key, new Set());
+    if (source) {
+      const known = this.sources.get(key) ?? new Set<string>();
+      known.add(source);
+      this.sources.set(key, known);
+    }
   }
 
   /** Adds the vendor, product and version of a CPE 2.3 name (`cpe:2.3:a:vendor:product:version:…`). */
-  addCpe(cpe: string): void {
+  addCpe(cpe: string, source?: string): void {
     const parts = splitCpe(cpe);
     if (!parts) return;
     const [vendor, product, version] = parts;
-    this.add(vendor, product);
+    this.add(vendor, product, source);
     const key = `${normalize(vendor) ?? '*'}:${normalize(product)}`;
     if (version && version !== '*' && version !== '-') this.versions.get(key)?.add(version);
+  }
+
+  /** Every pair that was added with a source → its sources, sorted. */
+  getSources(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [key, sources] of this.sources) out[key] = [...sources].sort();
+    return out;
   }
 
   /** The pairs as affected entries (`versions` holds the CPE versions named, when any). */

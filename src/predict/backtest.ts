@@ -13,6 +13,7 @@ import {
   rocAuc,
 } from './gbdt/index.js';
 import { fromDay, type History } from './history/index.js';
+import { assertLabelsKnown } from './label-window.js';
 
 /** Options for `runBacktest`. */
 export interface BacktestOptions {
@@ -69,6 +70,7 @@ const PROBABILISTIC = new Set(['model', 'epss']);
 export function runBacktest(history: History, options: BacktestOptions): BacktestResult {
   const days: number[] = [];
   for (let day = options.from; day <= options.to; day += options.step) days.push(day);
+  assertLabelsKnown(history, days.at(-1) ?? options.to, options.horizon, '--to');
   const allRows = sampleRows(history, {
     asOfDays: getMonthlyAsOfDays('2022-01-01', options.to, options.horizon),
     horizon: options.horizon,

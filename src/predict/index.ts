@@ -33,6 +33,7 @@ export {
 } from './exploit-model.js';
 export { featuresAsOf, featuresAsOfBatch, makeAsOfContext } from './features/index.js';
 export { fromDay, type History, loadHistory, toDay } from './history/index.js';
+export { assertEpssForTraining, assertLabelsKnown, getCutoffDay, getDaysWithEpss } from './label-window.js';
 export { KNOWN_LIMITS, type ModelCard } from './model-card.js';
 export {
   EXPLOIT_MODEL_KIND,

@@ -13,6 +13,7 @@ import {
   getBacktestRows,
   getCardBacktest,
   getCardBacktestRows,
+  getCutoffDay,
   type History,
   loadExploitModel,
   loadHistory,
@@ -38,18 +39,23 @@ export function registerModelCommand(program: Command): void {
     .command('backtest')
     .description('train before each as-of date T, evaluate on KEV additions in (T, T+horizon]')
     .option('--from <date>', 'first as-of date', '2023-01-01')
-    .option('--to <date>', 'last as-of date', '2026-02-01')
+    .option(
+      '--to <date>',
+      "last as-of date (default: the last day whose label window ends by the data's cut-off)",
+    )
     .option('--step <days>', 'days between as-of dates', '30d')
     .option('--horizon <days>', 'label horizon', '30d')
     .option('--data <dir>', 'data directory (default ../shared/data)')
     .option('--out <dir>', 'write backtest.json and backtest.html here')
     .action(async (o: Record<string, string>, command: Command) => {
+      const horizon = parseDaysOption('horizon', o.horizon ?? '');
+      const from = parseDayOption('from', o.from ?? '');
       const history = await loadHistory(resolveDataDir(o.data));
       const result = runBacktest(history, {
-        from: parseDayOption('from', o.from ?? ''),
-        to: parseDayOption('to', o.to ?? ''),
+        from,
+        to: o.to ? parseDayOption('to', o.to) : getCutoffDay(history) - horizon,
         step: parseDaysOption('step', o.step ?? ''),
-        horizon: parseDaysOption('horizon', o.horizon ?? ''),
+        horizon,
         onPoint: (p, i, n) =>
           log(
             `[${i + 1}/${n}] ${p.asOf}: ${p.positives} positives, model AP ${p.scorers.model?.averagePrecision.toFixed(3)}`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type FieldProvenance, getJsonlCweSource } from '../../core/provenance.js';
 import type { SsvcDecision, Vulnerability } from '../../core/types.js';
 import { ProductSet } from '../cpe-products.js';
 import { type CvssSummary, type SourcedCvss, summarizeCvss } from '../cvss.js';
@@ -15,6 +16,7 @@ export const cveLineSchema = z.object({
   state: text,
   title: text,
   description: text,
+  description_source: text,
   cvss: z
     .array(
       z.object({
@@ -27,7 +29,7 @@ export const cveLineSchema = z.object({
     )
     .nullish(),
   cwe: z.array(z.string()).nullish(),
-  affected: z.array(z.object({ vendor: text, product: text })).nullish(),
+  affected: z.array(z.object({ vendor: text, product: text, source: text })).nullish(),
   cpe: z.array(z.string()).nullish(),
   references: z.array(z.object({ url: z.string(), tags: z.array(z.string()).nullish() })).nullish(),
   cisa_adp_ssvc: z
@@ -63,13 +65,25 @@ export function fromCveLine(r: CveLine): { vuln: Vulnerability; ssvc?: SsvcDecis
     );
   Object.assign(vuln, getLineScores(r.cvss ?? []));
   const products = new ProductSet();
-  for (const a of r.affected ?? []) products.add(a.vendor, a.product);
-  for (const cpe of r.cpe ?? []) products.addCpe(cpe);
+  for (const a of r.affected ?? []) products.add(a.vendor, a.product, a.source ?? undefined);
+  for (const cpe of r.cpe ?? []) products.addCpe(cpe, 'nvd-cpe');
   const affected = products.toAffected();
   if (affected.length > 0) vuln.affected = affected;
+  const provenance = getLineProvenance(r, products);
+  if (Object.keys(provenance).length > 0) vuln.provenance = provenance;
   const s = r.cisa_adp_ssvc;
   if (!s) return { vuln };
   return { vuln, ssvc: toSsvcDecision(r.cve, { ...s, technicalImpact: s.technical_impact }) };
+}
+
+/** Which source wrote the description, the CWE list and each vendor/product pair (see core/provenance.ts). */
+function getLineProvenance(r: CveLine, products: ProductSet): FieldProvenance {
+  const provenance: FieldProvenance = {};
+  if (r.description && r.description_source) provenance.details = r.description_source;
+  if (r.cwe?.length) provenance.cwes = getJsonlCweSource(r.sources);
+  const pairs = products.getSources();
+  if (Object.keys(pairs).length > 0) provenance.products = pairs;
+  return provenance;
 }
 
 function getAsOf(sources: string[]): string | undefined {

@@ -73,7 +73,7 @@ function countPublished(history: History, day: number) {
   const vendorCves = new Map<number, number>();
   const cweCves = new Map<number, number>();
   for (const [cve, facts] of history.facts.entries()) {
-    if (!((history.publishedOrEstimate[cve] ?? Number.NaN) <= day)) continue;
+    if (!((history.entered[cve] ?? Number.NaN) <= day)) continue;
     for (const vendor of facts.vendors) increment(vendorCves, vendor);
     for (const cwe of facts.cwes) increment(cweCves, cwe);
   }
@@ -93,8 +93,7 @@ export function pickEpss(history: History, day: number): EpssSnapshot | null {
 export function getPopulation(history: History, context: AsOfContext): Int32Array {
   const out: number[] = [];
   for (let cve = 0; cve < history.ids.length; cve++) {
-    if ((history.publishedOrEstimate[cve] ?? Number.NaN) <= context.day && context.inKev[cve] === 0)
-      out.push(cve);
+    if ((history.entered[cve] ?? Number.NaN) <= context.day && context.inKev[cve] === 0) out.push(cve);
   }
   return Int32Array.from(out);
 }

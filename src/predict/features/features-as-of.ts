@@ -92,7 +92,8 @@ export function makeFeatureExtractor(history: History, encoders: Encoders, epss:
         out[p++] = value;
       };
       const day = context.day;
-      set(day - (history.publishedOrEstimate[cve] ?? Number.NaN));
+      // Age from the observed publication only; NaN (routed by the trees) when the day is unknown.
+      set(day - (history.published[cve] ?? Number.NaN));
       writeCvss(pickCvss(history, cve, day), set);
       writeCwe(history, context, cve, cweIds, set);
       writeVendor(history, context, cve, set);

@@ -1,3 +1,4 @@
+import { getJsonlCweSource, isLabelSource } from '../../core/provenance.js';
 import { getCvssFamily, parseCvssVector } from './cvss.js';
 import type { CveInput, EpssInput, KevInput, KevRemoval, SignalInput } from './inputs.js';
 import { makeInterner, normalizeName, tokenize } from './text.js';
@@ -21,6 +22,8 @@ import {
  *   nuclei-template CVSS from the first nuclei signal on.
  * - References to cisa.gov and the "US Government Resource" tag (KEV links) are dropped.
  * - SSVC `exploitation` is never read.
+ * - Fields written by a label source (core/provenance.ts: CISA's KEV descriptions and CWEs, KEV
+ *   vendor/product pairs) are dropped whatever their date: they exist because the CVE was listed.
  */
 const VULNRICHMENT_SNAPSHOT_DAY = toDay('2025-01-24');
 const SOURCE_RANK: Record<string, number> = { nvd: 0, cna: 1, 'cisa-adp': 2, 'nuclei-template': 3 };
@@ -71,7 +74,9 @@ export function makeHistoryBuilder(): HistoryBuilder {
       published.push(day);
       if (!Number.isNaN(day)) seeDay(day);
       const built = makeFacts(record, strings, vendorNames);
-      for (const token of tokenize(record.description ?? '')) tokenData.push(strings.intern(token));
+      // A description written by CISA when it listed the CVE carries the label: never tokenised.
+      const description = isLabelSource(record.description_source) ? '' : (record.description ?? '');
+      for (const token of tokenize(description)) tokenData.push(strings.intern(token));
       tokenOffsets.push(tokenData.length);
       facts.push(built.facts);
       if (built.nuclei) nucleiCvss.push([index, built.nuclei]);
@@ -116,7 +121,7 @@ export function makeHistoryBuilder(): HistoryBuilder {
         ids,
         indexOf,
         published: Float64Array.from(published),
-        publishedOrEstimate: estimatePublished(ids, published, lastDay),
+        entered: getEnteredDays(published, facts, signals, epss),
         facts,
         tokens,
         strings: strings.strings,
@@ -152,7 +157,7 @@ function makeFacts(
   }
   const facts: CveFacts = {
     cvss,
-    cwes: (record.cwe ?? []).filter((c) => c.startsWith('CWE-')).map((c) => strings.intern(c)),
+    cwes: getCwes(record).map((c) => strings.intern(c)),
     vendors: [...vendors],
     products: [...products],
     ...countReferences(record),
@@ -287,11 +292,40 @@ function makeKevListings(
   return out.sort((a, b) => a.addedDay - b.addedDay);
 }
 
-/** Unknown publication: the end of the ID's year, but never after the data's last day. */
-function estimatePublished(ids: readonly string[], published: number[], lastDay: number): Float64Array {
-  return Float64Array.from(published, (day, i) => {
-    if (!Number.isNaN(day)) return day;
-    const year = Number((ids[i] ?? '').slice(4, 8));
-    return Math.min(toDay(`${year}-12-31`), lastDay);
-  });
+/**
+ * The first day each CVE is observed to be public (History.entered): its publication day, else the
+ * earliest exploit sighting, full EPSS file that scores it, or SSVC decision. No estimate from the ID's
+ * year (it put 20k CVEs into the population on one day and 46 KEV CVEs after their own listing) and
+ * never the KEV listing itself.
+ */
+function getEnteredDays(
+  published: number[],
+  facts: readonly CveFacts[],
+  signals: ReadonlyMap<number, readonly Float64Array[]>,
+  epss: readonly EpssSnapshot[],
+): Float64Array {
+  const entered = Float64Array.from(published);
+  const earliest = (cve: number, day: number) => {
+    if (Number.isNaN(day)) return;
+    const known = entered[cve] ?? Number.NaN;
+    if (Number.isNaN(known) || day < known) entered[cve] = day;
+  };
+  const unknown = (cve: number) => Number.isNaN(published[cve] ?? Number.NaN);
+  for (const [cve, perSource] of signals) {
+    if (!unknown(cve)) continue;
+    for (const days of perSource) earliest(cve, days[0] ?? Number.NaN);
+  }
+  for (const [cve, fact] of facts.entries()) if (fact.ssvc && unknown(cve)) earliest(cve, fact.ssvc.day);
+  for (const snapshot of epss) {
+    for (let cve = 0; cve < snapshot.score.length; cve++)
+      if (unknown(cve) && !Number.isNaN(snapshot.score[cve] ?? Number.NaN)) earliest(cve, snapshot.day);
+  }
+  return entered;
+}
+
+/** The CWE ids of a record, unless KEV wrote them (a label source; core/provenance.ts). */
+function getCwes(record: CveInput): string[] {
+  const source = record.cwe_source ?? (record.sources ? getJsonlCweSource(record.sources) : null);
+  if (isLabelSource(source)) return [];
+  return (record.cwe ?? []).filter((c) => c.startsWith('CWE-'));
 }

@@ -17,6 +17,12 @@ export const cveInputSchema = z.object({
   cve: z.string().regex(/^CVE-\d{4}-\d+$/),
   published: z.string().nullish(),
   description: z.string().nullish(),
+  /** Who wrote the description; a label source (core/provenance.ts: `cisa-kev`) drops it. */
+  description_source: z.string().nullish(),
+  /** Who wrote the CWE list, when a loader knows (the store); else derived from `sources`. */
+  cwe_source: z.string().nullish(),
+  /** cves.jsonl.gz `sources[]` (`name@date`): decides whether the CWE list is KEV's. */
+  sources: z.array(z.string()).nullish(),
   cvss: z.array(cvssItem).nullish(),
   cwe: z.array(z.string()).nullish(),
   affected: z

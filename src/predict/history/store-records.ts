@@ -1,3 +1,4 @@
+import { type FieldProvenance, isLabelSource } from '../../core/provenance.js';
 import type { CveInput, KevInput, KevRemoval, SignalInput } from './inputs.js';
 import { normalizeName } from './text.js';
 
@@ -17,6 +18,8 @@ export interface StoredCve {
   cvss: string | null;
   cwes: string | null;
   refs: string | null;
+  /** JSON text `{provenance}` (core/provenance.ts) where the cve feed recorded where fields came from. */
+  record?: string | null;
   /** `vendor:product` names of the CVE's `CPE` affected entries (`*` = no vendor), and whether a CPE name gave versions. */
   products: ReadonlyArray<{ name: string; versioned: boolean }>;
   /** SSVC decisions; there is no `exploitation` field on purpose. */
@@ -51,16 +54,21 @@ export function getKevPairKey(kev: Pick<StoredKev, 'vendor' | 'product'>): strin
  * the row at all.
  */
 export function toCveInput(row: StoredCve, kevPairs?: ReadonlySet<string>): CveInput {
+  const provenance = parseProvenance(row.record ?? null);
   const record: CveInput = {
     cve: row.id,
     published: row.published,
     description: row.details ?? row.summary,
+    description_source: row.details ? (provenance?.details ?? null) : null,
+    cwe_source: provenance?.cwes ?? null,
     cvss: parseList<NonNullable<CveInput['cvss']>[number]>(row.cvss),
     cwe: parseList<string>(row.cwes).filter((c) => typeof c === 'string'),
     references: parseList<{ url: string; tags?: string[] | null }>(row.refs).filter(
       (r) => typeof r?.url === 'string',
     ),
-    affected: toAffected(row.products, kevPairs),
+    affected: provenance?.products
+      ? toSourcedAffected(row.products, provenance.products)
+      : toAffected(row.products, kevPairs),
   };
   const ssvc = row.ssvc[0];
   if (ssvc)
@@ -70,6 +78,40 @@ export function toCveInput(row: StoredCve, kevPairs?: ReadonlySet<string>): CveI
       timestamp: ssvc.decidedAt,
     };
   return record;
+}
+
+/**
+ * Pairs with their recorded sources: a pair that only label sources (KEV) name is dropped, and the
+ * rest keep the source the directory loader would see, so both loaders build the same vendors and
+ * products. A pair with no recorded source counts as CNA/CPE (`*:product` as trickest).
+ */
+function toSourcedAffected(products: StoredCve['products'], sources: Record<string, string[]>) {
+  const out: NonNullable<CveInput['affected']> = [];
+  for (const { name } of products) {
+    const named = sources[name] ?? [];
+    if (named.length > 0 && named.every((s) => isLabelSource(s))) continue;
+    const colon = name.indexOf(':');
+    if (colon < 0) continue;
+    const vendor = name.slice(0, colon);
+    const product = name.slice(colon + 1);
+    const source = PAIR_SOURCE_ORDER.find((s) => named.includes(s)) ?? named[0];
+    if (vendor === '*') out.push({ vendor: null, product, source: source ?? 'trickest' });
+    else out.push({ vendor, product, source: source ?? 'cna' });
+  }
+  return out;
+}
+
+/** The pair origins the builder reads, in the order one is picked when several name a pair. */
+const PAIR_SOURCE_ORDER = ['nvd-cpe', 'cna', 'trickest'];
+
+function parseProvenance(text: string | null): FieldProvenance | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as { provenance?: FieldProvenance };
+    return value && typeof value === 'object' ? value.provenance : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function toAffected(products: StoredCve['products'], kevPairs: ReadonlySet<string> | undefined) {

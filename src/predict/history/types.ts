@@ -86,8 +86,13 @@ export interface History {
   readonly indexOf: ReadonlyMap<string, number>;
   /** Publication day; NaN when unknown. */
   readonly published: Float64Array;
-  /** Publication day used for "published before T": `published`, else the end of the ID's year. */
-  readonly publishedOrEstimate: Float64Array;
+  /**
+   * The first day the CVE is observed to be public: `published`, else the earliest dated fact that
+   * shows it (an exploit sighting, a full EPSS file that scores it, a CISA ADP SSVC decision), else NaN
+   * (never in a population). Never its KEV listing: a day derived from the label would let the label
+   * decide who is scored. The population at T is every CVE with `entered` ≤ T, not in KEV at T.
+   */
+  readonly entered: Float64Array;
   readonly facts: readonly CveFacts[];
   /** Interned description tokens of CVE i, in text order: data[offsets[i]..offsets[i+1]). */
   readonly tokens: { readonly offsets: Uint32Array; readonly data: Uint32Array };

@@ -18,6 +18,8 @@ export interface HistoryCveRow {
   cwes: string | null;
   /** JSON text: `[{url, tags}]`. */
   refs: string | null;
+  /** JSON text: `{provenance: {details, cwes, products}}` where the feed recorded it (see core/provenance.ts). */
+  record: string | null;
   /** Affected entries of ecosystem `CPE`: `vendor:product` (vendor `*` when unknown). */
   products: HistoryProductRow[];
   /** Every SSVC decision of the CVE, without `exploitation`. */
@@ -69,7 +71,7 @@ export async function* loadHistoryCvePages(db: Db, pageSize: number): AsyncGener
   for (;;) {
     const rows = await db
       .selectFrom('vulnerabilities')
-      .select(['id', 'published', 'summary', 'details', 'cvss', 'cwes', 'refs'])
+      .select(['id', 'published', 'summary', 'details', 'cvss', 'cwes', 'refs', 'record'])
       .where('id', 'like', 'CVE-%')
       .where('id', '>', after)
       .orderBy('id')

@@ -88,7 +88,8 @@ function toRow(v: Vulnerability): VulnerabilitiesTable {
     published: orNull(v.published),
     modified: orNull(v.modified),
     withdrawn: orNull(v.withdrawn),
-    record: null,
+    // Field provenance (which source wrote the description, the CWEs, each vendor/product pair).
+    record: toJson(v.provenance ? { provenance: v.provenance } : undefined),
   };
 }
 
@@ -167,6 +168,7 @@ function fromRow(row: VulnerabilitiesTable): Omit<Vulnerability, 'aliases'> {
     published: row.published,
     modified: row.modified,
     withdrawn: row.withdrawn,
+    provenance: fromJson<{ provenance?: Vulnerability['provenance'] }>(row.record)?.provenance,
   });
 }
 
