@@ -1,7 +1,7 @@
 import { BASELINES } from './baselines.js';
 import { getMonthlyAsOfDays, sampleRows } from './dataset.js';
 import { PARAM_GRID, scoreAsOf, trainExploitModel } from './exploit-model.js';
-import { getLabels } from './features/index.js';
+import { type FeatureGroup, getLabels } from './features/index.js';
 import {
   averagePrecision,
   brierScore,
@@ -24,6 +24,8 @@ export interface BacktestOptions {
   negativeRate?: number;
   seed?: number;
   paramGrid?: readonly GbdtParams[];
+  /** Feature groups the trained models leave out (the snapshot-only ablation). */
+  without?: readonly FeatureGroup[];
   /** Called after each point (progress). */
   onPoint?: (point: BacktestPoint, index: number, total: number) => void;
 }
@@ -100,6 +102,7 @@ function runPoint(
     epss: false,
     rows,
     paramGrid: options.paramGrid ?? PARAM_GRID.slice(0, 1),
+    ...(options.without?.length ? { without: options.without } : {}),
   });
   const scores = scoreAsOf(history, artifact, day);
   const allLabels = getLabels(history, day, options.horizon);

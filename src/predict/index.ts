@@ -31,7 +31,13 @@ export {
   type TrainExploitModelOptions,
   trainExploitModel,
 } from './exploit-model.js';
-export { featuresAsOf, featuresAsOfBatch, makeAsOfContext } from './features/index.js';
+export {
+  type FeatureGroup,
+  featuresAsOf,
+  featuresAsOfBatch,
+  makeAsOfContext,
+  SNAPSHOT_GROUPS,
+} from './features/index.js';
 export { fromDay, type History, loadHistory, toDay } from './history/index.js';
 export { assertEpssForTraining, assertLabelsKnown, getCutoffDay, getDaysWithEpss } from './label-window.js';
 export { KNOWN_LIMITS, type ModelCard } from './model-card.js';

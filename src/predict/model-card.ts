@@ -14,6 +14,10 @@ export interface ModelCard {
   features: string[];
   params: GbdtParams;
   validation: { heldOutFrom: string; averagePrecision: number; logLoss: number };
+  /** How raw scores become probabilities: the method the code fitted, on which rows. */
+  calibration?: { method: 'platt' | 'isotonic'; fittedOn: string };
+  /** Feature groups left out (the snapshot-only ablation); absent = every group. */
+  without?: string[];
   /** Backtest metrics (per T and pooled, with baselines), attached by `patchcast model train --backtest FILE`. */
   backtest?: unknown;
   /** The champion/challenger comparison of the retrain that produced this model (`patchcast model retrain`). */

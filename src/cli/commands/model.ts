@@ -28,7 +28,13 @@ import type { Store } from '../../store/index.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { isStoreHistory, loadModelHistory, registerModelLifecycleCommands } from './model-lifecycle.js';
-import { parseDayOption, parseDaysOption, resolveDataDir, today } from './predict-options.js';
+import {
+  parseDayOption,
+  parseDaysOption,
+  parseWithoutOption,
+  resolveDataDir,
+  today,
+} from './predict-options.js';
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -47,7 +53,12 @@ export function registerModelCommand(program: Command): void {
     .option('--horizon <days>', 'label horizon', '30d')
     .option('--data <dir>', 'data directory (default ../shared/data)')
     .option('--out <dir>', 'write backtest.json and backtest.html here')
+    .option(
+      '--without <groups>',
+      'leave feature groups out: snapshot (text, undated-cvss, references: values with no edit history)',
+    )
     .action(async (o: Record<string, string>, command: Command) => {
+      const without = parseWithoutOption(o.without);
       const horizon = parseDaysOption('horizon', o.horizon ?? '');
       const from = parseDayOption('from', o.from ?? '');
       const history = await loadHistory(resolveDataDir(o.data));
@@ -56,6 +67,7 @@ export function registerModelCommand(program: Command): void {
         to: o.to ? parseDayOption('to', o.to) : getCutoffDay(history) - horizon,
         step: parseDaysOption('step', o.step ?? ''),
         horizon,
+        without,
         onPoint: (p, i, n) =>
           log(
             `[${i + 1}/${n}] ${p.asOf}: ${p.positives} positives, model AP ${p.scorers.model?.averagePrecision.toFixed(3)}`,
@@ -81,7 +93,9 @@ export function registerModelCommand(program: Command): void {
     )
     .option('--data <dir>', 'data directory (default ../shared/data)')
     .option('--out <file>', 'where to write the model', 'exploit-model.json')
+    .option('--without <groups>', 'leave feature groups out (see `model backtest --without`)')
     .action(async (o: Record<string, string | boolean>, command: Command) => {
+      const without = parseWithoutOption(o.without as string | undefined);
       const history = await loadHistory(resolveDataDir(o.data as string | undefined));
       const asOf = o.asOf
         ? parseDayOption('as-of', o.asOf as string)
@@ -90,6 +104,7 @@ export function registerModelCommand(program: Command): void {
         asOf,
         horizon: parseDaysOption('horizon', o.horizon as string),
         epss: Boolean(o.epss),
+        without,
       });
       if (o.backtest) artifact.card.backtest = loadCardBacktest(o.backtest as string);
       saveExploitModel(o.out as string, artifact);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PatchcastError } from '../../core/errors.js';
-import { toDay } from '../../predict/index.js';
+import { type FeatureGroup, SNAPSHOT_GROUPS, toDay } from '../../predict/index.js';
 
 /**
  * The data directory for the prediction commands: --data, else ../shared/data (next to the
@@ -43,4 +43,21 @@ export function parseDaysOption(name: string, value: string): number {
 /** Today as a day number (UTC). */
 export function today(): number {
   return Math.floor(Date.now() / 86_400_000);
+}
+
+/** Parses `--without snapshot|text,undated-cvss,references` into feature groups. */
+export function parseWithoutOption(value: string | undefined): FeatureGroup[] {
+  if (!value) return [];
+  const groups = new Set<FeatureGroup>();
+  for (const part of value.split(',').map((p) => p.trim())) {
+    if (part === 'snapshot') for (const g of SNAPSHOT_GROUPS) groups.add(g);
+    else if ((SNAPSHOT_GROUPS as readonly string[]).includes(part)) groups.add(part as FeatureGroup);
+    else
+      throw new PatchcastError(
+        'USAGE_INVALID_ARGUMENT',
+        `--without ${value}: unknown feature group "${part}"`,
+        { hint: `Use snapshot (all of them) or a comma list of ${SNAPSHOT_GROUPS.join(', ')}.` },
+      );
+  }
+  return [...groups];
 }

@@ -84,6 +84,9 @@ export function makeFeatureExtractor(history: History, encoders: Encoders, epss:
   const slots = getVocabularySlots(history, encoders.vocabulary);
   const masks = getPhraseMasks(history);
   const cweIds = CWE_INDICATORS.map((c) => history.strings.indexOf(c));
+  const without = new Set(encoders.without ?? []);
+  const text = !without.has('text');
+  const undatedCvss = !without.has('undated-cvss');
   return {
     names,
     write(context, cve, out, offset) {
@@ -94,16 +97,17 @@ export function makeFeatureExtractor(history: History, encoders: Encoders, epss:
       const day = context.day;
       // Age from the observed publication only; NaN (routed by the trees) when the day is unknown.
       set(day - (history.published[cve] ?? Number.NaN));
-      writeCvss(pickCvss(history, cve, day), set);
+      writeCvss(pickCvss(history, cve, day, undatedCvss), set);
       writeCwe(history, context, cve, cweIds, set);
       writeVendor(history, context, cve, set);
-      for (let k = 0; k < PHRASES.length; k++) set(hasPhrase(masks, cve, k) ? 1 : 0);
-      const tokens = getTokens(history, cve);
-      set(tokens.length);
-      writeReferences(history, cve, set);
+      for (let k = 0; k < PHRASES.length; k++) set(text ? (hasPhrase(masks, cve, k) ? 1 : 0) : Number.NaN);
+      const tokens = text ? getTokens(history, cve) : new Uint32Array(0);
+      set(text ? tokens.length : Number.NaN);
+      if (without.has('references')) for (let k = 0; k <= REFERENCE_TAGS.length; k++) set(Number.NaN);
+      else writeReferences(history, cve, set);
       writeSignals(history, cve, day, set);
       writeSsvc(history, cve, day, set);
-      const words = new Float64Array(encoders.vocabulary.length);
+      const words = new Float64Array(encoders.vocabulary.length).fill(text ? 0 : Number.NaN);
       for (const token of tokens) {
         const slot = slots[token] ?? -1;
         if (slot >= 0) words[slot] = 1;
@@ -117,10 +121,11 @@ export function makeFeatureExtractor(history: History, encoders: Encoders, epss:
   };
 }
 
-/** The preferred CVSS assessment usable as of `day`, or null. */
-export function pickCvss(history: History, cve: number, day: number): CvssFact | null {
-  for (const fact of history.facts[cve]?.cvss ?? [])
-    if (Number.isNaN(fact.from) || fact.from <= day) return fact;
+/** The preferred CVSS assessment usable as of `day`, or null; `undated` false skips undated (NVD/CNA) ones. */
+export function pickCvss(history: History, cve: number, day: number, undated = true): CvssFact | null {
+  for (const fact of history.facts[cve]?.cvss ?? []) {
+    if (Number.isNaN(fact.from) ? undated : fact.from <= day) return fact;
+  }
   return null;
 }
 

@@ -19,4 +19,11 @@ export {
   pickCvss,
 } from './features-as-of.js';
 export { getPhraseMasks, hasPhrase, PHRASES } from './phrases.js';
-export { type Encoders, getVocabularySlots, learnVocabulary, type VocabularyOptions } from './vocabulary.js';
+export {
+  type Encoders,
+  type FeatureGroup,
+  getVocabularySlots,
+  learnVocabulary,
+  SNAPSHOT_GROUPS,
+  type VocabularyOptions,
+} from './vocabulary.js';

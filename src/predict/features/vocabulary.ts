@@ -1,8 +1,18 @@
 import { getTokens, type History } from '../history/index.js';
 
+/**
+ * Groups of features whose values exist only as undated snapshots, so a backtest cannot rebuild them as
+ * of T: the description (phrases, learned words, token count), NVD/CNA CVSS (no `from` day) and
+ * references. A model can be trained without them (`--without snapshot`) to measure what they add.
+ */
+export const SNAPSHOT_GROUPS = ['text', 'undated-cvss', 'references'] as const;
+export type FeatureGroup = (typeof SNAPSHOT_GROUPS)[number];
+
 /** Description words learned on training rows only; saved in the model artifact. */
 export interface Encoders {
   vocabulary: string[];
+  /** Feature groups left out (their columns are NaN); absent = none. */
+  without?: FeatureGroup[];
 }
 
 /** Options for `learnVocabulary`. */
