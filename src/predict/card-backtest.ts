@@ -57,7 +57,14 @@ function round(v: number | undefined): number | null {
   return v === undefined || !Number.isFinite(v) ? null : Number(v.toPrecision(5));
 }
 
-/** Card rows for the terminal: pooled per scorer, then the AUPRC of every scorer per as-of day. */
+/** The scorers every per-day row shows beside the model, whether or not they could run that day. */
+export const CARD_BASELINES = ['epss', 'cvss9', 'cvss7'] as const;
+
+/**
+ * Card rows for the terminal: pooled per scorer, then per as-of day the model beside EPSS and CVSS
+ * (AUPRC and coverage at 10 % effort each). A baseline that could not run on a day reads `n/a` (EPSS
+ * needs a full daily file at most 45 days old), never a blank that looks like a zero.
+ */
 export function getCardBacktestRows(backtest: CardBacktest): {
   pooled: Array<Record<string, string>>;
   perDay: Array<Record<string, string>>;
@@ -74,12 +81,12 @@ export function getCardBacktestRows(backtest: CardBacktest): {
     brier: f(m.brier, 6),
     ece: f(m.ece, 6),
   }));
-  const ids = Object.keys(backtest.pooled.scorers);
+  const cell = (m: CardMetrics | undefined) => (m ? `${f(m.auprc, 5)} / ${f(m.coverage[2], 2)}` : 'n/a');
   const perDay = backtest.points.map((p) => ({
     asOf: p.asOf,
     n: String(p.population),
     pos: String(p.positives),
-    ...Object.fromEntries(ids.map((id) => [`auprc ${id}`, f(p.scorers[id]?.auprc, 5)])),
+    ...Object.fromEntries(['model', ...CARD_BASELINES].map((id) => [id, cell(p.scorers[id])])),
   }));
   return { pooled, perDay };
 }

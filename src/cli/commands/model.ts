@@ -259,6 +259,10 @@ function printCard(card: ReturnType<typeof loadExploitModel>['card']): void {
     `held-out from ${card.validation.heldOutFrom}: AP ${card.validation.averagePrecision.toFixed(3)}, log-loss ${card.validation.logLoss.toFixed(5)}`,
   );
   printCardBacktest(card.backtest);
+  if (card.ablation) {
+    printLine(`ablation without ${card.ablation.without.join(', ')} (snapshot-only values):`);
+    printCardBacktest(card.ablation.backtest);
+  }
   if (card.evaluation) printLine(`retrain comparison: ${JSON.stringify(card.evaluation).slice(0, 400)}`);
   printLine('known limits:');
   for (const limit of card.knownLimits) printLine(`  - ${limit}`);
@@ -285,6 +289,8 @@ function printCardBacktest(backtest: unknown): void {
     `backtest: ${bt.points.length} as-of dates ${bt.firstAsOf} … ${bt.lastAsOf}, horizon ${bt.horizonDays} days; pooled ${bt.pooled.population} CVE-dates, ${bt.pooled.positives} KEV additions`,
   );
   printTable(rows.pooled);
-  printLine('per as-of date (AUPRC):');
+  printLine(
+    'per as-of date (AUPRC / coverage at 10 % effort; EPSS n/a: no full EPSS file within 45 days before T):',
+  );
   printTable(rows.perDay);
 }
