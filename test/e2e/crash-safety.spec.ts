@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT_DIR } from '../../src/pipeline/bundled-snapshot.js';
 import { runPatchcastInProcess } from '../support/cli-in-process.js';
 import { type FindingsState, killPatchcastAt, loadFindingsState } from '../support/crash.js';
+import { copyDemoStore } from '../support/demo-store.js';
 
 // Each case spawns a whole `patchcast run` and runs again; on a busy 2-core machine that is minutes.
 const CASE_TIMEOUT = 300_000;
@@ -27,9 +28,9 @@ describe('a run killed between the steps after matching is finished by the next 
       home: prepared,
     });
     expect(sync.code, sync.stderr).toBe(0);
-    const home = copyPrepared('clean');
-    const run = await runPatchcastInProcess(['run'], { home });
-    expect(run.code, run.stderr).toBe(0);
+    // A clean run from an empty store, prepared once per test run (test/support/demo-store.ts).
+    const home = join(root, 'clean');
+    await copyDemoStore(home);
     clean = await loadFindingsState(home);
     expect(clean).toMatchObject({ unscored: 0, withoutDueDate: 0, owed: [] });
     expect(clean.findings.length).toBeGreaterThan(1000);

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPatchcast } from '../support/cli.js';
+import { copyDemoStore } from '../support/demo-store.js';
 
 describe('patchcast findings export: CSV, SARIF, CycloneDX VDR/VEX', () => {
   let dir: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'patchcast-export-'));
-    expect(runPatchcast(['run'], { cwd: dir }).code).toBe(0);
+    // What `patchcast run` leaves in ./.patchcast, prepared once per test run.
+    await copyDemoStore(join(dir, '.patchcast'));
     const vex = join(dir, 'exim.openvex.json');
     writeFileSync(
       vex,

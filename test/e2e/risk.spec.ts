@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPatchcast } from '../support/cli.js';
+import { copyDemoStore } from '../support/demo-store.js';
 
 const ASSETS = new URL('../../data/snapshot/assets.csv', import.meta.url).pathname;
 
@@ -35,15 +36,16 @@ function getExposedOrCritical(): Set<string> {
 describe('risk on the bundled snapshot: patchcast run, then findings --sort risk', () => {
   let dir: string;
   let findings: ExplainedFinding[];
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'patchcast-risk-'));
-    expect(runPatchcast(['run', '--json'], { cwd: dir }).code).toBe(0);
+    // What `patchcast run` leaves in ./.patchcast, prepared once per test run.
+    await copyDemoStore(join(dir, '.patchcast'));
     const listed = runPatchcast(['findings', '--sort', 'risk', '--explain', '--json', '--limit', '300'], {
       cwd: dir,
     });
     expect(listed.stderr).toBe('');
     findings = JSON.parse(listed.stdout).findings;
-  }, 120_000);
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('puts a KEV finding on an internet-facing or critical asset first', () => {
