@@ -10,9 +10,12 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
           exclude: ['**/*.int.spec.ts', '**/node_modules/**'],
-          testTimeout: 30_000,
-          // The e2e suites' set-up runs whole CLI commands (`patchcast run` takes ~9 s on a busy 2-core machine).
-          hookTimeout: 60_000,
+          // A whole-CLI test runs several commands; on a busy 2-core machine one takes seconds, not ms.
+          testTimeout: 120_000,
+          // The e2e suites' set-up copies the prepared demo store, and the first one builds it: a whole
+          // `patchcast run` on an empty store, about a minute on a busy 2-core machine.
+          hookTimeout: 600_000,
+          globalSetup: ['test/support/global-setup.ts'],
         },
       },
       {

@@ -59,6 +59,29 @@ describe('patchcast.yaml', () => {
     ]);
   });
 
+  it('rejects sections that nothing reads yet, saying they are planned and to remove them', () => {
+    const text = [
+      'rings:',
+      '  - { id: canary, select: { tags: [canary] }, maxFailureRate: 0 }',
+      '  - { id: broad, requireApproval: true }',
+      'integrations:',
+      '  webhooks: [{ id: soc, url: "https://hooks.example.com/p" }]',
+    ].join('\n');
+    const error = errorOf(() => readConfig(text, 'p.yaml', {}));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.details.issues).toEqual([
+      'rings[0].maxFailureRate: not supported yet (promotion gates are planned with the rollout controller; no gate runs); remove it',
+      'rings[1].requireApproval: not supported yet (ring approvals are planned with the rollout controller); remove it',
+      'integrations: not supported yet (planned: webhooks, Jira, ServiceNow, syslog/CEF, Splunk); remove this section',
+    ]);
+    expect(error.message).toMatch(/^p\.yaml: rings\[0\]\.maxFailureRate: not supported yet/);
+    const schema = getConfigJsonSchema() as {
+      properties: { rings: { items: { properties: object } } };
+    };
+    expect(schema.properties).not.toHaveProperty('integrations');
+    expect(schema.properties.rings.items.properties).not.toHaveProperty('maxFailureRate');
+  });
+
   it('checks rules across fields: unique ids, schedules, time zones, cutoffs, freeze dates', () => {
     const text = [
       'windows:',

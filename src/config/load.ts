@@ -4,6 +4,7 @@ import { parseDocument, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { PatchcastError } from '../core/errors.js';
 import { getDurationMinutes } from './duration.js';
+import { getPlannedKeyMessage } from './planned.js';
 import { checkConfigRules } from './rules.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 
@@ -22,14 +23,15 @@ export interface Config extends Omit<ParsedConfig, 'windows' | 'rings' | 'store'
   file: string | null;
 }
 
-/** Formats zod issues as `path: message`, one per line. */
+/** Formats zod issues as `path: message`, one per line; keys of planned features say so. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.flatMap((issue) => {
     const path = formatPath(issue.path);
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map(
-        (key) => `${formatPath([...issue.path, key])}: unknown key; check its spelling against the schema`,
-      );
+      return issue.keys.map((key) => {
+        const keyPath = formatPath([...issue.path, key]);
+        return `${keyPath}: ${getPlannedKeyMessage(keyPath) ?? 'unknown key; check its spelling against the schema'}`;
+      });
     }
     return [`${path || '(root)'}: ${issue.message}`];
   });

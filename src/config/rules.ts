@@ -12,7 +12,6 @@ export function checkConfigRules(config: Config): string[] {
     ...checkUniqueIds('windows', config.windows),
     ...checkUniqueIds('freezes', config.freezes),
     ...checkUniqueIds('rings', config.rings),
-    ...checkUniqueIds('integrations.webhooks', config.integrations.webhooks),
     ...config.windows.flatMap((w, i) => checkWindow(w, `windows[${i}]`)),
     ...config.freezes.flatMap((f, i) => checkFreeze(f, `freezes[${i}]`)),
     ...checkRings(config),

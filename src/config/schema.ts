@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * The shape of `patchcast.yaml` (step 1 of 3: parse). Objects are strict: an unknown key is an error
  * that names it, because a misspelt key silently ignored is a policy silently not applied.
- * Secrets never appear here: integrations name the environment variable that holds them.
+ * Sections that nothing reads yet (integrations, rings' promotion gates) are not in the schema: they
+ * are rejected with a message saying so (planned.ts), not accepted and silently ignored.
  */
 
 const id = z
@@ -19,7 +20,6 @@ const isoDate = z
     /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/,
     'expected a date YYYY-MM-DD or an ISO timestamp',
   );
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable');
 const severity = z.enum(['critical', 'high', 'medium', 'low', 'none']);
 const criticality = z.enum(['low', 'medium', 'high', 'critical']);
 
@@ -120,9 +120,6 @@ const ringSection = z.strictObject({
     .optional(),
   /** Minimum time to watch this ring after it finishes before the next ring starts. */
   soak: durationText.default('0m'),
-  /** Promotion gate: the largest failure rate (0–1) tolerated in this ring. */
-  maxFailureRate: z.number().min(0).max(1).default(0.05),
-  requireApproval: z.boolean().default(false),
 });
 
 const riskSection = z.strictObject({
@@ -220,38 +217,6 @@ const modelSection = z.strictObject({
     .prefault({}),
 });
 
-const webhook = z.strictObject({
-  id,
-  url: z.url(),
-  /** Environment variable holding the HMAC secret. */
-  secretEnv: envName.optional(),
-  events: z
-    .array(z.string().regex(/^[a-z]+:[a-z-]+$|^\*$/, 'expected an event name noun:verb or *'))
-    .default(['*']),
-});
-
-const integrationsSection = z.strictObject({
-  webhooks: z.array(webhook).default([]),
-  jira: z
-    .strictObject({
-      url: z.url(),
-      project: z.string().min(1),
-      userEnv: envName.optional(),
-      tokenEnv: envName,
-    })
-    .optional(),
-  servicenow: z.strictObject({ url: z.url(), userEnv: envName.optional(), tokenEnv: envName }).optional(),
-  syslog: z
-    .strictObject({
-      host: z.string().min(1),
-      port: z.number().int().min(1).max(65535).default(514),
-      protocol: z.enum(['udp', 'tcp', 'tls']).default('udp'),
-      format: z.enum(['cef', 'rfc5424']).default('cef'),
-    })
-    .optional(),
-  splunk: z.strictObject({ url: z.url(), tokenEnv: envName, index: z.string().optional() }).optional(),
-});
-
 export const configSchema = z.strictObject({
   /** Config format version. */
   version: z.literal(1).default(1),
@@ -263,7 +228,6 @@ export const configSchema = z.strictObject({
   risk: riskSection.prefault({}),
   planning: planningSection.prefault({}),
   model: modelSection.prefault({}),
-  integrations: integrationsSection.prefault({}),
 });
 
 /** The config as written (before defaults). */

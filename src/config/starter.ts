@@ -62,12 +62,12 @@ freezes:
   # - id: corporate
   #   ics: ./freezes.ics
 
-# Rings are patched in order; each waits out its soak time and passes its gate before the next.
+# Rings are patched in order; each waits out its soak time before the next starts.
+# (Promotion gates and approvals per ring are planned with the rollout controller.)
 rings:
   - id: canary
     select: { tags: [canary] }
     soak: 24h
-    maxFailureRate: 0
   - id: pilot
     select: { environments: [staging] }
     soak: 24h
@@ -75,7 +75,6 @@ rings:
     soak: 12h
   - id: critical
     select: { tags: [critical] }
-    requireApproval: true
 
 # How \`patchcast plan\` weighs and sizes the schedule (these are the defaults).
 planning:
@@ -110,10 +109,6 @@ risk:
     internetExposure: 0.3
     criticality: 0.3
 
-integrations:
-  webhooks: []
-  # - id: soc
-  #   url: https://hooks.example.com/patchcast
-  #   secretEnv: PATCHCAST_WEBHOOK_SECRET
-  #   events: ["finding:new", "wave:halt"]
+# Integrations (webhooks, Jira, ServiceNow, syslog/CEF, Splunk) are planned; patchcast rejects an
+# \`integrations\` section until they work.
 `;

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithShared, hasSharedData, SHARED_DIR } from '../../test/support/shared-data.js';
 import { makeTempStore } from '../../test/support/store.js';
 import type { Store } from '../store/index.js';
 import { loadEpssAsOf, loadKevEntry } from '../store/index.js';
@@ -8,12 +8,13 @@ import { epssSource } from './epss/index.js';
 import { kevSource } from './kev/index.js';
 import { syncSource } from './sync.js';
 
-const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
-const HAS_SHARED = existsSync(`${SHARED}kev.json`);
+const SHARED = join(SHARED_DIR, 'data/');
 
 // The osv, cve and exploits sources import the whole shared data set in their own specs.
-describe.skipIf(!HAS_SHARED)(
-  `KEV and EPSS from the shared data layout${HAS_SHARED ? '' : ' (skipped: ../shared/data not found)'}`,
+describeWithShared(
+  hasSharedData('data/kev.json'),
+  'data/kev.json',
+  'KEV and EPSS from the shared data layout',
   () => {
     let store: Store;
     let cleanup: () => Promise<void>;

@@ -1,16 +1,16 @@
 /**
  * Every real sample in ../shared/testdata/sboms (cyclonedx, spdx, osv-scanner) and the Trivy SBOM
- * cases must be detected and parsed by some registered format. Skips when ../shared is absent.
+ * cases must be detected and parsed by some registered format. Skips (fails in CI) when ../shared is absent.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { describeWithShared, hasSharedData, SHARED_DIR } from '../../test/support/shared-data.js';
 import { getDetectHead } from './contract.js';
 import { detectInventoryFormat } from './detect.js';
 
-const shared = fileURLToPath(new URL('../../../shared/testdata/', import.meta.url));
-const present = existsSync(shared);
-if (!present) console.info(`skipping shared samples: ${shared} not found`);
+const shared = join(SHARED_DIR, 'testdata/');
+const present = hasSharedData('testdata/sboms');
 
 /** Not inventories: osv-scanner's expected-output snapshot. */
 const NOT_INVENTORIES = new Set(['command_test.snap']);
@@ -31,7 +31,7 @@ function listSamples(): string[] {
 
 const SAMPLES = listSamples();
 
-describe.skipIf(!present)('shared inventory samples (../shared/testdata)', () => {
+describeWithShared(present, 'testdata/sboms', 'shared inventory samples (../shared/testdata)', () => {
   it.each(SAMPLES)('%s is detected and parses', (sample) => {
     const path = `${shared}${sample}`;
     const content = readFileSync(path);

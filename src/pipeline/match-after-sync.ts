@@ -1,9 +1,11 @@
 /**
  * What `patchcast sync` does for findings once every source synced: re-match only the packages whose
  * advisories the syncs wrote (`pending_match_keys`), then VEX, risk and policies (`updateFindings`).
+ * With nothing to re-match it still finishes the steps an interrupted pass left owed.
  */
 import type { Config } from '../config/index.js';
 import { countAssets, countPendingMatchKeys, type Store } from '../store/index.js';
+import { finishOwedSteps } from './steps-after-match.js';
 import { updateFindings } from './update-findings.js';
 
 /** What the re-match after a sync did. */
@@ -18,18 +20,24 @@ export interface MatchAfterSyncReport {
   newFindings: number;
   updatedFindings: number;
   resolvedFindings: number;
+  /** True when the steps after matching (VEX, risk, policies) an interrupted run left were finished. */
+  finishedInterrupted?: boolean;
 }
 
 /**
- * Runs the incremental update when package names are queued and the store has assets; undefined
- * otherwise (nothing to do). The queue is consumed only when every step succeeded.
+ * Runs the incremental update when package names are queued and the store has assets; else finishes
+ * what an interrupted run left owed; undefined when there was nothing to do. The queue is consumed
+ * only when every step succeeded.
  */
 export async function runMatchAfterSync(
   store: Store,
   options: { config: Config; now: Date },
 ): Promise<MatchAfterSyncReport | undefined> {
   const pendingNames = await countPendingMatchKeys(store.db);
-  if (pendingNames === 0 || (await countAssets(store.db)) === 0) return undefined;
+  if (pendingNames === 0 || (await countAssets(store.db)) === 0) {
+    const finished = await finishOwedSteps(store, options);
+    return finished ? { ...NOTHING_MATCHED, finishedInterrupted: true } : undefined;
+  }
   const { matched } = await updateFindings(store, { ...options, advisoryKeys: 'pending' });
   return {
     pendingNames,
@@ -40,3 +48,12 @@ export async function runMatchAfterSync(
     resolvedFindings: matched.resolved,
   };
 }
+
+const NOTHING_MATCHED = {
+  pendingNames: 0,
+  packages: 0,
+  assets: 0,
+  newFindings: 0,
+  updatedFindings: 0,
+  resolvedFindings: 0,
+};

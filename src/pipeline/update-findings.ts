@@ -1,36 +1,18 @@
-import type { Config } from '../config/index.js';
-import { type RefreshResult, refreshFindings } from '../matching/index.js';
-import { findCoveringException } from '../risk/exceptions/covering.js';
-import { type ScoredFinding, scoreFindings } from '../risk/score-findings.js';
-import { applyPolicies, type PolicyResult } from '../risk/sla/index.js';
-import {
-  listExceptions,
-  listFindings,
-  loadPendingMatchKeys,
-  removePendingMatchKeys,
-  type Store,
-} from '../store/index.js';
-import { SNAPSHOT_DIR } from './bundled-snapshot.js';
+import { matchFleet, type RefreshResult } from '../matching/index.js';
+import type { ScoredFinding } from '../risk/score-findings.js';
+import type { PolicyResult } from '../risk/sla/index.js';
+import { listFindings, loadPendingMatchKeys, removePendingMatchKeys, type Store } from '../store/index.js';
+import { pauseForCrashTest } from './crash-test-pause.js';
+import { runStepsAfterMatch, type StepsOptions, startPass } from './steps-after-match.js';
 
-/** How many of the highest-risk open findings `updateFindings` returns by default. */
-export const DEFAULT_TOP = 10;
+export { DEFAULT_TOP, scoreAndRank } from './steps-after-match.js';
 
-export interface UpdateFindingsOptions {
-  now: Date;
-  config: Config;
-  /** Only these assets (an inventory import); all when omitted. */
-  assetIds?: string[];
+export interface UpdateFindingsOptions extends StepsOptions {
   /**
    * Only the packages of advisories the syncs since the last match wrote (after `patchcast sync`).
    * They are consumed only once every step succeeded: a failure leaves them queued for a retry.
    */
   advisoryKeys?: 'pending';
-  /** Data directory for the exploit model (../shared/data layout); default: the bundled snapshot. */
-  modelDataDir?: string;
-  /** How many of the highest-risk open findings to return (default `DEFAULT_TOP`). */
-  top?: number;
-  /** Assets per batch in the steps after matching (default: the store's `FINDING_BATCH_ASSETS`). */
-  batchAssets?: number;
 }
 
 export interface UpdateFindingsResult {
@@ -46,44 +28,29 @@ export interface UpdateFindingsResult {
  * fresh risk). Every step after the match goes through the findings a batch of assets at a time, so
  * memory does not grow with the fleet. Every command that changes inventories, advisories or VEX goes
  * through here. A whole match (no `assetIds`, no `advisoryKeys`) also empties the queue of pending keys.
+ * The steps after matching are recorded as owed before the match and cleared as each commits; steps
+ * an interrupted pass left owed are done here too, on the union of both scopes.
  */
 export async function updateFindings(
   store: Store,
   options: UpdateFindingsOptions,
 ): Promise<UpdateFindingsResult> {
+  const { pass, assetIds } = await startPass(store, options);
   const scope = options.assetIds ? { assetIds: options.assetIds } : {};
-  const batching = options.batchAssets === undefined ? {} : { batchAssets: options.batchAssets };
   const pending = options.advisoryKeys === 'pending' ? await loadPendingMatchKeys(store.db) : undefined;
   const advisories = pending ? { advisoryKeys: pending } : {};
-  const matched = await refreshFindings(store, { now: options.now, ...scope, ...advisories, ...batching });
-  const top = await scoreAndRank(store, options);
-  const policy = await store.db
-    .transaction()
-    .execute((db) => applyPolicies(db, options.now, options.config.policies, batching));
+  const matchedFleet = await matchFleet(store, { now: options.now, ...scope, ...advisories });
+  await pauseForCrashTest('match');
+  // The steps run on the widened scope (undefined: every asset).
+  const steps = await runStepsAfterMatch(store, { ...options, assetIds }, pass);
   // Re-matching these keys again is harmless (nothing changed is written), so a failure above keeps them.
   if (pending) await removePendingMatchKeys(store.db, pending);
-  const open = await listFindings(store.db, { ids: top.map((s) => s.context.finding.id), status: ['open'] });
-  const stillOpen = new Set(open.map((f) => f.id));
-  return { matched, top: top.filter((s) => stillOpen.has(s.context.finding.id)), policy };
-}
-
-/**
- * Scores the findings in scope (writing their risk) and keeps the `top` highest-risk of those that
- * are open and stay open: no exception in force covers them, which the exceptions step would except.
- */
-export async function scoreAndRank(store: Store, options: UpdateFindingsOptions): Promise<ScoredFinding[]> {
-  const exceptions = await listExceptions(store.db);
-  const staysOpen = ({ context: { finding, vulnerability } }: ScoredFinding) =>
-    finding.status === 'open' &&
-    !findCoveringException(finding, exceptions, options.now, {
-      vulnerabilityIds: vulnerability.cve ? [vulnerability.cve] : [],
-    });
-  return scoreFindings(store, {
-    asOf: options.now,
-    weights: options.config.risk.weights,
-    modelDataDir: options.modelDataDir ?? SNAPSHOT_DIR,
-    keep: { top: options.top ?? DEFAULT_TOP, where: staysOpen },
-    ...(options.assetIds ? { assetIds: options.assetIds } : {}),
-    ...(options.batchAssets === undefined ? {} : { batchAssets: options.batchAssets }),
-  });
+  const ids = steps.top.map((s) => s.context.finding.id);
+  const stillOpen = new Set((await listFindings(store.db, { ids, status: ['open'] })).map((f) => f.id));
+  const matched = {
+    ...matchedFleet,
+    suppressedByVex: steps.vex.suppressed,
+    reopenedByVex: steps.vex.reopened,
+  };
+  return { matched, top: steps.top.filter((s) => stillOpen.has(s.context.finding.id)), policy: steps.policy };
 }

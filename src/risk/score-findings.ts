@@ -46,6 +46,8 @@ export interface ScoreFindingsOptions {
   keep?: KeepScored;
   /** Assets per batch (default: the store's `FINDING_BATCH_ASSETS`). */
   batchAssets?: number;
+  /** Called after each batch's risk is written (the pipeline's crash-safety tests stop there). */
+  afterBatch?: () => Promise<void>;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function scoreFindings(
         scored.map((s) => ({ id: s.context.finding.id, risk: s.score.risk })),
       );
     kept.add(scored);
+    await options.afterBatch?.();
   }
   return kept.get();
 }

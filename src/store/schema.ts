@@ -176,6 +176,14 @@ export interface FindingTokensTable {
   last: number;
 }
 
+/** A step after matching that a pass still owes (migration 0013); `scope` JSON asset ids, NULL = all. */
+export interface PipelineStepsTable {
+  step: string;
+  scope: string | null;
+  pass: string;
+  owed_since: string;
+}
+
 /** Package names of advisories written since the last match (migration 0009). */
 export interface PendingMatchKeysTable {
   ecosystem_base: string;
@@ -381,6 +389,7 @@ export interface Database {
   asset_match_state: AssetMatchStateTable;
   finding_tokens: FindingTokensTable;
   pending_match_keys: PendingMatchKeysTable;
+  pipeline_steps: PipelineStepsTable;
   exceptions: ExceptionsTable;
   plans: PlansTable;
   waves: WavesTable;

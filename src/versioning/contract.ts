@@ -3,9 +3,10 @@
  * `describeVersionScheme(scheme, samples)`; and `describeCompareOracles(scheme, files)`, which checks a
  * scheme against the reference tool's answers in the shared test data.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeWithShared, hasSharedData, SHARED_DIR } from '../../test/support/shared-data.js';
 import { InvalidVersionError } from './errors.js';
 import type { VersionScheme } from './types.js';
 
@@ -102,7 +103,7 @@ export function describeVersionScheme(scheme: VersionScheme, samples: SchemeSamp
 }
 
 /** The shared version oracles (`../shared/testdata/versions`, see its README); absent on some machines. */
-const ORACLES = fileURLToPath(new URL('../../../shared/testdata/versions/', import.meta.url));
+const ORACLES = join(SHARED_DIR, 'testdata/versions/');
 
 interface CompareCase {
   a: string;
@@ -115,11 +116,8 @@ interface CompareCase {
  * agrees with every case. Skipped, naming the directory looked in, when the shared data is absent.
  */
 export function describeCompareOracles(scheme: VersionScheme, files: readonly string[]): void {
-  const found = existsSync(ORACLES);
-  const title = found
-    ? `${scheme.id} scheme against the shared oracles`
-    : `${scheme.id} oracles skipped: ${ORACLES} not found`;
-  describe.skipIf(!found)(title, () => {
+  const found = hasSharedData('testdata/versions');
+  describeWithShared(found, 'testdata/versions', `${scheme.id} scheme against the shared oracles`, () => {
     for (const file of files) {
       it(`passes every case of ${file}`, () => {
         const cases = JSON.parse(readFileSync(`${ORACLES}${file}`, 'utf8')).cases as CompareCase[];

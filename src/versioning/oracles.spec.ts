@@ -2,17 +2,18 @@
  * The oracle runner: every case of every file in ../shared/testdata/versions goes through the
  * public API and must pass, except the cases listed in exclusions.json (wrong by the current
  * reference tool, with the reason). Files whose scheme is not registered yet are reported pending.
- * Prints "file: passed/total" per file. Skips, with one line, when the shared directory is absent.
+ * Prints "file: passed/total" per file. Skips (fails in CI) when the shared directory is absent: test/support/shared-data.ts.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithShared, hasSharedData, SHARED_DIR } from '../../test/support/shared-data.js';
 import { getVersionScheme, getVersionSchemeById, type VersionScheme, versionSchemes } from './index.js';
 import { evaluateCase, type OracleCase, type OracleFile, schemeFolderFor } from './oracle-cases.js';
 
-const DIR = fileURLToPath(new URL('../../../shared/testdata/versions/', import.meta.url));
-const present = existsSync(DIR);
+const DIR = join(SHARED_DIR, 'testdata/versions/');
+const present = hasSharedData('testdata/versions');
 const files = present
   ? readdirSync(DIR)
       .filter((f) => f.endsWith('.json'))
@@ -48,7 +49,7 @@ function findScheme(file: OracleFile): VersionScheme | undefined {
   }
 }
 
-describe.skipIf(!present)('versioning oracles (../shared/testdata/versions)', () => {
+describeWithShared(present, 'testdata/versions', 'versioning oracles (../shared/testdata/versions)', () => {
   for (const name of files) {
     const file = loadFile(name);
     const folder = schemeFolderFor(file);
@@ -88,33 +89,34 @@ describe.skipIf(!present)('versioning oracles (../shared/testdata/versions)', ()
   }
 });
 
-describe.skipIf(!present)('compare is a total order on oracle versions (fast-check)', () => {
-  const byScheme = new Map<VersionScheme, Set<string>>();
-  for (const name of files) {
-    const file = loadFile(name);
-    const scheme = file.kind === 'compare' ? findScheme(file) : undefined;
-    if (!scheme) continue;
-    const pool = byScheme.get(scheme) ?? new Set<string>();
-    for (const c of file.cases)
-      for (const v of [c.a, c.b]) if (typeof v === 'string' && scheme.isValid(v)) pool.add(v);
-    byScheme.set(scheme, pool);
-  }
-  for (const [scheme, pool] of byScheme) {
-    const versions = [...pool];
-    const pick = fc.constantFrom(...versions);
-    it(`${scheme.id}: antisymmetric and transitive (${versions.length} versions)`, () => {
-      fc.assert(
-        fc.property(pick, pick, pick, (a, b, c) => {
-          const ab = scheme.compare(a, b);
-          expect(scheme.compare(b, a)).toBe(-ab || 0);
-          if (ab <= 0 && scheme.compare(b, c) <= 0) expect(scheme.compare(a, c)).toBeLessThanOrEqual(0);
-        }),
-        { numRuns: 500 },
-      );
-    });
-  }
-});
-
-if (!present) {
-  it.skip(`oracles skipped: ${DIR} is absent (clone the shared test data next to the repository)`, () => {});
-}
+describeWithShared(
+  present,
+  'testdata/versions',
+  'compare is a total order on oracle versions (fast-check)',
+  () => {
+    const byScheme = new Map<VersionScheme, Set<string>>();
+    for (const name of files) {
+      const file = loadFile(name);
+      const scheme = file.kind === 'compare' ? findScheme(file) : undefined;
+      if (!scheme) continue;
+      const pool = byScheme.get(scheme) ?? new Set<string>();
+      for (const c of file.cases)
+        for (const v of [c.a, c.b]) if (typeof v === 'string' && scheme.isValid(v)) pool.add(v);
+      byScheme.set(scheme, pool);
+    }
+    for (const [scheme, pool] of byScheme) {
+      const versions = [...pool];
+      const pick = fc.constantFrom(...versions);
+      it(`${scheme.id}: antisymmetric and transitive (${versions.length} versions)`, () => {
+        fc.assert(
+          fc.property(pick, pick, pick, (a, b, c) => {
+            const ab = scheme.compare(a, b);
+            expect(scheme.compare(b, a)).toBe(-ab || 0);
+            if (ab <= 0 && scheme.compare(b, c) <= 0) expect(scheme.compare(a, c)).toBeLessThanOrEqual(0);
+          }),
+          { numRuns: 500 },
+        );
+      });
+    }
+  },
+);

@@ -21,7 +21,10 @@ describe('patchcast, first steps as a user takes them', () => {
     expect(help.stdout).toContain('status');
   });
 
-  it('runs on built-in defaults with nothing configured, creating the SQLite store', () => {
+  // Two whole runs, the first on an empty store: minutes on a busy 2-core machine.
+  it('runs on built-in defaults with nothing configured, creating the SQLite store', {
+    timeout: 600_000,
+  }, () => {
     const result = runPatchcast(['run'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`sqlite ${join(dir, '.patchcast', 'patchcast.db')}`);

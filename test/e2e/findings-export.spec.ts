@@ -2,13 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPatchcast } from '../support/cli.js';
+import { runPatchcastInProcess } from '../support/cli-in-process.js';
+import { copyDemoStore } from '../support/demo-store.js';
 
 describe('patchcast findings export: CSV, SARIF, CycloneDX VDR/VEX', () => {
   let dir: string;
-  beforeAll(() => {
+  // In-process: the same program as bin/patchcast.js without a process start-up per command.
+  const cli = (args: string[]) => runPatchcastInProcess(args, { home: join(dir, '.patchcast') });
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'patchcast-export-'));
-    expect(runPatchcast(['run'], { cwd: dir }).code).toBe(0);
+    // What `patchcast run` leaves in ./.patchcast, prepared once per test run.
+    await copyDemoStore(join(dir, '.patchcast'));
     const vex = join(dir, 'exim.openvex.json');
     writeFileSync(
       vex,
@@ -28,37 +32,32 @@ describe('patchcast findings export: CSV, SARIF, CycloneDX VDR/VEX', () => {
         ],
       }),
     );
-    expect(runPatchcast(['vex', 'import', vex], { cwd: dir }).code).toBe(0);
-    const added = runPatchcast(
-      [
-        'exceptions',
-        'add',
-        '--scope',
-        'vulnerability',
-        '--id',
-        'CVE-2019-10149',
-        '--owner',
-        'sec',
-        '--reason',
-        'not exposed',
-        '--expires',
-        new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10),
-        '--approver',
-        'ciso',
-      ],
-      { cwd: dir },
-    );
+    expect((await cli(['vex', 'import', vex])).code).toBe(0);
+    const added = await cli([
+      'exceptions',
+      'add',
+      '--scope',
+      'vulnerability',
+      '--id',
+      'CVE-2019-10149',
+      '--owner',
+      'sec',
+      '--reason',
+      'not exposed',
+      '--expires',
+      new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10),
+      '--approver',
+      'ciso',
+    ]);
     expect(added.code, added.stderr).toBe(0);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const exportAs = (format: string) =>
-    runPatchcast(['findings', '--asset', 'orders-db-01', '--format', format, '--limit', '5000'], {
-      cwd: dir,
-    });
+    cli(['findings', '--asset', 'orders-db-01', '--format', format, '--limit', '5000']);
 
-  it('CycloneDX: VEX-suppressed findings are not_affected with a CycloneDX justification; accepted risks are will_not_fix', () => {
-    const bom = JSON.parse(exportAs('cyclonedx').stdout);
+  it('CycloneDX: VEX-suppressed findings are not_affected with a CycloneDX justification; accepted risks are will_not_fix', async () => {
+    const bom = JSON.parse((await exportAs('cyclonedx')).stdout);
     expect(bom).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.5' });
     const byId = (id: string) => bom.vulnerabilities.filter((v: { id: string }) => v.id === id);
     expect(byId('DEBIAN-CVE-2018-6789').map((v: { analysis: unknown }) => v.analysis)).toEqual(
@@ -73,20 +72,20 @@ describe('patchcast findings export: CSV, SARIF, CycloneDX VDR/VEX', () => {
     expect(bom.components.every((c: { purl?: string }) => c.purl?.startsWith('pkg:deb/debian/'))).toBe(true);
   });
 
-  it('SARIF marks both kinds as suppressed; CSV has one quoted line per finding', () => {
-    const sarif = JSON.parse(exportAs('sarif').stdout);
+  it('SARIF marks both kinds as suppressed; CSV has one quoted line per finding', async () => {
+    const sarif = JSON.parse((await exportAs('sarif')).stdout);
     const results = sarif.runs[0].results as Array<{ ruleId: string; suppressions?: unknown[] }>;
     expect(
       results
         .filter((r) => r.ruleId === 'DEBIAN-CVE-2018-6789' || r.ruleId === 'DEBIAN-CVE-2019-10149')
         .every((r) => r.suppressions?.length === 1),
     ).toBe(true);
-    const csv = exportAs('csv').stdout.trim().split('\r\n');
+    const csv = (await exportAs('csv')).stdout.trim().split('\r\n');
     expect(csv[0]).toBe(
       'risk,asset,ecosystem,package,installed,vulnerability,aliases,severity,fixed_versions,target_version,status,due_date,first_seen',
     );
     const json = JSON.parse(
-      runPatchcast(['findings', '--asset', 'orders-db-01', '--json', '--limit', '5000'], { cwd: dir }).stdout,
+      (await cli(['findings', '--asset', 'orders-db-01', '--json', '--limit', '5000'])).stdout,
     );
     expect(csv).toHaveLength(json.findings.length + 1);
     expect(

@@ -13,7 +13,8 @@ describe('npm start: patchcast run on a fresh machine', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads the bundled snapshot and demo fleet, matches, and ranks by risk', () => {
+  // A whole first run on an empty store: about a minute on a busy 2-core machine.
+  it('loads the bundled snapshot and demo fleet, matches, and ranks by risk', { timeout: 600_000 }, () => {
     const result = runPatchcast(['run', '--json', '--top', '5'], { cwd: dir });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPatchcast } from '../support/cli.js';
+import { runPatchcastInProcess } from '../support/cli-in-process.js';
+import { copyDemoStore } from '../support/demo-store.js';
 
 const ASSETS = new URL('../../data/snapshot/assets.csv', import.meta.url).pathname;
 
@@ -35,15 +36,16 @@ function getExposedOrCritical(): Set<string> {
 describe('risk on the bundled snapshot: patchcast run, then findings --sort risk', () => {
   let dir: string;
   let findings: ExplainedFinding[];
-  beforeAll(() => {
+  // In-process: the same program as bin/patchcast.js without a process start-up per command.
+  const cli = (args: string[]) => runPatchcastInProcess(args, { home: join(dir, '.patchcast') });
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'patchcast-risk-'));
-    expect(runPatchcast(['run', '--json'], { cwd: dir }).code).toBe(0);
-    const listed = runPatchcast(['findings', '--sort', 'risk', '--explain', '--json', '--limit', '300'], {
-      cwd: dir,
-    });
+    // What `patchcast run` leaves in ./.patchcast, prepared once per test run.
+    await copyDemoStore(join(dir, '.patchcast'));
+    const listed = await cli(['findings', '--sort', 'risk', '--explain', '--json', '--limit', '300']);
     expect(listed.stderr).toBe('');
     findings = JSON.parse(listed.stdout).findings;
-  }, 120_000);
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('puts a KEV finding on an internet-facing or critical asset first', () => {
@@ -63,17 +65,15 @@ describe('risk on the bundled snapshot: patchcast run, then findings --sort risk
     }
   });
 
-  it('explains one finding in words, by id or by CVE and asset', () => {
-    const byCve = runPatchcast(['explain', 'CVE-2018-6789', '--asset', 'orders-db-01', '--top', '10'], {
-      cwd: dir,
-    });
+  it('explains one finding in words, by id or by CVE and asset', async () => {
+    const byCve = await cli(['explain', 'CVE-2018-6789', '--asset', 'orders-db-01', '--top', '10']);
     expect(byCve.code).toBe(0);
     expect(byCve.stdout).toMatch(/risk 0\.\d{3}\s+SSVC Act/);
     expect(byCve.stdout).toContain('listed in CISA KEV since 2021-11-03');
     expect(byCve.stdout).toContain('known use in ransomware campaigns');
-    const byId = runPatchcast(['explain', findings[0]?.id ?? '', '--json'], { cwd: dir });
+    const byId = await cli(['explain', findings[0]?.id ?? '', '--json']);
     expect(JSON.parse(byId.stdout).findings[0].risk).toBeCloseTo(findings[0]?.risk ?? -1, 12);
-    const missing = runPatchcast(['explain', 'CVE-2018-6789', '--asset', 'no-such-host'], { cwd: dir });
+    const missing = await cli(['explain', 'CVE-2018-6789', '--asset', 'no-such-host']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('no-such-host');
   });

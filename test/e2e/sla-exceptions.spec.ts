@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPatchcast } from '../support/cli.js';
+import { runPatchcastInProcess } from '../support/cli-in-process.js';
+import { copyDemoStore } from '../support/demo-store.js';
 
 interface Item {
   findingId: string;
@@ -20,27 +21,28 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 
 describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
   let dir: string;
-  const cli = (args: string[]) => runPatchcast(args, { cwd: dir });
-  const json = (args: string[]) => {
-    const result = cli([...args, '--json']);
+  // In-process: the same program as bin/patchcast.js without a process start-up per command.
+  const cli = (args: string[]) => runPatchcastInProcess(args, { home: join(dir, '.patchcast') });
+  const json = async (args: string[]) => {
+    const result = await cli([...args, '--json']);
     expect(result.code, result.stderr).toBe(0);
     return JSON.parse(result.stdout);
   };
-  const exim = () =>
-    json(['findings', '--asset', 'orders-db-01', '--vulnerability', 'DEBIAN-CVE-2018-6789'])
+  const exim = async () =>
+    (await json(['findings', '--asset', 'orders-db-01', '--vulnerability', 'DEBIAN-CVE-2018-6789']))
       .findings as Array<{
       status: string;
       suppression?: { kind: string; ref: string };
     }>;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'patchcast-sla-'));
-    expect(cli(['run']).code).toBe(0);
+    await copyDemoStore(join(dir, '.patchcast'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('sla shows KEV findings breached long ago, by CISA’s due dates, grouped by rule', () => {
-    const report = json(['sla']);
+  it('sla shows KEV findings breached long ago, by CISA’s due dates, grouped by rule', async () => {
+    const report = await json(['sla']);
     const kev = (report.breached as Item[]).filter((i) => i.rule === 'kev');
     expect(kev.length).toBeGreaterThan(10);
     expect(
@@ -49,10 +51,10 @@ describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
     const eximDue = kev.filter((i) => i.cve === 'CVE-2018-6789' && i.assetId === 'orders-db-01');
     expect(eximDue.map((i) => i.dueDate)).toEqual(['2022-05-03', '2022-05-03', '2022-05-03', '2022-05-03']);
     expect(report.rules[0]).toMatchObject({ rule: 'kev', breached: kev.length });
-    expect(cli(['sla']).stdout).toMatch(/^SLA as of \d{4}-\d{2}-\d{2}: \d+ breached/);
+    expect((await cli(['sla'])).stdout).toMatch(/^SLA as of \d{4}-\d{2}-\d{2}: \d+ breached/);
   });
 
-  it('refuses exceptions that break the policy, with the fix', () => {
+  it('refuses exceptions that break the policy, with the fix', async () => {
     const base = [
       'exceptions',
       'add',
@@ -65,33 +67,35 @@ describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
       '--reason',
       'relay firewalled',
     ];
-    const past = cli([...base, '--expires', '2020-01-01', '--approver', 'ciso']);
+    const past = await cli([...base, '--expires', '2020-01-01', '--approver', 'ciso']);
     expect(past.code).toBe(5);
     expect(past.stderr).toContain('--expires 2020-01-01 is in the past');
-    expect(cli([...base, '--expires', inDays(200), '--approver', 'ciso']).stderr).toContain(
+    expect((await cli([...base, '--expires', inDays(200), '--approver', 'ciso'])).stderr).toContain(
       'policies.exceptions.maxDays allows 90',
     );
-    expect(cli([...base, '--expires', inDays(30)]).stderr).toContain('--approver is required');
+    expect((await cli([...base, '--expires', inDays(30)])).stderr).toContain('--approver is required');
     expect(
-      cli([
-        'exceptions',
-        'add',
-        '--scope',
-        'team',
-        '--id',
-        'x',
-        '--owner',
-        'o',
-        '--reason',
-        'r',
-        '--expires',
-        inDays(3),
-      ]).code,
+      (
+        await cli([
+          'exceptions',
+          'add',
+          '--scope',
+          'team',
+          '--id',
+          'x',
+          '--owner',
+          'o',
+          '--reason',
+          'r',
+          '--expires',
+          inDays(3),
+        ])
+      ).code,
     ).toBe(2);
   });
 
-  it('an exception for a vulnerability excepts its findings: visible, counted, and kept across runs', () => {
-    const added = json([
+  it('an exception for a vulnerability excepts its findings: visible, counted, and kept across runs', async () => {
+    const added = await json([
       'exceptions',
       'add',
       '--scope',
@@ -111,31 +115,36 @@ describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
     ]);
     expect(added).toMatchObject({ covers: 4, exception: { scope: 'vulnerability', approver: 'ciso' } });
     const id = added.exception.id as string;
-    expect(exim().map((f) => [f.status, f.suppression?.kind, f.suppression?.ref])).toEqual(
+    expect((await exim()).map((f) => [f.status, f.suppression?.kind, f.suppression?.ref])).toEqual(
       Array(4).fill(['excepted', 'exception', id]),
     );
-    const report = json(['sla']);
+    const report = await json(['sla']);
     expect(report.totals.paused).toBe(4);
     expect((report.paused as Item[]).every((i) => i.exceptionId === id)).toBe(true);
     expect((report.breached as Item[]).some((i) => i.cve === 'CVE-2018-6789')).toBe(false);
-    expect(json(['exceptions', 'list']).exceptions).toMatchObject([{ id, state: 'active', covers: 4 }]);
+    expect((await json(['exceptions', 'list'])).exceptions).toMatchObject([
+      { id, state: 'active', covers: 4 },
+    ]);
 
-    expect(cli(['run']).code).toBe(0);
-    expect(exim().every((f) => f.status === 'excepted')).toBe(true);
+    expect((await cli(['run'])).code).toBe(0);
+    expect((await exim()).every((f) => f.status === 'excepted')).toBe(true);
   });
 
-  it('revoking it opens the findings again; the exception stays listed with --all and in the audit log', () => {
-    const [exception] = json(['exceptions', 'list']).exceptions;
-    expect(json(['exceptions', 'revoke', exception.id])).toMatchObject({ id: exception.id, reopened: 4 });
-    expect(exim().every((f) => f.status === 'open' && f.suppression === undefined)).toBe(true);
-    expect(json(['exceptions', 'list']).exceptions).toEqual([]);
-    expect(json(['exceptions', 'list', '--all']).exceptions).toMatchObject([
+  it('revoking it opens the findings again; the exception stays listed with --all and in the audit log', async () => {
+    const [exception] = (await json(['exceptions', 'list'])).exceptions;
+    expect(await json(['exceptions', 'revoke', exception.id])).toMatchObject({
+      id: exception.id,
+      reopened: 4,
+    });
+    expect((await exim()).every((f) => f.status === 'open' && f.suppression === undefined)).toBe(true);
+    expect((await json(['exceptions', 'list'])).exceptions).toEqual([]);
+    expect((await json(['exceptions', 'list', '--all'])).exceptions).toMatchObject([
       { id: exception.id, state: 'revoked', covers: 0 },
     ]);
-    expect(json(['sla']).totals.paused).toBe(0);
-    const again = cli(['exceptions', 'revoke', exception.id]);
+    expect((await json(['sla'])).totals.paused).toBe(0);
+    const again = await cli(['exceptions', 'revoke', exception.id]);
     expect(again.code).toBe(5);
     expect(again.stderr).toContain('already revoked');
-    expect(cli(['audit', 'verify', '--json']).stdout).toContain('"ok": true');
+    expect((await cli(['audit', 'verify', '--json'])).stdout).toContain('"ok": true');
   });
 });

@@ -25,7 +25,8 @@ export function runPatchcast(
     cwd: options.cwd,
     env,
     encoding: 'utf8',
-    timeout: 60_000,
+    // A first `patchcast run` takes about a minute on a busy 2-core machine; this only stops a hang.
+    timeout: 300_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -20,12 +20,11 @@ export function registerConfigCommand(program: Command): void {
         windows: loaded.windows.length,
         freezes: loaded.freezes.length,
         rings: loaded.rings.length,
-        webhooks: loaded.integrations.webhooks.length,
       };
       if (globals.json) return printJson(summary);
       printLine(`${loaded.file ?? '(built-in defaults: no patchcast.yaml found)'}: valid`);
       printLine(
-        `  ${summary.slaRules} SLA rules, ${summary.windows} windows, ${summary.freezes} freezes, ${summary.rings} rings, ${summary.webhooks} webhooks`,
+        `  ${summary.slaRules} SLA rules, ${summary.windows} windows, ${summary.freezes} freezes, ${summary.rings} rings`,
       );
     });
 

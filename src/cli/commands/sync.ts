@@ -137,6 +137,8 @@ function getMatchLine(step: MatchStep): string {
   if ('skipped' in r)
     return `re-match skipped (--no-match): ${count(r.queued, 'changed package name')} queued for the next run`;
   const updated = r.updatedFindings > 0 ? `, ${r.updatedFindings} updated` : '';
+  if (r.finishedInterrupted && r.pendingNames === 0)
+    return 're-match: nothing changed; finished the VEX, risk and policy steps an interrupted run left';
   return (
     `re-match: ${count(r.packages, 'package')} evaluated (${count(r.pendingNames, 'changed package name')}), ` +
     `${count(r.assets, 'asset')} touched, ${count(r.newFindings, 'new finding')}${updated}, ${r.resolvedFindings} resolved`

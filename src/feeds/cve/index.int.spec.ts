@@ -1,25 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithShared, hasSharedData, SHARED_DIR } from '../../../test/support/shared-data.js';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
 import { loadSsvcAsOf, loadVulnerability } from '../../store/index.js';
 import { syncSource } from '../sync.js';
 import { cveSource } from './index.js';
 
-const SHARED = new URL('../../../../shared/data/', import.meta.url).pathname;
+const SHARED = join(SHARED_DIR, 'data/');
 const LINES = join(SHARED, 'cves.jsonl.gz');
-const hasShared = (() => {
-  try {
-    readFileSync(join(SHARED, 'README.md'));
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasShared) console.warn(`cve: ${LINES} not found; skipping the full cves.jsonl.gz import test`);
+const hasShared = hasSharedData('data/cves.jsonl.gz');
 
 // About a minute on SQLite: an integration test, not a unit test.
-describe.skipIf(!hasShared)('cve source on the shared data', () => {
+describeWithShared(hasShared, 'data/cves.jsonl.gz', 'cve source on the shared data', () => {
   it('imports all 324,909 CVEs of cves.jsonl.gz with bounded memory, then finds nothing new', {
     timeout: 600_000,
   }, async () => {

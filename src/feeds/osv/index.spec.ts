@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeWithShared, hasSharedData, SHARED_DIR } from '../../../test/support/shared-data.js';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
 import { listFeedStates, loadAffectedByPackage, loadVulnerability } from '../../store/index.js';
 import { expectRetriedThenNotModified, http, makeRefusalCheck, useFeedTestbed } from '../contract.js';
@@ -140,18 +141,9 @@ describe('osv source', () => {
   });
 });
 
-const SHARED = new URL('../../../../shared/data/', import.meta.url).pathname;
-const hasShared = (() => {
-  try {
-    readFileSync(join(SHARED, 'osv/README.md'));
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasShared) console.warn(`osv: ${SHARED}osv not found; skipping the full OSV import test`);
+const SHARED = join(SHARED_DIR, 'data/');
 
-describe.skipIf(!hasShared)('osv source on the shared data', () => {
+describeWithShared(hasSharedData('data/osv/README.md'), 'data/osv', 'osv source on the shared data', () => {
   it('imports every record of every ecosystem zip', { timeout: 300_000 }, async () => {
     const { store, cleanup } = await makeTempStore();
     try {

@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasSharedData, itWithShared, SHARED_DIR } from '../../../test/support/shared-data.js';
 import { describeInventoryFormat, getDetectHead, loadFixture } from '../contract.js';
 import { agentReportFormat } from './index.js';
 
 const dir = new URL('./__fixtures__/', import.meta.url);
-const fleetDir = fileURLToPath(new URL('../../../../shared/data/fleet/', import.meta.url));
+const fleetDir = join(SHARED_DIR, 'data/fleet/');
 
 describeInventoryFormat(agentReportFormat, {
   dir,
@@ -78,7 +79,9 @@ describe('agent-report', () => {
     );
   });
 
-  it.skipIf(!existsSync(fleetDir))(
+  itWithShared(
+    hasSharedData('data/fleet'),
+    'data/fleet',
     'reads all 81 fleet inventories (15,001 packages) with the ecosystems they state',
     () => {
       let total = 0;

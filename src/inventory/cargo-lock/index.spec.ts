@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
-import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { cargoLockFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -62,21 +63,28 @@ describe('cargo-lock', () => {
   });
 
   const trivy = loadTrivyCase('cargo');
-  it.runIf(trivy)('lists what Trivy lists for its cargo case, with two explained differences', () => {
-    const result = parse(readFileSync(trivy!.inputPath('Cargo.lock')));
-    // 1. Trivy also lists the workspace root `app@0.1.0` (Relationship "root"); it is the project's own
-    //    code, in no registry and no advisory database, so we do not report it as a package.
-    // 2. Trivy reads Cargo.toml, where `winapi` is a dev-dependency, and drops it and its two
-    //    dependencies by default. Cargo.lock alone does not tell dev from production, so we keep them.
-    const devOnly = [
-      'winapi-i686-pc-windows-gnu@0.4.0',
-      'winapi-x86_64-pc-windows-gnu@0.4.0',
-      'winapi@0.3.9',
-    ];
-    const expected = [...trivy!.packages('Cargo.lock').filter((id) => id !== 'app@0.1.0'), ...devOnly].sort();
-    expect(result.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(expected);
-  });
-  it.skipIf(trivy)(sharedAbsentMessage('trivy cargo case'), () => {});
+  itWithShared(
+    trivy,
+    getTrivyCasePath('cargo'),
+    'lists what Trivy lists for its cargo case, with two explained differences',
+    () => {
+      const result = parse(readFileSync(trivy!.inputPath('Cargo.lock')));
+      // 1. Trivy also lists the workspace root `app@0.1.0` (Relationship "root"); it is the project's own
+      //    code, in no registry and no advisory database, so we do not report it as a package.
+      // 2. Trivy reads Cargo.toml, where `winapi` is a dev-dependency, and drops it and its two
+      //    dependencies by default. Cargo.lock alone does not tell dev from production, so we keep them.
+      const devOnly = [
+        'winapi-i686-pc-windows-gnu@0.4.0',
+        'winapi-x86_64-pc-windows-gnu@0.4.0',
+        'winapi@0.3.9',
+      ];
+      const expected = [
+        ...trivy!.packages('Cargo.lock').filter((id) => id !== 'app@0.1.0'),
+        ...devOnly,
+      ].sort();
+      expect(result.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(expected);
+    },
+  );
 });
 
 describeInventoryFormat(cargoLockFormat, {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { loadSharedFile } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { InventoryParseError } from '../errors.js';
-import { loadSharedFile, sharedAbsentMessage } from '../trivy-oracle.js';
 import { composerLockFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -44,10 +45,10 @@ describe('composer-lock', () => {
   });
 
   const shared = loadSharedFile('sboms/osv-scanner/composer.lock');
-  it.skipIf(!shared)(
-    shared
-      ? 'parses ../shared/testdata/sboms/osv-scanner/composer.lock'
-      : sharedAbsentMessage('composer.lock'),
+  itWithShared(
+    shared,
+    'testdata/sboms/osv-scanner/composer.lock',
+    'parses ../shared/testdata/sboms/osv-scanner/composer.lock',
     () => {
       expect(parse(shared!).packages.map((p) => p.name)).toEqual(['league/flysystem']);
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { loadSharedFile } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
-import { loadSharedFile, sharedAbsentMessage } from '../trivy-oracle.js';
 import { gemfileLockFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -50,8 +51,10 @@ describe('gemfile-lock', () => {
   });
 
   const shared = loadSharedFile('sboms/osv-scanner/Gemfile.lock');
-  it.skipIf(!shared)(
-    shared ? 'parses ../shared/testdata/sboms/osv-scanner/Gemfile.lock' : sharedAbsentMessage('Gemfile.lock'),
+  itWithShared(
+    shared,
+    'testdata/sboms/osv-scanner/Gemfile.lock',
+    'parses ../shared/testdata/sboms/osv-scanner/Gemfile.lock',
     () => {
       expect(parse(shared!).packages.map((p) => `${p.name}@${p.version}`)).toEqual(['ast@2.4.2']);
     },

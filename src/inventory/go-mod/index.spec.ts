@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
-import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { goModFormat, mergeGoSum, pickGoModuleFiles } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -75,22 +76,26 @@ describe('go-mod', () => {
   });
 
   const trivy = loadTrivyCase('gomod');
-  it.runIf(trivy)("contains every module Trivy found vulnerable in its gomod case (and submodules')", () => {
-    for (const target of ['go.mod', 'submod/go.mod', 'submod2/go.mod']) {
-      const goMod = parse(readFileSync(trivy!.inputPath(target)), target);
-      const sumPath = target.replace('go.mod', 'go.sum');
-      // submod* say `go 1.15`: Trivy completes them from go.sum, as mergeGoSum does.
-      const incomplete = goMod.warnings.some((w) => w.includes('mergeGoSum'));
-      const result = incomplete
-        ? mergeGoSum(goMod, parse(readFileSync(trivy!.inputPath(sumPath)), sumPath))
-        : goMod;
-      // Trivy keeps Go's `v`; OSV's Go versions (and ours) drop it.
-      const ours = new Set(result.packages.map((p) => `${p.name}@v${p.version}`));
-      for (const id of trivy!.vulnerable(target)) expect(ours, `${target}: ${id}`).toContain(id);
-    }
-    expect(parse(readFileSync(trivy!.inputPath('go.mod'))).packages).toHaveLength(18);
-  });
-  it.skipIf(trivy)(sharedAbsentMessage('trivy gomod case'), () => {});
+  itWithShared(
+    trivy,
+    getTrivyCasePath('gomod'),
+    "contains every module Trivy found vulnerable in its gomod case (and submodules')",
+    () => {
+      for (const target of ['go.mod', 'submod/go.mod', 'submod2/go.mod']) {
+        const goMod = parse(readFileSync(trivy!.inputPath(target)), target);
+        const sumPath = target.replace('go.mod', 'go.sum');
+        // submod* say `go 1.15`: Trivy completes them from go.sum, as mergeGoSum does.
+        const incomplete = goMod.warnings.some((w) => w.includes('mergeGoSum'));
+        const result = incomplete
+          ? mergeGoSum(goMod, parse(readFileSync(trivy!.inputPath(sumPath)), sumPath))
+          : goMod;
+        // Trivy keeps Go's `v`; OSV's Go versions (and ours) drop it.
+        const ours = new Set(result.packages.map((p) => `${p.name}@v${p.version}`));
+        for (const id of trivy!.vulnerable(target)) expect(ours, `${target}: ${id}`).toContain(id);
+      }
+      expect(parse(readFileSync(trivy!.inputPath('go.mod'))).packages).toHaveLength(18);
+    },
+  );
 });
 
 describeInventoryFormat(goModFormat, {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
-import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { interpolate, mavenPomFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -101,10 +102,10 @@ describe('maven-pom', () => {
   const trivy = loadTrivyCase('pom');
   // Trivy's pom case lists no Packages (only vulnerabilities), so the check is that every
   // vulnerable PkgName@InstalledVersion is among the packages read here.
-  it.skipIf(!trivy)(
-    trivy
-      ? 'contains every package Trivy found vulnerable in its pom case'
-      : sharedAbsentMessage('trivy pom'),
+  itWithShared(
+    trivy,
+    getTrivyCasePath('pom'),
+    'contains every package Trivy found vulnerable in its pom case',
     () => {
       const found = parse(readFileSync(trivy!.inputPath('pom.xml'))).packages.map(
         (p) => `${p.name}@${p.version}`,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
-import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { nugetLockFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -60,15 +61,12 @@ describe('nuget-lock', () => {
   });
 
   const trivy = loadTrivyCase('nuget');
-  it.skipIf(!trivy)(
-    trivy ? "lists exactly Trivy's packages for its nuget case" : sharedAbsentMessage('trivy nuget'),
-    () => {
-      const input = readFileSync(trivy!.inputPath('packages.lock.json'));
-      expect(ids(input)).toEqual(trivy!.packages('packages.lock.json'));
-      for (const vulnerable of trivy!.vulnerable('packages.lock.json'))
-        expect(ids(input)).toContain(vulnerable);
-    },
-  );
+  itWithShared(trivy, getTrivyCasePath('nuget'), "lists exactly Trivy's packages for its nuget case", () => {
+    const input = readFileSync(trivy!.inputPath('packages.lock.json'));
+    expect(ids(input)).toEqual(trivy!.packages('packages.lock.json'));
+    for (const vulnerable of trivy!.vulnerable('packages.lock.json'))
+      expect(ids(input)).toContain(vulnerable);
+  });
 });
 
 describeInventoryFormat(nugetLockFormat, {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadSharedFile, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { InventoryParseError } from '../errors.js';
-import { loadSharedFile, loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { getNameFromPath, packageLockFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -85,20 +86,23 @@ describe('package-lock', () => {
   });
 
   const trivy = loadTrivyCase('npm');
-  it.runIf(trivy)('lists what Trivy lists for its npm case (v1), dev dependencies aside', () => {
-    const input = readFileSync(trivy!.inputPath('package-lock.json'));
-    // Trivy leaves out dev dependencies unless --include-dev-deps; we keep them, marked dev.
-    const prod = parse(input).packages.filter((p) => !p.dev);
-    expect(prod.map((p) => `${p.name}@${p.version}`).sort()).toEqual(trivy!.packages('package-lock.json'));
-    expect(parse(input).packages.find((p) => p.name === 'z-lock')?.dev).toBe(true);
-  });
-  it.skipIf(trivy)(sharedAbsentMessage('trivy npm case'), () => {});
+  itWithShared(
+    trivy,
+    getTrivyCasePath('npm'),
+    'lists what Trivy lists for its npm case (v1), dev dependencies aside',
+    () => {
+      const input = readFileSync(trivy!.inputPath('package-lock.json'));
+      // Trivy leaves out dev dependencies unless --include-dev-deps; we keep them, marked dev.
+      const prod = parse(input).packages.filter((p) => !p.dev);
+      expect(prod.map((p) => `${p.name}@${p.version}`).sort()).toEqual(trivy!.packages('package-lock.json'));
+      expect(parse(input).packages.find((p) => p.name === 'z-lock')?.dev).toBe(true);
+    },
+  );
 
   const osv = loadSharedFile('sboms/osv-scanner/package-lock.json');
-  it.runIf(osv)('reads the osv-scanner sample', () => {
+  itWithShared(osv, 'testdata/sboms/osv-scanner/package-lock.json', 'reads the osv-scanner sample', () => {
     expect(ids(osv!)).toEqual(['ansi-html@0.0.8']);
   });
-  it.skipIf(osv)(sharedAbsentMessage('osv-scanner package-lock.json'), () => {});
 });
 
 describeInventoryFormat(packageLockFormat, {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
-import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { pnpmLockFormat } from './index.js';
 import { parsePackageKey } from './package-key.js';
 
@@ -89,14 +90,13 @@ describe('pnpm-lock', () => {
   });
 
   const trivy = loadTrivyCase('pnpm');
-  it.runIf(trivy)('lists what Trivy lists for its pnpm case', () => {
+  itWithShared(trivy, getTrivyCasePath('pnpm'), 'lists what Trivy lists for its pnpm case', () => {
     const result = parse(readFileSync(trivy!.inputPath('pnpm-lock.yaml')));
     expect(result.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(
       trivy!.packages('pnpm-lock.yaml'),
     );
     expect(result.packages.every((p) => p.direct && p.dev === false)).toBe(true);
   });
-  it.skipIf(trivy)(sharedAbsentMessage('trivy pnpm case'), () => {});
 });
 
 describeInventoryFormat(pnpmLockFormat, {

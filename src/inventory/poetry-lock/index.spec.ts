@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
-import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { poetryLockFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -47,13 +48,12 @@ describe('poetry-lock', () => {
   });
 
   const trivy = loadTrivyCase('poetry');
-  it.runIf(trivy)('lists what Trivy lists for its poetry case', () => {
+  itWithShared(trivy, getTrivyCasePath('poetry'), 'lists what Trivy lists for its poetry case', () => {
     const result = parse(readFileSync(trivy!.inputPath('poetry.lock')));
     expect(result.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(
       trivy!.packages('poetry.lock'),
     );
   });
-  it.skipIf(trivy)(sharedAbsentMessage('trivy poetry case'), () => {});
 });
 
 describeInventoryFormat(poetryLockFormat, {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
-import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { pubspecLockFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -50,8 +51,10 @@ describe('pubspec-lock', () => {
   });
 
   const trivy = loadTrivyCase('pubspec');
-  it.skipIf(!trivy)(
-    trivy ? "lists exactly Trivy's packages for its pubspec case" : sharedAbsentMessage('trivy pubspec'),
+  itWithShared(
+    trivy,
+    getTrivyCasePath('pubspec'),
+    "lists exactly Trivy's packages for its pubspec case",
     () => {
       const input = readFileSync(trivy!.inputPath('pubspec.lock'));
       expect(ids(input)).toEqual(trivy!.packages('pubspec.lock'));

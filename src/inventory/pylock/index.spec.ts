@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
-import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { pylockFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -56,13 +57,12 @@ describe('pylock', () => {
   });
 
   const trivy = loadTrivyCase('pylock');
-  it.runIf(trivy)('lists what Trivy lists for its pylock case', () => {
+  itWithShared(trivy, getTrivyCasePath('pylock'), 'lists what Trivy lists for its pylock case', () => {
     const result = parse(readFileSync(trivy!.inputPath('pylock.toml')));
     expect(result.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(
       trivy!.packages('pylock.toml'),
     );
   });
-  it.skipIf(trivy)(sharedAbsentMessage('trivy pylock case'), () => {});
 });
 
 describeInventoryFormat(pylockFormat, {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
 import { normalizePythonName } from '../language-package.js';
-import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { getLogicalLines, requirementsTxtFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -65,18 +66,22 @@ describe('requirements-txt', () => {
   });
 
   const trivy = loadTrivyCase('pip');
-  it.runIf(trivy)('lists what Trivy lists for its pip case (names PEP 503-normalised)', () => {
-    const result = parse(readFileSync(trivy!.inputPath('requirements.txt')));
-    // Trivy keeps the name as written (Flask) and normalises only the purl; OSV matches on the
-    // normalised name, so we report that.
-    const expected = trivy!.packages('requirements.txt').map((id) => {
-      const at = id.lastIndexOf('@');
-      return `${normalizePythonName(id.slice(0, at))}${id.slice(at)}`;
-    });
-    expect(result.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(expected.sort());
-    expect(result.warnings).toEqual(['line 5: MarkupSafe is not pinned with ==, skipped']);
-  });
-  it.skipIf(trivy)(sharedAbsentMessage('trivy pip case'), () => {});
+  itWithShared(
+    trivy,
+    getTrivyCasePath('pip'),
+    'lists what Trivy lists for its pip case (names PEP 503-normalised)',
+    () => {
+      const result = parse(readFileSync(trivy!.inputPath('requirements.txt')));
+      // Trivy keeps the name as written (Flask) and normalises only the purl; OSV matches on the
+      // normalised name, so we report that.
+      const expected = trivy!.packages('requirements.txt').map((id) => {
+        const at = id.lastIndexOf('@');
+        return `${normalizePythonName(id.slice(0, at))}${id.slice(at)}`;
+      });
+      expect(result.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(expected.sort());
+      expect(result.warnings).toEqual(['line 5: MarkupSafe is not pinned with ==, skipped']);
+    },
+  );
 });
 
 describeInventoryFormat(requirementsTxtFormat, {

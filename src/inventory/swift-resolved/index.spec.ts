@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../../../test/support/shared-data.js';
+import { getTrivyCasePath, loadTrivyCase } from '../../../test/support/trivy-oracle.js';
 import { describeInventoryFormat, makeFormatSpecHelpers } from '../contract.js';
-import { loadTrivyCase, sharedAbsentMessage } from '../trivy-oracle.js';
 import { getSwiftUrlName, swiftResolvedFormat } from './index.js';
 
 const { fixture, parse } = makeFormatSpecHelpers(
@@ -68,15 +69,11 @@ describe('swift-resolved', () => {
   });
 
   const trivy = loadTrivyCase('swift');
-  it.skipIf(!trivy)(
-    trivy ? "lists exactly Trivy's packages for its swift case" : sharedAbsentMessage('trivy swift'),
-    () => {
-      const input = readFileSync(trivy!.inputPath('Package.resolved'));
-      expect(ids(input)).toEqual(trivy!.packages('Package.resolved'));
-      for (const vulnerable of trivy!.vulnerable('Package.resolved'))
-        expect(ids(input)).toContain(vulnerable);
-    },
-  );
+  itWithShared(trivy, getTrivyCasePath('swift'), "lists exactly Trivy's packages for its swift case", () => {
+    const input = readFileSync(trivy!.inputPath('Package.resolved'));
+    expect(ids(input)).toEqual(trivy!.packages('Package.resolved'));
+    for (const vulnerable of trivy!.vulnerable('Package.resolved')) expect(ids(input)).toContain(vulnerable);
+  });
 });
 
 describeInventoryFormat(swiftResolvedFormat, {

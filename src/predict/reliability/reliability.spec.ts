@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithShared, hasSharedData, SHARED_DIR } from '../../../test/support/shared-data.js';
 import { type Advisory, loadAdvisories } from './advisories.js';
 import { buildFeatureTable, FEATURE_NAMES, type FeatureTable, getFeatures, toCandidate } from './features.js';
 import { getHistoryStateAsOf } from './history-state.js';
@@ -9,11 +9,10 @@ import { scorePatch } from './score.js';
 import { CANDIDATES } from './scorer.js';
 import { evaluateReliability } from './train.js';
 
-const DATA = fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-const present = existsSync(`${DATA}/debian_security_advisories.jsonl.gz`);
-if (!present) console.log(`skipping reliability data tests: ${DATA} is absent`);
+const DATA = join(SHARED_DIR, 'data');
+const ADVISORIES = 'data/debian_security_advisories.jsonl.gz';
 
-describe.skipIf(!present)('reliability prior on ../shared/data', () => {
+describeWithShared(hasSharedData(ADVISORIES), ADVISORIES, 'reliability prior on ../shared/data', () => {
   let advisories: Advisory[];
   let table: FeatureTable;
   beforeAll(() => {

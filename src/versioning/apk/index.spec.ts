@@ -1,13 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeWithShared, hasSharedData, SHARED_DIR } from '../../../test/support/shared-data.js';
 import { describeVersionScheme } from '../contract.js';
 import { InvalidRangeError, InvalidVersionError } from '../errors.js';
 import { apkScheme, fuzzyMatch } from './index.js';
 
-const ORACLES = fileURLToPath(new URL('../../../../shared/testdata/versions/', import.meta.url));
-const HAVE_ORACLES = existsSync(ORACLES);
+const ORACLES = join(SHARED_DIR, 'testdata/versions/');
+const HAVE_ORACLES = hasSharedData('testdata/versions');
 const { compare, isValid } = apkScheme;
 
 describe('apk scheme: apk-tools 3 order for valid versions', () => {
@@ -154,19 +155,16 @@ describe('fuzzyMatch', () => {
   });
 });
 
-describe.skipIf(!HAVE_ORACLES)(
-  HAVE_ORACLES ? 'apk scheme against the shared oracles' : `apk oracles skipped: ${ORACLES} not found`,
-  () => {
-    it.each(['alpine.json', 'alpine.generated.json'])('agrees with every case of %s', (file) => {
-      const cases = JSON.parse(readFileSync(`${ORACLES}${file}`, 'utf8')).cases as {
-        a: string;
-        b: string;
-        cmp: number;
-      }[];
-      expect(cases.filter((c) => compare(c.a, c.b) !== c.cmp)).toEqual([]);
-    });
-  },
-);
+describeWithShared(HAVE_ORACLES, 'testdata/versions', 'apk scheme against the shared oracles', () => {
+  it.each(['alpine.json', 'alpine.generated.json'])('agrees with every case of %s', (file) => {
+    const cases = JSON.parse(readFileSync(`${ORACLES}${file}`, 'utf8')).cases as {
+      a: string;
+      b: string;
+      cmp: number;
+    }[];
+    expect(cases.filter((c) => compare(c.a, c.b) !== c.cmp)).toEqual([]);
+  });
+});
 
 describeVersionScheme(apkScheme, {
   ordered: ['1.0_alpha', '1.0_beta2', '1.0_rc1', '1.0', '1.0-r1', '1.0_p1', '1.0a', '1.0.1', '1.2', '1.10'],

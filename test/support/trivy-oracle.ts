@@ -2,11 +2,8 @@
  * Test support: Trivy's expected output for the lockfile cases in ../shared/testdata/e2e/trivy,
  * read as (name, version) lists so a format's spec can compare its packages with Trivy's.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/** The shared test data directory, resolved relative to the repository (…/shared beside it). */
-export const SHARED_TESTDATA = fileURLToPath(new URL('../../../shared/testdata/', import.meta.url));
+import { readFileSync } from 'node:fs';
+import { findSharedData } from './shared-data.js';
 
 /** One Trivy case: its input files and what Trivy reported for them. */
 export interface TrivyCase {
@@ -26,11 +23,15 @@ interface TrivyReport {
   }[];
 }
 
-/** Loads a case, or returns undefined when ../shared is not there (tests then skip). */
+/** Where a Trivy case lives under ../shared (for `itWithShared`). */
+export const getTrivyCasePath = (name: string) => `testdata/e2e/trivy/${name}/expected.json`;
+
+/** Loads a case, or undefined when ../shared is not there (tests then skip; in CI this throws). */
 export function loadTrivyCase(name: string): TrivyCase | undefined {
-  const dir = `${SHARED_TESTDATA}e2e/trivy/${name}/`;
-  if (!existsSync(`${dir}expected.json`)) return undefined;
-  const report = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8')) as TrivyReport;
+  const expected = findSharedData(getTrivyCasePath(name));
+  if (!expected) return undefined;
+  const dir = expected.slice(0, -'expected.json'.length);
+  const report = JSON.parse(readFileSync(expected, 'utf8')) as TrivyReport;
   const result = (target: string) => report.Results?.find((r) => r.Target === target);
   return {
     inputPath: (relative) => `${dir}input/${relative}`,
@@ -42,13 +43,8 @@ export function loadTrivyCase(name: string): TrivyCase | undefined {
   };
 }
 
-/** Message used as the name of the skipped test when ../shared is absent. */
-export function sharedAbsentMessage(what: string): string {
-  return `${what}: skipped, ../shared/testdata is absent`;
-}
-
-/** Reads a file of ../shared/testdata, or undefined when absent. */
+/** Reads a file of ../shared/testdata, or undefined when absent (in CI this throws). */
 export function loadSharedFile(relative: string): Buffer | undefined {
-  const path = `${SHARED_TESTDATA}${relative}`;
-  return existsSync(path) ? readFileSync(path) : undefined;
+  const path = findSharedData(`testdata/${relative}`);
+  return path ? readFileSync(path) : undefined;
 }
