@@ -8,7 +8,7 @@ describe('patchcast findings export: CSV, SARIF, CycloneDX VDR/VEX', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'patchcast-export-'));
-    expect(runPatchcast(['run'], { cwd: dir }).code).toBe(0);
+    expect(runPatchcast(['run', '--demo'], { cwd: dir }).code).toBe(0);
     const vex = join(dir, 'exim.openvex.json');
     writeFileSync(
       vex,

@@ -14,7 +14,7 @@ describe('npm start: patchcast run on a fresh machine', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads the bundled snapshot and demo fleet, matches, and ranks by risk', () => {
-    const result = runPatchcast(['run', '--json', '--top', '5'], { cwd: dir });
+    const result = runPatchcast(['run', '--demo', '--json', '--top', '5'], { cwd: dir });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.steps[0]).toContain('bundled snapshot');
@@ -44,7 +44,7 @@ describe('npm start: patchcast run on a fresh machine', () => {
   });
 
   it('a second run syncs nothing new and keeps the same open findings', () => {
-    const first = JSON.parse(runPatchcast(['run', '--json'], { cwd: dir }).stdout);
+    const first = JSON.parse(runPatchcast(['run', '--demo', '--json'], { cwd: dir }).stdout);
     expect(first.synced).toEqual([]);
     expect(first.findings).toMatchObject({ resolved: 0 });
     const findings = JSON.parse(

@@ -37,7 +37,7 @@ describe('risk on the bundled snapshot: patchcast run, then findings --sort risk
   let findings: ExplainedFinding[];
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'patchcast-risk-'));
-    expect(runPatchcast(['run', '--json'], { cwd: dir }).code).toBe(0);
+    expect(runPatchcast(['run', '--demo', '--json'], { cwd: dir }).code).toBe(0);
     const listed = runPatchcast(['findings', '--sort', 'risk', '--explain', '--json', '--limit', '300'], {
       cwd: dir,
     });
