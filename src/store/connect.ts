@@ -12,7 +12,6 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { PatchcastError } from '../core/errors.js';
 import { migrateToLatest } from './migrate.js';
 import { installCopyHook } from './pg-copy.js';
@@ -209,6 +208,8 @@ export function parsePostgresUrl(databaseUrl: string): {
 
 async function openPostgres(databaseUrl: string): Promise<Store> {
   const { connectionString, schema, safe } = parsePostgresUrl(databaseUrl);
+  // Loaded only for PostgreSQL: a SQLite command starts without the driver.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString,
     connectionTimeoutMillis: 5000,
