@@ -26,7 +26,7 @@ for (const file of assets) {
   mkdirSync(dirname(target), { recursive: true });
   cpSync(file, target);
 }
-console.log(
+console.error(
   `build: dist/ compiled; ${assets.length} runtime assets copied (${assets.map((f) => relative(src, f)).join(', ')})`,
 );
 
