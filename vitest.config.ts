@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // PostgreSQL, SSH or browser (`*.int.spec.ts`). `npm test` runs both; `npm run test:int` only the latter.
 export default defineConfig({
   test: {
+    // Every `patchcast` a test spawns runs the sources, never a dist/ that may be stale (bin/patchcast.js).
+    env: { PATCHCAST_FROM_SOURCE: '1' },
     projects: [
       {
         test: {

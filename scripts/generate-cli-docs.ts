@@ -3,5 +3,5 @@ import { replaceCliReference } from '../src/cli/reference.js';
 
 // Rewrites the CLI reference block of README.md from the commands' own --help.
 const file = new URL('../README.md', import.meta.url);
-writeFileSync(file, replaceCliReference(readFileSync(file, 'utf8')));
+writeFileSync(file, await replaceCliReference(readFileSync(file, 'utf8')));
 console.log('README.md CLI reference updated');

@@ -28,7 +28,7 @@ const now = new Date(`${args.now}T00:00:00Z`);
 const home = mkdtempSync(join(tmpdir(), 'patchcast-risk-vs-cvss-'));
 const store = await openStore({ home });
 const config = loadConfig(undefined, {});
-await runPipeline(store, { config, now });
+await runPipeline(store, { config, now, demo: true });
 const scored = (
   await scoreFindings(store, { asOf: now, weights: config.risk.weights, modelDataDir: SNAPSHOT_DIR })
 ).filter((s) => s.context.finding.status === 'open');

@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { type Config, loadConfig } from '../config/index.js';
+import { PatchcastError } from '../core/errors.js';
 import { openStore, type Store } from '../store/index.js';
 
 /** Options every command accepts (declared on the root program). */
@@ -52,4 +54,25 @@ export function getActor(): string {
   } catch {
     return 'cli';
   }
+}
+
+/**
+ * Checks an option that names a mirror directory before any work starts, so a typo gives one coded
+ * line instead of an ENOENT per feed.
+ */
+export function requireDirectory(path: string, option: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    throw new PatchcastError('INPUT_NOT_FOUND', `${option} ${path}: no such directory`, {
+      hint: `Pass the directory of a feed mirror (the files patchcast sync reads), e.g. ${option} ./mirror.`,
+      details: { option, path },
+    });
+  }
+  if (!isDirectory)
+    throw new PatchcastError('INPUT_INVALID', `${option} ${path} is a file, not a directory`, {
+      hint: `Pass the directory that holds the mirror's files; to read one source from a file use patchcast sync SOURCE --from FILE.`,
+      details: { option, path },
+    });
 }

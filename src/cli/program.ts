@@ -1,59 +1,88 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
-import { registerAssetsCommand } from './commands/assets.js';
-import { registerAuditCommand } from './commands/audit.js';
-import { registerConfigCommand } from './commands/config.js';
-import { registerDbCommand } from './commands/db.js';
-import { registerDriftCommand } from './commands/drift.js';
-import { registerExceptionsCommand } from './commands/exceptions.js';
-import { registerExplainCommand } from './commands/explain.js';
-import { registerFindingsCommand } from './commands/findings.js';
-import { registerInitCommand } from './commands/init.js';
-import { registerInventoryCommand } from './commands/inventory.js';
-import { registerModelCommand } from './commands/model.js';
-import { registerPlanCommand } from './commands/plan.js';
-import { registerReliabilityCommand } from './commands/reliability.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerScanCommand } from './commands/scan.js';
-import { registerSlaCommand } from './commands/sla.js';
-import { registerSyncCommand } from './commands/sync.js';
-import { registerVexCommand } from './commands/vex.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-/** One line per command; each lives in commands/<verb>.ts. */
-const COMMANDS = [
-  registerRunCommand,
-  registerInitCommand,
-  registerConfigCommand,
-  registerDbCommand,
-  registerSyncCommand,
-  registerInventoryCommand,
-  registerAssetsCommand,
-  registerDriftCommand,
-  registerFindingsCommand,
-  registerScanCommand,
-  registerVexCommand,
-  registerExceptionsCommand,
-  registerSlaCommand,
-  registerAuditCommand,
-  registerModelCommand,
-  registerExplainCommand,
-  registerReliabilityCommand,
-  registerPlanCommand,
+/** Adds one top-level command (and its subcommands) to the program. */
+export type RegisterCommand = (program: Command) => void;
+
+/**
+ * One line per command; each lives in commands/<verb>.ts and is imported only when it runs, so
+ * `patchcast --version` loads no command and `patchcast findings` loads only what findings needs.
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<RegisterCommand>]> = [
+  ['run', async () => (await import('./commands/run.js')).registerRunCommand],
+  ['init', async () => (await import('./commands/init.js')).registerInitCommand],
+  ['config', async () => (await import('./commands/config.js')).registerConfigCommand],
+  ['db', async () => (await import('./commands/db.js')).registerDbCommand],
+  ['sync', async () => (await import('./commands/sync.js')).registerSyncCommand],
+  ['inventory', async () => (await import('./commands/inventory.js')).registerInventoryCommand],
+  ['assets', async () => (await import('./commands/assets.js')).registerAssetsCommand],
+  ['drift', async () => (await import('./commands/drift.js')).registerDriftCommand],
+  ['findings', async () => (await import('./commands/findings.js')).registerFindingsCommand],
+  ['scan', async () => (await import('./commands/scan.js')).registerScanCommand],
+  ['vex', async () => (await import('./commands/vex.js')).registerVexCommand],
+  ['exceptions', async () => (await import('./commands/exceptions.js')).registerExceptionsCommand],
+  ['sla', async () => (await import('./commands/sla.js')).registerSlaCommand],
+  ['audit', async () => (await import('./commands/audit.js')).registerAuditCommand],
+  ['model', async () => (await import('./commands/model.js')).registerModelCommand],
+  ['explain', async () => (await import('./commands/explain.js')).registerExplainCommand],
+  ['reliability', async () => (await import('./commands/reliability.js')).registerReliabilityCommand],
+  ['plan', async () => (await import('./commands/plan.js')).registerPlanCommand],
 ];
 
-/** The CLI program, built apart from running it so tests and the docs generator can inspect it. */
-export function makeProgram(): Command {
+/** Root options that take a value: the word after them is not a command name. */
+const VALUE_OPTIONS = new Set(['-c', '--config']);
+
+/**
+ * The register functions `argv` needs: none for `--version` alone, the named command's when argv
+ * names one, every command otherwise (help, an unknown command, the docs generator).
+ */
+export async function loadCommands(argv?: readonly string[]): Promise<RegisterCommand[]> {
+  const wanted = argv === undefined ? undefined : findCommandName(argv);
+  if (argv && wanted === undefined && isVersionOnly(argv)) return [];
+  const chosen = wanted === undefined ? COMMANDS : COMMANDS.filter(([name]) => name === wanted);
+  return Promise.all(chosen.map(([, load]) => load()));
+}
+
+function findCommandName(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return COMMANDS.some(([name]) => name === arg) ? arg : undefined;
+  }
+  return undefined;
+}
+
+function isVersionOnly(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === '-V' || arg === '--version') && argv.every((arg) => arg.startsWith('-'));
+}
+
+/** The CLI program with the given commands, built apart from running it so tests and the docs generator can inspect it. */
+export function makeProgram(commands: readonly RegisterCommand[]): Command {
   const program = new Command('patchcast')
     .description('forecast-driven patch management')
     .version(pkg.version, '-V, --version')
     .option('--json', 'machine-readable output (and errors)')
     .option('--verbose', 'show stack traces on errors')
     .option('-c, --config <file>', 'patchcast.yaml to use (default: PATCHCAST_CONFIG or ./patchcast.yaml)')
-    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: () => {} })
     .exitOverride();
-  for (const register of COMMANDS) register(program);
-  for (const command of program.commands) command.exitOverride();
+  for (const register of commands) register(program);
+  silenceErrors(program);
   return program;
+}
+
+/** Commander's own error lines are replaced by reportError's coded line; help and version still print. */
+function silenceErrors(command: Command): void {
+  for (const sub of command.commands) {
+    sub.exitOverride();
+    sub.configureOutput({ outputError: () => {} });
+    silenceErrors(sub);
+  }
+}
+
+/** Every command's program, for help text and the CLI reference. */
+export async function loadProgram(argv?: readonly string[]): Promise<Command> {
+  return makeProgram(await loadCommands(argv));
 }

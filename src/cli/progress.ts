@@ -87,6 +87,7 @@ export function makeFeedProgress(
     },
     stop() {
       if (running) bar.stop();
+      running = false;
     },
   };
 }

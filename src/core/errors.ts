@@ -15,6 +15,8 @@ export const EXIT = {
   upstream: 6,
   conflict: 7,
   internal: 70,
+  /** The reader of stdout went away (`| head`): 128 + SIGPIPE, as shells report it. */
+  brokenPipe: 141,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -76,6 +78,11 @@ export const ERROR_CATALOGUE = {
     exit: EXIT.config,
     hint: 'Use postgres://user@host:port/database (optionally ?schema=NAME).',
   },
+  STORE_NO_ASSETS: {
+    status: 409,
+    exit: EXIT.input,
+    hint: 'Import your inventory first (`patchcast inventory import PATH`), or try patchcast on the bundled demo fleet with `patchcast run --demo`.',
+  },
   STORE_CONFLICT: { status: 409, exit: EXIT.conflict, hint: 'Reload the record and try again.' },
   STORE_NOT_FOUND: { status: 404, exit: EXIT.input, hint: 'Check the id; list what exists first.' },
   INPUT_INVALID: { status: 400, exit: EXIT.input, hint: 'Fix the input named above.' },
@@ -115,6 +122,11 @@ export const ERROR_CATALOGUE = {
     status: 400,
     exit: EXIT.usage,
     hint: 'Train without --epss, or add full daily EPSS files (epss_scores-YYYY-MM-DD.csv.gz) dated within 45 days of the training days.',
+  },
+  OUTPUT_CLOSED: {
+    status: 500,
+    exit: EXIT.brokenPipe,
+    hint: 'The command reading the output (head, less, …) stopped early; the rest was not printed.',
   },
   INTERNAL: {
     status: 500,

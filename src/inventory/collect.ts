@@ -15,8 +15,11 @@ export interface AssetInventory {
   kind: AssetKind;
   osEcosystem?: string;
   packages: FoundPackage[];
-  /** The files it came from, with their format. */
-  sources: Array<{ path: string; format: string }>;
+  /**
+   * The files it came from, with their format and how many of `packages` each gave: packages are
+   * appended file by file, so the counts say which file each package was read from.
+   */
+  sources: Array<{ path: string; format: string; packages: number }>;
   configHashes?: Record<string, string>;
 }
 
@@ -143,7 +146,7 @@ function addGroup(
     if (release) asset.osEcosystem ??= release;
     for (const pkg of inventory.packages)
       asset.packages.push({ ...pkg, ecosystem: withOsRelease(pkg.ecosystem, asset.osEcosystem) });
-    asset.sources.push({ path, format: inventory.format });
+    asset.sources.push({ path, format: inventory.format, packages: inventory.packages.length });
     if (inventory.asset.configHashes)
       asset.configHashes = { ...asset.configHashes, ...inventory.asset.configHashes };
   }

@@ -49,7 +49,8 @@ export async function scanInventories(
   const findings: ScanFinding[] = [];
   for (const asset of assets) {
     const seen = new Set<string>();
-    for (const pkg of asset.packages) {
+    const files = getPackageSources(asset);
+    for (const [index, pkg] of asset.packages.entries()) {
       for (const m of matched.get(getInstalledKey(pkg)) ?? []) {
         const key = `${m.vulnerabilityId}\0${pkg.ecosystem}\0${pkg.name}\0${pkg.version}`;
         if (seen.has(key)) continue;
@@ -63,6 +64,7 @@ export async function scanInventories(
             m.fixedVersions,
             m.targetVersion,
             vex,
+            files[index] ?? '',
           ),
         );
       }
@@ -80,6 +82,7 @@ function makeFinding(
   fixedVersions: string[],
   targetVersion: string | undefined,
   vex: readonly VexStatement[],
+  source: string,
 ): ScanFinding {
   const aliases = details?.aliases ?? [];
   const statement = findVexStatement(
@@ -109,8 +112,15 @@ function makeFinding(
             source: statement.source,
           }
         : null,
-    source: asset.sources.find((s) => s.path)?.path ?? '',
+    source,
   };
+}
+
+/** The file each of the asset's packages was read from, by position (sources list their package counts in order). */
+function getPackageSources(asset: AssetInventory): string[] {
+  const files: string[] = [];
+  for (const source of asset.sources) for (let i = 0; i < source.packages; i++) files.push(source.path);
+  return files;
 }
 
 /** Qualitative severity: as published, else from the CVSS base score (FIRST's bands). */

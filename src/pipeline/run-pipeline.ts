@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
+import { PatchcastError } from '../core/errors.js';
 import { FEED_SOURCES, type FeedProgress, type SyncReport, syncSource } from '../feeds/index.js';
 import { collectInventory } from '../inventory/collect.js';
 import { importInventory } from '../inventory/import.js';
@@ -31,6 +32,11 @@ export interface RunOptions {
    * patchcast's matching, say). Default: incremental once the fleet is matched.
    */
   fullMatch?: boolean;
+  /**
+   * Import the bundled demo fleet when the store has no assets (`patchcast run --demo`). Without it
+   * a store with no assets is refused before anything is written (STORE_NO_ASSETS).
+   */
+  demo?: boolean;
 }
 
 export interface RunSummary {
@@ -52,12 +58,15 @@ export interface RunSummary {
 
 /**
  * patchcast's main job, once: bring intelligence in (the bundled real snapshot on a first run, or a
- * mirror), bring the baseline in (the demo fleet when the store has no assets), match (every asset
+ * mirror), bring the baseline in (the demo fleet when asked and the store has no assets), match (every asset
  * when an inventory is not matched yet, else only the packages whose advisories changed), score every
  * finding's risk (exploit likelihood × impact × exposure, SSVC) and rank what is open.
  * Stages that later issues add (plan) join here.
  */
 export async function runPipeline(store: Store, options: RunOptions): Promise<RunSummary> {
+  const empty = (await listAssets(store.db)).length === 0;
+  if (empty && !options.demo)
+    throw new PatchcastError('STORE_NO_ASSETS', `the store (${store.location}) holds no assets`);
   const steps: string[] = [];
   const synced: SyncReport[] = [];
   const offline =
@@ -75,7 +84,7 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
       if (report.outcome !== 'skipped') synced.push(report);
     }
   }
-  if ((await listAssets(store.db)).length === 0) {
+  if (empty) {
     const collected = await collectInventory([join(SNAPSHOT_DIR, 'fleet'), join(SNAPSHOT_DIR, 'assets.csv')]);
     await importInventory(store, collected, options.now);
     steps.push(`imported the demo fleet (${collected.assets.length} hosts)`);

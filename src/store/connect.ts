@@ -9,10 +9,9 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { PatchcastError } from '../core/errors.js';
 import { migrateToLatest } from './migrate.js';
 import { installCopyHook } from './pg-copy.js';
@@ -139,7 +138,7 @@ function assertSqliteFile(file: string): void {
 
 function ensureWritableDirectory(home: string): void {
   try {
-    mkdirSync(home, { recursive: true });
+    makeDirectoryTree(home);
     accessSync(home, constants.W_OK);
     // access() says yes to root on a read-only mount; a real write is the only honest probe.
     const probe = join(home, `.write-probe-${process.pid}`);
@@ -155,6 +154,22 @@ function ensureWritableDirectory(home: string): void {
       },
     );
   }
+}
+
+/**
+ * mkdir -p, one level at a time from the nearest existing ancestor. Node 20's recursive mkdirSync
+ * loops forever when the parent exists but refuses children with ENOENT (/proc); this fails at once.
+ */
+function makeDirectoryTree(dir: string): void {
+  const missing: string[] = [];
+  let current = resolve(dir);
+  while (!existsSync(current)) {
+    missing.unshift(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const level of missing) mkdirSync(level);
 }
 
 /** Parses a postgres:// URL; `?schema=NAME` selects (and creates) a schema via search_path. */
@@ -193,6 +208,8 @@ export function parsePostgresUrl(databaseUrl: string): {
 
 async function openPostgres(databaseUrl: string): Promise<Store> {
   const { connectionString, schema, safe } = parsePostgresUrl(databaseUrl);
+  // Loaded only for PostgreSQL: a SQLite command starts without the driver.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString,
     connectionTimeoutMillis: 5000,

@@ -29,7 +29,7 @@ describe('patchcast on bad input', () => {
     await copyDemoStore(join(work, '.patchcast')); // what `patchcast run` leaves there
     const before = readFileSync(join(work, '.patchcast', 'patchcast.db'));
     writeFileSync(join(work, 'patchcast.yaml'), 'windows:\n  - id: nightly\n    groups: [web\n');
-    const result = runPatchcast(['run'], { cwd: work });
+    const result = runPatchcast(['run', '--demo'], { cwd: work });
     expectCleanFailure(result, 3, 'CONFIG_INVALID_YAML');
     expect(result.stderr).toContain(`${join(work, 'patchcast.yaml')}:`);
     expect(readFileSync(join(work, '.patchcast', 'patchcast.db')).equals(before)).toBe(true);
@@ -70,7 +70,7 @@ describe('patchcast on bad input', () => {
     mkdirSync(home);
     const content = Buffer.from('name,version\nopenssl,3.0.2\n'.repeat(200));
     writeFileSync(join(home, 'patchcast.db'), content);
-    const result = runPatchcast(['run'], { cwd: dir, env: { PATCHCAST_HOME: home } });
+    const result = runPatchcast(['run', '--demo'], { cwd: dir, env: { PATCHCAST_HOME: home } });
     expectCleanFailure(result, 4, 'STORE_NOT_SQLITE');
     expect(readFileSync(join(home, 'patchcast.db')).equals(content)).toBe(true);
   });
@@ -86,7 +86,7 @@ describe('patchcast on bad input', () => {
       ],
       { cwd: process.cwd() },
     );
-    const result = runPatchcast(['run'], { cwd: dir, env: { PATCHCAST_HOME: home } });
+    const result = runPatchcast(['run', '--demo'], { cwd: dir, env: { PATCHCAST_HOME: home } });
     expectCleanFailure(result, 4, 'STORE_NOT_SQLITE');
   });
 
@@ -97,7 +97,7 @@ describe('patchcast on bad input', () => {
       '-e',
       `const D=require('better-sqlite3');const d=new D(${JSON.stringify(join(home, 'patchcast.db'))});d.prepare("insert into patchcast_migrations(name,timestamp) values ('9999-future','2030-01-01T00:00:00Z')").run();d.close()`,
     ]);
-    const result = runPatchcast(['run'], { cwd: dir, env: { PATCHCAST_HOME: home } });
+    const result = runPatchcast(['run', '--demo'], { cwd: dir, env: { PATCHCAST_HOME: home } });
     expectCleanFailure(result, 4, 'STORE_SCHEMA_TOO_NEW');
     expect(result.stderr).toContain('9999-future');
     const status = runPatchcast(['db', 'status', '--json'], { cwd: dir, env: { PATCHCAST_HOME: home } });
@@ -142,7 +142,7 @@ describe('a read-only PATCHCAST_HOME', () => {
       ctx.skip();
     }
     const home = join(root, 'home');
-    const result = runPatchcast(['run'], { cwd: root, env: { PATCHCAST_HOME: home } });
+    const result = runPatchcast(['run', '--demo'], { cwd: root, env: { PATCHCAST_HOME: home } });
     expectCleanFailure(result, 4, 'STORE_NOT_WRITABLE');
     expect(result.stderr).toContain(home);
   });

@@ -25,10 +25,10 @@ describe('patchcast, first steps as a user takes them', () => {
   it('runs on built-in defaults with nothing configured, creating the SQLite store', {
     timeout: 600_000,
   }, () => {
-    const result = runPatchcast(['run'], { cwd: dir });
+    const result = runPatchcast(['run', '--demo'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`sqlite ${join(dir, '.patchcast', 'patchcast.db')}`);
-    const json = JSON.parse(runPatchcast(['run', '--json'], { cwd: dir }).stdout);
+    const json = JSON.parse(runPatchcast(['run', '--demo', '--json'], { cwd: dir }).stdout);
     expect(json).toMatchObject({
       store: { dialect: 'sqlite', location: join(dir, '.patchcast', 'patchcast.db') },
       assets: 8,

@@ -41,7 +41,7 @@ describe('a run killed between the steps after matching is finished by the next 
     'killed after the match: findings unscored and without due dates until `sync` finishes them',
     async () => {
       const home = copyPrepared('after-match');
-      await killPatchcastAt(['run'], { home, point: 'match' });
+      await killPatchcastAt(['run', '--demo'], { home, point: 'match' });
       const crashed = await loadFindingsState(home);
       expect(crashed.findings.length).toBe(clean.findings.length);
       expect(crashed.unscored).toBe(clean.findings.length);
@@ -60,13 +60,13 @@ describe('a run killed between the steps after matching is finished by the next 
     'killed after risk was written, before the policies: the next `patchcast run` sets every due date',
     async () => {
       const home = copyPrepared('after-risk');
-      await killPatchcastAt(['run'], { home, point: 'risk' });
+      await killPatchcastAt(['run', '--demo'], { home, point: 'risk' });
       const crashed = await loadFindingsState(home);
       expect(crashed.unscored).toBe(0);
       expect(crashed.withoutDueDate).toBeGreaterThan(0);
       expect(crashed.owed).toEqual(['policies']);
 
-      const run = await runPatchcastInProcess(['run'], { home });
+      const run = await runPatchcastInProcess(['run', '--demo'], { home });
       expect(run.code, run.stderr).toBe(0);
       expect(await loadFindingsState(home)).toEqual(clean);
     },

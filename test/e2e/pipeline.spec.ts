@@ -15,7 +15,7 @@ describe('npm start: patchcast run on a fresh machine', () => {
 
   // A whole first run on an empty store: about a minute on a busy 2-core machine.
   it('loads the bundled snapshot and demo fleet, matches, and ranks by risk', { timeout: 600_000 }, () => {
-    const result = runPatchcast(['run', '--json', '--top', '5'], { cwd: dir });
+    const result = runPatchcast(['run', '--demo', '--json', '--top', '5'], { cwd: dir });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.steps[0]).toContain('bundled snapshot');
@@ -45,7 +45,7 @@ describe('npm start: patchcast run on a fresh machine', () => {
   });
 
   it('a second run syncs nothing new and keeps the same open findings', () => {
-    const first = JSON.parse(runPatchcast(['run', '--json'], { cwd: dir }).stdout);
+    const first = JSON.parse(runPatchcast(['run', '--demo', '--json'], { cwd: dir }).stdout);
     expect(first.synced).toEqual([]);
     expect(first.findings).toMatchObject({ resolved: 0 });
     const findings = JSON.parse(

@@ -133,10 +133,10 @@ describe('patchcast sync re-matches only what the new advisories touch', () => {
     const db = new Database(join(dir, 'home', 'patchcast.db'));
     db.prepare("update finding_matches set target_version = '9.9.9'").run();
     db.close();
-    const incremental = JSON.parse(await cli(['run', '--json']));
+    const incremental = JSON.parse(await cli(['run', '--demo', '--json']));
     expect(incremental.match).toBe('incremental');
     expect((await findings()).every((f) => f.targetVersion === '9.9.9')).toBe(true);
-    const full = JSON.parse(await cli(['run', '--full-match', '--json']));
+    const full = JSON.parse(await cli(['run', '--demo', '--full-match', '--json']));
     expect(full.match).toBe('whole');
     expect(full.findings.distinctPackages).toBe(3);
     const targets = Object.fromEntries((await findings()).map((f) => [f.vulnerabilityId, f.targetVersion]));

@@ -19,6 +19,8 @@ export function runPatchcast(
     PATCHCAST_DATABASE_URL: '',
     PATCHCAST_HOME: '',
     PATCHCAST_CONFIG: '',
+    // The sources, never a dist/ that may be stale (bin/patchcast.js honours this flag).
+    PATCHCAST_FROM_SOURCE: '1',
     ...options.env,
   };
   const result = spawnSync(process.execPath, [BIN, ...args], {

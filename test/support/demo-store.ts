@@ -28,7 +28,7 @@ async function getDemoStore(): Promise<string> {
   } catch {
     return waitFor(ready, failed, home);
   }
-  const result = await runPatchcastInProcess(['run'], { home });
+  const result = await runPatchcastInProcess(['run', '--demo'], { home });
   if (result.code !== 0) {
     writeFileSync(failed, result.stderr);
     throw new Error(`preparing the demo store failed: ${result.stderr}`);

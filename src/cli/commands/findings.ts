@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import type { FindingStatus } from '../../core/types.js';
-import { formatFindingsCsv, loadFindingsAsScan } from '../../matching/findings-export.js';
-import { formatScanCycloneDx, formatScanSarif } from '../../matching/scan-formats.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
-import { formatExplanation, loadFindingExplanations } from './explain-finding.js';
 import { type FindingQuery, loadFindingSelection, SORTS, type SortKey } from './load-finding-selection.js';
 
 interface FindingsOptions {
@@ -69,8 +66,10 @@ export function registerFindingsCommand(program: Command): void {
           limit,
           ...(sort ? { sort } : {}),
         });
-        const explained = options.explain
-          ? await loadFindingExplanations(
+        // Explanations and the export formats load the risk model and the matcher: imported only when asked for.
+        const explain = options.explain ? await import('./explain-finding.js') : undefined;
+        const explained = explain
+          ? await explain.loadFindingExplanations(
               store,
               loadCommandConfig(command),
               findings.map((f) => f.id),
@@ -78,6 +77,8 @@ export function registerFindingsCommand(program: Command): void {
           : undefined;
         const format = getGlobalOptions(command).json ? 'json' : options.format;
         if (['csv', 'sarif', 'cyclonedx'].includes(format)) {
+          const { formatFindingsCsv, loadFindingsAsScan } = await import('../../matching/findings-export.js');
+          const { formatScanCycloneDx, formatScanSarif } = await import('../../matching/scan-formats.js');
           const scan = await loadFindingsAsScan(store.db, findings);
           if (format === 'csv') process.stdout.write(formatFindingsCsv(findings, scan));
           else printJson(format === 'sarif' ? formatScanSarif(scan) : formatScanCycloneDx(scan));
@@ -90,10 +91,10 @@ export function registerFindingsCommand(program: Command): void {
               ? findings.map((f) => ({ ...f, explanation: explained.get(f.id) }))
               : findings,
           });
-        if (explained) {
+        if (explain && explained) {
           for (const f of findings) {
             const e = explained.get(f.id);
-            if (e) for (const line of formatExplanation(e, 3)) printLine(line);
+            if (e) for (const line of explain.formatExplanation(e, 3)) printLine(line);
           }
           if (total > findings.length) printLine(`… ${total - findings.length} more (--limit, or --json)`);
           return;

@@ -5,8 +5,7 @@
 import { PatchcastError } from '../../core/errors.js';
 import { makeTopList, type TopList } from '../../core/top-list.js';
 import type { Finding, FindingStatus } from '../../core/types.js';
-import { makeStoreAdvisorySource } from '../../matching/advisory-source.js';
-import { getSeverity, SEVERITY_ORDER, type Severity } from '../../matching/scan.js';
+import type { Severity } from '../../matching/scan.js';
 import { type Db, type FindingBatchOptions, loadFindingBatches } from '../../store/index.js';
 
 export const SORTS = ['risk', 'asset', 'vulnerability', 'package'] as const;
@@ -101,6 +100,9 @@ export async function makeSeverityFilter(
   db: Db,
   list: string,
 ): Promise<(findings: readonly Finding[]) => Promise<Finding[]>> {
+  // The matcher's modules load only for --severity: a plain `patchcast findings` starts without them.
+  const { makeStoreAdvisorySource } = await import('../../matching/advisory-source.js');
+  const { getSeverity, SEVERITY_ORDER } = await import('../../matching/scan.js');
   const wanted = list.split(',').map((s) => s.trim().toLowerCase());
   const unknown = wanted.filter((s) => !SEVERITY_ORDER.includes(s as Severity));
   if (unknown.length) {

@@ -1,12 +1,20 @@
 import type { Command } from 'commander';
 import { runPipeline } from '../../pipeline/run-pipeline.js';
-import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { getGlobalOptions, loadCommandConfig, requireDirectory, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { makeFeedProgress } from '../progress.js';
 
+interface RunCommandOptions {
+  demo?: boolean;
+  offline?: string;
+  top: string;
+  fullMatch?: boolean;
+}
+
 /**
- * patchcast's main job (`npm start`): intelligence in, baseline in, match, score risk, rank — on the configured
- * store. On a fresh store it loads the bundled snapshot of real public data and the demo fleet.
+ * patchcast's main job (`npm start` = `patchcast run --demo`): intelligence in, baseline in, match,
+ * score risk, rank — on the configured store. A store with no advisories gets the bundled snapshot of
+ * real public data; one with no assets gets the demo fleet with --demo, else the STORE_NO_ASSETS error.
  */
 export function registerRunCommand(program: Command): void {
   program
@@ -14,24 +22,31 @@ export function registerRunCommand(program: Command): void {
     .description(
       "run patchcast's pipeline once: sync (bundled snapshot on a first run), import, match (incrementally once matched), score risk, rank",
     )
+    .option(
+      '--demo',
+      'on a store with no assets, import the bundled demo fleet (without it such a store is refused)',
+    )
     .option('--offline <dir>', 'sync every feed from this mirror directory first')
     .option('--top <n>', 'how many findings to show', '10')
     .option(
       '--full-match',
       'evaluate every installed package again, not only those whose advisories changed (after an upgrade, say)',
     )
-    .action(async (options: { offline?: string; top: string; fullMatch?: boolean }, command: Command) => {
+    .action(async (options: RunCommandOptions, command: Command) => {
+      if (options.offline) requireDirectory(options.offline, '--offline');
       const config = loadCommandConfig(command);
       const json = getGlobalOptions(command).json ?? false;
+      const bars = makeBarSet(json);
       await withStore(command, async (store) => {
         const summary = await runPipeline(store, {
           config,
           now: new Date(),
           top: Number(options.top),
-          progress: (source) => makeFeedProgress(source, { json }),
+          progress: bars.make,
           ...(options.offline ? { offlineDir: options.offline } : {}),
           ...(options.fullMatch ? { fullMatch: true } : {}),
-        });
+          ...(options.demo ? { demo: true } : {}),
+        }).finally(bars.stopAll);
         if (json)
           return printJson({ store: { dialect: store.dialect, location: store.location }, ...summary });
         printLine('patchcast — forecast-driven patch management');
@@ -70,3 +85,23 @@ export function registerRunCommand(program: Command): void {
       });
     });
 }
+
+/**
+ * The feed progress bars of one run, each stopped when the next starts and all when the pipeline ends:
+ * a bar left running kept its timer, and so the process, alive in a terminal.
+ */
+function makeBarSet(json: boolean) {
+  const bars: FeedBar[] = [];
+  const stopAll = () => {
+    for (const bar of bars) bar.stop();
+  };
+  const make = (source: string): FeedBar => {
+    stopAll();
+    const bar = makeFeedProgress(source, { json });
+    bars.push(bar);
+    return bar;
+  };
+  return { make, stopAll };
+}
+
+type FeedBar = ReturnType<typeof makeFeedProgress>;

@@ -7,6 +7,7 @@ import { type ScanResult, SEVERITY_ORDER, type Severity, scanInventories } from 
 import { formatScanCycloneDx, formatScanSarif } from '../../matching/scan-formats.js';
 import { parseVexDocument, type VexStatement } from '../../matching/vex/index.js';
 import { getGlobalOptions, withStore } from '../context.js';
+import { requestExitCode } from '../exit-code.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 interface ScanOptions {
@@ -64,7 +65,7 @@ export function registerScanCommand(program: Command): void {
             SEVERITY_ORDER.indexOf(f.vulnerability.severity) >= SEVERITY_ORDER.indexOf(failOn),
         )
       ) {
-        process.exitCode = EXIT.found;
+        requestExitCode(EXIT.found);
       }
     });
 }

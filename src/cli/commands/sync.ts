@@ -4,8 +4,8 @@ import { FEED_SOURCES, getFeedSource, type SyncReport, syncSource } from '../../
 import { type MatchAfterSyncReport, runMatchAfterSync } from '../../pipeline/match-after-sync.js';
 import { type ModelAfterSyncReport, runModelAfterSync } from '../../pipeline/model-after-sync.js';
 import { loadHistory } from '../../predict/index.js';
-import { countPendingMatchKeys, listFeedStates, type Store } from '../../store/index.js';
-import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { countKevEntries, countPendingMatchKeys, listFeedStates, type Store } from '../../store/index.js';
+import { getActor, getGlobalOptions, loadCommandConfig, requireDirectory, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { makeFeedProgress } from '../progress.js';
 import { printModelAfterSync } from './model-lifecycle.js';
@@ -82,15 +82,19 @@ export function registerSyncCommand(program: Command): void {
 
   sync
     .command('status')
-    .description('per source: records held, newest record, last sync and its outcome')
+    .description(
+      'per source: records held now (KEV entries taken off the catalog counted apart as removed), newest record, last sync and its outcome',
+    )
     .action(async (_options: unknown, command: Command) => {
       await withStore(command, async (store) => {
         const states = await listFeedStates(store.db);
+        const kev = await countKevEntries(store.db);
         const rows = FEED_SOURCES.map((source) => {
           const s = states.find((x) => x.source === source.id);
           return {
             source: source.id,
             records: s?.records ?? 0,
+            removed: source.id === 'kev' ? kev.removed : null,
             newest: s?.newest ?? null,
             lastSync: s?.lastSync ?? null,
             outcome: s?.outcome ?? 'never',
@@ -98,7 +102,7 @@ export function registerSyncCommand(program: Command): void {
           };
         });
         if (getGlobalOptions(command).json) return printJson(rows);
-        printTable(rows, ['source', 'records', 'newest', 'lastSync', 'outcome']);
+        printTable(rows, ['source', 'records', 'removed', 'newest', 'lastSync', 'outcome']);
         for (const row of rows)
           if (row.outcome === 'failed' && row.message) printLine(`${row.source}: ${row.message}`);
       });
@@ -176,6 +180,7 @@ function selectSources(ids: string[], options: SyncOptions) {
       'USAGE_INVALID_ARGUMENT',
       '--from reads one source: name exactly one (e.g. patchcast sync kev --from ./kev.json)',
     );
+  if (options.offline) requireDirectory(options.offline, '--offline');
   const max = Number(options.maxBytes);
   if (!Number.isInteger(max) || max <= 0)
     throw new PatchcastError(

@@ -1,5 +1,5 @@
 import type { EpssScore } from '../../core/types.js';
-import { insertEpssScores } from '../../store/index.js';
+import { countEpssScores, insertEpssScores } from '../../store/index.js';
 import { FeedError } from '../errors.js';
 import { isUrl, readLines, readLocation } from '../resource.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
@@ -60,7 +60,8 @@ async function importFile(ctx: SyncContext, file: string): Promise<SyncResult> {
   await insertEpssScores(ctx.db, batch);
   records += batch.length;
   if (records === 0) throw new FeedError('epss', file, undefined, 'the file holds no scores');
-  const result: SyncResult = { records };
+  // The store's rows, not the sum of every sync's: re-syncing a day's file updates its rows in place.
+  const result: SyncResult = { records, total: await countEpssScores(ctx.db) };
   if (newest) result.newest = newest;
   return result;
 }

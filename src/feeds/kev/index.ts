@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { KevEntry } from '../../core/types.js';
-import { upsertKevEntries } from '../../store/index.js';
+import { countKevEntries, upsertKevEntries } from '../../store/index.js';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { readLocation } from '../resource.js';
 import type { FeedSource, SyncContext, SyncResult } from '../types.js';
@@ -134,10 +134,7 @@ async function importRemovals(ctx: SyncContext, file: string, document: unknown)
   return { records, total: await countKev(ctx) };
 }
 
+/** What the source holds now: catalog entries, not the removed ones (`sync status` shows those apart). */
 async function countKev(ctx: SyncContext): Promise<number> {
-  const row = await ctx.db
-    .selectFrom('kev_entries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+  return (await countKevEntries(ctx.db)).current;
 }

@@ -184,3 +184,23 @@ export async function loadSsvcAsOf(db: Db, cveId: string, asOf: string): Promise
     source: row.source,
   });
 }
+
+/** KEV entries on the catalog now (`current`) and those CISA took off it (`removed`, kept for history). */
+export async function countKevEntries(db: Db): Promise<{ current: number; removed: number }> {
+  const rows = await db
+    .selectFrom('kev_entries')
+    .select((eb) => [eb.fn.countAll<number>().as('all'), eb.fn.count<number>('removed_at').as('removed')])
+    .execute();
+  const all = Number(rows[0]?.all ?? 0);
+  const removed = Number(rows[0]?.removed ?? 0);
+  return { current: all - removed, removed };
+}
+
+/** EPSS score rows held (one per CVE and score date). */
+export async function countEpssScores(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('epss_scores')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
