@@ -3,6 +3,7 @@ import { PatchcastError } from '../../core/errors.js';
 import type { FindingStatus } from '../../core/types.js';
 import { formatFindingsCsv, loadFindingsAsScan } from '../../matching/findings-export.js';
 import { formatScanCycloneDx, formatScanSarif } from '../../matching/scan-formats.js';
+import { formatAsOf, getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { formatExplanation, loadFindingExplanations } from './explain-finding.js';
@@ -64,6 +65,7 @@ export function registerFindingsCommand(program: Command): void {
           `--limit ${options.limit} is not a whole number ≥ 0`,
         );
       await withStore(command, async (store) => {
+        const asOf = await loadAsOf(store.db);
         const sort = options.sort as SortKey | undefined;
         const { total, findings } = await loadFindingSelection(store.db, query, {
           limit,
@@ -74,6 +76,7 @@ export function registerFindingsCommand(program: Command): void {
               store,
               loadCommandConfig(command),
               findings.map((f) => f.id),
+              asOf.instant,
             )
           : undefined;
         const format = getGlobalOptions(command).json ? 'json' : options.format;
@@ -85,11 +88,15 @@ export function registerFindingsCommand(program: Command): void {
         }
         if (format === 'json')
           return printJson({
+            asOf: asOf.day,
             total,
             findings: explained
               ? findings.map((f) => ({ ...f, explanation: explained.get(f.id) }))
               : findings,
           });
+        printLine(`Findings ${formatAsOf(asOf)} (status and due dates from the last run):`);
+        const note = getDataAgeNote(asOf);
+        if (note) printLine(note);
         if (explained) {
           for (const f of findings) {
             const e = explained.get(f.id);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runPipeline } from '../../pipeline/run-pipeline.js';
+import { formatAsOf, getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { makeFeedProgress } from '../progress.js';
@@ -24,18 +25,26 @@ export function registerRunCommand(program: Command): void {
       const config = loadCommandConfig(command);
       const json = getGlobalOptions(command).json ?? false;
       await withStore(command, async (store) => {
+        const now = new Date();
         const summary = await runPipeline(store, {
           config,
-          now: new Date(),
+          now,
           top: Number(options.top),
           progress: (source) => makeFeedProgress(source, { json }),
           ...(options.offline ? { offlineDir: options.offline } : {}),
           ...(options.fullMatch ? { fullMatch: true } : {}),
         });
+        const asOf = await loadAsOf(store.db, now);
         if (json)
-          return printJson({ store: { dialect: store.dialect, location: store.location }, ...summary });
-        printLine('patchcast — forecast-driven patch management');
+          return printJson({
+            store: { dialect: store.dialect, location: store.location },
+            asOf: asOf.day,
+            ...summary,
+          });
+        printLine(`patchcast — forecast-driven patch management, ${formatAsOf(asOf)}`);
         printLine(`store     ${store.dialect} ${store.location}`);
+        const note = getDataAgeNote(asOf);
+        if (note) printLine(`          ${note}`);
         for (const step of summary.steps) printLine(`          ${step}`);
         printLine(
           `intel     ${summary.vulnerabilities} vulnerabilities; ${summary.synced.map((s) => `${s.source} ${s.records}`).join(', ') || 'no sync this run'}`,
