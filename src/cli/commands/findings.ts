@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import type { FindingStatus } from '../../core/types.js';
+import { loadCoverageWarnings } from '../../matching/coverage.js';
 import { formatFindingsCsv, loadFindingsAsScan } from '../../matching/findings-export.js';
 import { formatScanCycloneDx, formatScanSarif } from '../../matching/scan-formats.js';
 import { formatAsOf, getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable, printWarnings } from '../output.js';
 import { formatExplanation, loadFindingExplanations } from './explain-finding.js';
 import { type FindingQuery, loadFindingSelection, SORTS, type SortKey } from './load-finding-selection.js';
 
@@ -22,7 +23,7 @@ interface FindingsOptions {
   format: string;
 }
 
-const STATUSES: FindingStatus[] = ['open', 'suppressed', 'excepted', 'fixed'];
+const STATUSES: FindingStatus[] = ['open', 'suppressed', 'excepted', 'fixed', 'retired'];
 const FORMATS = ['table', 'json', 'csv', 'sarif', 'cyclonedx'];
 
 export function registerFindingsCommand(program: Command): void {
@@ -86,9 +87,13 @@ export function registerFindingsCommand(program: Command): void {
           else printJson(format === 'sarif' ? formatScanSarif(scan) : formatScanCycloneDx(scan));
           return;
         }
+        const warnings = (
+          await loadCoverageWarnings(store.db, query.assetId ? [query.assetId] : undefined)
+        ).map((w) => w.message);
         if (format === 'json')
           return printJson({
             asOf: asOf.day,
+            warnings,
             total,
             findings: explained
               ? findings.map((f) => ({ ...f, explanation: explained.get(f.id) }))
@@ -103,6 +108,7 @@ export function registerFindingsCommand(program: Command): void {
             if (e) for (const line of formatExplanation(e, 3)) printLine(line);
           }
           if (total > findings.length) printLine(`… ${total - findings.length} more (--limit, or --json)`);
+          printWarnings(warnings, 10);
           return;
         }
         printTable(
@@ -117,6 +123,7 @@ export function registerFindingsCommand(program: Command): void {
           })),
         );
         if (total > findings.length) printLine(`… ${total - findings.length} more (--limit, or --json)`);
+        printWarnings(warnings, 10);
       });
     });
 }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { loadCoverageWarnings } from '../../matching/coverage.js';
 import { runPipeline } from '../../pipeline/run-pipeline.js';
 import { formatAsOf, getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable, printWarnings } from '../output.js';
 import { makeFeedProgress } from '../progress.js';
 
 /**
@@ -35,11 +36,13 @@ export function registerRunCommand(program: Command): void {
           ...(options.fullMatch ? { fullMatch: true } : {}),
         });
         const asOf = await loadAsOf(store.db, now);
+        const warnings = (await loadCoverageWarnings(store.db)).map((w) => w.message);
         if (json)
           return printJson({
             store: { dialect: store.dialect, location: store.location },
             asOf: asOf.day,
             ...summary,
+            warnings,
           });
         printLine(`patchcast — forecast-driven patch management, ${formatAsOf(asOf)}`);
         printLine(`store     ${store.dialect} ${store.location}`);
@@ -57,6 +60,7 @@ export function registerRunCommand(program: Command): void {
         printLine(
           `findings  ${summary.openFindings} open (${summary.findings.resolved} resolved this run, ${summary.findings.suppressedByVex} suppressed by VEX)`,
         );
+        printWarnings(warnings, 10);
         if (summary.top.length === 0) return;
         printLine('');
         printLine(

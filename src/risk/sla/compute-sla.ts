@@ -57,7 +57,7 @@ export function computeSla(
 /** `closed` for a fixed finding or one VEX marks not affected; undefined while the SLA applies. */
 function getClosedState(ctx: FindingContext): SlaState | undefined {
   const f = ctx.finding;
-  if (f.status === 'fixed') return 'closed';
+  if (f.status === 'fixed' || f.status === 'retired') return 'closed';
   if (f.status === 'suppressed' && f.suppression?.kind === 'vex') return 'closed';
   return undefined;
 }
