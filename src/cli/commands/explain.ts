@@ -58,7 +58,7 @@ export function registerExplainCommand(program: Command): void {
       );
       if (forecastDay !== shown)
         printLine(
-          `  forecast from the data through ${fromDay(history.lastDay)} (--data is older than ${shown})`,
+          `  forecast from the data through ${fromDay(history.lastDay)} (the data ends before ${shown})`,
         );
       for (const factor of result.factors) {
         printLine(
