@@ -31,6 +31,7 @@ import {
   loadFindingKeys,
   loadKevEntry,
   loadMigrationStatus,
+  loadNewestDataDay,
   loadPlan,
   loadSsvcAsOf,
   loadVulnerability,
@@ -478,6 +479,10 @@ export function describeStoreContract(
         lastSync: T0,
       });
       expect(await loadFeedState(store.db, 'kev')).toMatchObject({ records: 12, etag: '"def"' });
+      expect(await loadNewestDataDay(store.db)).toBeNull();
+      await saveFeedState(store.db, { source: 'osv', records: 3, newest: '2025-06-30T12:00:00Z' });
+      await saveFeedState(store.db, { source: 'epss', records: 3, newest: '2025-07-01' });
+      expect(await loadNewestDataDay(store.db)).toBe('2025-07-01');
     });
 
     it('refuses a database migrated by a newer patchcast', async () => {
