@@ -37,6 +37,10 @@ function mergeSources(sources: readonly AdvisorySource[]): AdvisorySource {
       for (const s of sources) for (const [k, v] of await s.loadDetails(ids)) out.set(k, v);
       return out;
     },
+    async loadEcosystems() {
+      const all = await Promise.all(sources.map((s) => s.loadEcosystems()));
+      return [...new Set(all.flat())].sort();
+    },
   };
 }
 

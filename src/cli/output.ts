@@ -8,6 +8,12 @@ export function printLine(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
+/** `warning: …` lines, at most `limit` of them, then how many more `--json` lists. */
+export function printWarnings(warnings: readonly string[], limit = 20): void {
+  for (const w of warnings.slice(0, limit)) printLine(`warning: ${w}`);
+  if (warnings.length > limit) printLine(`… ${warnings.length - limit} more warnings (--json lists all)`);
+}
+
 /** A plain aligned table; columns are the keys of the first row unless given. */
 export function printTable(rows: ReadonlyArray<Record<string, unknown>>, columns?: string[]): void {
   const keys = columns ?? Object.keys(rows[0] ?? {});

@@ -64,6 +64,13 @@ const slaRule = z.strictObject({
   ]),
   /** Days before the due date at which a finding counts as "due soon". */
   warnDays: z.number().int().min(0).max(365).optional(),
+  /**
+   * When the clock starts. `first-seen` (the default): when the finding was first seen on this
+   * asset (for a KEV listing, not before CISA listed it), so a KEV rule gives CISA's number of days.
+   * `kev-listed`: on CISA's listing day for KEV-listed vulnerabilities (a `kev-due-date` rule then
+   * uses CISA's due date as is, as BOD 22-01 binds federal agencies); other findings from first seen.
+   */
+  clockStart: z.enum(['first-seen', 'kev-listed']).optional(),
 });
 
 const policiesSection = z.strictObject({

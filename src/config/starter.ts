@@ -14,12 +14,16 @@ policies:
   # bod-26-04 (CISA BOD 26-04 Table 1: 3 days with forensic triage, 3, 14, 60 days or next upgrade,
   # from KEV, internet exposure, Automatable, Technical Impact); pci-dss-6.3.3 (one month from the
   # fix's release); or next-upgrade. warnDays: days before the date a finding is "due soon" (default 7).
+  # clockStart: first-seen (default: the clock starts when the finding is first seen on the asset, so
+  # kev-due-date gives CISA's number of days from then) or kev-listed (from CISA's listing: CISA's
+  # due date as is, as BOD 22-01 binds federal agencies).
   # With no rules at all, patchcast uses KEV dates, then 15/30/90/180 days by severity.
   sla:
     - id: kev
-      description: CISA KEV listings are due by CISA's due date
+      description: CISA KEV listings get CISA's number of days, from first detection
       when: { kev: true }
       due: kev-due-date
+      clockStart: first-seen
     - id: critical-internet
       when: { severity: [critical], internetExposed: true }
       due: 7

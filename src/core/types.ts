@@ -141,7 +141,8 @@ export interface InstalledPackage {
   sourceVersion?: string;
 }
 
-export type FindingStatus = 'open' | 'suppressed' | 'excepted' | 'fixed';
+/** `retired`: closed because its asset was retired (`patchcast assets retire`), not because it was fixed. */
+export type FindingStatus = 'open' | 'suppressed' | 'excepted' | 'fixed' | 'retired';
 
 export interface Finding {
   id: string;

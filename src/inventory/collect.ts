@@ -69,6 +69,7 @@ export async function collectInventory(
 ): Promise<CollectedInventory> {
   const collected: CollectedInventory = { assets: [], registry: [], warnings: [] };
   const byId = new Map<string, AssetInventory>();
+  const namedBy = new Map<string, string>();
   for (const path of paths) {
     const root = resolve(path);
     const info = await stat(root).catch(() => undefined);
@@ -77,7 +78,7 @@ export async function collectInventory(
       ? await parseTree(root, collected.warnings)
       : [{ path: root, inventory: await parseInventoryFile(root) }];
     const groupName = options.assetId ?? basename(info.isDirectory() ? root : resolve(root, '..'));
-    addGroup(collected, byId, parsed, groupName, options.assetId !== undefined);
+    addGroup(collected, { byId, namedBy }, parsed, groupName, options.assetId !== undefined);
   }
   collected.assets = [...byId.values()];
   return collected;
@@ -124,9 +125,15 @@ async function readHead(path: string): Promise<string> {
   }
 }
 
+/** Assets by id, and which file first named each asset as its own subject (an SBOM's image:tag). */
+interface AssetIndex {
+  byId: Map<string, AssetInventory>;
+  namedBy: Map<string, string>;
+}
+
 function addGroup(
   collected: CollectedInventory,
-  byId: Map<string, AssetInventory>,
+  { byId, namedBy }: AssetIndex,
   parsed: Array<{ path: string; inventory: ParsedInventory }>,
   groupName: string,
   forced: boolean,
@@ -142,6 +149,7 @@ function addGroup(
     const ownName = !forced && hasOwnSubject(inventory.asset) ? inventory.asset.name : undefined;
     const name = ownName ?? groupName;
     const asset = getOrAddAsset(byId, name, inventory.asset, ownName ? inventory.asset.kind : undefined);
+    if (ownName) warnIfNamedTwice(collected, namedBy, asset.assetId, path);
     const release = inventory.asset.osEcosystem ?? osEcosystem;
     if (release) asset.osEcosystem ??= release;
     for (const pkg of inventory.packages)
@@ -150,6 +158,21 @@ function addGroup(
     if (inventory.asset.configHashes)
       asset.configHashes = { ...asset.configHashes, ...inventory.asset.configHashes };
   }
+}
+
+/** Two files naming the same subject (image:tag, host) merge into one asset: said, never silent. */
+function warnIfNamedTwice(
+  collected: CollectedInventory,
+  namedBy: Map<string, string>,
+  assetId: string,
+  path: string,
+): void {
+  const first = namedBy.get(assetId);
+  if (first === undefined) namedBy.set(assetId, path);
+  else
+    collected.warnings.push(
+      `${path} and ${first} both name asset ${assetId}: their packages were merged into one asset (import one of them alone with --asset ID to keep them apart)`,
+    );
 }
 
 function hasOwnSubject(hint: AssetHint): hint is AssetHint & { name: string } {

@@ -7,6 +7,7 @@ import {
   type AdvisoryEntry,
   type Db,
   getPackageLookupKey,
+  loadAdvisoryEcosystems,
   loadAdvisoryEntries,
   loadAliasesFor,
   type PackageKey,
@@ -16,6 +17,8 @@ import {
 export interface AdvisorySource {
   loadEntries(packages: readonly PackageKey[]): Promise<Map<string, AdvisoryEntry[]>>;
   loadDetails(ids: readonly string[]): Promise<Map<string, VulnerabilityDetails>>;
+  /** Every ecosystem (with its release, `Debian:12`) some advisory names: what coverage is judged by. */
+  loadEcosystems(): Promise<string[]>;
 }
 
 export interface VulnerabilityDetails {
@@ -29,6 +32,7 @@ export interface VulnerabilityDetails {
 export function makeStoreAdvisorySource(db: Db): AdvisorySource {
   return {
     loadEntries: (packages) => loadAdvisoryEntries(db, packages),
+    loadEcosystems: () => loadAdvisoryEcosystems(db),
     async loadDetails(ids) {
       const aliases = await loadAliasesFor(db, ids);
       const out = await loadScores(db, ids, aliases);
@@ -102,6 +106,8 @@ export async function loadOsvAdvisorySource(
     },
     loadDetails: async (ids) =>
       new Map(ids.flatMap((id) => (details.has(id) ? [[id, details.get(id) as VulnerabilityDetails]] : []))),
+    loadEcosystems: async () =>
+      [...new Set([...entries.values()].flatMap((list) => list.map((e) => e.ecosystem)))].sort(),
   };
 }
 

@@ -97,7 +97,8 @@ async function applyDiff(
     const row = bySubject.get(subjectId);
     if (!row) {
       inserts.push([state.assetId, subjectId, matchId, 'open', at, at]);
-    } else if (row.status === 'fixed') {
+    } else if (row.status === 'fixed' || row.status === 'retired') {
+      // Seen again: fixed and regressed, or a retired asset's inventory imported anew.
       const reopened = {
         match_id: matchId,
         status: 'open',
@@ -112,7 +113,9 @@ async function applyDiff(
       counts.updated++;
     }
   }
-  const gone = existing.filter((r) => r.status !== 'fixed' && !expected.has(r.subject_id));
+  const gone = existing.filter(
+    (r) => r.status !== 'fixed' && r.status !== 'retired' && !expected.has(r.subject_id),
+  );
   await resolve(db, gone, state, at);
   await insertFindingRows(db, inserts);
   counts.inserted += inserts.length;

@@ -49,6 +49,7 @@ export async function loadFindingsAsScan(db: Db, findings: readonly Finding[]): 
   return {
     findings: out,
     problems: [],
+    warnings: [],
     packages: new Set(findings.map((f) => `${f.ecosystem}\0${f.packageName}\0${f.installedVersion}`)).size,
   };
 }

@@ -14,9 +14,9 @@ import { matchPackage } from './match-package.js';
 import type { AdvisoryForPackage } from './types.js';
 
 const FIXTURES = new URL('./__fixtures__/', import.meta.url);
-const records: OsvRecord[] = readdirSync(FIXTURES).map((f) =>
-  osvRecordSchema.parse(JSON.parse(readFileSync(new URL(f, FIXTURES), 'utf8'))),
-);
+const records: OsvRecord[] = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => osvRecordSchema.parse(JSON.parse(readFileSync(new URL(f, FIXTURES), 'utf8'))));
 const record = (id: string) => records.find((r) => r.id === id) as OsvRecord;
 
 function advisoriesOf(...ids: string[]): AdvisoryForPackage[] {

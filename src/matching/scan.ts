@@ -1,6 +1,7 @@
 import type { AssetInventory } from '../inventory/collect.js';
 import type { FoundPackage } from '../inventory/types.js';
 import type { AdvisorySource, VulnerabilityDetails } from './advisory-source.js';
+import { type CoverageWarning, getCoverageWarnings } from './coverage.js';
 import { getEffectivePackage } from './effective-package.js';
 import { evaluatePackages, getInstalledKey } from './evaluate.js';
 import type { MatchProblem } from './types.js';
@@ -32,6 +33,8 @@ export interface ScanResult {
   findings: ScanFinding[];
   problems: MatchProblem[];
   packages: number;
+  /** Assets × ecosystems the advisories say nothing about: their "no findings" means "not checked". */
+  warnings: CoverageWarning[];
 }
 
 /** Matches collected inventories against an advisory source (store or OSV files) without writing anything. */
@@ -71,7 +74,22 @@ export async function scanInventories(
     }
   }
   findings.sort(compareFindings);
-  return { findings, problems, packages: distinct.length };
+  const warnings = await getScanCoverage(assets, source);
+  return { findings, problems, packages: distinct.length, warnings };
+}
+
+/** Coverage of each scanned asset's ecosystems by the advisories the scan used. */
+async function getScanCoverage(
+  assets: readonly AssetInventory[],
+  source: AdvisorySource,
+): Promise<CoverageWarning[]> {
+  const held = assets.flatMap((asset) => {
+    const counts = new Map<string, number>();
+    for (const p of asset.packages) counts.set(p.ecosystem, (counts.get(p.ecosystem) ?? 0) + 1);
+    return [...counts].map(([ecosystem, packages]) => ({ assetId: asset.assetId, ecosystem, packages }));
+  });
+  if (held.length === 0) return [];
+  return getCoverageWarnings(held, await source.loadEcosystems(), 'the advisories');
 }
 
 function makeFinding(

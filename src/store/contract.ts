@@ -22,6 +22,7 @@ import {
   listJobs,
   listPlans,
   loadActiveModel,
+  loadAdvisoryEcosystems,
   loadAffectedByPackage,
   loadAssetPackages,
   loadEpssAsOf,
@@ -30,12 +31,15 @@ import {
   loadFindingKeys,
   loadKevEntry,
   loadMigrationStatus,
+  loadNewestDataDay,
   loadPlan,
   loadSsvcAsOf,
   loadVulnerability,
   migrateToLatest,
+  removeAssetRows,
   replaceAssetPackages,
   resolveFindingsNotIn,
+  retireAssetRows,
   revokeException,
   saveFeedState,
   saveModelArtifact,
@@ -112,6 +116,49 @@ export function describeStoreContract(
       expect(affected).toHaveLength(1);
       expect(affected[0]?.fixedVersions).toEqual(['1.4.0']);
       expect((await loadVulnerability(store.db, 'GHSA-aaaa-bbbb-cccc'))?.summary).toBe('second');
+    });
+
+    it('lists the ecosystems the advisories name, each once, with their release', async () => {
+      await upsertVulnerabilities(store.db, [
+        {
+          id: 'DEBIAN-CVE-2024-0002',
+          source: 'osv',
+          aliases: [],
+          affected: [
+            { ecosystem: 'Debian:12', name: 'openssl' },
+            { ecosystem: 'Debian:12', name: 'libssl3' },
+          ],
+        },
+      ]);
+      const ecosystems = await loadAdvisoryEcosystems(store.db);
+      expect(ecosystems).toContain('Debian:12');
+      expect(ecosystems).toContain('npm');
+      expect(new Set(ecosystems).size).toBe(ecosystems.length);
+    });
+
+    it('retires an asset (packages dropped, tagged retired, kept) and removes one (gone)', async () => {
+      for (const id of ['retire-me', 'remove-me']) {
+        await upsertAsset(
+          store.db,
+          { id, name: id, kind: 'host', internetExposed: false, services: [], tags: [] },
+          T0,
+        );
+        await replaceAssetPackages(
+          store.db,
+          { assetId: id, source: 'test', format: 'requirements-txt', importedAt: T0 },
+          [{ ecosystem: 'PyPI', name: 'django', version: '1.4.1' }],
+        );
+      }
+      const retired = await store.db.transaction().execute((db) => retireAssetRows(db, 'retire-me', T0));
+      expect(retired).toEqual({ findingsRetired: 0, packagesRemoved: 1 });
+      expect(await loadAssetPackages(store.db, 'retire-me')).toEqual([]);
+      const removed = await store.db.transaction().execute((db) => removeAssetRows(db, 'remove-me'));
+      expect(removed).toMatchObject({ assets: 1, asset_packages: 1, asset_imports: 1 });
+      const assets = await listAssets(store.db);
+      expect(assets.find((a) => a.id === 'retire-me')?.tags).toEqual(['retired']);
+      expect(assets.some((a) => a.id === 'remove-me')).toBe(false);
+      // Leave the store as the later tests expect it.
+      await store.db.transaction().execute((db) => removeAssetRows(db, 'retire-me'));
     });
 
     it('a batch that fails inside a transaction leaves the store as it was', async () => {
@@ -432,6 +479,10 @@ export function describeStoreContract(
         lastSync: T0,
       });
       expect(await loadFeedState(store.db, 'kev')).toMatchObject({ records: 12, etag: '"def"' });
+      expect(await loadNewestDataDay(store.db)).toBeNull();
+      await saveFeedState(store.db, { source: 'osv', records: 3, newest: '2025-06-30T12:00:00Z' });
+      await saveFeedState(store.db, { source: 'epss', records: 3, newest: '2025-07-01' });
+      expect(await loadNewestDataDay(store.db)).toBe('2025-07-01');
     });
 
     it('refuses a database migrated by a newer patchcast', async () => {

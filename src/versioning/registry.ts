@@ -4,6 +4,8 @@
  */
 import { apkScheme } from './apk/index.js';
 import { cargoScheme } from './cargo/index.js';
+import { cocoapodsScheme } from './cocoapods/index.js';
+import { conanScheme } from './conan/index.js';
 import { cranScheme } from './cran/index.js';
 import { dpkgScheme } from './dpkg/index.js';
 import { goScheme } from './go/index.js';
@@ -23,6 +25,8 @@ import type { VersionScheme } from './types.js';
 export const versionSchemes: Readonly<Record<string, VersionScheme>> = {
   apk: apkScheme,
   cargo: cargoScheme,
+  cocoapods: cocoapodsScheme,
+  conan: conanScheme,
   cran: cranScheme,
   dpkg: dpkgScheme,
   go: goScheme,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,8 +41,31 @@ describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('sla shows KEV findings breached long ago, by CISA’s due dates, grouped by rule', async () => {
+  it('sla counts a KEV finding’s CISA window from first detection: none is overdue on a first run', async () => {
     const report = await json(['sla']);
+    expect(report.rules[0]).toMatchObject({ rule: 'kev', breached: 0 });
+    expect(report.rules[0].total).toBeGreaterThan(10);
+    expect((report.breached as Item[]).filter((i) => i.rule === 'kev')).toEqual([]);
+    expect((await cli(['sla'])).stdout).toMatch(/^SLA as of \d{4}-\d{2}-\d{2}: \d+ breached/);
+  });
+
+  it('a policy whose KEV rule starts the clock at the listing shows them breached by CISA’s due dates', async () => {
+    const config = join(dir, 'kev-listed.yaml');
+    writeFileSync(
+      config,
+      [
+        'policies:',
+        '  sla:',
+        '    - { id: kev, when: { kev: true }, due: kev-due-date, clockStart: kev-listed }',
+        '    - { id: default, due: 180 }',
+      ].join('\n'),
+    );
+    const result = await runPatchcastInProcess(['sla', '--json'], {
+      home: join(dir, '.patchcast'),
+      env: { PATCHCAST_CONFIG: config },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
     const kev = (report.breached as Item[]).filter((i) => i.rule === 'kev');
     expect(kev.length).toBeGreaterThan(10);
     expect(
@@ -51,7 +74,6 @@ describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
     const eximDue = kev.filter((i) => i.cve === 'CVE-2018-6789' && i.assetId === 'orders-db-01');
     expect(eximDue.map((i) => i.dueDate)).toEqual(['2022-05-03', '2022-05-03', '2022-05-03', '2022-05-03']);
     expect(report.rules[0]).toMatchObject({ rule: 'kev', breached: kev.length });
-    expect((await cli(['sla'])).stdout).toMatch(/^SLA as of \d{4}-\d{2}-\d{2}: \d+ breached/);
   });
 
   it('refuses exceptions that break the policy, with the fix', async () => {

@@ -3,6 +3,7 @@ import type { Config } from '../../config/index.js';
 import { PatchcastError } from '../../core/errors.js';
 import type { Finding } from '../../core/types.js';
 import { SNAPSHOT_DIR } from '../../pipeline/bundled-snapshot.js';
+import { formatAsOf, loadAsOf } from '../../risk/as-of.js';
 import { formatContribution } from '../../risk/score/index.js';
 import { type ScoredFinding, scoreFindings } from '../../risk/score-findings.js';
 import { listFindings, loadCveOfVulnerabilities, type Store } from '../../store/index.js';
@@ -108,15 +109,18 @@ export async function runExplainFinding(
           : `no finding with id ${arg}`,
         { hint: 'List them with `patchcast findings --asset ID` (ids are in --json output).' },
       );
+    const asOf = await loadAsOf(store.db);
     const explained = await loadFindingExplanations(
       store,
       config,
       targets.map((t) => t.id),
+      asOf.instant,
     );
     const list = [...explained.values()].sort(
       (a, b) => b.risk - a.risk || a.packageName.localeCompare(b.packageName),
     );
-    if (getGlobalOptions(command).json) return printJson({ findings: list });
+    if (getGlobalOptions(command).json) return printJson({ asOf: asOf.day, findings: list });
+    printLine(`Risk ${formatAsOf(asOf)}:`);
     for (const e of list) for (const line of formatExplanation(e, Number(options.top))) printLine(line);
     printLine('The contributions add up to the risk; see src/risk/readme.md for the formula.');
   });

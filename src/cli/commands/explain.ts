@@ -1,10 +1,18 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import { explainCve, loadExploitModel, loadHistory, SHIPPED_MODEL_PATH } from '../../predict/index.js';
+import {
+  explainCve,
+  fromDay,
+  loadExploitModel,
+  loadHistory,
+  SHIPPED_MODEL_PATH,
+  toDay,
+} from '../../predict/index.js';
+import { getAsOf } from '../../risk/as-of.js';
 import { getGlobalOptions } from '../context.js';
 import { printJson, printLine } from '../output.js';
 import { isFindingTarget, runExplainFinding } from './explain-finding.js';
-import { parseDayOption, resolveDataDir, today } from './predict-options.js';
+import { parseDayOption, resolveDataDir } from './predict-options.js';
 
 /**
  * `patchcast explain CVE-…`: the exploit forecast's probability, percentile and top factors in plain
@@ -18,7 +26,10 @@ export function registerExplainCommand(program: Command): void {
     )
     .argument('<cve-or-finding>', 'CVE id (e.g. CVE-2024-21887) or finding id')
     .option('--asset <id>', "explain the risk of this CVE's findings on this asset")
-    .option('--as-of <date>', 'as of this day (default: the day after the data ends, or today)')
+    .option(
+      '--as-of <date>',
+      "forecast as of this day (default: today's as-of day, or the day after the data ends when it is older)",
+    )
     .option('--data <dir>', 'data directory (default ../shared/data)')
     .option('--model <file>', 'model file (default: the model shipped with patchcast)')
     .option('--top <n>', 'number of factors', '5')
@@ -27,19 +38,28 @@ export function registerExplainCommand(program: Command): void {
         return runExplainFinding(command, cve, { top: o.top ?? '5', ...(o.asset ? { asset: o.asset } : {}) });
       const artifact = loadExploitModel(o.model ?? SHIPPED_MODEL_PATH);
       const history = await loadHistory(resolveDataDir(o.data));
-      const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
+      // The one as-of day of every command; the forecast cannot use data the mirror does not have.
+      const asOfDay = getAsOf(new Date(), fromDay(history.lastDay)).day;
+      const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(toDay(asOfDay), history.lastDay + 1);
       const result = explainCve(history, artifact, cve.toUpperCase(), day, Number(o.top));
       if (!result)
         throw new PatchcastError('INPUT_NOT_FOUND', `${cve} is not in the data`, {
           hint: 'Check the CVE id.',
         });
-      if (getGlobalOptions(command).json) return printJson({ ...result, model: artifact.card.version });
+      const forecastDay = result.asOf;
+      const shown = o.asOf ? forecastDay : asOfDay;
+      if (getGlobalOptions(command).json)
+        return printJson({ ...result, asOf: shown, forecastDay, model: artifact.card.version });
       const where = result.inPopulation
         ? `${result.percentile.toFixed(1)}th percentile`
         : 'not in the scored population (already in KEV or not yet published at this date)';
       printLine(
-        `${result.cve} as of ${result.asOf}: P(added to KEV within ${artifact.horizonDays} days) = ${(result.probability * 100).toFixed(2)}% (${where})`,
+        `${result.cve} as of ${shown}: P(added to KEV within ${artifact.horizonDays} days) = ${(result.probability * 100).toFixed(2)}% (${where})`,
       );
+      if (forecastDay !== shown)
+        printLine(
+          `  forecast from the data through ${fromDay(history.lastDay)} (the data ends before ${shown})`,
+        );
       for (const factor of result.factors) {
         printLine(
           `  ${factor.contribution >= 0 ? '↑' : '↓'} ${factor.text}  (${factor.contribution >= 0 ? '+' : ''}${factor.contribution.toFixed(2)} log-odds)`,

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import type { FindingStatus } from '../../core/types.js';
+import { loadCoverageWarnings } from '../../matching/coverage.js';
+import { formatAsOf, getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable, printWarnings } from '../output.js';
 import { type FindingQuery, loadFindingSelection, SORTS, type SortKey } from './load-finding-selection.js';
 
 interface FindingsOptions {
@@ -18,7 +20,7 @@ interface FindingsOptions {
   format: string;
 }
 
-const STATUSES: FindingStatus[] = ['open', 'suppressed', 'excepted', 'fixed'];
+const STATUSES: FindingStatus[] = ['open', 'suppressed', 'excepted', 'fixed', 'retired'];
 const FORMATS = ['table', 'json', 'csv', 'sarif', 'cyclonedx'];
 
 export function registerFindingsCommand(program: Command): void {
@@ -61,6 +63,7 @@ export function registerFindingsCommand(program: Command): void {
           `--limit ${options.limit} is not a whole number ≥ 0`,
         );
       await withStore(command, async (store) => {
+        const asOf = await loadAsOf(store.db);
         const sort = options.sort as SortKey | undefined;
         const { total, findings } = await loadFindingSelection(store.db, query, {
           limit,
@@ -73,6 +76,7 @@ export function registerFindingsCommand(program: Command): void {
               store,
               loadCommandConfig(command),
               findings.map((f) => f.id),
+              asOf.instant,
             )
           : undefined;
         const format = getGlobalOptions(command).json ? 'json' : options.format;
@@ -84,19 +88,28 @@ export function registerFindingsCommand(program: Command): void {
           else printJson(format === 'sarif' ? formatScanSarif(scan) : formatScanCycloneDx(scan));
           return;
         }
+        const warnings = (
+          await loadCoverageWarnings(store.db, query.assetId ? [query.assetId] : undefined)
+        ).map((w) => w.message);
         if (format === 'json')
           return printJson({
+            asOf: asOf.day,
+            warnings,
             total,
             findings: explained
               ? findings.map((f) => ({ ...f, explanation: explained.get(f.id) }))
               : findings,
           });
+        printLine(`Findings ${formatAsOf(asOf)} (status and due dates from the last run):`);
+        const note = getDataAgeNote(asOf);
+        if (note) printLine(note);
         if (explain && explained) {
           for (const f of findings) {
             const e = explained.get(f.id);
             if (e) for (const line of explain.formatExplanation(e, 3)) printLine(line);
           }
           if (total > findings.length) printLine(`… ${total - findings.length} more (--limit, or --json)`);
+          printWarnings(warnings, 10);
           return;
         }
         printTable(
@@ -111,6 +124,7 @@ export function registerFindingsCommand(program: Command): void {
           })),
         );
         if (total > findings.length) printLine(`… ${total - findings.length} more (--limit, or --json)`);
+        printWarnings(warnings, 10);
       });
     });
 }

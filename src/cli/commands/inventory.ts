@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { collectInventory } from '../../inventory/collect.js';
 import { importInventory } from '../../inventory/import.js';
 import { INVENTORY_FORMATS } from '../../inventory/registry.js';
+import { loadCoverageWarnings } from '../../matching/coverage.js';
 import { updateFindings } from '../../pipeline/update-findings.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable, printWarnings } from '../output.js';
 
 export function registerInventoryCommand(program: Command): void {
   const inventory = program
@@ -46,7 +47,10 @@ export function registerInventoryCommand(program: Command): void {
           registryAssets: summary.registryAssets,
           findings: matched?.findings ?? null,
           resolved: matched?.resolved ?? null,
-          warnings: collected.warnings,
+          warnings: [
+            ...collected.warnings,
+            ...(await loadCoverageWarnings(store.db, summary.assetIds)).map((w) => w.message),
+          ],
         };
         if (getGlobalOptions(command).json) return printJson(result);
         printTable(
@@ -61,9 +65,7 @@ export function registerInventoryCommand(program: Command): void {
         if (summary.registryAssets) printLine(`${summary.registryAssets} assets from registries`);
         if (matched)
           printLine(`matched: ${matched.findings} findings on these assets (${matched.resolved} resolved)`);
-        for (const w of collected.warnings.slice(0, 20)) printLine(`warning: ${w}`);
-        if (collected.warnings.length > 20)
-          printLine(`… ${collected.warnings.length - 20} more warnings (--json lists all)`);
+        printWarnings(result.warnings);
       });
     });
 

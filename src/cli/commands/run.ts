@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { loadCoverageWarnings } from '../../matching/coverage.js';
 import { runPipeline } from '../../pipeline/run-pipeline.js';
+import { formatAsOf, getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
 import { getGlobalOptions, loadCommandConfig, requireDirectory, withStore } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable, printWarnings } from '../output.js';
 import { makeFeedProgress } from '../progress.js';
 
 interface RunCommandOptions {
@@ -38,19 +40,29 @@ export function registerRunCommand(program: Command): void {
       const json = getGlobalOptions(command).json ?? false;
       const bars = makeBarSet(json);
       await withStore(command, async (store) => {
+        const now = new Date();
         const summary = await runPipeline(store, {
           config,
-          now: new Date(),
+          now,
           top: Number(options.top),
           progress: bars.make,
           ...(options.offline ? { offlineDir: options.offline } : {}),
           ...(options.fullMatch ? { fullMatch: true } : {}),
           ...(options.demo ? { demo: true } : {}),
         }).finally(bars.stopAll);
+        const asOf = await loadAsOf(store.db, now);
+        const warnings = (await loadCoverageWarnings(store.db)).map((w) => w.message);
         if (json)
-          return printJson({ store: { dialect: store.dialect, location: store.location }, ...summary });
-        printLine('patchcast — forecast-driven patch management');
+          return printJson({
+            store: { dialect: store.dialect, location: store.location },
+            asOf: asOf.day,
+            ...summary,
+            warnings,
+          });
+        printLine(`patchcast — forecast-driven patch management, ${formatAsOf(asOf)}`);
         printLine(`store     ${store.dialect} ${store.location}`);
+        const note = getDataAgeNote(asOf);
+        if (note) printLine(`          ${note}`);
         for (const step of summary.steps) printLine(`          ${step}`);
         printLine(
           `intel     ${summary.vulnerabilities} vulnerabilities; ${summary.synced.map((s) => `${s.source} ${s.records}`).join(', ') || 'no sync this run'}`,
@@ -63,6 +75,7 @@ export function registerRunCommand(program: Command): void {
         printLine(
           `findings  ${summary.openFindings} open (${summary.findings.resolved} resolved this run, ${summary.findings.suppressedByVex} suppressed by VEX)`,
         );
+        printWarnings(warnings, 10);
         if (summary.top.length === 0) return;
         printLine('');
         printLine(

@@ -8,7 +8,7 @@ import { formatScanCycloneDx, formatScanSarif } from '../../matching/scan-format
 import { parseVexDocument, type VexStatement } from '../../matching/vex/index.js';
 import { getGlobalOptions, withStore } from '../context.js';
 import { requestExitCode } from '../exit-code.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable, printWarnings } from '../output.js';
 
 interface ScanOptions {
   advisories?: string;
@@ -99,7 +99,8 @@ function printScan(result: ScanResult, format: string): void {
     vulnerability: p.vulnerabilityId ?? null,
     problem: p.problem,
   }));
-  if (format === 'json') printJson({ findings: result.findings, problems });
+  const warnings = result.warnings.map((w) => w.message);
+  if (format === 'json') printJson({ findings: result.findings, problems, warnings });
   else if (format === 'sarif') printJson(formatScanSarif(result));
   else if (format === 'cyclonedx') printJson(formatScanCycloneDx(result));
   else printScanTable(result);
@@ -126,4 +127,5 @@ function printScanTable(result: ScanResult): void {
   }
   for (const p of result.problems.slice(0, 10))
     printLine(`warning: ${p.package.ecosystem}/${p.package.name}@${p.package.version}: ${p.problem}`);
+  printWarnings(result.warnings.map((w) => w.message));
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
+import { getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
 import {
   applyPolicies,
   getSlaRules,
@@ -26,8 +27,9 @@ export function registerSlaCommand(program: Command): void {
         );
       const config = loadCommandConfig(command);
       const json = getGlobalOptions(command).json;
-      const now = new Date();
       await withStore(command, async (store) => {
+        const asOf = await loadAsOf(store.db);
+        const now = asOf.instant;
         // The text output lists `limit` findings of each kind; JSON lists every one (see the report).
         const builder = makeSlaReportBuilder(
           getSlaRules(config.policies.sla),
@@ -43,6 +45,8 @@ export function registerSlaCommand(program: Command): void {
         printLine(
           `SLA as of ${report.asOf}: ${t.breached} breached, ${t['due-soon']} due soon, ${t['on-track']} on track, ${t.paused} paused by exceptions, ${t.closed} closed`,
         );
+        const note = getDataAgeNote(asOf);
+        if (note) printLine(note);
         printLine('');
         printTable(
           report.rules.map((r) => ({

@@ -18,19 +18,39 @@ const sla = (ctx: ReturnType<typeof makeContext>, rules: readonly SlaRule[] = RU
   computeSla(ctx, rules, [], POLICY, now);
 
 describe('SLA rules, first match wins', () => {
-  it('a KEV listing is due by CISA’s date, even when it was detected after it: KEV dates are absolute', () => {
-    const result = sla(makeContext({ vulnerability: { kev: EXIM_KEV, cvssScore: 9.8 } }));
+  it('a KEV finding first seen today is not overdue by default: CISA’s window counts from first detection', () => {
+    const today = makeContext({ vulnerability: { kev: EXIM_KEV, cvssScore: 9.8 } });
+    const result = sla(today);
+    // CISA allowed 181 days (2021-11-03 → 2022-05-03); the finding was first seen on 2026-01-10.
+    expect(result).toMatchObject({ rule: 'kev', dueDate: '2026-07-10', state: 'on-track' });
+    expect(result.reason).toContain(
+      "listed in CISA KEV: 181 days (CISA's KEV window) from first detection on 2026-01-10",
+    );
+  });
+
+  it('a policy whose KEV rule says clockStart: kev-listed is due by CISA’s date: detected after it, it is late', () => {
+    const kevListed = [
+      rule({ id: 'kev', when: { kev: true }, due: 'kev-due-date', clockStart: 'kev-listed' }),
+    ];
+    const result = sla(makeContext({ vulnerability: { kev: EXIM_KEV, cvssScore: 9.8 } }), kevListed);
     expect(result).toMatchObject({ rule: 'kev', dueDate: '2022-05-03', state: 'breached' });
     expect(result.reason).toContain('listed in CISA KEV: CISA KEV due date (listed 2021-11-03)');
   });
 
-  it('a KEV entry without a due date gets 14 days from its listing', () => {
-    const kev = { dateAdded: '2026-01-05', ransomware: false };
-    expect(sla(makeContext({ vulnerability: { kev } }))).toMatchObject({
-      rule: 'kev',
-      dueDate: '2026-01-19',
-      state: 'on-track',
+  it('a day-count rule with clockStart: kev-listed counts from the listing for KEV findings only', () => {
+    const fromListing = [rule({ id: 'd30', due: 30, clockStart: 'kev-listed' })];
+    expect(sla(makeContext({ vulnerability: { kev: EXIM_KEV } }), fromListing)).toMatchObject({
+      dueDate: '2021-12-03',
+      state: 'breached',
     });
+    expect(sla(makeContext(), fromListing)).toMatchObject({ dueDate: '2026-02-09', state: 'on-track' });
+  });
+
+  it('a KEV entry without a due date gets 14 days from its listing when listed after first detection', () => {
+    const kev = { dateAdded: '2026-01-12', ransomware: false };
+    const result = sla(makeContext({ vulnerability: { kev } }), RULES, new Date('2026-01-13T00:00:00Z'));
+    expect(result).toMatchObject({ rule: 'kev', dueDate: '2026-01-26', state: 'on-track' });
+    expect(result.reason).toContain('14 days (no CISA due date) from the KEV listing on 2026-01-12');
   });
 
   it('a kev-due-date rule never applies outside KEV: the finding falls through to the next rule', () => {
@@ -194,9 +214,12 @@ describe('exceptions and the SLA clock', () => {
 
   it('an exception taken after the deadline pauses nothing once it ends', () => {
     const ctx = makeContext({ vulnerability: { kev: EXIM_KEV } });
-    const during = computeSla(ctx, RULES, [exception], POLICY, new Date('2026-01-20T00:00:00Z'));
+    const kevListed = [
+      rule({ id: 'kev', when: { kev: true }, due: 'kev-due-date', clockStart: 'kev-listed' }),
+    ];
+    const during = computeSla(ctx, kevListed, [exception], POLICY, new Date('2026-01-20T00:00:00Z'));
     expect(during).toMatchObject({ state: 'paused', dueDate: '2022-05-03' });
-    const after = computeSla(ctx, RULES, [exception], POLICY, new Date('2026-01-25T00:00:00Z'));
+    const after = computeSla(ctx, kevListed, [exception], POLICY, new Date('2026-01-25T00:00:00Z'));
     expect(after).toMatchObject({ state: 'breached', dueDate: '2022-05-03' });
   });
 

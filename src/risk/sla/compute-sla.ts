@@ -57,7 +57,7 @@ export function computeSla(
 /** `closed` for a fixed finding or one VEX marks not affected; undefined while the SLA applies. */
 function getClosedState(ctx: FindingContext): SlaState | undefined {
   const f = ctx.finding;
-  if (f.status === 'fixed') return 'closed';
+  if (f.status === 'fixed' || f.status === 'retired') return 'closed';
   if (f.status === 'suppressed' && f.suppression?.kind === 'vex') return 'closed';
   return undefined;
 }
@@ -70,7 +70,10 @@ function getClockState(dueDate: string | null, rule: SlaRule, now: Date): SlaSta
   return left <= (rule.warnDays ?? DEFAULT_WARN_DAYS) ? 'due-soon' : 'on-track';
 }
 
-/** The deadline a rule's `due` gives before any pause, and how it was reached. */
+/**
+ * The deadline a rule's `due` gives before any pause, and how it was reached. The clock starts when
+ * the finding was first seen on this asset unless the rule's `clockStart` says `kev-listed`.
+ */
 export function getBaseDue(
   rule: SlaRule,
   ctx: FindingContext,
@@ -78,21 +81,14 @@ export function getBaseDue(
 ): { dueDate: string | null; reason: string } {
   const firstSeen = getDay(ctx.finding.firstSeen);
   const kev = ctx.vulnerability.kev;
-  if (typeof rule.due === 'number')
-    return {
-      dueDate: addDays(firstSeen, rule.due),
-      reason: `${rule.due} days from first detection on ${firstSeen}`,
-    };
-  if (rule.due === 'next-upgrade') return { dueDate: null, reason: 'at the next system upgrade' };
-  if (rule.due === 'kev-due-date') {
-    // KEV due dates are absolute (BOD 22-01): a finding detected after CISA's date is already late.
-    if (kev?.dueDate) return { dueDate: kev.dueDate, reason: `CISA KEV due date (listed ${kev.dateAdded})` };
-    const added = kev?.dateAdded ?? firstSeen;
-    return {
-      dueDate: addDays(added, 14),
-      reason: `14 days from the KEV listing on ${added} (no CISA due date)`,
-    };
+  const fromKevListing = rule.clockStart === 'kev-listed' && kev !== undefined;
+  if (typeof rule.due === 'number') {
+    const start = fromKevListing ? getDay(kev.dateAdded) : firstSeen;
+    const from = fromKevListing ? 'the KEV listing' : 'first detection';
+    return { dueDate: addDays(start, rule.due), reason: `${rule.due} days from ${from} on ${start}` };
   }
+  if (rule.due === 'next-upgrade') return { dueDate: null, reason: 'at the next system upgrade' };
+  if (rule.due === 'kev-due-date') return getKevDue(ctx, firstSeen, fromKevListing);
   if (rule.due === 'pci-dss-6.3.3') {
     const released = ctx.vulnerability.published ? getDay(ctx.vulnerability.published) : firstSeen;
     const from = ctx.vulnerability.published
@@ -101,6 +97,33 @@ export function getBaseDue(
     return { dueDate: addMonths(released, 1), reason: `PCI DSS v4 6.3.3: one month from ${from}` };
   }
   return getBodDue(ctx, facts, firstSeen);
+}
+
+/**
+ * A `kev-due-date` rule. From the KEV listing (`clockStart: kev-listed`), CISA's due date as is: a
+ * finding detected after it is already late (BOD 22-01). From first detection (the default), the
+ * days CISA allows (due date − listing; 14 without a due date) counted from when the finding was
+ * first seen on this asset, or from the listing when that is later.
+ */
+function getKevDue(
+  ctx: FindingContext,
+  firstSeen: string,
+  fromKevListing: boolean,
+): { dueDate: string | null; reason: string } {
+  const kev = ctx.vulnerability.kev;
+  const added = kev ? getDay(kev.dateAdded) : firstSeen;
+  const days = kev?.dueDate ? diffDays(added, kev.dueDate) : 14;
+  if (fromKevListing) {
+    if (kev?.dueDate) return { dueDate: kev.dueDate, reason: `CISA KEV due date (listed ${kev.dateAdded})` };
+    return {
+      dueDate: addDays(added, days),
+      reason: `14 days from the KEV listing on ${added} (no CISA due date)`,
+    };
+  }
+  const start = maxDay(firstSeen, added);
+  const from = start === firstSeen ? `first detection on ${start}` : `the KEV listing on ${start}`;
+  const allowed = kev?.dueDate ? "CISA's KEV window" : 'no CISA due date';
+  return { dueDate: addDays(start, days), reason: `${days} days (${allowed}) from ${from}` };
 }
 
 /** BOD 26-04: the clock starts when the finding is known and, for KEV, when CISA lists it. */

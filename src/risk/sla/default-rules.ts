@@ -7,7 +7,7 @@ import type { SlaRule } from './types.js';
 export const DEFAULT_SLA_RULES: readonly SlaRule[] = [
   {
     id: 'kev',
-    description: "CISA KEV listings by CISA's due date",
+    description: "CISA KEV listings: CISA's number of days, counted from first detection",
     when: { kev: true },
     due: 'kev-due-date',
   },

@@ -11,6 +11,17 @@ export async function listFeedStates(db: Db): Promise<FeedState[]> {
   return (await db.selectFrom('feed_state').selectAll().orderBy('source').execute()).map(fromRow);
 }
 
+/** The newest record date any synced source holds (its UTC day), or null before the first sync. */
+export async function loadNewestDataDay(db: Db): Promise<string | null> {
+  const row = await db
+    .selectFrom('feed_state')
+    .select((eb) => eb.fn.max('newest').as('newest'))
+    .executeTakeFirst();
+  // ISO timestamps and days sort as text, so the maximum is the newest; its first ten characters the day.
+  const day = String(row?.newest ?? '').slice(0, 10);
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : null;
+}
+
 /** Records a source's sync state (validators, cursor, counts, outcome). */
 export async function saveFeedState(db: Db, state: FeedState): Promise<void> {
   const row = {

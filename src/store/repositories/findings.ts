@@ -108,7 +108,8 @@ interface FindingRow {
 function fromRow(r: FindingRow): Finding {
   const firstSeen = (r.first_seen ?? r.first_matched_at) as string;
   const own = r.last_seen ?? firstSeen;
-  const seenAgain = r.status !== 'fixed' && r.matched_at !== null && r.matched_at > own;
+  const seenAgain =
+    r.status !== 'fixed' && r.status !== 'retired' && r.matched_at !== null && r.matched_at > own;
   return definedOnly({
     id: r.id,
     assetId: r.asset_id,
@@ -262,7 +263,7 @@ export async function resolveFindingsNotIn(
     .updateTable('findings')
     .set({ status: 'fixed', resolved_at: at })
     .where('asset_id', '=', assetId)
-    .where('status', '!=', 'fixed');
+    .where('status', 'not in', ['fixed', 'retired']);
   if (keys.length > 0)
     query = query.where(
       'subject_id',

@@ -148,7 +148,7 @@ export async function recountFindings(
   assetIds: readonly string[] | 'all',
   options: { onlyOpen?: boolean } = {},
 ): Promise<void> {
-  const live = options.onlyOpen ? sql`` : sql`and f.status <> 'fixed'`;
+  const live = options.onlyOpen ? sql`` : sql`and f.status not in ('fixed', 'retired')`;
   if (assetIds === 'all' && isPostgres(db)) {
     await sql`update asset_match_state m set findings = coalesce(c.n, 0)
       from asset_match_state a left join (

@@ -4,7 +4,11 @@ import { insertException, makeException, seedStore } from '../../sla/__fixtures_
 import { applyPolicies, type Policies } from '../../sla/index.js';
 
 export const POLICIES: Policies = {
-  sla: [rule({ id: 'kev', when: { kev: true }, due: 'kev-due-date' }), rule({ id: 'default', due: 90 })],
+  // CISA's due dates as they bind federal agencies (BOD 22-01): the clock starts at the listing.
+  sla: [
+    rule({ id: 'kev', when: { kev: true }, due: 'kev-due-date', clockStart: 'kev-listed' }),
+    rule({ id: 'default', due: 90 }),
+  ],
   exceptions: { maxDays: 90, requireApprover: true, pausesSla: true },
 };
 
