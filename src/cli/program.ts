@@ -11,6 +11,7 @@ import { registerFindingsCommand } from './commands/findings.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerModelCommand } from './commands/model.js';
+import { registerPatchesCommand } from './commands/patches.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerReliabilityCommand } from './commands/reliability.js';
 import { registerRunCommand } from './commands/run.js';
@@ -32,6 +33,7 @@ const COMMANDS = [
   registerAssetsCommand,
   registerDriftCommand,
   registerFindingsCommand,
+  registerPatchesCommand,
   registerScanCommand,
   registerVexCommand,
   registerExceptionsCommand,

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
+import { isPatchIdShape } from '../../matching/patches.js';
 import { explainCve, loadExploitModel, loadHistory, SHIPPED_MODEL_PATH } from '../../predict/index.js';
 import { getGlobalOptions } from '../context.js';
 import { printJson, printLine } from '../output.js';
 import { isFindingTarget, runExplainFinding } from './explain-finding.js';
+import { runExplainPatch } from './explain-patch.js';
 import { parseDayOption, resolveDataDir, today } from './predict-options.js';
 
 /**
@@ -14,15 +16,19 @@ export function registerExplainCommand(program: Command): void {
   program
     .command('explain')
     .description(
-      "explain a CVE's exploit forecast, or a finding's risk (a finding id, or a CVE with --asset)",
+      "explain a CVE's exploit forecast, a finding's risk (a finding id, or a CVE with --asset), or a patch (a patch id from `patchcast patches`)",
     )
-    .argument('<cve-or-finding>', 'CVE id (e.g. CVE-2024-21887) or finding id')
+    .argument(
+      '<cve-finding-or-patch>',
+      'CVE id (e.g. CVE-2024-21887), finding id, or patch id (asset/ecosystem/package)',
+    )
     .option('--asset <id>', "explain the risk of this CVE's findings on this asset")
     .option('--as-of <date>', 'as of this day (default: the day after the data ends, or today)')
     .option('--data <dir>', 'data directory (default ../shared/data)')
     .option('--model <file>', 'model file (default: the model shipped with patchcast)')
     .option('--top <n>', 'number of factors', '5')
     .action(async (cve: string, o: Record<string, string>, command: Command) => {
+      if (!o.asset && isPatchIdShape(cve)) return runExplainPatch(command, cve);
       if (isFindingTarget(cve, o.asset))
         return runExplainFinding(command, cve, { top: o.top ?? '5', ...(o.asset ? { asset: o.asset } : {}) });
       const artifact = loadExploitModel(o.model ?? SHIPPED_MODEL_PATH);
