@@ -40,11 +40,11 @@ export function formatPatchTable(patches: readonly Patch[], width = PATCH_TABLE_
   return [line(keys.map((k) => k.toUpperCase())), ...rows.map((r) => line(keys.map((k) => r[k])))];
 }
 
-/** `22 vulnerabilities, 4 packages`: what the patch closes and how many installed packages it upgrades. */
+/** `22 vulns, 4 pkgs`: how many vulnerabilities the patch closes and installed packages it upgrades. */
 export function describeFixes(patch: Patch): string {
   const v = patch.vulnerabilities.length;
   const b = patch.binaries.length;
-  return `${v} vulnerabilit${v === 1 ? 'y' : 'ies'}, ${b} package${b === 1 ? '' : 's'}`;
+  return `${v} vuln${v === 1 ? '' : 's'}, ${b} pkg${b === 1 ? '' : 's'}`;
 }
 
 function fitCell(text: string, width: number): string {

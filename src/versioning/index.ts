@@ -3,8 +3,8 @@
  * purl `vers:` ranges. See readme.md.
  */
 export { getEcosystemBase, getVersionScheme, getVersionSchemeById, listEcosystems } from './ecosystems.js';
-export { getHighestVersion, getLowestVersion } from './highest.js';
 export { InvalidRangeError, InvalidVersionError, UnknownEcosystemError } from './errors.js';
+export { getHighestVersion, getLowestVersion } from './highest.js';
 export {
   type AffectedMatch,
   evaluateAffected,
