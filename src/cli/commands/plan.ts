@@ -42,10 +42,15 @@ export function registerPlanCommand(program: Command): void {
     .option('--dry-run', 'print the plan (and its diff against the stored one) without storing it')
     .option('--time-limit <seconds>', 'solver time budget in seconds', '20')
     .option('--greedy', 'skip the MILP and use the greedy heuristic only')
-    .option('--format <format>', 'text, json, html (Gantt chart) or ics (calendar); also for show', 'text')
+    .option(
+      '--format <format>',
+      'text, json, html (Gantt chart) or ics (calendar); html and ics export the latest stored plan without re-planning (with --dry-run: a fresh plan, not stored); also for show',
+      'text',
+    )
     .option('--out <file>', 'write the plan to this file instead of standard output; also for show')
     .action(async (options: PlanOptions, command: Command) => {
       const format = getFormat(command);
+      if (isExport(format) && !options.dryRun) return exportLatest(command, format);
       const horizonDays = getHorizonDays(options.horizon);
       const timeLimitSeconds = Number(options.timeLimit);
       if (!(timeLimitSeconds > 0))
@@ -159,6 +164,24 @@ export function registerPlanCommand(program: Command): void {
       if (getGlobalOptions(command).json) return printJson({ planId: stored.id, ...explanation });
       writeOut(command, renderJobExplanation(stored.plan, explanation, stored.id));
     });
+}
+
+/** html and ics are exports: of a stored plan, never a reason to make a new one. */
+function isExport(format: Format): boolean {
+  return format === 'html' || format === 'ics';
+}
+
+/** `plan --format html|ics`: the latest stored plan, as `plan show --format …` prints it; stores nothing. */
+async function exportLatest(command: Command, format: Format): Promise<void> {
+  const stored = await withStore(command, async (store) => {
+    const latest = await loadLatestPlan(store.db);
+    if (!latest)
+      throw new PatchcastError('STORE_NOT_FOUND', `no plan is stored yet to export as ${format}`, {
+        hint: `Run \`patchcast plan\` first, or \`patchcast plan --dry-run --format ${format}\` for an unstored plan.`,
+      });
+    return latest;
+  });
+  emit(command, format, { id: stored.id, stored: true }, stored.plan);
 }
 
 function getHorizonDays(horizon: string): number {
