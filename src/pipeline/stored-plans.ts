@@ -180,7 +180,14 @@ export async function savePlan(
       slotId: a.slotId,
       notBefore: a.start,
       notAfter: lastStart.get(a.slotId) ?? a.start,
-      payload: { jobId: a.jobId, windowId: a.windowId, ring: a.ring, packages: a.packages, end: a.end },
+      payload: {
+        jobId: a.jobId,
+        windowId: a.windowId,
+        ring: a.ring,
+        packages: a.packages,
+        patches: a.patches ?? [],
+        end: a.end,
+      },
       ...(waveOf.has(a.ring) ? { waveId: waveOf.get(a.ring) } : {}),
     }));
   await enqueueJobs(db, jobs, plan.createdAt);

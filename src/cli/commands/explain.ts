@@ -19,7 +19,7 @@ export function registerExplainCommand(program: Command): void {
       "explain a CVE's exploit forecast, a finding's risk (a finding id, or a CVE with --asset), or a patch (a patch id from `patchcast patches`)",
     )
     .argument(
-      '<cve-finding-or-patch>',
+      '<cve-or-finding>',
       'CVE id (e.g. CVE-2024-21887), finding id, or patch id (asset/ecosystem/package)',
     )
     .option('--asset <id>', "explain the risk of this CVE's findings on this asset")

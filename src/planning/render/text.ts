@@ -49,7 +49,12 @@ export function renderPlanText(plan: Plan, label: PlanLabel = {}): string {
       lines.push(`  ring ${ring}`);
       for (const a of assignments) {
         const time = `${formatClock(a.start, o.timezone)}–${formatClock(a.end, o.timezone)}`;
-        lines.push(`    ${time}  ${a.assetId}  ${summarizePackages(a.packages)}`.trimEnd());
+        const patches = a.patches?.length
+          ? ` (${a.patches.length} patch${a.patches.length === 1 ? '' : 'es'})`
+          : '';
+        lines.push(
+          `    ${time}  ${a.jobId.includes('#') ? a.jobId.slice(4) : a.assetId}${patches}  ${summarizePackages(a.packages)}`.trimEnd(),
+        );
       }
     }
   }
