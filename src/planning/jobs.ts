@@ -1,6 +1,6 @@
 import { makePatches, type PatchFinding, type PatchWithFindings } from '../matching/patches.js';
 import { getHighestVersion } from '../versioning/index.js';
-import type { JobPatch, PatchJob, PlanAsset, PlanFinding } from './types.js';
+import type { FailureSource, JobPatch, PatchJob, PlanAsset, PlanFinding } from './types.js';
 
 /** Packages whose update needs a reboot to take effect (kernel, C library, init). */
 const REBOOT_PACKAGES = /^(linux-image|linux-modules|kernel|kernel-core|glibc|libc6|musl|systemd|dbus)(\b|-)/;
@@ -18,7 +18,7 @@ export interface JobOptions {
   defaultRisk?: number;
   /** Failure probability of a package with no history (the prior mean). */
   defaultFailureProbability?: number;
-  /** Known failure probabilities by package name (from the patch-reliability model). */
+  /** Known failure probabilities by patch id (from the patch-reliability model). */
   failureProbabilities?: Record<string, number>;
   /** Window group of assets that declare none. */
   defaultGroup?: string;
@@ -90,7 +90,7 @@ function makeJob(
   }
   const names = [...packages.keys()].sort();
   const reboot = names.some((n) => REBOOT_PACKAGES.test(n));
-  const failure = getFailure(names, options);
+  const failure = getFailure(patches, options);
   return {
     id,
     assetId: asset.id,
@@ -125,21 +125,25 @@ function getPackageTargets(findings: readonly PlanFinding[]): Map<string, string
   return new Map([...targets].map(([name, t]) => [name, getHighestVersion(t.ecosystem, t.versions)]));
 }
 
-/** P(any package fails): the reliability model's score per package where it has one, else the default rate. */
+/**
+ * P(any patch fails): the reliability model's score of a patch where it has one, else the default
+ * rate for each package the patch upgrades; `model` when every patch was scored, `mixed` when some were.
+ */
 function getFailure(
-  names: readonly string[],
+  patches: readonly PatchWithFindings[],
   options: JobOptions,
-): { probability: number; source: 'model' | 'default' } {
+): { probability: number; source: FailureSource } {
+  const fallback = options.defaultFailureProbability ?? DEFAULT_FAILURE_PROBABILITY;
   let success = 1;
   let scored = 0;
-  for (const name of names) {
-    const known = options.failureProbabilities?.[name];
+  for (const patch of patches) {
+    const known = options.failureProbabilities?.[patch.id];
     if (known !== undefined) scored++;
-    success *= 1 - (known ?? options.defaultFailureProbability ?? DEFAULT_FAILURE_PROBABILITY);
+    success *= known !== undefined ? 1 - known : (1 - fallback) ** patch.binaries.length;
   }
   return {
     probability: 1 - success,
-    source: names.length > 0 && scored === names.length ? 'model' : 'default',
+    source: scored === 0 ? 'default' : scored === patches.length ? 'model' : 'mixed',
   };
 }
 

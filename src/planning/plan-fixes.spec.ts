@@ -69,6 +69,40 @@ describe('jobs install what every finding needs and name their patches', () => {
   });
 });
 
+describe('the failure estimate says where it comes from', () => {
+  const findings: PlanFinding[] = [
+    ...manyPackages('h', 2).map((f, i) => ({ ...f, sourceName: i === 0 ? 'openssl' : 'curl' })),
+  ];
+  const asset = [{ id: 'h', tags: [], services: [] }];
+  it('the reliability model’s score per patch where it has one, else the default rate, labelled', () => {
+    const none = makeJobs(findings, asset)[0];
+    expect(none).toMatchObject({ failureSource: 'default' });
+    expect(none?.failureProbability).toBeCloseTo(1 - 0.98 ** 2, 12);
+    const some = makeJobs(findings, asset, { failureProbabilities: { 'h/debian/openssl': 0.3 } })[0];
+    expect(some).toMatchObject({ failureSource: 'mixed' });
+    expect(some?.failureProbability).toBeCloseTo(1 - 0.7 * 0.98, 12);
+    const all = makeJobs(findings, asset, {
+      failureProbabilities: { 'h/debian/openssl': 0.3, 'h/debian/curl': 0.1 },
+    })[0];
+    expect(all).toMatchObject({ failureSource: 'model' });
+    expect(all?.failureProbability).toBeCloseTo(1 - 0.7 * 0.9, 12);
+  });
+  it('the plan’s reasons say "default rate" or "reliability model" in words', async () => {
+    const plan = await makePlan(makeInput(findings, ['h']), { method: 'greedy' });
+    expect(plan.assignments[0]).toMatchObject({ failureSource: 'default' });
+    expect(plan.assignments[0]?.reasons.join('\n')).toContain(
+      'default rate 2% per package (no reliability score)',
+    );
+    const scored = await makePlan(makeInput(findings, ['h']), {
+      method: 'greedy',
+      failureProbabilities: { 'h/debian/openssl': 0.3, 'h/debian/curl': 0.1 },
+    });
+    expect(scored.assignments[0]?.reasons.join('\n')).toContain(
+      'P(fail) 37.0% from the patch-reliability model',
+    );
+  });
+});
+
 describe('a job too long for every window', () => {
   it('is split by patch and the rest of the plan is still scheduled (python:3.5 on the demo fleet)', async () => {
     // 120 packages × 2 min + 10 min = 250 min > the default window's 210 min before its cutoff.

@@ -3,7 +3,7 @@ import { getExposure, getObjective, getSlaBreaches, makePlanModel, type PlanMode
 import { type SolveOptions, solvePlacement } from './optimize.js';
 import { makePlanProblem, type PlanInput, type PlanOptions } from './problem.js';
 import { getReasons, getUnscheduledReason } from './reasons.js';
-import type { PlanProblem } from './types.js';
+import type { FailureSource, PlanProblem } from './types.js';
 
 /** One job's place in the plan, with the reasons it is there. */
 export interface PlanAssignment {
@@ -19,7 +19,7 @@ export interface PlanAssignment {
   patches?: string[];
   /** P(the job fails) and whether the reliability model or the default rate gave it. */
   failureProbability?: number;
-  failureSource?: 'model' | 'default';
+  failureSource?: FailureSource;
   reasons: string[];
 }
 

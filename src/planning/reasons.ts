@@ -77,9 +77,12 @@ export function getUnscheduledReason(model: PlanModel, j: number): string {
 /** The failure estimate in words, saying whether the reliability model or the default rate gave it. */
 export function describeFailure(job: PatchJob): string {
   const p = `P(fail) ${(job.failureProbability * 100).toFixed(1)}%`;
+  const rate = `default rate ${(DEFAULT_FAILURE_PROBABILITY * 100).toFixed(0)}% per package`;
   const source =
     job.failureSource === 'model'
       ? 'from the patch-reliability model'
-      : `default rate ${(DEFAULT_FAILURE_PROBABILITY * 100).toFixed(0)}% per package (no reliability score)`;
+      : job.failureSource === 'mixed'
+        ? `from the patch-reliability model where it scores a patch, else the ${rate}`
+        : `${rate} (no reliability score)`;
   return `${p} ${source}${job.failureProbability > 0.2 ? ': risky, its ring soaks longer' : ''}`;
 }

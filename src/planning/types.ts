@@ -65,6 +65,9 @@ export interface PlanFinding {
   sourceVersion?: string;
 }
 
+/** Whether the reliability model gave a job's failure probability (see `PatchJob.failureSource`). */
+export type FailureSource = 'model' | 'mixed' | 'default';
+
 /** A patch a job applies (see src/matching/patches.ts): one source-package upgrade or dependency bump. */
 export interface JobPatch {
   /** The patch id `patchcast patches` and `patchcast explain` use. */
@@ -94,10 +97,10 @@ export interface PatchJob {
   /** Probability the patch fails (0–1). */
   failureProbability: number;
   /**
-   * Where that probability comes from: `model` when the patch-reliability model scored every package,
-   * else `default` (the default rate per package for the packages it did not score).
+   * Where that probability comes from: `model` when the patch-reliability model scored every patch,
+   * `mixed` when it scored some (the default rate per package for the rest), else `default`.
    */
-  failureSource: 'model' | 'default';
+  failureSource: FailureSource;
 }
 
 /** A job placed in a ring (ring index 0 = first). */
