@@ -20,6 +20,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<RegisterCommand>]>
   ['assets', async () => (await import('./commands/assets.js')).registerAssetsCommand],
   ['drift', async () => (await import('./commands/drift.js')).registerDriftCommand],
   ['findings', async () => (await import('./commands/findings.js')).registerFindingsCommand],
+  ['patches', async () => (await import('./commands/patches.js')).registerPatchesCommand],
   ['scan', async () => (await import('./commands/scan.js')).registerScanCommand],
   ['vex', async () => (await import('./commands/vex.js')).registerVexCommand],
   ['exceptions', async () => (await import('./commands/exceptions.js')).registerExceptionsCommand],

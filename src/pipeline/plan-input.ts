@@ -3,8 +3,14 @@ import type { Config } from '../config/index.js';
 import { PatchcastError } from '../core/errors.js';
 import type { Asset } from '../core/types.js';
 import type { PlanInput, PlanOptions } from '../planning/problem.js';
-import type { FreezeConfig } from '../planning/types.js';
-import { type Db, listAssets, listFindings } from '../store/index.js';
+import type { FreezeConfig, PlanFinding } from '../planning/types.js';
+import {
+  type Db,
+  getPackageSourceKey,
+  listAssets,
+  loadFindingBatches,
+  loadPackageSources,
+} from '../store/index.js';
 
 /** The planner settings `planning:` in patchcast.yaml gives: weights, job minutes, capacities. */
 export function getPlanOptions(config: Config): PlanOptions {
@@ -52,7 +58,6 @@ export async function loadPlanInput(
   options: { now: Date; horizonDays: number },
 ): Promise<PlanInput> {
   const assets = await listAssets(db);
-  const findings = await listFindings(db, { status: ['open'] });
   return {
     now: options.now,
     horizonDays: options.horizonDays,
@@ -63,19 +68,38 @@ export async function loadPlanInput(
       ...(a.windowGroup ? { windowGroup: a.windowGroup } : {}),
       ...(a.environment ? { environment: a.environment } : {}),
     })),
-    findings: findings.map((f) => ({
-      id: f.id,
-      assetId: f.assetId,
-      packageName: f.packageName,
-      ...(f.targetVersion ? { targetVersion: f.targetVersion } : {}),
-      ...(f.risk !== undefined ? { risk: f.risk } : {}),
-      ...(f.dueDate ? { dueDate: f.dueDate } : {}),
-    })),
+    findings: await loadPlanFindings(db),
     windows: config.windows,
     freezes: config.freezes.map((f): FreezeConfig => ('ics' in f ? { ...f, icsText: readIcs(f.ics) } : f)),
     rings: config.rings,
     serviceLimits: getServiceLimits(config, assets),
   };
+}
+
+/** Open findings as planning needs them, with the source package each belongs to (its patch). */
+async function loadPlanFindings(db: Db): Promise<PlanFinding[]> {
+  const out: PlanFinding[] = [];
+  for await (const batch of loadFindingBatches(db, { status: ['open'] })) {
+    const sources = await loadPackageSources(db, [...new Set(batch.map((f) => f.assetId))]);
+    for (const f of batch) {
+      const source = sources.get(
+        getPackageSourceKey(f.assetId, f.ecosystem, f.packageName, f.installedVersion),
+      );
+      out.push({
+        id: f.id,
+        assetId: f.assetId,
+        packageName: f.packageName,
+        ecosystem: f.ecosystem,
+        vulnerabilityId: f.vulnerabilityId,
+        installedVersion: f.installedVersion,
+        ...(f.targetVersion ? { targetVersion: f.targetVersion } : {}),
+        ...(f.risk !== undefined ? { risk: f.risk } : {}),
+        ...(f.dueDate ? { dueDate: f.dueDate } : {}),
+        ...(source ?? {}),
+      });
+    }
+  }
+  return out;
 }
 
 function readIcs(file: string): string {

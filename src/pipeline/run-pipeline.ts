@@ -5,6 +5,7 @@ import { FEED_SOURCES, type FeedProgress, type SyncReport, syncSource } from '..
 import { collectInventory } from '../inventory/collect.js';
 import { importInventory } from '../inventory/import.js';
 import { loadUnmatchedAssets, type RefreshResult } from '../matching/index.js';
+import { type Patch, toPatchJson } from '../matching/patches.js';
 import { getRiskRanked, type RiskRankedFinding } from '../risk/score-findings.js';
 import type { PolicyResult } from '../risk/sla/index.js';
 import {
@@ -15,6 +16,7 @@ import {
   type Store,
 } from '../store/index.js';
 import { SNAPSHOT_DIR } from './bundled-snapshot.js';
+import { loadPatchSelection } from './patch-selection.js';
 import { updateFindings } from './update-findings.js';
 
 export interface RunOptions {
@@ -54,6 +56,8 @@ export interface RunSummary {
   openFindings: number;
   /** Open findings, highest risk first. */
   top: RiskRankedFinding[];
+  /** First to patch: open findings grouped into patches, highest risk removed first (`top` of them). */
+  patches: Patch[];
 }
 
 /**
@@ -108,7 +112,7 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
   steps.push(
     match === 'whole'
       ? 'matched every asset against the advisories'
-      : `re-matched the ${matched.distinctPackages} installed packages of the ${pendingNames} package names whose advisories changed (${matched.touchedAssets} assets touched; inventories unchanged)`,
+      : `re-matched ${matched.distinctPackages} installed packages of ${pendingNames} names with changed advisories (${matched.touchedAssets} assets touched)`,
   );
   steps.push('scored every finding: risk and SSVC');
   steps.push(
@@ -124,5 +128,6 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
     policy,
     openFindings: await countFindings(store.db, { status: ['open'] }),
     top: getRiskRanked(ranked, top),
+    patches: (await loadPatchSelection(store.db, { limit: top })).patches.map(toPatchJson),
   };
 }

@@ -18,6 +18,7 @@ import {
   type Store,
   setPlanStatus,
 } from '../store/index.js';
+import { loadPatchFailureProbabilities } from './patch-reliability.js';
 import { getPlanOptions, loadPlanInput } from './plan-input.js';
 
 /** A plan as stored: its id, status, the plan it replaced, and the plan document. */
@@ -48,6 +49,11 @@ export interface PlanRunOptions {
   /** Who asked, for the audit log. */
   actor: string;
   solve?: SolveOptions;
+  /**
+   * A directory with Debian's advisory history: patches the reliability model can score get its
+   * failure probability; without it every job says its estimate is the default rate.
+   */
+  reliabilityDataDir?: string;
 }
 
 /** Job states that mean a worker has the job now; finished states leave the plan. */
@@ -62,7 +68,19 @@ const FINISHED: ReadonlySet<Job['status']> = new Set(['succeeded', 'failed', 'ro
 export async function makeStoredPlan(store: Store, options: PlanRunOptions): Promise<PlanRun> {
   const { config, now } = options;
   const input = await loadPlanInput(store.db, config, { now, horizonDays: options.horizonDays });
-  const planOptions = { ...getPlanOptions(config), ...options.solve };
+  const planOptions = {
+    ...getPlanOptions(config),
+    ...options.solve,
+    ...(options.reliabilityDataDir
+      ? {
+          failureProbabilities: loadPatchFailureProbabilities(
+            input.findings,
+            options.reliabilityDataDir,
+            now,
+          ),
+        }
+      : {}),
+  };
   const previous = await loadLatestPlan(store.db);
   if (!previous) {
     const plan = await makePlan(input, planOptions);
@@ -180,7 +198,14 @@ export async function savePlan(
       slotId: a.slotId,
       notBefore: a.start,
       notAfter: lastStart.get(a.slotId) ?? a.start,
-      payload: { jobId: a.jobId, windowId: a.windowId, ring: a.ring, packages: a.packages, end: a.end },
+      payload: {
+        jobId: a.jobId,
+        windowId: a.windowId,
+        ring: a.ring,
+        packages: a.packages,
+        patches: a.patches ?? [],
+        end: a.end,
+      },
       ...(waveOf.has(a.ring) ? { waveId: waveOf.get(a.ring) } : {}),
     }));
   await enqueueJobs(db, jobs, plan.createdAt);

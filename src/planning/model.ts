@@ -53,9 +53,13 @@ export function makePlanModel(problem: PlanProblem): PlanModel {
   const minuteBudget = Float64Array.from(slots, (slot) => {
     const length = (slot.end.getTime() - slot.start.getTime()) / 60_000;
     const cutoff = (slot.end.getTime() - slot.lastStart.getTime()) / 60_000;
+    const usable = (slot.lastStart.getTime() - slot.start.getTime()) / 60_000;
+    // Only jobs this occurrence can take count: one job too long for every window must not shrink
+    // the budget of the others to nothing (it is reported as too long instead).
     let longest = 0;
     for (const job of jobs)
-      if (servesGroup(slot, job.group)) longest = Math.max(longest, job.durationMinutes);
+      if (servesGroup(slot, job.group) && job.durationMinutes <= usable)
+        longest = Math.max(longest, job.durationMinutes);
     const budget = slot.capacity * Math.max(0, length - Math.max(longest, cutoff));
     return Math.min(budget, problem.maxJobMinutesPerSlot ?? Number.POSITIVE_INFINITY);
   });

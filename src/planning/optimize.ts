@@ -29,6 +29,8 @@ export interface SolveResult {
   method: 'milp' | 'greedy';
   greedyObjective: number;
   notes: string[];
+  /** The lower bound came out above the objective: the bound is wrong and is shown uncapped. */
+  boundExceedsObjective?: boolean;
 }
 
 /**
@@ -81,15 +83,37 @@ export async function solvePlacement(
       notes.push('the MILP did not improve on the greedy plan; keeping the greedy plan');
   }
   const objective = best.objective;
-  const shown = Math.min(bound, objective);
+  const check = checkBound(objective, bound);
+  if (check.boundExceedsObjective) notes.push(check.note);
   return {
     placement: best.placement,
     objective,
-    bound: shown,
-    gap: objective > 0 ? (objective - shown) / objective : 0,
+    bound: check.boundExceedsObjective ? bound : Math.min(bound, objective),
+    gap: check.gap,
+    ...(check.boundExceedsObjective ? { boundExceedsObjective: true } : {}),
     solveSeconds: (performance.now() - started) / 1000,
     method: best.method,
     greedyObjective,
     notes,
+  };
+}
+
+/**
+ * The gap of an objective against its lower bound. A bound above the objective (beyond rounding) is
+ * not capped: it means the bound is wrong, so it is flagged and the (negative) gap is kept visible.
+ */
+export function checkBound(
+  objective: number,
+  bound: number,
+):
+  | { gap: number; boundExceedsObjective: false }
+  | { gap: number; boundExceedsObjective: true; note: string } {
+  const tolerance = 1e-6 * Math.max(1, Math.abs(objective));
+  const gap = objective > 0 ? (objective - bound) / objective : 0;
+  if (bound <= objective + tolerance) return { gap: Math.max(0, gap), boundExceedsObjective: false };
+  return {
+    gap,
+    boundExceedsObjective: true,
+    note: `the lower bound ${bound.toFixed(3)} exceeds the objective ${objective.toFixed(3)}: the bound is wrong (please report it), so the gap proves nothing`,
   };
 }

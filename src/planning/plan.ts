@@ -2,7 +2,8 @@ import { makeGreedyPlacement } from './heuristic.js';
 import { getExposure, getObjective, getSlaBreaches, makePlanModel, type PlanModel } from './model.js';
 import { type SolveOptions, solvePlacement } from './optimize.js';
 import { makePlanProblem, type PlanInput, type PlanOptions } from './problem.js';
-import type { PlanProblem } from './types.js';
+import { getReasons, getUnscheduledReason } from './reasons.js';
+import type { FailureSource, PlanProblem } from './types.js';
 
 /** One job's place in the plan, with the reasons it is there. */
 export interface PlanAssignment {
@@ -14,7 +15,20 @@ export interface PlanAssignment {
   end: string;
   ring: string;
   packages: string[];
+  /** Ids of the patches it applies (`patchcast explain <id>`). */
+  patches?: string[];
+  /** P(the job fails) and whether the reliability model or the default rate gave it. */
+  failureProbability?: number;
+  failureSource?: FailureSource;
   reasons: string[];
+}
+
+/** A simple rule's plan on the same input and pins, for comparison. */
+export interface PlanBaseline {
+  objective: number;
+  exposure: number;
+  slaBreaches: number;
+  unscheduled: number;
 }
 
 /** A window occurrence of the horizon, as a plan records it (ISO times). */
@@ -35,7 +49,7 @@ export interface Plan {
   createdAt: string;
   horizonEnd: string;
   assignments: PlanAssignment[];
-  unscheduled: Array<{ jobId: string; assetId: string; ring: string; reason: string }>;
+  unscheduled: Array<{ jobId: string; assetId: string; ring: string; reason: string; patches?: string[] }>;
   /** Σ risk × hours until patched + penalties (risk-hours). */
   objective: number;
   /** A proven lower bound on the objective of any feasible plan. */
@@ -56,6 +70,13 @@ export interface Plan {
   slaBreaches?: number;
   /** The anchors' rule on the same input: its objective, SLA breaches and jobs left out. */
   anchor?: { objective: number; slaBreaches: number; unscheduled: number };
+  /** "Sort by risk per job-minute" (the greedy's order) on the same input and pins. */
+  densityBaseline?: PlanBaseline;
+  /**
+   * Set when the solver's lower bound came out above the objective: the bound is then wrong (a bug),
+   * so `bound` and `gap` are shown as computed, not capped, and prove nothing.
+   */
+  boundExceedsObjective?: boolean;
 }
 
 /** Builds and solves a plan from plain data (pure apart from the solver's clock). */
@@ -71,9 +92,12 @@ export function finishPlan(
   solved: Awaited<ReturnType<typeof solvePlacement>>,
   notes: string[],
   fixedTimes: ReadonlyMap<number, { start: string; end: string }> = new Map(),
+  fixed: ReadonlyMap<number, number> = new Map(),
 ): Plan {
   const { problem } = model;
-  const anchor = makeGreedyPlacement(model, 'sla').placement;
+  // The rules compared with are given the same started jobs, pinned where they are.
+  const anchor = makeGreedyPlacement(model, 'sla', fixed).placement;
+  const density = makeGreedyPlacement(model, 'density', fixed).placement;
   const times = getStartTimes(problem, solved.placement);
   const assignments: PlanAssignment[] = [];
   const unscheduled: Plan['unscheduled'] = [];
@@ -82,7 +106,13 @@ export function finishPlan(
     const ring = problem.rings[job.ring]?.id ?? String(job.ring);
     const slot = problem.slots[s];
     if (!slot) {
-      unscheduled.push({ jobId: job.id, assetId: job.assetId, ring, reason: getUnscheduledReason(model, j) });
+      unscheduled.push({
+        jobId: job.id,
+        assetId: job.assetId,
+        ring,
+        reason: getUnscheduledReason(model, j),
+        patches: job.patches.map((p) => p.id),
+      });
       return;
     }
     const time = fixedTimes.get(j) ??
@@ -95,6 +125,9 @@ export function finishPlan(
       ...time,
       ring,
       packages: job.packages.map((p) => (p.targetVersion ? `${p.name}@${p.targetVersion}` : p.name)),
+      patches: job.patches.map((p) => p.id),
+      failureProbability: job.failureProbability,
+      failureSource: job.failureSource,
       reasons: getReasons(model, solved.placement, j, fixedTimes.has(j)),
     });
   });
@@ -129,6 +162,13 @@ export function finishPlan(
       slaBreaches: getSlaBreaches(model, anchor),
       unscheduled: anchor.filter((s) => s < 0).length,
     },
+    densityBaseline: {
+      objective: getObjective(model, density),
+      exposure: getExposure(model, density),
+      slaBreaches: getSlaBreaches(model, density),
+      unscheduled: density.filter((s) => s < 0).length,
+    },
+    ...(solved.boundExceedsObjective ? { boundExceedsObjective: true } : {}),
   };
 }
 
@@ -156,67 +196,4 @@ function getStartTimes(
     }
   }
   return result;
-}
-
-const describeSlot = (problem: PlanProblem, s: number): string => {
-  const slot = problem.slots[s];
-  if (!slot) return 'no window';
-  const day = slot.start.toLocaleDateString('en-GB', { weekday: 'short', timeZone: slot.timezone });
-  const time = slot.start.toLocaleTimeString('en-GB', {
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: slot.timezone,
-  });
-  return `window ${slot.windowId} (${day} ${slot.start.toISOString().slice(0, 10)} ${time} ${slot.timezone})`;
-};
-
-/** Plain-words reasons: which window, why not earlier (ring soak, freeze, capacity, dependency). */
-function getReasons(model: PlanModel, placement: Int32Array, j: number, started: boolean): string[] {
-  const { problem } = model;
-  const job = problem.jobs[j];
-  const s = placement[j] ?? -1;
-  const slot = problem.slots[s];
-  if (!job || !slot) return [];
-  const reasons = [`${describeSlot(problem, s)} — serves group ${job.group}`];
-  if (started) reasons.push('already started: kept in place on re-plan');
-  const earlier = (model.eligible[j] ?? []).filter((e) => (model.startH[e] ?? 0) < (model.startH[s] ?? 0));
-  if (earlier.length === 0) reasons.push('the earliest window open to this group in the horizon');
-  if (job.ring > 0) {
-    const prev = problem.rings[job.ring - 1];
-    reasons.push(
-      `ring ${problem.rings[job.ring]?.id}: starts after ring ${prev?.id} ends plus its ${Math.round(prev?.soakMinutes ?? 0) / 60} h soak`,
-    );
-  }
-  for (const f of problem.frozen) {
-    if (
-      f.start < slot.start &&
-      f.start >= problem.now &&
-      (f.groups.includes(job.group) || f.groups.includes('*'))
-    ) {
-      reasons.push(`${f.windowId} on ${f.start.toISOString().slice(0, 10)} frozen by '${f.freezeId}'`);
-    }
-  }
-  if (earlier.length > 0 && job.ring === 0)
-    reasons.push(`${earlier.length} earlier window(s) full or held for riskier jobs`);
-  reasons.push(
-    `risk rate ${job.riskRate.toFixed(2)}/h over ${job.durationMinutes} min${job.reboot ? ', needs a reboot' : ''}`,
-  );
-  if (job.dueDate)
-    reasons.push(
-      job.dueDate.getTime() >= slot.start.getTime() + job.durationMinutes * 60_000
-        ? `within SLA (due ${job.dueDate.toISOString().slice(0, 10)})`
-        : `SLA breached (due ${job.dueDate.toISOString().slice(0, 10)})`,
-    );
-  if (job.failureProbability > 0.2)
-    reasons.push(
-      `risky patch (P(fail) ${(job.failureProbability * 100).toFixed(0)}%): its ring soaks longer`,
-    );
-  return reasons;
-}
-
-function getUnscheduledReason(model: PlanModel, j: number): string {
-  const job = model.problem.jobs[j];
-  if ((model.eligible[j]?.length ?? 0) === 0)
-    return `no window occurrence serves group ${job?.group} in the horizon (or all are frozen)`;
-  return 'no capacity left in its windows after ring order and soak, or an earlier ring cannot finish in the horizon';
 }

@@ -7,6 +7,7 @@ import type {
   PlanProblem,
   PlanWeights,
   RingConfig,
+  Slot,
   WindowConfig,
 } from './types.js';
 import { DEFAULT_WINDOW, expandWindows, getFreezeIntervals } from './windows.js';
@@ -59,14 +60,14 @@ export function makePlanProblem(
     to: horizonEnd,
     defaultCapacity: options.defaultCapacity ?? 25,
   });
-  const jobIds = (deps: Array<[string, string]>) =>
-    deps.map(([a, b]): [string, string] => [`job:${a}`, `job:${b}`]);
-  const dependencies = jobIds(input.dependencies ?? []);
-  const jobs = placeJobsInRings(
-    makeJobs(input.findings, input.assets, options),
-    assignRings(input.assets, rings),
-    dependencies,
-  );
+  const made = makeJobs(input.findings, input.assets, {
+    ...options,
+    maxJobMinutes: getMaxJobMinutes(slots, input.assets, input.now, options.defaultGroup),
+  });
+  const dependencies = getJobDependencies(input.dependencies ?? [], made);
+  const jobs = placeJobsInRings(made, assignRings(input.assets, rings), dependencies);
+  for (const job of jobs)
+    if (job.id.includes('#') && job.id.endsWith('#1')) notes.push(describeSplit(job, jobs));
   const members = new Map<string, number>();
   for (const asset of input.assets) for (const s of asset.services) members.set(s, (members.get(s) ?? 0) + 1);
   const serviceLimits: Record<string, number> = {};
@@ -90,6 +91,51 @@ export function makePlanProblem(
     ...(options.maxJobMinutesPerSlot ? { maxJobMinutesPerSlot: options.maxJobMinutesPerSlot } : {}),
   };
   return { problem, notes };
+}
+
+/**
+ * Per window group, the longest job (minutes) an occurrence of the horizon can take before its cutoff;
+ * groups no occurrence serves are left out (their jobs are reported, not split).
+ */
+export function getMaxJobMinutes(
+  slots: readonly Slot[],
+  assets: readonly PlanAsset[],
+  now: Date,
+  defaultGroup = 'default',
+): Map<string, number> {
+  const groups = new Set(assets.map((a) => a.windowGroup ?? defaultGroup));
+  const max = new Map<string, number>();
+  for (const slot of slots) {
+    if (slot.start.getTime() < now.getTime()) continue;
+    const usable = (slot.lastStart.getTime() - slot.start.getTime()) / 60_000;
+    for (const group of groups) {
+      if (!slot.groups.includes(group) && !slot.groups.includes('*')) continue;
+      max.set(group, Math.max(max.get(group) ?? 0, usable));
+    }
+  }
+  return max;
+}
+
+/** [before, after] asset pairs as job pairs: every part of a split job counts. */
+function getJobDependencies(
+  assetPairs: ReadonlyArray<[string, string]>,
+  jobs: ReadonlyArray<{ id: string; assetId: string }>,
+): Array<[string, string]> {
+  const byAsset = new Map<string, string[]>();
+  for (const job of jobs) byAsset.set(job.assetId, [...(byAsset.get(job.assetId) ?? []), job.id]);
+  const out: Array<[string, string]> = [];
+  for (const [a, b] of assetPairs)
+    for (const before of byAsset.get(a) ?? [`job:${a}`])
+      for (const after of byAsset.get(b) ?? [`job:${b}`]) out.push([before, after]);
+  return out;
+}
+
+function describeSplit(
+  first: { assetId: string },
+  jobs: ReadonlyArray<{ assetId: string; id: string }>,
+): string {
+  const parts = jobs.filter((j) => j.assetId === first.assetId).length;
+  return `the job of ${first.assetId} is longer than any window of its group: split by patch into ${parts} jobs`;
 }
 
 /**

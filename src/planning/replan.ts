@@ -56,7 +56,7 @@ export async function replan(
       model.used.services.set(key, (model.used.services.get(key) ?? 0) + 1);
     }
   });
-  const plan = finishPlan(model, await solvePlacement(model, options, fixed), notes, fixedTimes);
+  const plan = finishPlan(model, await solvePlacement(model, options, fixed), notes, fixedTimes, fixed);
   plan.assignments = [
     ...carried.map((a) => ({
       ...a,
@@ -80,13 +80,23 @@ export function getPlanDiff(before: Plan, after: Plan): PlanDiff {
   const old = new Map(before.assignments.map((a) => [a.jobId, a]));
   const now = new Map(after.assignments.map((a) => [a.jobId, a]));
   const diff: PlanDiff = { added: [], removed: [], moved: [], unchanged: 0 };
+  const opensBefore = getOccurrenceStarts(before);
+  const opensAfter = getOccurrenceStarts(after);
+  const opening = (starts: Map<string, number>, slotId: string) =>
+    starts.get(slotId) ?? Date.parse(slotId.slice(slotId.indexOf('@') + 1));
   for (const [id, a] of now) {
     const b = old.get(id);
     if (!b) diff.added.push(id);
-    else if (b.slotId !== a.slotId)
+    // A job moves when its occurrence opens at another time; a renamed window (same time, another
+    // occurrence id) is not a move.
+    else if (opening(opensBefore, b.slotId) !== opening(opensAfter, a.slotId))
       diff.moved.push({ jobId: id, from: b.start, to: a.start, fromSlot: b.slotId, toSlot: a.slotId });
     else diff.unchanged++;
   }
   for (const id of old.keys()) if (!now.has(id)) diff.removed.push(id);
   return diff;
+}
+
+function getOccurrenceStarts(plan: Plan): Map<string, number> {
+  return new Map((plan.occurrences ?? []).map((o) => [o.id, Date.parse(o.start)]));
 }

@@ -56,6 +56,26 @@ export interface PlanFinding {
   targetVersion?: string;
   risk?: number;
   dueDate?: string;
+  /** OSV ecosystem (orders versions when several findings need different targets). */
+  ecosystem?: string;
+  vulnerabilityId?: string;
+  installedVersion?: string;
+  /** Source package of the installed package (distributions): the patch it belongs to. */
+  sourceName?: string;
+  sourceVersion?: string;
+}
+
+/** Whether the reliability model gave a job's failure probability (see `PatchJob.failureSource`). */
+export type FailureSource = 'model' | 'mixed' | 'default';
+
+/** A patch a job applies (see src/matching/patches.ts): one source-package upgrade or dependency bump. */
+export interface JobPatch {
+  /** The patch id `patchcast patches` and `patchcast explain` use. */
+  id: string;
+  package: string;
+  targetVersion?: string;
+  binaries: string[];
+  findingIds: string[];
 }
 
 /** One patch job: an asset touched once, installing all its fixes. */
@@ -65,6 +85,8 @@ export interface PatchJob {
   group: string;
   services: string[];
   packages: Array<{ name: string; targetVersion?: string }>;
+  /** The patches it applies, riskiest first. */
+  patches: JobPatch[];
   findingIds: string[];
   durationMinutes: number;
   reboot: boolean;
@@ -74,6 +96,11 @@ export interface PatchJob {
   dueDate?: Date;
   /** Probability the patch fails (0–1). */
   failureProbability: number;
+  /**
+   * Where that probability comes from: `model` when the patch-reliability model scored every patch,
+   * `mixed` when it scored some (the default rate per package for the rest), else `default`.
+   */
+  failureSource: FailureSource;
 }
 
 /** A job placed in a ring (ring index 0 = first). */

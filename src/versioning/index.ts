@@ -4,6 +4,7 @@
  */
 export { getEcosystemBase, getVersionScheme, getVersionSchemeById, listEcosystems } from './ecosystems.js';
 export { InvalidRangeError, InvalidVersionError, UnknownEcosystemError } from './errors.js';
+export { getHighestVersion, getLowestVersion } from './highest.js';
 export {
   type AffectedMatch,
   evaluateAffected,

@@ -31,6 +31,35 @@ describe('npm start: patchcast run on a fresh machine', () => {
     expect(summary.top.every((f: { targetVersion: string | null }) => f.targetVersion !== null)).toBe(true);
   });
 
+  it('lists first to patch as patches (exim4 once, not per binary) in ≤ 120 columns, with ids explain takes', () => {
+    const run = runPatchcast(['run', '--top', '10'], { cwd: dir });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(120);
+    const table = lines.slice(lines.findIndex((l) => l.startsWith('RISK')));
+    expect(table.filter((l) => l.includes('orders-db-01/debian/exim4'))).toHaveLength(1);
+    expect(table.some((l) => /exim4-base|exim4-config/.test(l))).toBe(false);
+
+    const patches = JSON.parse(
+      runPatchcast(['patches', '--json', '--asset', 'orders-db-01'], { cwd: dir }).stdout,
+    ).patches as Array<Record<string, unknown>>;
+    const exim = patches.find((p) => p.id === 'orders-db-01/debian/exim4');
+    expect(exim).toMatchObject({
+      asset: 'orders-db-01',
+      package: 'exim4',
+      installedVersion: '4.89-2+deb9u2',
+      binaries: ['exim4', 'exim4-base', 'exim4-config', 'exim4-daemon-light'],
+    });
+    // The highest target any exim4 finding needs (CVE-2019-10149 alone needs deb9u4).
+    expect(exim?.targetVersion).toBe('4.89-2+deb9u8');
+    expect(exim?.vulnerabilities).toContain('DEBIAN-CVE-2019-10149');
+
+    const explained = runPatchcast(['explain', 'orders-db-01/debian/exim4'], { cwd: dir });
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain('upgrade exim4 4.89-2+deb9u2 → 4.89-2+deb9u8');
+    expect(explained.stdout).toMatch(/risk removed \d+\.\d{3} · due \d{4}-\d{2}-\d{2}/);
+  }, 180_000);
+
   it('filters findings by severity (CVE-2018-6789 is CVSS 9.8: critical, never low)', () => {
     const query = (severity: string) =>
       JSON.parse(

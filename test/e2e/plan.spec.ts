@@ -143,4 +143,13 @@ describe('patchcast plan: store, show, re-plan with a diff, explain, export', ()
     for (const host of ['canary-1', 'web-1', 'web-2', 'web-9', 'db-1'])
       expect(html).toContain(`<td>${host}</td>`);
   });
+
+  it('plan --format html --out exports the stored plan: no new plan, nothing superseded', () => {
+    const before = JSON.parse(cli(['plan', 'list', '--json'])).plans as Array<{ id: string; status: string }>;
+    const file = join(dir, 'plan.html');
+    expect(cli(['plan', '--format', 'html', '--out', file])).toBe(`wrote ${file}\n`);
+    expect(readFileSync(file, 'utf8')).toContain(before[0]?.id ?? 'no plan');
+    const after = JSON.parse(cli(['plan', 'list', '--json'])).plans;
+    expect(after).toEqual(before);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
+import { isPatchIdShape } from '../../matching/patches.js';
 import {
   explainCve,
   fromDay,
@@ -12,6 +13,7 @@ import { getAsOf } from '../../risk/as-of.js';
 import { getGlobalOptions } from '../context.js';
 import { printJson, printLine } from '../output.js';
 import { isFindingTarget, runExplainFinding } from './explain-finding.js';
+import { runExplainPatch } from './explain-patch.js';
 import { parseDayOption, resolveDataDir } from './predict-options.js';
 
 /**
@@ -22,9 +24,12 @@ export function registerExplainCommand(program: Command): void {
   program
     .command('explain')
     .description(
-      "explain a CVE's exploit forecast, or a finding's risk (a finding id, or a CVE with --asset)",
+      "explain a CVE's exploit forecast, a finding's risk (a finding id, or a CVE with --asset), or a patch (a patch id from `patchcast patches`)",
     )
-    .argument('<cve-or-finding>', 'CVE id (e.g. CVE-2024-21887) or finding id')
+    .argument(
+      '<cve-or-finding>',
+      'CVE id (e.g. CVE-2024-21887), finding id, or patch id (asset/ecosystem/package)',
+    )
     .option('--asset <id>', "explain the risk of this CVE's findings on this asset")
     .option(
       '--as-of <date>',
@@ -34,6 +39,7 @@ export function registerExplainCommand(program: Command): void {
     .option('--model <file>', 'model file (default: the model shipped with patchcast)')
     .option('--top <n>', 'number of factors', '5')
     .action(async (cve: string, o: Record<string, string>, command: Command) => {
+      if (!o.asset && isPatchIdShape(cve)) return runExplainPatch(command, cve);
       if (isFindingTarget(cve, o.asset))
         return runExplainFinding(command, cve, { top: o.top ?? '5', ...(o.asset ? { asset: o.asset } : {}) });
       const artifact = loadExploitModel(o.model ?? SHIPPED_MODEL_PATH);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getDurationMinutes } from '../../config/duration.js';
 import { PatchcastError } from '../../core/errors.js';
+import { hasReliabilityData } from '../../pipeline/patch-reliability.js';
 import {
   loadLatestPlan,
   loadStoredPlan,
@@ -18,6 +19,7 @@ import { getPlanDiff } from '../../planning/replan.js';
 import { type Db, listPlans } from '../../store/index.js';
 import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
+import { resolveDataDir } from './predict-options.js';
 
 const FORMATS = ['text', 'json', 'html', 'ics'] as const;
 type Format = (typeof FORMATS)[number];
@@ -42,10 +44,15 @@ export function registerPlanCommand(program: Command): void {
     .option('--dry-run', 'print the plan (and its diff against the stored one) without storing it')
     .option('--time-limit <seconds>', 'solver time budget in seconds', '20')
     .option('--greedy', 'skip the MILP and use the greedy heuristic only')
-    .option('--format <format>', 'text, json, html (Gantt chart) or ics (calendar); also for show', 'text')
+    .option(
+      '--format <format>',
+      'text, json, html (Gantt chart) or ics (calendar); html and ics export the latest stored plan without re-planning (with --dry-run: a fresh plan, not stored); also for show',
+      'text',
+    )
     .option('--out <file>', 'write the plan to this file instead of standard output; also for show')
     .action(async (options: PlanOptions, command: Command) => {
       const format = getFormat(command);
+      if (isExport(format) && !options.dryRun) return exportLatest(command, format);
       const horizonDays = getHorizonDays(options.horizon);
       const timeLimitSeconds = Number(options.timeLimit);
       if (!(timeLimitSeconds > 0))
@@ -62,6 +69,7 @@ export function registerPlanCommand(program: Command): void {
           actor: getActor(),
           ...(options.dryRun ? { dryRun: true } : {}),
           solve: { timeLimitSeconds, ...(options.greedy ? { method: 'greedy' as const } : {}) },
+          ...getReliabilityData(),
         }),
       );
       const label: PlanLabel = { stored: run.stored, ...(run.id ? { id: run.id } : {}) };
@@ -159,6 +167,34 @@ export function registerPlanCommand(program: Command): void {
       if (getGlobalOptions(command).json) return printJson({ planId: stored.id, ...explanation });
       writeOut(command, renderJobExplanation(stored.plan, explanation, stored.id));
     });
+}
+
+/** `../shared/data` when it holds Debian's advisory history, for the patch-reliability model. */
+function getReliabilityData(): { reliabilityDataDir?: string } {
+  try {
+    const dir = resolveDataDir(undefined);
+    return hasReliabilityData(dir) ? { reliabilityDataDir: dir } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** html and ics are exports: of a stored plan, never a reason to make a new one. */
+function isExport(format: Format): boolean {
+  return format === 'html' || format === 'ics';
+}
+
+/** `plan --format html|ics`: the latest stored plan, as `plan show --format …` prints it; stores nothing. */
+async function exportLatest(command: Command, format: Format): Promise<void> {
+  const stored = await withStore(command, async (store) => {
+    const latest = await loadLatestPlan(store.db);
+    if (!latest)
+      throw new PatchcastError('STORE_NOT_FOUND', `no plan is stored yet to export as ${format}`, {
+        hint: `Run \`patchcast plan\` first, or \`patchcast plan --dry-run --format ${format}\` for an unstored plan.`,
+      });
+    return latest;
+  });
+  emit(command, format, { id: stored.id, stored: true }, stored.plan);
 }
 
 function getHorizonDays(horizon: string): number {

@@ -4,6 +4,7 @@ import { runPipeline } from '../../pipeline/run-pipeline.js';
 import { formatAsOf, getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
 import { getGlobalOptions, loadCommandConfig, requireDirectory, withStore } from '../context.js';
 import { printJson, printLine, printTable, printWarnings } from '../output.js';
+import { formatPatchTable } from '../patch-table.js';
 import { makeFeedProgress } from '../progress.js';
 
 interface RunCommandOptions {
@@ -29,7 +30,7 @@ export function registerRunCommand(program: Command): void {
       'on a store with no assets, import the bundled demo fleet (without it such a store is refused)',
     )
     .option('--offline <dir>', 'sync every feed from this mirror directory first')
-    .option('--top <n>', 'how many findings to show', '10')
+    .option('--top <n>', 'how many patches (and, in --json, findings) to show', '10')
     .option(
       '--full-match',
       'evaluate every installed package again, not only those whose advisories changed (after an upgrade, say)',
@@ -76,25 +77,11 @@ export function registerRunCommand(program: Command): void {
           `findings  ${summary.openFindings} open (${summary.findings.resolved} resolved this run, ${summary.findings.suppressedByVex} suppressed by VEX)`,
         );
         printWarnings(warnings, 10);
-        if (summary.top.length === 0) return;
+        if (summary.patches.length === 0) return;
         printLine('');
-        printLine(
-          'First to patch, by risk (exploit likelihood × impact × exposure; `patchcast explain <id>`):',
-        );
-        printTable(
-          summary.top.map((f) => ({
-            risk: f.risk.toFixed(3),
-            ssvc: f.ssvc,
-            asset: f.assetId,
-            package: `${f.packageName} ${f.installedVersion}`,
-            vulnerability: f.cve ?? f.vulnerabilityId,
-            kev: f.kev ? (f.ransomware ? 'yes+ransomware' : 'yes') : '-',
-            exploits: f.exploitSources.length ? f.exploitSources.slice(0, 3).join(',') : '-',
-            epss: f.epss === null ? '-' : f.epss.toFixed(3),
-            cvss: f.cvss ?? '-',
-            fix: f.targetVersion ?? 'none',
-          })),
-        );
+        printLine('First to patch: patches by risk removed (exploit likelihood × impact × exposure);');
+        printLine('`patchcast explain <id>` shows what one fixes, `patchcast patches` lists them all.');
+        for (const line of formatPatchTable(summary.patches)) printLine(line);
       });
     });
 }

@@ -46,6 +46,8 @@ export function makeTinyProblem(seed: number, maxJobs = 10, maxSlots = 6): PlanP
       group: random() < 0.5 ? 'a' : 'b',
       services: [random() < 0.4 ? ['s1'] : [], random() < 0.3 ? ['s2'] : []].flat(),
       packages: [{ name: 'openssl' }],
+      patches: [],
+      failureSource: 'default',
       findingIds: [`f${j}`],
       durationMinutes: 10 + 10 * pick(8),
       reboot,

@@ -13,6 +13,8 @@ export type JobExplanation =
       start: string;
       end: string;
       packages: string[];
+      /** Patch ids (`patchcast explain <id>`); absent in plans stored before patches. */
+      patches: string[];
       reasons: string[];
     }
   | { jobId: string; assetId: string; scheduled: false; ring: string; reasons: string[] };
@@ -34,6 +36,7 @@ export function getJobExplanation(plan: Plan, target: string): JobExplanation | 
       start: a.start,
       end: a.end,
       packages: a.packages,
+      patches: a.patches ?? [],
       reasons: a.reasons,
     };
   }
@@ -52,6 +55,7 @@ export function renderJobExplanation(plan: Plan, e: JobExplanation, planId?: str
     `${e.assetId} (${e.jobId})${where}: ring ${e.ring}, window ${e.windowId}, ${formatClock(e.start, o.timezone)}–${formatClock(e.end, o.timezone)} ${o.timezone}`,
     `  occurrence: ${e.occurrence}`,
     `  packages: ${e.packages.join(' ') || '(none)'}`,
+    ...(e.patches.length > 0 ? [`  patches: ${e.patches.join(' ')}`] : []),
     '  why:',
     ...e.reasons.map((r) => `  - ${r}`),
   ];

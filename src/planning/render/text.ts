@@ -14,15 +14,26 @@ export function renderPlanSummary(plan: Plan, label: PlanLabel = {}): string[] {
   const occurrences = new Set(plan.assignments.map((a) => a.slotId)).size;
   const lines = [
     `${name} (${plan.method}${state}): ${plan.assignments.length} jobs in ${occurrences} window occurrences, ${plan.unscheduled.length} not in the horizon (until ${plan.horizonEnd.slice(0, 10)})`,
-    `objective ${plan.objective.toFixed(1)} risk-hours · bound ${plan.bound.toFixed(1)} · gap ${(plan.gap * 100).toFixed(2)}% · solved in ${plan.solveSeconds.toFixed(2)} s`,
+    `objective ${plan.objective.toFixed(1)} risk-hours · bound ${plan.bound.toFixed(1)} · ${describeGap(plan)} · solved in ${plan.solveSeconds.toFixed(2)} s`,
   ];
-  if (plan.anchorExposure > 0) {
-    lines.push(
-      `expected exposure ${((plan.exposure / plan.anchorExposure) * 100).toFixed(1)}% of "first free window in SLA order"`,
-    );
-  }
+  const ratios = [
+    [plan.anchorExposure, 'first free window in SLA order'],
+    [plan.densityBaseline?.exposure ?? 0, 'riskiest per job-minute first'],
+  ] as const;
+  const compared = ratios
+    .filter(([exposure]) => exposure > 0 && plan.assignments.length > 0)
+    .map(([exposure, rule]) => `${((plan.exposure / exposure) * 100).toFixed(1)}% of "${rule}"`);
+  if (compared.length > 0) lines.push(`expected exposure ${compared.join(', ')}`);
   for (const note of plan.notes) lines.push(`note: ${note}`);
   return lines;
+}
+
+/** The gap, or why there is none to claim: no job scheduled, or a bound above the objective. */
+export function describeGap(plan: Plan): string {
+  if (plan.boundExceedsObjective)
+    return `gap INVALID (bound above objective: ${(plan.gap * 100).toFixed(2)}%)`;
+  if (plan.assignments.length === 0) return 'gap n/a (no job scheduled)';
+  return `gap ${(plan.gap * 100).toFixed(2)}%`;
 }
 
 /**
@@ -38,7 +49,12 @@ export function renderPlanText(plan: Plan, label: PlanLabel = {}): string {
       lines.push(`  ring ${ring}`);
       for (const a of assignments) {
         const time = `${formatClock(a.start, o.timezone)}–${formatClock(a.end, o.timezone)}`;
-        lines.push(`    ${time}  ${a.assetId}  ${summarizePackages(a.packages)}`.trimEnd());
+        const patches = a.patches?.length
+          ? ` (${a.patches.length} patch${a.patches.length === 1 ? '' : 'es'})`
+          : '';
+        lines.push(
+          `    ${time}  ${a.jobId.includes('#') ? a.jobId.slice(4) : a.assetId}${patches}  ${summarizePackages(a.packages)}`.trimEnd(),
+        );
       }
     }
   }

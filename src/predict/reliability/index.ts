@@ -45,7 +45,7 @@ export {
   type RolloutOutcome,
   updatePosterior,
 } from './posterior.js';
-export { guessFamily, guessRelease, type ReliabilityScore, scorePatch } from './score.js';
+export { guessFamily, guessRelease, type ReliabilityScore, scorePatch, scorePatches } from './score.js';
 export {
   EVALUATION_PLAN,
   type EvaluationReport,

@@ -122,3 +122,20 @@ export function guessFamily(
   }
   return family;
 }
+
+/**
+ * The calibrated probability for each candidate, from the history known before `day` (computed once
+ * for all of them: `scorePatch` rebuilds it per call).
+ */
+export function scorePatches(
+  artifact: ReliabilityArtifact,
+  advisories: readonly Advisory[],
+  candidates: readonly PatchCandidate[],
+  day: number,
+): number[] {
+  if (candidates.length === 0) return [];
+  const state = getHistoryStateAsOf(advisories, day);
+  return candidates.map((c) =>
+    applyCalibration(artifact.calibrator, predictScorer(artifact.scorer, getFeatures(state, c))),
+  );
+}
