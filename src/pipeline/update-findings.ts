@@ -10,7 +10,7 @@ import {
   removePendingMatchKeys,
   type Store,
 } from '../store/index.js';
-import { SNAPSHOT_DIR } from './bundled-snapshot.js';
+import { makeForecastLoader } from './exploit-forecast.js';
 
 /** How many of the highest-risk open findings `updateFindings` returns by default. */
 export const DEFAULT_TOP = 10;
@@ -25,8 +25,8 @@ export interface UpdateFindingsOptions {
    * They are consumed only once every step succeeded: a failure leaves them queued for a retry.
    */
   advisoryKeys?: 'pending';
-  /** Data directory for the exploit model (../shared/data layout); default: the bundled snapshot. */
-  modelDataDir?: string;
+  /** Progress of the exploit forecast (read from the stored scores, or computed and stored). */
+  onStep?: (text: string) => void;
   /** How many of the highest-risk open findings to return (default `DEFAULT_TOP`). */
   top?: number;
   /** Assets per batch in the steps after matching (default: the store's `FINDING_BATCH_ASSETS`). */
@@ -81,7 +81,14 @@ export async function scoreAndRank(store: Store, options: UpdateFindingsOptions)
   return scoreFindings(store, {
     asOf: options.now,
     weights: options.config.risk.weights,
-    modelDataDir: options.modelDataDir ?? SNAPSHOT_DIR,
+    model: makeForecastLoader(store, {
+      now: options.now,
+      tolerance: {
+        absolute: options.config.model.scores.absoluteTolerance,
+        relative: options.config.model.scores.relativeTolerance,
+      },
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+    }),
     keep: { top: options.top ?? DEFAULT_TOP, where: staysOpen },
     ...(options.assetIds ? { assetIds: options.assetIds } : {}),
     ...(options.batchAssets === undefined ? {} : { batchAssets: options.batchAssets }),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runPipeline } from '../../pipeline/run-pipeline.js';
+import { formatExploitShort } from '../../risk/score/index.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { makeFeedProgress } from '../progress.js';
@@ -29,6 +30,7 @@ export function registerRunCommand(program: Command): void {
           now: new Date(),
           top: Number(options.top),
           progress: (source) => makeFeedProgress(source, { json }),
+          onStep: (text) => process.stderr.write(`${text}\n`),
           ...(options.offline ? { offlineDir: options.offline } : {}),
           ...(options.fullMatch ? { fullMatch: true } : {}),
         });
@@ -62,6 +64,7 @@ export function registerRunCommand(program: Command): void {
             vulnerability: f.cve ?? f.vulnerabilityId,
             kev: f.kev ? (f.ransomware ? 'yes+ransomware' : 'yes') : '-',
             exploits: f.exploitSources.length ? f.exploitSources.slice(0, 3).join(',') : '-',
+            exploit: formatExploitShort(f.exploit),
             epss: f.epss === null ? '-' : f.epss.toFixed(3),
             cvss: f.cvss ?? '-',
             fix: f.targetVersion ?? 'none',
