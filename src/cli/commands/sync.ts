@@ -149,8 +149,7 @@ async function runModelStep(
   options: SyncOptions,
 ): Promise<{ report?: ModelAfterSyncReport; error?: PatchcastError }> {
   const settings = loadCommandConfig(command).model;
-  // Without model.data the model has nothing to read: the sync stays as it was, silent about it.
-  if (!settings.data) return {};
+  // model.data when set, else the store just synced: the report says what ran and why a step was skipped.
   try {
     const report = await runModelAfterSync(store, {
       settings,
