@@ -29,7 +29,7 @@ import {
   type HistoryKevRow,
   loadCpeNames,
   loadCvesWithCpeNames,
-  loadCvesWithCwe,
+  loadCvesWithCwes,
   loadEpssOf,
   loadHistoryCveRows,
   loadHistoryEpssDays,
@@ -110,8 +110,8 @@ async function loadCountedCves(
     if (isDictionaryVendor(key, ids.length))
       for (const id of await loadVendorlessCvesMentioning(db, key)) full.add(id);
   }
-  for (const cwe of facts?.cwes ?? [])
-    for (const id of await loadCvesWithCwe(db, built.strings[cwe] ?? '')) light.add(id);
+  const cwes = (facts?.cwes ?? []).map((c) => built.strings[c] ?? '');
+  for (const id of await loadCvesWithCwes(db, cwes)) light.add(id);
   full.delete(own.id);
   for (const id of [...full, own.id]) light.delete(id);
   return { full: [...full], light: [...light] };

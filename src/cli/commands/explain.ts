@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import { explainCve, loadExploitModel, loadHistory, SHIPPED_MODEL_PATH } from '../../predict/index.js';
-import { getGlobalOptions } from '../context.js';
+import { explainCveFromStore, formatCveForecast } from '../../pipeline/explain-from-store.js';
+import {
+  explainCve,
+  fromDay,
+  loadExploitModel,
+  loadHistory,
+  SHIPPED_MODEL_PATH,
+} from '../../predict/index.js';
+import { getGlobalOptions, withStore } from '../context.js';
 import { printJson, printLine } from '../output.js';
 import { isFindingTarget, runExplainFinding } from './explain-finding.js';
 import { parseDayOption, resolveDataDir, today } from './predict-options.js';
@@ -19,12 +26,13 @@ export function registerExplainCommand(program: Command): void {
     .argument('<cve-or-finding>', 'CVE id (e.g. CVE-2024-21887) or finding id')
     .option('--asset <id>', "explain the risk of this CVE's findings on this asset")
     .option('--as-of <date>', 'as of this day (default: the day after the data ends, or today)')
-    .option('--data <dir>', 'data directory (default ../shared/data)')
-    .option('--model <file>', 'model file (default: the model shipped with patchcast)')
+    .option('--data <dir>', 'read this data directory (../shared/data layout) instead of the store')
+    .option('--model <file>', "model file (default: the store's current model, else the shipped one)")
     .option('--top <n>', 'number of factors', '5')
     .action(async (cve: string, o: Record<string, string>, command: Command) => {
       if (isFindingTarget(cve, o.asset))
         return runExplainFinding(command, cve, { top: o.top ?? '5', ...(o.asset ? { asset: o.asset } : {}) });
+      if (!o.data) return runExplainFromStore(command, cve.toUpperCase(), o);
       const artifact = loadExploitModel(o.model ?? SHIPPED_MODEL_PATH);
       const history = await loadHistory(resolveDataDir(o.data));
       const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
@@ -33,10 +41,23 @@ export function registerExplainCommand(program: Command): void {
         throw new PatchcastError('INPUT_NOT_FOUND', `${cve} is not in the data`, {
           hint: 'Check the CVE id.',
         });
-      if (getGlobalOptions(command).json) return printJson({ ...result, model: artifact.card.version });
+      const index = history.indexOf.get(result.cve) ?? -1;
+      const listing = history.kev.find((k) => k.cve === index && k.addedDay <= day && !(k.removedDay <= day));
+      if (getGlobalOptions(command).json)
+        return printJson({
+          ...result,
+          model: artifact.card.version,
+          kevSince: listing ? fromDay(listing.addedDay) : null,
+        });
+      if (listing) {
+        printLine(
+          `${result.cve} is in CISA KEV since ${fromDay(listing.addedDay)}: the exploit model forecasts KEV listings, so it does not score listed CVEs; in risk, the KEV factor carries it.`,
+        );
+        return;
+      }
       const where = result.inPopulation
         ? `${result.percentile.toFixed(1)}th percentile`
-        : 'not in the scored population (already in KEV or not yet published at this date)';
+        : 'not in the scored population (not yet published at this date)';
       printLine(
         `${result.cve} as of ${result.asOf}: P(added to KEV within ${artifact.horizonDays} days) = ${(result.probability * 100).toFixed(2)}% (${where})`,
       );
@@ -46,4 +67,18 @@ export function registerExplainCommand(program: Command): void {
         );
       }
     });
+}
+
+/** `explain CVE-…` without --data: the store's current model on a History restricted to the CVE. */
+async function runExplainFromStore(command: Command, cve: string, o: Record<string, string>): Promise<void> {
+  await withStore(command, async (store) => {
+    const forecast = await explainCveFromStore(store, cve, {
+      now: new Date(),
+      top: Number(o.top ?? '5'),
+      ...(o.asOf ? { day: parseDayOption('as-of', o.asOf) } : {}),
+      ...(o.model ? { artifact: loadExploitModel(o.model) } : {}),
+    });
+    if (getGlobalOptions(command).json) return printJson(forecast);
+    for (const line of formatCveForecast(forecast)) printLine(line);
+  });
 }
