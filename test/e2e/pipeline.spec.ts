@@ -32,7 +32,7 @@ describe('npm start: patchcast run on a fresh machine', () => {
     const risks = summary.top.map((f: { risk: number }) => f.risk);
     expect(risks).toEqual([...risks].sort((a, b) => b - a));
     expect(summary.top.every((f: { targetVersion: string | null }) => f.targetVersion !== null)).toBe(true);
-  });
+  }, 90_000);
 
   it('filters findings by severity (CVE-2018-6789 is CVSS 9.8: critical, never low)', () => {
     const query = (severity: string) =>
@@ -126,5 +126,5 @@ describe('npm start: patchcast run on a fresh machine', () => {
     expect(
       apache.findings.every((f: { installedVersion: string }) => f.installedVersion === '2.4.25-3+deb9u13'),
     ).toBe(true);
-  });
+  }, 90_000);
 });
