@@ -4,8 +4,8 @@
  *
  *   npx tsx scripts/risk-vs-cvss.ts [--top 50] [--now 2026-03-01]
  *
- * Runs `patchcast run`'s pipeline on a fresh temporary SQLite store, and scores as it does (the exploit
- * model on the bundled snapshot, EPSS for KEV-listed CVEs, which the model does not score). Findings of one vulnerability on
+ * Runs `patchcast run`'s pipeline on a fresh temporary SQLite store, and scores as it does (the store's exploit
+ * forecast or EPSS, whichever is higher; EPSS for KEV-listed CVEs, which the model does not score). Findings of one vulnerability on
  * one asset (the binary packages of one source package: exim4, exim4-base, …) share their score and
  * their fix, so they are listed once, as one (asset, vulnerability) row.
  */
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/index.js';
-import { SNAPSHOT_DIR } from '../src/pipeline/bundled-snapshot.js';
+import { makeForecastLoader } from '../src/pipeline/exploit-forecast.js';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
 import { formatContribution } from '../src/risk/score/index.js';
 import { type ScoredFinding, scoreFindings } from '../src/risk/score-findings.js';
@@ -30,7 +30,11 @@ const store = await openStore({ home });
 const config = loadConfig(undefined, {});
 await runPipeline(store, { config, now, demo: true });
 const scored = (
-  await scoreFindings(store, { asOf: now, weights: config.risk.weights, modelDataDir: SNAPSHOT_DIR })
+  await scoreFindings(store, {
+    asOf: now,
+    weights: config.risk.weights,
+    model: makeForecastLoader(store, { now }),
+  })
 ).filter((s) => s.context.finding.status === 'open');
 await store.close();
 rmSync(home, { recursive: true, force: true });

@@ -190,8 +190,8 @@ const planningSection = z.strictObject({
 /** The exploit model's continuous learning (src/predict/readme.md, "Continuous learning"). */
 const modelSection = z.strictObject({
   /**
-   * Directory in the ../shared/data layout the exploit model reads, relative to this file (the model
-   * cannot read the store yet). Without it `patchcast sync` neither retrains nor stores scores.
+   * Directory in the ../shared/data layout the exploit model reads instead of the store, relative to
+   * this file. Without it `patchcast sync` retrains (when due) and stores scores from the store.
    */
   data: z.string().min(1).optional(),
   /** After a sync: retrain when this long has passed since the last retrain and enough new labels exist. */

@@ -96,11 +96,11 @@ planning:
     services: {}
     #   payments: { maxDown: 1 }
 
-# The exploit model's continuous learning (these are the defaults). With model.data set, each
-# \`patchcast sync\` retrains when due, promotes the challenger only if it is not worse on the latest
-# windows, and stores the day's scores (see \`patchcast model status\` and \`patchcast model drift\`).
+# The exploit model's continuous learning (these are the defaults). Each \`patchcast sync\` retrains
+# when due (from the store, or model.data when set), promotes the challenger only if it is not worse
+# on the latest windows, and stores the day's scores (see \`patchcast model status\` and \`patchcast model drift\`).
 model:
-  # data: ../shared/data  # directory in the ../shared/data layout the model reads
+  # data: ../shared/data  # read this directory (../shared/data layout) instead of the store
   retrain: { enabled: true, every: 30d, minNewKevEntries: 10, windows: 3 }
   promotion: { minAuprcGain: 0, maxEceIncrease: 0.01, minPositives: 10 }
   scores: { afterSync: true, absoluteTolerance: 0.00001, relativeTolerance: 0.1 }

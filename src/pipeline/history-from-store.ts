@@ -97,8 +97,7 @@ async function addCves(
   pageSize: number,
   keep: (cve: string) => boolean,
 ): Promise<number> {
-  const kevPairs = new Map<string, Set<string>>();
-  for (const row of kevRows) kevPairs.set(row.cveId, new Set([getKevPairKey(row)]));
+  const kevPairs = getKevPairs(kevRows);
   let count = 0;
   for await (const page of loadHistoryCvePages(db, pageSize)) {
     for (const row of page) {
@@ -108,6 +107,13 @@ async function addCves(
     }
   }
   return count;
+}
+
+/** Each KEV CVE's normalised vendor:product (its CVE record's pairs equal to it are dropped). */
+export function getKevPairs(kevRows: readonly HistoryKevRow[]): Map<string, Set<string>> {
+  const kevPairs = new Map<string, Set<string>>();
+  for (const row of kevRows) kevPairs.set(row.cveId, new Set([getKevPairKey(row)]));
+  return kevPairs;
 }
 
 async function addEpss(

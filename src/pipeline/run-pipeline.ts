@@ -26,8 +26,8 @@ export interface RunOptions {
   offlineDir?: string;
   progress?: (source: string) => FeedProgress;
   top?: number;
-  /** Data directory for the exploit model (default: the mirror synced from, else the bundled snapshot). */
-  modelDataDir?: string;
+  /** Progress of the exploit forecast (stored scores read, or the population scored and stored). */
+  onStep?: (text: string) => void;
   /**
    * Match every asset whole even when every inventory is matched: each distinct package is evaluated
    * again and the holders of any package whose matches changed are compared (after an upgrade of
@@ -106,7 +106,7 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
     now: options.now,
     config: options.config,
     top,
-    modelDataDir: options.modelDataDir ?? options.offlineDir ?? SNAPSHOT_DIR,
+    ...(options.onStep ? { onStep: options.onStep } : {}),
     ...(match === 'incremental' ? { advisoryKeys: 'pending' as const } : {}),
   });
   steps.push(

@@ -15,8 +15,8 @@ import {
   markPipelineStepsOwed,
   type Store,
 } from '../store/index.js';
-import { SNAPSHOT_DIR } from './bundled-snapshot.js';
 import { pauseForCrashTest } from './crash-test-pause.js';
+import { makeForecastLoader } from './exploit-forecast.js';
 
 /** How many of the highest-risk open findings `updateFindings` returns by default. */
 export const DEFAULT_TOP = 10;
@@ -27,8 +27,8 @@ export interface StepsOptions {
   config: Config;
   /** Only these assets; all when omitted. */
   assetIds?: string[];
-  /** Data directory for the exploit model (../shared/data layout); default: the bundled snapshot. */
-  modelDataDir?: string;
+  /** Progress of the exploit forecast (read from the stored scores, or computed and stored). */
+  onStep?: (text: string) => void;
   /** How many of the highest-risk open findings to return (default `DEFAULT_TOP`). */
   top?: number;
   /** Assets per batch (default: the store's `FINDING_BATCH_ASSETS`). */
@@ -114,7 +114,14 @@ export async function scoreAndRank(store: Store, options: StepsOptions): Promise
   return scoreFindings(store, {
     asOf: options.now,
     weights: options.config.risk.weights,
-    modelDataDir: options.modelDataDir ?? SNAPSHOT_DIR,
+    model: makeForecastLoader(store, {
+      now: options.now,
+      tolerance: {
+        absolute: options.config.model.scores.absoluteTolerance,
+        relative: options.config.model.scores.relativeTolerance,
+      },
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+    }),
     keep: { top: options.top ?? DEFAULT_TOP, where: staysOpen },
     afterBatch: () => pauseForCrashTest('risk-batch'),
     ...(options.assetIds ? { assetIds: options.assetIds } : {}),

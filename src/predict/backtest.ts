@@ -1,4 +1,5 @@
 import { BASELINES } from './baselines.js';
+
 import { getMonthlyAsOfDays, sampleRows } from './dataset.js';
 import { PARAM_GRID, scoreAsOf, trainExploitModel } from './exploit-model.js';
 import { type FeatureGroup, getLabels } from './features/index.js';
@@ -14,6 +15,9 @@ import {
 } from './gbdt/index.js';
 import { fromDay, type History } from './history/index.js';
 import { assertLabelsKnown } from './label-window.js';
+
+/** The backtest scorer of risk scoring's probability: max(model, EPSS). */
+const MODEL_MAX_EPSS = 'model-max-epss';
 
 /** Options for `runBacktest`. */
 export interface BacktestOptions {
@@ -122,6 +126,13 @@ function runPoint(
     const values = baseline.score(history, scores.context, scores.cves);
     if (values) record(baseline.id, values);
   }
+  // What risk scoring uses in the model's population (src/risk/readme.md), where EPSS exists.
+  const epss = scores.context.epss;
+  if (epss)
+    record(
+      MODEL_MAX_EPSS,
+      Float64Array.from(scores.probabilities, (p, k) => Math.max(p, epss.score[scores.cves[k] ?? 0] || 0)),
+    );
   return { asOf: fromDay(day), population: labels.length, positives: countOnes(labels), scorers };
 }
 
@@ -162,6 +173,7 @@ function summarize(
   const model = pooled.get('model');
   const scorerLabels: Record<string, string> = { model: 'patchcast model' };
   for (const baseline of BASELINES) scorerLabels[baseline.id] = baseline.label;
+  scorerLabels[MODEL_MAX_EPSS] = 'max(model, EPSS) (risk scoring)';
   return {
     horizonDays: horizon,
     points,

@@ -1,22 +1,17 @@
 /**
- * The exploit model's probabilities for scoring: loaded once (0.7 s for the bundled snapshot), then
- * asked about each CVE once as batches of findings bring them.
+ * The exploit model scored on a data directory (the ../shared/data layout), for scripts and
+ * experiments. Risk scoring uses the store's forecast instead (src/pipeline/exploit-forecast.ts).
  */
-import { existsSync } from 'node:fs';
 import { getPopulation } from '../predict/features/index.js';
 import {
-  EXPLOIT_MODEL_KIND,
   type ExploitModelArtifact,
   fromDay,
   loadExploitModel,
   loadHistory,
   makeAsOfContext,
-  parseExploitModel,
   scoreAsOf,
   toDay,
 } from '../predict/index.js';
-import { type Db, loadActiveModel, loadNewestEpssDate } from '../store/index.js';
-import type { LoadModelProbabilities } from './vulnerability-context.js';
 
 /** The exploit model on one day: `score` gives the probability of each CVE in its population. */
 export interface ExploitScorer {
@@ -24,47 +19,6 @@ export interface ExploitScorer {
   horizonDays: number;
   /** The last day of the model's data (`YYYY-MM-DD`). */
   dataUntil: string;
-}
-
-/** Where `makeModelLoader` finds the model and its data. */
-export interface ModelSourceOptions {
-  asOf: Date;
-  /** A directory in the ../shared/data layout; without one (or a missing one) there is no model. */
-  modelDataDir?: string;
-  /** Model file (default: the store's current exploit model, else the model shipped with patchcast). */
-  modelPath?: string;
-}
-
-/**
- * The model as scoring asks it: nothing is loaded until some CVE is asked about, and nothing is
- * returned when the store's EPSS is newer than the model's data (fresher evidence wins).
- */
-export function makeModelLoader(db: Db, options: ModelSourceOptions): LoadModelProbabilities | undefined {
-  const dataDir = options.modelDataDir;
-  if (!dataDir || !existsSync(dataDir)) return undefined;
-  let scorer: Promise<ExploitScorer | undefined> | undefined;
-  return async (cves) => {
-    if (cves.length === 0) return undefined;
-    scorer ??= loadScorerFor(db, dataDir, options);
-    const loaded = await scorer;
-    return loaded && { probabilities: loaded.score(cves), horizonDays: loaded.horizonDays };
-  };
-}
-
-async function loadScorerFor(
-  db: Db,
-  dataDir: string,
-  options: ModelSourceOptions,
-): Promise<ExploitScorer | undefined> {
-  // The store's current model (promoted by `patchcast model retrain`) unless a file is named.
-  const stored = options.modelPath ? undefined : await loadActiveModel(db, EXPLOIT_MODEL_KIND);
-  const artifact = stored
-    ? parseExploitModel(stored.artifact, `stored model ${stored.id}`)
-    : loadExploitModel(options.modelPath);
-  const scorer = await loadExploitScorer(dataDir, options.asOf, artifact);
-  const newestEpss = await loadNewestEpssDate(db);
-  if (newestEpss && newestEpss.slice(0, 10) > scorer.dataUntil) return undefined;
-  return scorer;
 }
 
 /**

@@ -1,11 +1,15 @@
 /**
  * Scores the store's findings a batch of assets at a time: gathers their contexts (context.ts), asks
- * the exploit model once per CVE when a data directory is at hand, scores each finding (score/), and
- * writes `findings.risk` batch by batch.
+ * the exploit forecast once per CVE when one is given, scores each finding (score/), and writes
+ * `findings.risk` batch by batch.
  */
 import { type Store, updateFindingRisks } from '../store/index.js';
-import { type LoadContextOptions, loadFindingContextBatches, type ModelProbabilities } from './context.js';
-import { makeModelLoader } from './model-probabilities.js';
+import {
+  type LoadContextOptions,
+  type LoadModelProbabilities,
+  loadFindingContextBatches,
+  type ModelProbabilities,
+} from './context.js';
 import { type RiskWeights, scoreFinding } from './score/index.js';
 import type { FindingContext, RiskScore } from './types.js';
 
@@ -31,12 +35,10 @@ export interface ScoreFindingsOptions {
   assetIds?: readonly string[];
   findingIds?: readonly string[];
   /**
-   * A directory in the ../shared/data layout for the exploit model (e.g. the bundled snapshot). Without
-   * one, or when the store's EPSS is newer than that data, EPSS and the CVSS prior are used.
+   * The exploit model's probabilities (the store's forecast: `makeForecastLoader` in
+   * src/pipeline/exploit-forecast.ts). Without it EPSS and the CVSS prior are used.
    */
-  modelDataDir?: string;
-  /** Model file (default: the store's current exploit model, else the model shipped with patchcast). */
-  modelPath?: string;
+  model?: ModelProbabilities | LoadModelProbabilities;
   /** Write `findings.risk` (default true). */
   write?: boolean;
   /**
@@ -63,8 +65,7 @@ export async function scoreFindings(
   if (options.assetIds) base.assetIds = options.assetIds;
   if (options.findingIds) base.findingIds = options.findingIds;
   if (options.batchAssets !== undefined) base.batchAssets = options.batchAssets;
-  const model = makeModelLoader(store.db, options);
-  if (model) base.model = model;
+  if (options.model) base.model = options.model;
   const kept = makeKept(options.keep);
   for await (const contexts of loadFindingContextBatches(store.db, base)) {
     const scored = contexts.map((context) => ({
@@ -141,6 +142,7 @@ export function applyModel(contexts: readonly FindingContext[], model: ModelProb
     if (p === undefined) continue;
     vulnerability.modelProbability = p;
     vulnerability.modelHorizonDays = model.horizonDays;
+    if (model.asOf) vulnerability.modelAsOf = model.asOf;
   }
 }
 
@@ -159,6 +161,8 @@ export interface RiskRankedFinding {
   ransomware: boolean;
   exploitSources: string[];
   epss: number | null;
+  /** The exploit probability the risk used, its source, and EPSS beside it. */
+  exploit: RiskScore['exploit'];
   cvss: number | null;
   /** The largest contributions, in words with their values. */
   why: RiskScore['contributions'];
@@ -187,6 +191,7 @@ export function getRiskRanked(
       ransomware: v.kev?.ransomware === true,
       exploitSources: [...new Set(v.exploitSignals.map((s) => s.source).filter((s) => s !== 'cisa-kev'))],
       epss: v.epss?.score ?? null,
+      exploit: score.exploit,
       cvss: v.cvssScore ?? null,
       why: score.contributions.slice(0, topReasons),
     }));

@@ -13,6 +13,8 @@ export interface VulnerabilityContext {
   modelProbability?: number;
   /** The exploit model's horizon in days (the event is a CISA KEV listing within it), with `modelProbability`. */
   modelHorizonDays?: number;
+  /** The day the exploit model scored (`YYYY-MM-DD`), with `modelProbability`. */
+  modelAsOf?: string;
   /** EPSS as of the scoring date, when synced. */
   epss?: { score: number; percentile?: number; date: string };
   cvssScore?: number;
@@ -56,10 +58,28 @@ export interface Contribution {
 
 export type SsvcDecision = 'Track' | 'Track*' | 'Attend' | 'Act';
 
+/** Where a finding's exploit probability came from. */
+export type ExploitSource = 'model' | 'epss' | 'cvss-prior';
+
+/** The exploit probability a risk used, and EPSS beside it. */
+export interface ExploitEstimate {
+  probability: number;
+  source: ExploitSource;
+  /** The window the probability is about (the model's horizon; 30 days for EPSS and the prior). */
+  horizonDays: number;
+  /** The day the probability is as of (`YYYY-MM-DD`). */
+  asOf: string;
+  /** EPSS as of the scoring day, shown beside whatever was used. */
+  epss: { score: number; date: string } | null;
+  /** The exploit model's own probability (CVEs in its population), shown beside whatever was used. */
+  model: { probability: number; asOf: string } | null;
+}
+
 export interface RiskScore {
   /** In [0, 1]; the sum of the contributions. */
   risk: number;
   contributions: Contribution[];
+  exploit: ExploitEstimate;
   ssvc: {
     decision: SsvcDecision;
     exploitation: 'none' | 'poc' | 'active';

@@ -13,11 +13,26 @@ interface Contribution {
   text: string;
 }
 
+interface Exploit {
+  probability: number;
+  source: 'model' | 'epss' | 'cvss-prior';
+  horizonDays: number;
+  asOf: string;
+  epss: { score: number; date: string } | null;
+  model: { probability: number; asOf: string } | null;
+}
+
 interface ExplainedFinding {
   id: string;
   assetId: string;
+  vulnerabilityId: string;
   risk: number;
-  explanation: { risk: number; ssvc: { decision: string }; contributions: Contribution[] };
+  explanation: {
+    risk: number;
+    ssvc: { decision: string };
+    exploit: Exploit;
+    contributions: Contribution[];
+  };
 }
 
 /** Asset ids of the demo registry that are internet-facing or critical. */
@@ -48,9 +63,10 @@ describe('risk on the bundled snapshot: patchcast run, then findings --sort risk
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('puts a KEV finding on an internet-facing or critical asset first', () => {
+  it('puts a finding with strong exploit evidence (KEV, or a probability ≥ 0.5) on an internet-facing or critical asset first', () => {
     const top = findings[0];
-    expect(top?.explanation.contributions.some((c) => c.factor === 'kev')).toBe(true);
+    const kev = top?.explanation.contributions.some((c) => c.factor === 'kev');
+    expect(kev || (top?.explanation.exploit.probability ?? 0) >= 0.5).toBe(true);
     expect(getExposedOrCritical().has(top?.assetId ?? '')).toBe(true);
     const risks = findings.map((f) => f.risk);
     expect(risks).toEqual([...risks].sort((a, b) => b - a));
@@ -76,5 +92,50 @@ describe('risk on the bundled snapshot: patchcast run, then findings --sort risk
     const missing = await cli(['explain', 'CVE-2018-6789', '--asset', 'no-such-host']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('no-such-host');
-  });
+  }, 90_000);
+
+  it('separates CVE-2019-6977 (EPSS 0.878, public exploits) from CVE-2017-5130 (EPSS 0.008) on one asset', async () => {
+    const listed = await cli([
+      'findings',
+      '--asset',
+      'shop-web-01',
+      '--explain',
+      '--json',
+      '--limit',
+      '2000',
+    ]);
+    const onAsset: ExplainedFinding[] = JSON.parse(listed.stdout).findings;
+    const on = (cve: string) => onAsset.find((f) => f.vulnerabilityId.endsWith(cve));
+    const gd = on('CVE-2019-6977');
+    const xml = on('CVE-2017-5130');
+    expect(gd?.explanation.exploit.epss?.score).toBeCloseTo(0.878, 3);
+    expect(xml?.explanation.exploit.epss?.score).toBeCloseTo(0.008, 3);
+    // Both are in the model's population: the model's probability is shown beside whichever is used.
+    expect(gd?.explanation.exploit.model).not.toBeNull();
+    expect(gd?.explanation.exploit.probability).toBeGreaterThanOrEqual(0.878 - 1e-3);
+    expect(gd?.explanation.exploit.probability).toBeGreaterThan(xml?.explanation.exploit.probability ?? 1);
+    expect(gd?.risk).toBeGreaterThan(5 * (xml?.risk ?? 1));
+  }, 90_000);
+
+  it('says which exploit source each finding used, with EPSS beside it, and a KEV CVE is not scored by the model', async () => {
+    for (const f of findings) {
+      const e = f.explanation.exploit;
+      expect(['model', 'epss', 'cvss-prior']).toContain(e.source);
+      expect(e.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      if (e.source === 'model') expect(e.probability).toBe(e.model?.probability);
+      if (e.source === 'epss') expect(e.probability).toBe(e.epss?.score);
+      if (e.model && e.epss) expect(e.probability).toBe(Math.max(e.model.probability, e.epss.score));
+      if (f.explanation.contributions.some((c) => c.factor === 'kev')) expect(e.model).toBeNull();
+    }
+    expect(findings.filter((f) => f.explanation.exploit.model !== null).length).toBeGreaterThan(100);
+    const text = await cli(['explain', 'CVE-2019-6977', '--asset', 'shop-web-01']);
+    expect(text.stdout).toMatch(/exploit probability 8\d% from EPSS 0\.878 on 2026-01-30; exploit model /);
+  }, 90_000);
+
+  it('a second run reads the stored forecast instead of scoring the population again', async () => {
+    const again = await cli(['run', '--json']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('exploit forecast: stored scores of 2026-03-01');
+    expect(again.stderr).not.toContain('scoring the population');
+  }, 90_000);
 });

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import { PatchcastError } from '../../core/errors.js';
 import type { Finding } from '../../core/types.js';
-import { SNAPSHOT_DIR } from '../../pipeline/bundled-snapshot.js';
+import { makeForecastLoader } from '../../pipeline/exploit-forecast.js';
 import { formatAsOf, loadAsOf } from '../../risk/as-of.js';
-import { formatContribution } from '../../risk/score/index.js';
+import { formatContribution, formatExploit } from '../../risk/score/index.js';
 import { type ScoredFinding, scoreFindings } from '../../risk/score-findings.js';
 import { listFindings, loadCveOfVulnerabilities, type Store } from '../../store/index.js';
 import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
@@ -21,12 +21,14 @@ export interface FindingExplanation {
   risk: number;
   ssvc: ScoredFinding['score']['ssvc'];
   dueDate: string | null;
+  /** The exploit probability the risk used, its source, and EPSS beside it. */
+  exploit: ScoredFinding['score']['exploit'];
   contributions: ScoredFinding['score']['contributions'];
 }
 
 /**
  * Scores the given findings now, without writing, with the same inputs `patchcast run` uses (config
- * weights; the exploit model on the bundled snapshot when the store's data is not newer).
+ * weights; the store's exploit forecast, read from the stored scores when current).
  */
 export async function loadFindingExplanations(
   store: Store,
@@ -39,7 +41,13 @@ export async function loadFindingExplanations(
     asOf,
     weights: config.risk.weights,
     findingIds,
-    modelDataDir: SNAPSHOT_DIR,
+    model: makeForecastLoader(store, {
+      now: asOf,
+      tolerance: {
+        absolute: config.model.scores.absoluteTolerance,
+        relative: config.model.scores.relativeTolerance,
+      },
+    }),
     write: false,
   });
   return new Map(scored.map((s) => [s.context.finding.id, toExplanation(s)]));
@@ -59,6 +67,7 @@ function toExplanation({
     risk: score.risk,
     ssvc: score.ssvc,
     dueDate: f.dueDate ?? null,
+    exploit: score.exploit,
     contributions: score.contributions,
   };
 }
@@ -67,7 +76,11 @@ function toExplanation({
 export function formatExplanation(e: FindingExplanation, top = Number.POSITIVE_INFINITY): string[] {
   const s = e.ssvc;
   const head = `${e.assetId}  ${e.packageName}  ${e.cve ?? e.vulnerabilityId}  risk ${e.risk.toFixed(3)}  SSVC ${s.decision} (exploitation ${s.exploitation}, automatable ${s.automatable}, technical impact ${s.technicalImpact}, mission & well-being ${s.missionWellbeing})${e.dueDate ? `  due ${e.dueDate}` : ''}${e.status === 'open' ? '' : `  [${e.status}]`}`;
-  return [head, ...e.contributions.slice(0, top).map((c) => `    ${formatContribution(c)}`)];
+  return [
+    head,
+    `    exploit probability ${formatExploit(e.exploit)}`,
+    ...e.contributions.slice(0, top).map((c) => `    ${formatContribution(c)}`),
+  ];
 }
 
 /**

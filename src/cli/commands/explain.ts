@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import { isPatchIdShape } from '../../matching/patches.js';
+import { explainCveFromStore, formatCveForecast } from '../../pipeline/explain-from-store.js';
 import {
   explainCve,
   fromDay,
@@ -10,7 +11,7 @@ import {
   toDay,
 } from '../../predict/index.js';
 import { getAsOf } from '../../risk/as-of.js';
-import { getGlobalOptions } from '../context.js';
+import { getGlobalOptions, withStore } from '../context.js';
 import { printJson, printLine } from '../output.js';
 import { isFindingTarget, runExplainFinding } from './explain-finding.js';
 import { runExplainPatch } from './explain-patch.js';
@@ -35,13 +36,14 @@ export function registerExplainCommand(program: Command): void {
       '--as-of <date>',
       "forecast as of this day (default: today's as-of day, or the day after the data ends when it is older)",
     )
-    .option('--data <dir>', 'data directory (default ../shared/data)')
-    .option('--model <file>', 'model file (default: the model shipped with patchcast)')
+    .option('--data <dir>', 'read this data directory (../shared/data layout) instead of the store')
+    .option('--model <file>', "model file (default: the store's current model, else the shipped one)")
     .option('--top <n>', 'number of factors', '5')
     .action(async (cve: string, o: Record<string, string>, command: Command) => {
       if (!o.asset && isPatchIdShape(cve)) return runExplainPatch(command, cve);
       if (isFindingTarget(cve, o.asset))
         return runExplainFinding(command, cve, { top: o.top ?? '5', ...(o.asset ? { asset: o.asset } : {}) });
+      if (!o.data) return runExplainFromStore(command, cve.toUpperCase(), o);
       const artifact = loadExploitModel(o.model ?? SHIPPED_MODEL_PATH);
       const history = await loadHistory(resolveDataDir(o.data));
       // The one as-of day of every command; the forecast cannot use data the mirror does not have.
@@ -54,11 +56,25 @@ export function registerExplainCommand(program: Command): void {
         });
       const forecastDay = result.asOf;
       const shown = o.asOf ? forecastDay : asOfDay;
+      const index = history.indexOf.get(result.cve) ?? -1;
+      const listing = history.kev.find((k) => k.cve === index && k.addedDay <= day && !(k.removedDay <= day));
       if (getGlobalOptions(command).json)
-        return printJson({ ...result, asOf: shown, forecastDay, model: artifact.card.version });
+        return printJson({
+          ...result,
+          asOf: shown,
+          forecastDay,
+          model: artifact.card.version,
+          kevSince: listing ? fromDay(listing.addedDay) : null,
+        });
+      if (listing) {
+        printLine(
+          `${result.cve} is in CISA KEV since ${fromDay(listing.addedDay)}: the exploit model forecasts KEV listings, so it does not score listed CVEs; in risk, the KEV factor carries it.`,
+        );
+        return;
+      }
       const where = result.inPopulation
         ? `${result.percentile.toFixed(1)}th percentile`
-        : 'not in the scored population (already in KEV or not yet published at this date)';
+        : 'not in the scored population (not yet published at this date)';
       printLine(
         `${result.cve} as of ${shown}: P(added to KEV within ${artifact.horizonDays} days) = ${(result.probability * 100).toFixed(2)}% (${where})`,
       );
@@ -72,4 +88,18 @@ export function registerExplainCommand(program: Command): void {
         );
       }
     });
+}
+
+/** `explain CVE-…` without --data: the store's current model on a History restricted to the CVE. */
+async function runExplainFromStore(command: Command, cve: string, o: Record<string, string>): Promise<void> {
+  await withStore(command, async (store) => {
+    const forecast = await explainCveFromStore(store, cve, {
+      now: new Date(),
+      top: Number(o.top ?? '5'),
+      ...(o.asOf ? { day: parseDayOption('as-of', o.asOf) } : {}),
+      ...(o.model ? { artifact: loadExploitModel(o.model) } : {}),
+    });
+    if (getGlobalOptions(command).json) return printJson(forecast);
+    for (const line of formatCveForecast(forecast)) printLine(line);
+  });
 }

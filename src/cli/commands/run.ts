@@ -47,6 +47,7 @@ export function registerRunCommand(program: Command): void {
           now,
           top: Number(options.top),
           progress: bars.make,
+          onStep: (text) => process.stderr.write(`${text}\n`),
           ...(options.offline ? { offlineDir: options.offline } : {}),
           ...(options.fullMatch ? { fullMatch: true } : {}),
           ...(options.demo ? { demo: true } : {}),

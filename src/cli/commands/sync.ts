@@ -57,10 +57,11 @@ export function registerSyncCommand(program: Command): void {
             progress.stop();
           }
         }
-        // After a successful sync: re-match the packages whose advisories changed, then the scheduled
-        // retrain (when due) and the day's scores (model.* in the config).
-        const match = firstFailure ? undefined : await runMatchStep(store, command, options);
+        // After a successful sync: the scheduled retrain (when due) and the day's scores (model.* in
+        // the config), then the re-match of the packages whose advisories changed, whose risk scoring
+        // reads those stored scores instead of scoring the population a second time.
         const model = firstFailure ? undefined : await runModelStep(store, command, options);
+        const match = firstFailure ? undefined : await runMatchStep(store, command, options);
         if (json)
           printJson({
             reports,
@@ -155,8 +156,7 @@ async function runModelStep(
   options: SyncOptions,
 ): Promise<{ report?: ModelAfterSyncReport; error?: PatchcastError }> {
   const settings = loadCommandConfig(command).model;
-  // Without model.data the model has nothing to read: the sync stays as it was, silent about it.
-  if (!settings.data) return {};
+  // model.data when set, else the store just synced: the report says what ran and why a step was skipped.
   try {
     const report = await runModelAfterSync(store, {
       settings,

@@ -1,5 +1,5 @@
 /** The plain words of each contribution (the numbers are added by whoever prints them). */
-import type { Asset, VulnerabilityContext } from '../types.js';
+import type { Asset, ExploitEstimate, ExploitSource, VulnerabilityContext } from '../types.js';
 import { getCvssPrior } from './levels.js';
 import { getEnvironmentKind } from './ssvc.js';
 
@@ -9,16 +9,19 @@ export function formatPercent(p: number): string {
   return `${pct >= 10 ? pct.toFixed(0) : pct >= 1 ? pct.toFixed(1) : pct.toFixed(2)}%`;
 }
 
-export function describeProbability(
-  v: VulnerabilityContext,
-  source: 'model' | 'epss' | 'cvss-prior',
-): string {
+/** The words of the exploit-probability term: the source used, with the other estimate beside it. */
+export function describeProbability(v: VulnerabilityContext, source: ExploitSource): string {
+  const epss = v.epss ? `EPSS ${v.epss.score.toFixed(3)} on ${v.epss.date}` : 'no EPSS';
   if (source === 'model' && v.modelProbability !== undefined)
-    return `exploit model: ${formatPercent(v.modelProbability)} chance of a CISA KEV listing within ${v.modelHorizonDays ?? 30} days`;
+    return `exploit model: ${formatPercent(v.modelProbability)} chance of a CISA KEV listing within ${v.modelHorizonDays ?? 30} days (${epss})`;
   if (source === 'epss' && v.epss) {
     const pct =
       v.epss.percentile === undefined ? '' : `, ${(v.epss.percentile * 100).toFixed(0)}th percentile`;
-    return `EPSS ${v.epss.score.toFixed(3)} on ${v.epss.date}${pct}`;
+    const model =
+      v.modelProbability === undefined
+        ? ''
+        : `; above the exploit model's ${formatPercent(v.modelProbability)}`;
+    return `${epss}${pct}${model}`;
   }
   const prior = getCvssPrior(v);
   const what =
@@ -28,6 +31,25 @@ export function describeProbability(
         : 'no CVSS'
       : `CVSS ${v.cvssScore}`;
   return `no model or EPSS score: ${formatPercent(prior.probability)}, the mean EPSS of CVEs with ${what}`;
+}
+
+/**
+ * "1.2% from the exploit model (a CISA KEV listing within 30 days, as of 2026-03-01); EPSS 0.004 on
+ * 2026-01-30": the probability a risk used, its source, and the other estimate beside it.
+ */
+export function formatExploit(e: ExploitEstimate): string {
+  const epss = e.epss ? `EPSS ${e.epss.score.toFixed(3)} on ${e.epss.date}` : 'no EPSS';
+  if (e.source === 'model')
+    return `${formatPercent(e.probability)} from the exploit model (a CISA KEV listing within ${e.horizonDays} days, as of ${e.asOf}); ${epss}`;
+  const model = e.model ? `; exploit model ${formatPercent(e.model.probability)}` : '';
+  if (e.source === 'epss') return `${formatPercent(e.probability)} from ${epss}${model}`;
+  return `${formatPercent(e.probability)} from the CVSS prior (no model score, no EPSS)`;
+}
+
+/** The source column of a findings table: "model 1.2%", "epss 87.8%", "prior 13.6%". */
+export function formatExploitShort(e: ExploitEstimate): string {
+  const name = e.source === 'cvss-prior' ? 'prior' : e.source;
+  return `${name} ${formatPercent(e.probability)}`;
 }
 
 export function describeKev(kev: NonNullable<VulnerabilityContext['kev']>): string {

@@ -1,5 +1,5 @@
 /** Risk scoring: R = L · I · E with exact contributions, and CISA's SSVC decision. Pure. */
-export { formatContribution, formatPercent } from './describe.js';
+export { formatContribution, formatExploit, formatExploitShort, formatPercent } from './describe.js';
 export {
   CVSS_PRIOR,
   DEFAULT_RISK_WEIGHTS,
@@ -7,7 +7,7 @@ export {
   type RiskWeights,
   UNSCORED_PRIOR,
 } from './levels.js';
-export { getExploitProbability, scoreFinding } from './score-finding.js';
+export { getExploitEstimate, getExploitProbability, scoreFinding } from './score-finding.js';
 export {
   getEnvironmentKind,
   getExploitation,

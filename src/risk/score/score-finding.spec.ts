@@ -139,7 +139,7 @@ describe('scoreFinding', () => {
 });
 
 describe('getExploitProbability', () => {
-  it('takes the model, else EPSS, else the CVSS prior', () => {
+  it('takes max(model, EPSS) in the model population, else EPSS, else the CVSS prior', () => {
     const epss = { score: 0.4, date: '2026-01-30' };
     expect(getExploitProbability(makeContext({ modelProbability: 0.6, epss }).vulnerability)).toEqual({
       value: 0.6,
@@ -149,9 +149,10 @@ describe('getExploitProbability', () => {
       value: 0.01,
       source: 'model',
     });
-    expect(getExploitProbability(makeContext({ modelProbability: 0.01, epss }).vulnerability)).toEqual({
-      value: 0.01,
-      source: 'model',
+    // CVE-2019-6977's case: exploitation seen (EPSS 0.878), a KEV listing unlikely (model 0.01%).
+    expect(getExploitProbability(makeContext({ modelProbability: 0.0001, epss }).vulnerability)).toEqual({
+      value: 0.4,
+      source: 'epss',
     });
     expect(getExploitProbability(makeContext({ epss }).vulnerability)).toEqual({
       value: 0.4,
@@ -163,6 +164,22 @@ describe('getExploitProbability', () => {
     });
     expect(getExploitProbability(makeContext({ severity: 'MEDIUM' }).vulnerability).value).toBe(0.025);
     expect(getExploitProbability(makeContext({}).vulnerability).value).toBe(0.013);
+  });
+
+  it("puts the estimate used in the score's exploit, with EPSS and the model beside it", () => {
+    const epss = { score: 0.004, date: '2026-01-30' };
+    const model = makeContext({ modelProbability: 0.2, modelHorizonDays: 30, modelAsOf: '2026-03-01', epss });
+    expect(scoreFinding(model, W, AS_OF).exploit).toEqual({
+      probability: 0.2,
+      source: 'model',
+      horizonDays: 30,
+      asOf: '2026-03-01',
+      epss: { score: 0.004, date: '2026-01-30' },
+      model: { probability: 0.2, asOf: '2026-03-01' },
+    });
+    const prior = scoreFinding(makeContext({ cvssScore: 9.8 }), W, AS_OF).exploit;
+    expect(prior).toMatchObject({ source: 'cvss-prior', probability: 0.136, epss: null, model: null });
+    expect(prior.asOf).toBe(AS_OF.toISOString().slice(0, 10));
   });
 });
 

@@ -2,7 +2,7 @@
  * A finding's risk: R = L · I · E in [0, 1], and its exact decomposition into named contributions.
  * See ../readme.md for the formula, the scales and a worked example.
  */
-import type { Contribution, FindingContext, RiskScore } from '../types.js';
+import type { Contribution, ExploitEstimate, ExploitSource, FindingContext, RiskScore } from '../types.js';
 import { parseCvssMetrics } from './cvss-vector.js';
 import {
   describeControls,
@@ -36,17 +36,44 @@ interface Term {
 }
 
 /**
- * The probability of exploitation the score starts from, in the order of issue 7: the exploit model,
- * else EPSS, else the CVSS prior. (The model scores CVEs not yet in KEV; listed CVEs use EPSS.)
+ * The probability of exploitation the score starts from. For a CVE in the exploit model's population
+ * (published, not in KEV) it is max(model, EPSS): the model's event (a CISA KEV listing within its
+ * horizon) implies EPSS's (exploitation activity within 30 days), so both estimate a lower bound of
+ * the chance of exploitation and the larger one is the tighter bound; EPSS wins where exploitation is
+ * seen but a KEV listing is unlikely (old CVEs, products outside federal use). Outside the population
+ * (a KEV-listed CVE: the KEV factor carries it) EPSS, else the CVSS prior.
  */
 export function getExploitProbability(v: FindingContext['vulnerability']): {
   value: number;
-  source: 'model' | 'epss' | 'cvss-prior';
+  source: ExploitSource;
 } {
-  if (v.modelProbability !== undefined) return { value: v.modelProbability, source: 'model' };
+  const model = v.modelProbability;
+  if (model !== undefined && !(v.epss && v.epss.score > model)) return { value: model, source: 'model' };
   if (v.epss) return { value: v.epss.score, source: 'epss' };
   return { value: getCvssPrior(v).probability, source: 'cvss-prior' };
 }
+
+/**
+ * The exploit probability a finding's risk used, with its source, horizon and day, and EPSS beside
+ * it (the `exploit` of a finding's explanation). EPSS and the CVSS prior (a mean EPSS) are 30-day
+ * forecasts.
+ */
+export function getExploitEstimate(v: FindingContext['vulnerability'], asOf: Date): ExploitEstimate {
+  const { value, source } = getExploitProbability(v);
+  const day = asOf.toISOString().slice(0, 10);
+  return {
+    probability: value,
+    source,
+    horizonDays: source === 'model' ? (v.modelHorizonDays ?? EPSS_HORIZON_DAYS) : EPSS_HORIZON_DAYS,
+    asOf: source === 'model' ? (v.modelAsOf ?? day) : source === 'epss' && v.epss ? v.epss.date : day,
+    epss: v.epss ? { score: v.epss.score, date: v.epss.date } : null,
+    model:
+      v.modelProbability === undefined ? null : { probability: v.modelProbability, asOf: v.modelAsOf ?? day },
+  };
+}
+
+/** EPSS forecasts exploitation activity in the next 30 days (FIRST). */
+const EPSS_HORIZON_DAYS = 30;
 
 /**
  * Scores one finding. Pure and deterministic: the same context, weights and day give the same
@@ -76,7 +103,7 @@ export function scoreFinding(ctx: FindingContext, weights: RiskWeights, asOf: Da
     const diff = Math.abs(b.value) - Math.abs(a.value);
     return Math.abs(diff) > 1e-12 ? diff : a.factor.localeCompare(b.factor);
   });
-  return { risk: l * i * e, contributions: kept, ssvc };
+  return { risk: l * i * e, contributions: kept, ssvc, exploit: getExploitEstimate(ctx.vulnerability, asOf) };
 }
 
 /** Likelihood evidence, each on [0, 1], combined as a noisy-OR. */

@@ -80,13 +80,17 @@ export async function* loadHistoryCvePages(db: Db, pageSize: number): AsyncGener
     if (rows.length === 0) return;
     after = rows[rows.length - 1]?.id ?? after;
     const ids = rows.map((r) => r.id);
-    const products = await db
-      .selectFrom('affected_packages')
-      .select(['vulnerability_id', 'name', 'versions'])
-      .where('ecosystem', '=', 'CPE')
-      .where('vulnerability_id', 'in', ids)
-      .orderBy('id')
-      .execute();
+    // The ecosystem is filtered here, not in SQL: with it in the WHERE clause SQLite walks the
+    // (ecosystem, name) index over every CPE entry (~560k) for each page instead of the
+    // vulnerability_id index (2.7 s against 0.03 s a page of 500 on the full data).
+    const products = (
+      await db
+        .selectFrom('affected_packages')
+        .select(['vulnerability_id', 'name', 'versions', 'ecosystem'])
+        .where('vulnerability_id', 'in', ids)
+        .orderBy('id')
+        .execute()
+    ).filter((p) => p.ecosystem === 'CPE');
     const ssvc = await db
       .selectFrom('ssvc_decisions')
       .select(['cve_id', 'decided_at', 'automatable', 'technical_impact'])
