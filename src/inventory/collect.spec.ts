@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeWithShared, findSharedData } from '../../test/support/shared-data.js';
 import { collectInventory } from './collect.js';
 
-const FLEET = new URL('../../../shared/data/fleet/', import.meta.url);
+const FLEET_DIR = findSharedData('data/fleet');
 const SAMPLE = new URL(
   './agent-report/__fixtures__/debian_bookworm-20241202_2024-12-02.json',
   import.meta.url,
@@ -43,20 +44,26 @@ describe('collectInventory: two files naming one image:tag', () => {
   });
 });
 
-describe.skipIf(!existsSync(FLEET))('collectInventory on the real fleet (../shared/data/fleet)', () => {
-  it('says which of its 81 image files name the same image:tag (76 assets)', async () => {
-    const files = readdirSync(FLEET).filter((f) => f.endsWith('.json'));
-    const collected = await collectInventory([fileURLToPath(FLEET)]);
-    expect(files).toHaveLength(81);
-    expect(collected.assets).toHaveLength(76);
-    const merged = collected.warnings.filter((w) => w.includes('both name asset'));
-    expect(merged).toHaveLength(5);
-    expect(
-      merged.some((w) =>
-        /nginx_latest_2017-06-13\.json and .*nginx_latest_2016-09-14\.json both name asset nginx:latest/.test(
-          w,
+describeWithShared(
+  FLEET_DIR,
+  'data/fleet',
+  'collectInventory on the real fleet (../shared/data/fleet)',
+  () => {
+    const FLEET = FLEET_DIR ?? '';
+    it('says which of its 81 image files name the same image:tag (76 assets)', async () => {
+      const files = readdirSync(FLEET).filter((f) => f.endsWith('.json'));
+      const collected = await collectInventory([FLEET]);
+      expect(files).toHaveLength(81);
+      expect(collected.assets).toHaveLength(76);
+      const merged = collected.warnings.filter((w) => w.includes('both name asset'));
+      expect(merged).toHaveLength(5);
+      expect(
+        merged.some((w) =>
+          /nginx_latest_2017-06-13\.json and .*nginx_latest_2016-09-14\.json both name asset nginx:latest/.test(
+            w,
+          ),
         ),
-      ),
-    ).toBe(true);
-  });
-});
+      ).toBe(true);
+    });
+  },
+);

@@ -50,21 +50,27 @@ export async function loadHistoryForCve(
   const [own] = await loadHistoryCveRows(db, [cve]);
   if (!own) return undefined;
   const counted = await loadCountedCves(db, own, kevRows, kevPairs);
+  const light = await loadHistoryCveRows(db, counted.light, { light: true });
+  // A counted CVE without a publication day enters the population on its first sighting, full EPSS
+  // day or SSVC decision (History.entered), so those are loaded for it too: whole record, signals, EPSS.
+  const undated = light.filter((r) => !r.published).map((r) => r.id);
   const rows = [
     own,
-    ...(await loadHistoryCveRows(db, counted.full)),
-    ...(await loadHistoryCveRows(db, counted.light, { light: true })),
+    ...(await loadHistoryCveRows(db, [...counted.full, ...undated])),
+    ...light.filter((r) => r.published),
   ];
   rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const builder = makeHistoryBuilder();
   for (const row of rows) builder.addCve(toCveInput(row, kevPairs.get(row.id)));
-  for (const row of await loadSightingsOf(db, [cve], SIGNAL_SOURCES)) builder.addSignal(toSignalInput(row));
+  const evidence = [cve, ...counted.full, ...undated];
+  for (const row of await loadSightingsOf(db, evidence, SIGNAL_SOURCES))
+    builder.addSignal(toSignalInput(row));
   for (const row of kevRows) {
     builder.addKev(toKevInput(row));
     const removal = toKevRemoval(row);
     if (removal) builder.addKevRemoval(removal);
   }
-  await addEpssOf(db, builder, cve, options.minEpssRows ?? FULL_EPSS_MIN_ROWS);
+  await addEpssOf(db, builder, evidence, options.minEpssRows ?? FULL_EPSS_MIN_ROWS);
   return builder.build();
 }
 
@@ -158,13 +164,13 @@ function getVendorKey(name: string): string {
 async function addEpssOf(
   db: Db,
   builder: ReturnType<typeof makeHistoryBuilder>,
-  cve: string,
+  cves: readonly string[],
   minRows: number,
 ): Promise<void> {
   const full = (await loadHistoryEpssDays(db)).filter((d) => isFullEpssDay(d.rows, minRows));
   const rows = await loadEpssOf(
     db,
-    [cve],
+    cves,
     full.map((d) => d.day),
   );
   for (const d of full) {

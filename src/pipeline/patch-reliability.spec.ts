@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { findSharedData } from '../../test/support/shared-data.js';
 import type { PlanFinding } from '../planning/types.js';
 import { hasReliabilityData, loadPatchFailureProbabilities } from './patch-reliability.js';
 
-const DATA = fileURLToPath(new URL('../../../shared/data', import.meta.url));
-const present = hasReliabilityData(DATA);
+const DATA = findSharedData('data') ?? '';
+const present = DATA !== '' && hasReliabilityData(DATA);
 
 describe('patch failure probabilities from the reliability model', () => {
   it.skipIf(!present)(
