@@ -33,6 +33,21 @@ export function* chunk<T>(rows: readonly T[], columns: number): Generator<T[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
+/**
+ * Runs `query` on successive chunks of at most `size` distinct `keys` (IN-lists stay within both
+ * backends' parameter limits) and concatenates the rows.
+ */
+export async function loadByKeys<T>(
+  keys: readonly string[],
+  size: number,
+  query: (chunk: string[]) => Promise<T[]>,
+): Promise<T[]> {
+  const out: T[] = [];
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += size) out.push(...(await query(unique.slice(i, i + size))));
+  return out;
+}
+
 export function isPostgres(db: Db): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }

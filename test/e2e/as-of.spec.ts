@@ -2,20 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { pypiOsvRecord } from '../support/advisories.js';
 import { runPatchcastInProcess } from '../support/cli-in-process.js';
 
-const ADVISORY = {
-  id: 'TEST-DJANGO-1',
-  modified: '2025-06-30T00:00:00Z',
-  published: '2025-06-30T00:00:00Z',
-  summary: 'django before 1.4.3',
-  affected: [
-    {
-      package: { ecosystem: 'PyPI', name: 'django' },
-      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.4.3' }] }],
-    },
-  ],
-};
+const ADVISORY = pypiOsvRecord('TEST-DJANGO-1', 'django', '1.4.3', '2025-06-30');
 
 describe('one as-of day across sla, findings, explain and run', () => {
   let dir: string;

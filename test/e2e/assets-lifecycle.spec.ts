@@ -3,20 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents, openStore } from '../../src/store/index.js';
+import { pypiOsvRecord } from '../support/advisories.js';
 import { runPatchcastInProcess } from '../support/cli-in-process.js';
 
-const ADVISORY = {
-  id: 'TEST-DJANGO-1',
-  modified: '2025-06-30T00:00:00Z',
-  published: '2025-06-30T00:00:00Z',
-  summary: 'django before 1.4.3',
-  affected: [
-    {
-      package: { ecosystem: 'PyPI', name: 'django' },
-      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.4.3' }] }],
-    },
-  ],
-};
+const ADVISORY = pypiOsvRecord('TEST-DJANGO-1', 'django', '1.4.3', '2025-06-30');
 const DEBIAN_12 =
   'web-1: no advisories for Debian 12 in the store (1 package): results would be incomplete; sync osv for Debian';
 

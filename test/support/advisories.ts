@@ -22,3 +22,22 @@ export function pypiAdvisory(
     ],
   };
 }
+
+/**
+ * The same kind of PyPI advisory as an OSV record (the JSON `patchcast sync osv --from DIR` reads),
+ * dated `day`, for tests that go through the CLI.
+ */
+export function pypiOsvRecord(id: string, name: string, fixed: string, day: string) {
+  return {
+    id,
+    modified: `${day}T00:00:00Z`,
+    published: `${day}T00:00:00Z`,
+    summary: `${name} before ${fixed}`,
+    affected: [
+      {
+        package: { ecosystem: 'PyPI', name },
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
+      },
+    ],
+  };
+}

@@ -90,10 +90,9 @@ function toSourcedAffected(products: StoredCve['products'], sources: Record<stri
   for (const { name } of products) {
     const named = sources[name] ?? [];
     if (named.length > 0 && named.every((s) => isLabelSource(s))) continue;
-    const colon = name.indexOf(':');
-    if (colon < 0) continue;
-    const vendor = name.slice(0, colon);
-    const product = name.slice(colon + 1);
+    const pair = splitPair(name);
+    if (!pair) continue;
+    const { vendor, product } = pair;
     const source = PAIR_SOURCE_ORDER.find((s) => named.includes(s)) ?? named[0];
     if (vendor === '*') out.push({ vendor: null, product, source: source ?? 'trickest' });
     else out.push({ vendor, product, source: source ?? 'cna' });
@@ -103,6 +102,12 @@ function toSourcedAffected(products: StoredCve['products'], sources: Record<stri
 
 /** The pair origins the builder reads, in the order one is picked when several name a pair. */
 const PAIR_SOURCE_ORDER = ['nvd-cpe', 'cna', 'trickest'];
+
+/** `vendor:product` as stored under ecosystem `CPE` (vendor `*` when unknown), split at the first colon. */
+function splitPair(name: string): { vendor: string; product: string } | undefined {
+  const colon = name.indexOf(':');
+  return colon < 0 ? undefined : { vendor: name.slice(0, colon), product: name.slice(colon + 1) };
+}
 
 function parseProvenance(text: string | null): FieldProvenance | undefined {
   if (!text) return undefined;
@@ -117,10 +122,9 @@ function parseProvenance(text: string | null): FieldProvenance | undefined {
 function toAffected(products: StoredCve['products'], kevPairs: ReadonlySet<string> | undefined) {
   const out: NonNullable<CveInput['affected']> = [];
   for (const { name, versioned } of products) {
-    const colon = name.indexOf(':');
-    if (colon < 0) continue;
-    const vendor = name.slice(0, colon);
-    const product = name.slice(colon + 1);
+    const pair = splitPair(name);
+    if (!pair) continue;
+    const { vendor, product } = pair;
     if (vendor === '*') {
       out.push({ vendor: null, product, source: 'trickest' });
       continue;

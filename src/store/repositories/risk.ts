@@ -3,20 +3,15 @@
  * the write of scores. Every query takes at most 1,000 keys at a time (both backends' limits).
  */
 import { sql } from 'kysely';
-import { type Db, getSqliteHandle } from '../rows.js';
+import { type Db, getSqliteHandle, loadByKeys } from '../rows.js';
 import { loadFindingKeys } from './finding-keys.js';
 
 const KEYS_PER_QUERY = 1000;
 const POSTGRES_ROWS = 10_000;
 
-/** Runs `query` on successive chunks of `keys` and concatenates the rows. */
-async function loadBy<T>(keys: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  const unique = [...new Set(keys)];
-  for (let i = 0; i < unique.length; i += KEYS_PER_QUERY)
-    out.push(...(await query(unique.slice(i, i + KEYS_PER_QUERY))));
-  return out;
-}
+/** `loadByKeys` with this file's chunk size. */
+const loadBy = <T>(keys: readonly string[], query: (chunk: string[]) => Promise<T[]>) =>
+  loadByKeys(keys, KEYS_PER_QUERY, query);
 
 /** The CVE each vulnerability stands for: its CVE alias, itself, or the CVE inside DEBIAN-CVE-… ids. */
 export async function loadCveOfVulnerabilities(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
