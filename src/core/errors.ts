@@ -123,6 +123,16 @@ export const ERROR_CATALOGUE = {
     exit: EXIT.usage,
     hint: 'Train without --epss, or add full daily EPSS files (epss_scores-YYYY-MM-DD.csv.gz) dated within 45 days of the training days.',
   },
+  AUTH_REQUIRED: {
+    status: 401,
+    exit: EXIT.usage,
+    hint: 'Send Authorization: Bearer <token>; an admin creates tokens with `patchcast tokens create`.',
+  },
+  AUTH_FORBIDDEN: {
+    status: 403,
+    exit: EXIT.usage,
+    hint: "Use a credential whose role allows this action; `patchcast tokens list` shows each token's role.",
+  },
   OUTPUT_CLOSED: {
     status: 500,
     exit: EXIT.brokenPipe,
