@@ -17,7 +17,9 @@ import { loadExploitModel, saveExploitModel } from '../src/predict/model-file.js
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
 const out = outIndex >= 0 ? args[outIndex + 1] : undefined;
-const [modelPath, backtestDir, ablationDir] = args.filter((_, i) => i !== outIndex && i !== outIndex + 1);
+const [modelPath, backtestDir, ablationDir] = args.filter(
+  (_, i) => outIndex < 0 || (i !== outIndex && i !== outIndex + 1),
+);
 if (!modelPath || !backtestDir) {
   process.stderr.write('usage: attach-model-card.ts MODEL.json BACKTEST_DIR [ABLATION_DIR] [--out FILE]\n');
   process.exit(2);

@@ -10,6 +10,7 @@ import {
   explainCve,
   type Factor,
   fromDay,
+  mapOntoEpssScale,
   scoreAsOf,
   toDay,
 } from '../predict/index.js';
@@ -36,6 +37,8 @@ export interface CveForecast {
   probability: number | null;
   /** Percentile within the population, from the day's stored scores (null when not stored). */
   percentile: number | null;
+  /** The probability on EPSS's scale (what risk scoring compares with EPSS); null without the model's scale. */
+  onEpssScale: number | null;
   /** Published on or before the day and not in KEV. */
   inPopulation: boolean;
   factors: Factor[];
@@ -86,6 +89,8 @@ export async function explainCveFromStore(
     kev: null,
     probability: explained?.probability ?? null,
     percentile: stored?.percentile ?? null,
+    onEpssScale:
+      explained && artifact.epssScale ? mapOntoEpssScale(artifact.epssScale, explained.probability) : null,
     inPopulation: (history.entered[index] ?? Number.NaN) <= day,
     factors: explained?.factors ?? [],
     epss,
@@ -113,6 +118,7 @@ async function getListed(
     kev: listed,
     probability: null,
     percentile: null,
+    onEpssScale: null,
     inPopulation: false,
     factors: [],
     epss,
@@ -171,8 +177,12 @@ export function formatCveForecast(f: CveForecast): string[] {
       ? 'percentile not stored for this day'
       : `${f.percentile.toFixed(1)}th percentile`;
   const p = f.probability === null ? 'unknown' : formatSmallPercent(f.probability);
+  const scaled =
+    f.onEpssScale === null
+      ? ''
+      : `; ${formatSmallPercent(f.onEpssScale)} on EPSS's scale (the EPSS score at its rank)`;
   return [
-    `${f.cve} as of ${f.asOf}: P(added to KEV within ${f.horizonDays} days) = ${p} (${where}); ${epss}; model ${f.model}`,
+    `${f.cve} as of ${f.asOf}: P(added to KEV within ${f.horizonDays} days) = ${p} (${where})${scaled}; ${epss}; model ${f.model}`,
     ...f.factors.map(
       (factor) =>
         `  ${factor.contribution >= 0 ? '↑' : '↓'} ${factor.text}  (${factor.contribution >= 0 ? '+' : ''}${factor.contribution.toFixed(2)} log-odds)`,

@@ -1,7 +1,8 @@
 import { BASELINES } from './baselines.js';
 
 import { getMonthlyAsOfDays, sampleRows } from './dataset.js';
-import { PARAM_GRID, scoreAsOf, trainExploitModel } from './exploit-model.js';
+import { mapOntoEpssScale } from './epss-scale.js';
+import { getEpssScaleOf, PARAM_GRID, scoreAsOf, trainExploitModel } from './exploit-model.js';
 import { type FeatureGroup, getLabels } from './features/index.js';
 import {
   averagePrecision,
@@ -16,8 +17,10 @@ import {
 import { fromDay, type History } from './history/index.js';
 import { assertLabelsKnown } from './label-window.js';
 
-/** The backtest scorer of risk scoring's probability: max(model, EPSS). */
+/** max(raw model, EPSS): the rule risk scoring used before the EPSS scale; it ranks like EPSS. */
 const MODEL_MAX_EPSS = 'model-max-epss';
+/** Risk scoring's probability: max(model on EPSS's scale, EPSS) (src/risk/score/score-finding.ts). */
+const RISK_EXPLOIT = 'model-scaled-max-epss';
 
 /** Options for `runBacktest`. */
 export interface BacktestOptions {
@@ -106,6 +109,7 @@ function runPoint(
     epss: false,
     rows,
     paramGrid: options.paramGrid ?? PARAM_GRID.slice(0, 1),
+    epssScale: false,
     ...(options.without?.length ? { without: options.without } : {}),
   });
   const scores = scoreAsOf(history, artifact, day);
@@ -128,11 +132,20 @@ function runPoint(
   }
   // What risk scoring uses in the model's population (src/risk/readme.md), where EPSS exists.
   const epss = scores.context.epss;
-  if (epss)
+  if (epss) {
+    const epssOf = (k: number) => epss.score[scores.cves[k] ?? 0] || 0;
     record(
       MODEL_MAX_EPSS,
-      Float64Array.from(scores.probabilities, (p, k) => Math.max(p, epss.score[scores.cves[k] ?? 0] || 0)),
+      Float64Array.from(scores.probabilities, (p, k) => Math.max(p, epssOf(k))),
     );
+    // The scale a model trained as of this day carries (fitEpssScale): the same population and EPSS file.
+    const scale = getEpssScaleOf(scores);
+    if (scale)
+      record(
+        RISK_EXPLOIT,
+        Float64Array.from(scores.probabilities, (p, k) => Math.max(mapOntoEpssScale(scale, p), epssOf(k))),
+      );
+  }
   return { asOf: fromDay(day), population: labels.length, positives: countOnes(labels), scorers };
 }
 
@@ -173,7 +186,8 @@ function summarize(
   const model = pooled.get('model');
   const scorerLabels: Record<string, string> = { model: 'patchcast model' };
   for (const baseline of BASELINES) scorerLabels[baseline.id] = baseline.label;
-  scorerLabels[MODEL_MAX_EPSS] = 'max(model, EPSS) (risk scoring)';
+  scorerLabels[MODEL_MAX_EPSS] = 'max(raw model, EPSS) (before)';
+  scorerLabels[RISK_EXPLOIT] = "max(model on EPSS's scale, EPSS) (risk scoring)";
   return {
     horizonDays: horizon,
     points,

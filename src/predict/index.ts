@@ -21,10 +21,19 @@ export {
   type SampledRows,
   sampleRows,
 } from './dataset.js';
+export {
+  type EpssScaleKnots,
+  MIN_EPSS_SCALE_POPULATION,
+  makeEpssScale,
+  mapOntoEpssScale,
+} from './epss-scale.js';
 export { describeFactor, type Explained, explainCve, type Factor } from './explain.js';
 export {
   DEFAULT_PARAMS,
+  type EpssScale,
   type ExploitModelArtifact,
+  fitEpssScale,
+  getEpssScaleOf,
   PARAM_GRID,
   type Scores,
   scoreAsOf,

@@ -15,6 +15,11 @@ export interface VulnerabilityContext {
   modelHorizonDays?: number;
   /** The day the exploit model scored (`YYYY-MM-DD`), with `modelProbability`. */
   modelAsOf?: string;
+  /**
+   * `modelProbability` on EPSS's scale: the EPSS score found at the CVE's model rank among the day's
+   * population (src/predict/epss-scale.ts); absent when the day had too few EPSS scores.
+   */
+  modelOnEpssScale?: number;
   /** EPSS as of the scoring date, when synced. */
   epss?: { score: number; percentile?: number; date: string };
   cvssScore?: number;
@@ -71,8 +76,11 @@ export interface ExploitEstimate {
   asOf: string;
   /** EPSS as of the scoring day, shown beside whatever was used. */
   epss: { score: number; date: string } | null;
-  /** The exploit model's own probability (CVEs in its population), shown beside whatever was used. */
-  model: { probability: number; asOf: string } | null;
+  /**
+   * The exploit model's own probability of a KEV listing (CVEs in its population) and the same rank
+   * on EPSS's scale (null without a scale), shown beside whatever was used.
+   */
+  model: { probability: number; onEpssScale: number | null; asOf: string } | null;
 }
 
 export interface RiskScore {

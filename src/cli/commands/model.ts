@@ -119,9 +119,11 @@ export function registerModelCommand(program: Command): void {
     .description("print a model's card")
     .option('--model <file>', 'model file (default: the model shipped with patchcast)')
     .action((o: { model?: string }, command: Command) => {
-      const { card } = loadExploitModel(o.model ?? SHIPPED_MODEL_PATH);
-      if (getGlobalOptions(command).json) printJson(card);
-      else printCard(card);
+      const artifact = loadExploitModel(o.model ?? SHIPPED_MODEL_PATH);
+      const { size, asOf, epssDate } = artifact.epssScale ?? {};
+      if (getGlobalOptions(command).json)
+        printJson({ ...artifact.card, epssScale: artifact.epssScale ? { size, asOf, epssDate } : null });
+      else printCard(artifact);
     });
   model
     .command('score')
@@ -247,7 +249,8 @@ function renderScoresCsv(
   return `${lines.join('\n')}\n`;
 }
 
-function printCard(card: ReturnType<typeof loadExploitModel>['card']): void {
+function printCard(artifact: ReturnType<typeof loadExploitModel>): void {
+  const { card, epssScale } = artifact;
   printLine(`model ${card.version}`);
   printLine(
     `trained until ${card.trainedUntil}; horizon ${card.horizonDays} days; as-of dates ${card.dataWindow.firstAsOf} … ${card.dataWindow.lastAsOf}`,
@@ -263,6 +266,11 @@ function printCard(card: ReturnType<typeof loadExploitModel>['card']): void {
     printLine(`ablation without ${card.ablation.without.join(', ')} (snapshot-only values):`);
     printCardBacktest(card.ablation.backtest);
   }
+  printLine(
+    epssScale
+      ? `EPSS scale: fitted on the ${epssScale.size} CVEs scored on ${epssScale.asOf} that have an EPSS score of ${epssScale.epssDate}; risk scoring reads each probability as the EPSS score at its rank`
+      : 'EPSS scale: none (no EPSS file near the training day); risk scoring compares the raw probability with EPSS',
+  );
   if (card.evaluation) printLine(`retrain comparison: ${JSON.stringify(card.evaluation).slice(0, 400)}`);
   printLine('known limits:');
   for (const limit of card.knownLimits) printLine(`  - ${limit}`);

@@ -12,15 +12,18 @@ export function formatPercent(p: number): string {
 /** The words of the exploit-probability term: the source used, with the other estimate beside it. */
 export function describeProbability(v: VulnerabilityContext, source: ExploitSource): string {
   const epss = v.epss ? `EPSS ${v.epss.score.toFixed(3)} on ${v.epss.date}` : 'no EPSS';
-  if (source === 'model' && v.modelProbability !== undefined)
-    return `exploit model: ${formatPercent(v.modelProbability)} chance of a CISA KEV listing within ${v.modelHorizonDays ?? 30} days (${epss})`;
+  if (source === 'model' && v.modelProbability !== undefined) {
+    const kev = `${formatPercent(v.modelProbability)} chance of a CISA KEV listing within ${v.modelHorizonDays ?? 30} days`;
+    if (v.modelOnEpssScale === undefined) return `exploit model: ${kev} (${epss})`;
+    return `exploit model: ${formatPercent(v.modelOnEpssScale)} on EPSS's scale, the EPSS score at its rank (${kev}; ${epss})`;
+  }
   if (source === 'epss' && v.epss) {
     const pct =
       v.epss.percentile === undefined ? '' : `, ${(v.epss.percentile * 100).toFixed(0)}th percentile`;
     const model =
       v.modelProbability === undefined
         ? ''
-        : `; above the exploit model's ${formatPercent(v.modelProbability)}`;
+        : `; above the exploit model's ${formatPercent(v.modelOnEpssScale ?? v.modelProbability)}${v.modelOnEpssScale === undefined ? '' : " on EPSS's scale"}`;
     return `${epss}${pct}${model}`;
   }
   const prior = getCvssPrior(v);
@@ -39,9 +42,17 @@ export function describeProbability(v: VulnerabilityContext, source: ExploitSour
  */
 export function formatExploit(e: ExploitEstimate): string {
   const epss = e.epss ? `EPSS ${e.epss.score.toFixed(3)} on ${e.epss.date}` : 'no EPSS';
-  if (e.source === 'model')
-    return `${formatPercent(e.probability)} from the exploit model (a CISA KEV listing within ${e.horizonDays} days, as of ${e.asOf}); ${epss}`;
-  const model = e.model ? `; exploit model ${formatPercent(e.model.probability)}` : '';
+  const kev = (p: number) => `${formatPercent(p)} chance of a CISA KEV listing within ${e.horizonDays} days`;
+  if (e.source === 'model') {
+    if (e.model?.onEpssScale == null)
+      return `${formatPercent(e.probability)} from the exploit model (a CISA KEV listing within ${e.horizonDays} days, as of ${e.asOf}); ${epss}`;
+    return `${formatPercent(e.probability)} from the exploit model on EPSS's scale (its rank as of ${e.asOf}; ${kev(e.model.probability)}); ${epss}`;
+  }
+  const model = e.model
+    ? e.model.onEpssScale === null
+      ? `; exploit model ${formatPercent(e.model.probability)}`
+      : `; exploit model ${formatPercent(e.model.onEpssScale)} on EPSS's scale (${kev(e.model.probability)})`
+    : '';
   if (e.source === 'epss') return `${formatPercent(e.probability)} from ${epss}${model}`;
   return `${formatPercent(e.probability)} from the CVSS prior (no model score, no EPSS)`;
 }

@@ -139,7 +139,7 @@ describe('scoreFinding', () => {
 });
 
 describe('getExploitProbability', () => {
-  it('takes max(model, EPSS) in the model population, else EPSS, else the CVSS prior', () => {
+  it("takes max(model on EPSS's scale, EPSS) in the model population, else EPSS, else the CVSS prior", () => {
     const epss = { score: 0.4, date: '2026-01-30' };
     expect(getExploitProbability(makeContext({ modelProbability: 0.6, epss }).vulnerability)).toEqual({
       value: 0.6,
@@ -158,6 +158,12 @@ describe('getExploitProbability', () => {
       value: 0.4,
       source: 'epss',
     });
+    // With the day's scale the model's rank counts on EPSS's scale: a rare KEV listing (0.01%) the
+    // model ranks where EPSS scores 0.5 beats EPSS's own 0.4, and loses to it at 0.2.
+    const ranked = (modelOnEpssScale: number) =>
+      getExploitProbability(makeContext({ modelProbability: 0.0001, modelOnEpssScale, epss }).vulnerability);
+    expect(ranked(0.5)).toEqual({ value: 0.5, source: 'model' });
+    expect(ranked(0.2)).toEqual({ value: 0.4, source: 'epss' });
     expect(getExploitProbability(makeContext({ cvssScore: 9.8 }).vulnerability)).toEqual({
       value: 0.136,
       source: 'cvss-prior',
@@ -175,7 +181,19 @@ describe('getExploitProbability', () => {
       horizonDays: 30,
       asOf: '2026-03-01',
       epss: { score: 0.004, date: '2026-01-30' },
-      model: { probability: 0.2, asOf: '2026-03-01' },
+      model: { probability: 0.2, onEpssScale: null, asOf: '2026-03-01' },
+    });
+    const scaled = makeContext({
+      modelProbability: 0.0002,
+      modelOnEpssScale: 0.3,
+      modelHorizonDays: 30,
+      modelAsOf: '2026-03-01',
+      epss,
+    });
+    expect(scoreFinding(scaled, W, AS_OF).exploit).toMatchObject({
+      probability: 0.3,
+      source: 'model',
+      model: { probability: 0.0002, onEpssScale: 0.3, asOf: '2026-03-01' },
     });
     const prior = scoreFinding(makeContext({ cvssScore: 9.8 }), W, AS_OF).exploit;
     expect(prior).toMatchObject({ source: 'cvss-prior', probability: 0.136, epss: null, model: null });

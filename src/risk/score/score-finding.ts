@@ -37,17 +37,20 @@ interface Term {
 
 /**
  * The probability of exploitation the score starts from. For a CVE in the exploit model's population
- * (published, not in KEV) it is max(model, EPSS): the model's event (a CISA KEV listing within its
- * horizon) implies EPSS's (exploitation activity within 30 days), so both estimate a lower bound of
- * the chance of exploitation and the larger one is the tighter bound; EPSS wins where exploitation is
- * seen but a KEV listing is unlikely (old CVEs, products outside federal use). Outside the population
- * (a KEV-listed CVE: the KEV factor carries it) EPSS, else the CVSS prior.
+ * (published, not in KEV) it is max(model on EPSS's scale, EPSS). The model forecasts a KEV listing,
+ * a far rarer event than EPSS's exploitation activity, so its raw probability is put on EPSS's scale
+ * first (the EPSS score at the CVE's model rank in the day's population): the model's ranking then
+ * counts as much as EPSS's, and EPSS still wins where exploitation is seen but a KEV listing is
+ * unlikely (old CVEs, products outside federal use). Backtested in src/risk/readme.md: on KEV
+ * additions this keeps most of the model's lead over EPSS, where max(raw model, EPSS) ranked like
+ * EPSS. Without a scale for the day (too few EPSS scores) the raw model probability takes its place.
+ * Outside the population (a KEV-listed CVE: the KEV factor carries it) EPSS, else the CVSS prior.
  */
 export function getExploitProbability(v: FindingContext['vulnerability']): {
   value: number;
   source: ExploitSource;
 } {
-  const model = v.modelProbability;
+  const model = v.modelOnEpssScale ?? v.modelProbability;
   if (model !== undefined && !(v.epss && v.epss.score > model)) return { value: model, source: 'model' };
   if (v.epss) return { value: v.epss.score, source: 'epss' };
   return { value: getCvssPrior(v).probability, source: 'cvss-prior' };
@@ -68,7 +71,13 @@ export function getExploitEstimate(v: FindingContext['vulnerability'], asOf: Dat
     asOf: source === 'model' ? (v.modelAsOf ?? day) : source === 'epss' && v.epss ? v.epss.date : day,
     epss: v.epss ? { score: v.epss.score, date: v.epss.date } : null,
     model:
-      v.modelProbability === undefined ? null : { probability: v.modelProbability, asOf: v.modelAsOf ?? day },
+      v.modelProbability === undefined
+        ? null
+        : {
+            probability: v.modelProbability,
+            onEpssScale: v.modelOnEpssScale ?? null,
+            asOf: v.modelAsOf ?? day,
+          },
   };
 }
 
