@@ -6,6 +6,7 @@
  *     asset registry giving them business context;
  *   - OSV advisories (osv/<Ecosystem>/all.zip) naming the demo fleet's packages;
  *   - the CVE records, exploit signals and EPSS scores of those advisories' CVEs, and the whole KEV catalog.
+ *   - the whole Debian advisory history (DSA/DLA with regression links) for the patch-reliability model.
  * Run: npx tsx scripts/build-snapshot.ts [--shared ../shared/data]
  */
 import {
@@ -178,6 +179,9 @@ async function main(): Promise<void> {
   };
   for (const v of kev.vulnerabilities) cves.add(v.cveID);
   writeFileSync(join(out, 'kev.json'), readFileSync(join(shared, 'kev.json')));
+  // Whole, not trimmed: the reliability model's features read a package's and its release's history.
+  const advisories = 'debian_security_advisories.jsonl.gz';
+  writeFileSync(join(out, advisories), readFileSync(join(shared, advisories)));
   await trimLines('cves.jsonl.gz', (row) => cves.has(row.cve as string));
   await trimLines('exploits.jsonl.gz', (row) => cves.has(row.cve as string));
   trimEpss(cves);

@@ -83,6 +83,11 @@ export const ERROR_CATALOGUE = {
     exit: EXIT.input,
     hint: 'Import your inventory first (`patchcast inventory import PATH`), or try patchcast on the bundled demo fleet with `patchcast run --demo`.',
   },
+  STORE_NO_DEBIAN_ADVISORIES: {
+    status: 409,
+    exit: EXIT.input,
+    hint: 'Run `patchcast sync debian-advisories --from FILE` (or `patchcast sync --offline DIR` on a mirror holding debian_security_advisories.jsonl.gz), or pass --data DIR.',
+  },
   STORE_CONFLICT: { status: 409, exit: EXIT.conflict, hint: 'Reload the record and try again.' },
   STORE_NOT_FOUND: { status: 404, exit: EXIT.input, hint: 'Check the id; list what exists first.' },
   INPUT_INVALID: { status: 400, exit: EXIT.input, hint: 'Fix the input named above.' },

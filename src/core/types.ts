@@ -99,6 +99,40 @@ export interface ExploitSighting {
   data?: Record<string, unknown>;
 }
 
+/** One fixed-package line of a Debian advisory: the version that fixes it in one Debian release. */
+export interface DebianFixedPackage {
+  release: string;
+  package: string;
+  /** A Debian version, or a marker such as `<not-affected>`, `<unfixed>`, `<end-of-life>`. */
+  version: string;
+}
+
+/**
+ * A Debian security advisory (DSA, or DLA for LTS) with its regression-update links, as the
+ * `debian-advisories` feed reads it and the store keeps it; the patch-reliability model's history.
+ */
+export interface DebianAdvisory {
+  /** `DSA-5257-1`. */
+  id: string;
+  family: 'DSA' | 'DLA';
+  number: number;
+  revision: number;
+  /** `YYYY-MM-DD`. */
+  published: string;
+  /** Source package the advisory is about. */
+  package: string;
+  title: string;
+  /** CVE ids, each once, in the advisory's order. */
+  cves: string[];
+  fixed: DebianFixedPackage[];
+  /** The advisory itself announces a fix for a regression. */
+  isRegressionUpdate: boolean;
+  /** A later revision of this advisory fixed a regression it caused (a label, known from `regressionPublished`). */
+  followedByRegression: boolean;
+  /** `YYYY-MM-DD` the regression update came out, when there was one and its date is known. */
+  regressionPublished?: string;
+}
+
 /** CISA SSVC decision points (Vulnrichment) for a CVE on a date. */
 export interface SsvcDecision {
   cveId: string;

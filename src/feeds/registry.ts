@@ -1,4 +1,5 @@
 import { cveSource } from './cve/index.js';
+import { debianAdvisoriesSource } from './debian-advisories/index.js';
 import { epssSource } from './epss/index.js';
 import { exploitdbSource } from './exploitdb/index.js';
 import { exploitsSource } from './exploits/index.js';
@@ -26,6 +27,7 @@ export const FEED_SOURCES: readonly FeedSource[] = [
   pocInGithubSource,
   exploitsSource,
   stixSource,
+  debianAdvisoriesSource,
 ];
 
 /** The source with this id, or undefined. */

@@ -1,31 +1,39 @@
 /**
  * Failure probabilities of the patches a plan applies, from the patch-reliability model
  * (`src/predict/reliability`, `patchcast reliability`): it knows Debian source packages, from Debian's
- * advisory history (DSA/DLA), so only Debian patches whose target names its release (`+debNuM`) get
- * a score; the planner gives the rest its default rate and says so.
+ * advisory history (DSA/DLA) in the store, so only Debian patches whose target names its release
+ * (`+debNuM`) get a score; the planner gives the rest its default rate and says so.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { getEcosystemBase } from '../core/package-name.js';
 import { getPatchId, getPatchPackage } from '../matching/patches.js';
 import type { PlanFinding } from '../planning/types.js';
 import {
-  ADVISORIES_FILE,
+  type Advisory,
   guessFamily,
   guessRelease,
-  loadAdvisories,
   loadReliabilityModel,
   type PatchCandidate,
   SHIPPED_RELIABILITY_MODEL_PATH,
   scorePatches,
 } from '../predict/reliability/index.js';
+import type { Db } from '../store/index.js';
 import { getHighestVersion } from '../versioning/index.js';
+import { hasStoredAdvisories, loadAdvisoriesFromStore } from './reliability-advisories.js';
 
 const DAY = 86_400_000;
 
-/** Whether `dataDir` holds the advisory history the model scores from. */
-export function hasReliabilityData(dataDir: string): boolean {
-  return existsSync(join(dataDir, ADVISORIES_FILE));
+/**
+ * The failure probabilities of the findings' Debian patches from the store's advisory history;
+ * empty when no patch names a Debian release or the store holds no advisories (`patchcast sync`
+ * brings them in), so the planner uses its default rate and says so.
+ */
+export async function loadStoredPatchFailureProbabilities(
+  db: Db,
+  findings: readonly PlanFinding[],
+  now: Date,
+): Promise<Record<string, number>> {
+  if (getDebianTargets(findings).size === 0 || !(await hasStoredAdvisories(db))) return {};
+  return loadPatchFailureProbabilities(findings, await loadAdvisoriesFromStore(db), now);
 }
 
 /**
@@ -34,12 +42,11 @@ export function hasReliabilityData(dataDir: string): boolean {
  */
 export function loadPatchFailureProbabilities(
   findings: readonly PlanFinding[],
-  dataDir: string,
+  advisories: readonly Advisory[],
   now: Date,
 ): Record<string, number> {
   const targets = getDebianTargets(findings);
   if (targets.size === 0) return {};
-  const advisories = loadAdvisories(dataDir);
   const artifact = loadReliabilityModel(SHIPPED_RELIABILITY_MODEL_PATH);
   const last = advisories[advisories.length - 1]?.day ?? Math.floor(now.getTime() / DAY);
   const day = Math.min(Math.floor(now.getTime() / DAY), last + 1);

@@ -18,7 +18,7 @@ import {
   type Store,
   setPlanStatus,
 } from '../store/index.js';
-import { loadPatchFailureProbabilities } from './patch-reliability.js';
+import { loadStoredPatchFailureProbabilities } from './patch-reliability.js';
 import { getPlanOptions, loadPlanInput } from './plan-input.js';
 
 /** A plan as stored: its id, status, the plan it replaced, and the plan document. */
@@ -49,11 +49,6 @@ export interface PlanRunOptions {
   /** Who asked, for the audit log. */
   actor: string;
   solve?: SolveOptions;
-  /**
-   * A directory with Debian's advisory history: patches the reliability model can score get its
-   * failure probability; without it every job says its estimate is the default rate.
-   */
-  reliabilityDataDir?: string;
 }
 
 /** Job states that mean a worker has the job now; finished states leave the plan. */
@@ -68,18 +63,13 @@ const FINISHED: ReadonlySet<Job['status']> = new Set(['succeeded', 'failed', 'ro
 export async function makeStoredPlan(store: Store, options: PlanRunOptions): Promise<PlanRun> {
   const { config, now } = options;
   const input = await loadPlanInput(store.db, config, { now, horizonDays: options.horizonDays });
+  // Patches the reliability model scores from the store's Debian advisories get its probability;
+  // without advisories in the store every job says its estimate is the default rate.
+  const failureProbabilities = await loadStoredPatchFailureProbabilities(store.db, input.findings, now);
   const planOptions = {
     ...getPlanOptions(config),
     ...options.solve,
-    ...(options.reliabilityDataDir
-      ? {
-          failureProbabilities: loadPatchFailureProbabilities(
-            input.findings,
-            options.reliabilityDataDir,
-            now,
-          ),
-        }
-      : {}),
+    ...(Object.keys(failureProbabilities).length > 0 ? { failureProbabilities } : {}),
   };
   const previous = await loadLatestPlan(store.db);
   if (!previous) {

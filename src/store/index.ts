@@ -14,6 +14,7 @@ export * from './repositories/asset-lifecycle.js';
 export * from './repositories/assets.js';
 export * from './repositories/audit.js';
 export * from './repositories/coverage.js';
+export * from './repositories/debian-advisories.js';
 export * from './repositories/exceptions.js';
 export * from './repositories/exploit-scores.js';
 export * from './repositories/feed-state.js';

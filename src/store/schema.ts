@@ -184,6 +184,26 @@ export interface PipelineStepsTable {
   owed_since: string;
 }
 
+/** Debian DSA/DLA advisories, the patch-reliability model's history (migration 0014). */
+export interface DebianAdvisoriesTable {
+  id: string;
+  family: string;
+  number: number;
+  revision: number;
+  published: string;
+  package: string;
+  title: string;
+  /** JSON array of CVE ids. */
+  cves: string;
+  /** JSON array of `{release, package, version}`. */
+  fixed: string;
+  is_regression_update: number;
+  followed_by_regression: number;
+  regression_published: string | null;
+  /** Line of the advisory in the synced file: the order of advisories of the same day. */
+  position: number;
+}
+
 /** Package names of advisories written since the last match (migration 0009). */
 export interface PendingMatchKeysTable {
   ecosystem_base: string;
@@ -390,6 +410,7 @@ export interface Database {
   finding_tokens: FindingTokensTable;
   pending_match_keys: PendingMatchKeysTable;
   pipeline_steps: PipelineStepsTable;
+  debian_advisories: DebianAdvisoriesTable;
   exceptions: ExceptionsTable;
   plans: PlansTable;
   waves: WavesTable;

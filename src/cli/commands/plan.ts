@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getDurationMinutes } from '../../config/duration.js';
 import { PatchcastError } from '../../core/errors.js';
-import { hasReliabilityData } from '../../pipeline/patch-reliability.js';
 import {
   loadLatestPlan,
   loadStoredPlan,
@@ -19,7 +18,6 @@ import { getPlanDiff } from '../../planning/replan.js';
 import { type Db, listPlans } from '../../store/index.js';
 import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
-import { resolveDataDir } from './predict-options.js';
 
 const FORMATS = ['text', 'json', 'html', 'ics'] as const;
 type Format = (typeof FORMATS)[number];
@@ -69,7 +67,6 @@ export function registerPlanCommand(program: Command): void {
           actor: getActor(),
           ...(options.dryRun ? { dryRun: true } : {}),
           solve: { timeLimitSeconds, ...(options.greedy ? { method: 'greedy' as const } : {}) },
-          ...getReliabilityData(),
         }),
       );
       const label: PlanLabel = { stored: run.stored, ...(run.id ? { id: run.id } : {}) };
@@ -167,16 +164,6 @@ export function registerPlanCommand(program: Command): void {
       if (getGlobalOptions(command).json) return printJson({ planId: stored.id, ...explanation });
       writeOut(command, renderJobExplanation(stored.plan, explanation, stored.id));
     });
-}
-
-/** `../shared/data` when it holds Debian's advisory history, for the patch-reliability model. */
-function getReliabilityData(): { reliabilityDataDir?: string } {
-  try {
-    const dir = resolveDataDir(undefined);
-    return hasReliabilityData(dir) ? { reliabilityDataDir: dir } : {};
-  } catch {
-    return {};
-  }
 }
 
 /** html and ics are exports: of a stored plan, never a reason to make a new one. */

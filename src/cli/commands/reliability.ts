@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
+import { loadAdvisoriesFromDir, loadAdvisoriesFromStore } from '../../pipeline/reliability-advisories.js';
 import { fromDay } from '../../predict/index.js';
 import {
   ADVISORIES_FILE,
+  type Advisory,
   formatMetricsRow,
   guessFamily,
   guessRelease,
-  loadAdvisories,
   loadReliabilityModel,
   makeReliabilityArtifact,
   SHIPPED_RELIABILITY_MODEL_PATH,
@@ -15,9 +16,21 @@ import {
   scorePatch,
   trainReliability,
 } from '../../predict/reliability/index.js';
-import { getGlobalOptions } from '../context.js';
+import { getGlobalOptions, withStore } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
-import { parseDayOption, resolveDataDir, today } from './predict-options.js';
+import { parseDayOption, today } from './predict-options.js';
+
+const DATA_OPTION = `read ${ADVISORIES_FILE} from this directory instead of the store`;
+
+/** The advisory history: `--data DIR`'s file, else the store's (what `patchcast sync` wrote). */
+async function loadCommandAdvisories(
+  command: Command,
+  data: string | undefined,
+): Promise<{ advisories: Advisory[]; from: string }> {
+  if (data) return { advisories: await loadAdvisoriesFromDir(data), from: join(data, ADVISORIES_FILE) };
+  const advisories = await withStore(command, (store) => loadAdvisoriesFromStore(store.db));
+  return { advisories, from: 'the store (debian-advisories feed)' };
+}
 
 /** `patchcast reliability train|score`: the patch-reliability prior from Debian's advisory history. */
 export function registerReliabilityCommand(program: Command): void {
@@ -29,11 +42,10 @@ export function registerReliabilityCommand(program: Command): void {
     .description(
       'temporal-split evaluation (test 2020–2022) and the shipped model, from Debian DSA/DLA history',
     )
-    .option('--data <dir>', `directory with ${ADVISORIES_FILE} (default ../shared/data)`)
+    .option('--data <dir>', DATA_OPTION)
     .option('--out <file>', 'write the model artifact (with its card) here')
-    .action((o: { data?: string; out?: string }, command: Command) => {
-      const dir = resolveDataDir(o.data);
-      const advisories = loadAdvisories(dir);
+    .action(async (o: { data?: string; out?: string }, command: Command) => {
+      const { advisories } = await loadCommandAdvisories(command, o.data);
       const { report, shipped } = trainReliability(advisories);
       const artifact = makeReliabilityArtifact(advisories, report, shipped, ADVISORIES_FILE);
       if (o.out) saveReliabilityModel(o.out, artifact);
@@ -59,11 +71,11 @@ export function registerReliabilityCommand(program: Command): void {
     .option('--release <codename>', 'Debian release (default: read from a +debNuM suffix)')
     .option('--cves <ids>', 'comma-separated CVE ids the update fixes')
     .option('--as-of <date>', 'history as of this day (default: the day after the data ends, or today)')
-    .option('--data <dir>', `directory with ${ADVISORIES_FILE} (default ../shared/data)`)
+    .option('--data <dir>', DATA_OPTION)
     .option('--model <file>', 'model file (default: the model shipped with patchcast)')
-    .action((name: string, version: string, o: Record<string, string>, command: Command) => {
+    .action(async (name: string, version: string, o: Record<string, string>, command: Command) => {
       const artifact = loadReliabilityModel(o.model ?? SHIPPED_RELIABILITY_MODEL_PATH);
-      const advisories = loadAdvisories(resolveDataDir(o.data));
+      const { advisories, from } = await loadCommandAdvisories(command, o.data);
       const last = advisories[advisories.length - 1]?.day ?? today();
       const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), last + 1);
       const release = o.release ?? guessRelease(version);
@@ -96,6 +108,6 @@ export function registerReliabilityCommand(program: Command): void {
           `  ${f.contribution >= 0 ? '↑' : '↓'} ${f.text}  (${f.contribution >= 0 ? '+' : ''}${f.contribution.toFixed(2)} log-odds)`,
         );
       }
-      printLine(`data: ${join(resolveDataDir(o.data), ADVISORIES_FILE)}`);
+      printLine(`data: ${from}`);
     });
 }

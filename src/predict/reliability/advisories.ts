@@ -1,15 +1,12 @@
 /**
- * Debian security advisories (DSA/DLA) as the reliability model reads them: the fields it uses,
- * checked with zod, and a loader for `debian_security_advisories.jsonl.gz` (../shared/data layout).
+ * Debian security advisories (DSA/DLA) as the reliability model reads them: day numbers, and the
+ * label facts kept apart from what was known on the advisory's date. The records come from the
+ * `debian-advisories` feed's parser, out of the store or a data directory (src/pipeline/reliability-advisories.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { z } from 'zod';
-import { PatchcastError } from '../../core/errors.js';
+import type { DebianAdvisory } from '../../core/types.js';
 import { toDay } from '../history/index.js';
 
-/** The advisory file's name inside a data directory. */
+/** The advisory file's name inside a data directory (../shared/data layout), named in the model card. */
 export const ADVISORIES_FILE = 'debian_security_advisories.jsonl.gz';
 
 /** One fixed-package line of an advisory: the version that fixes it in one Debian release. */
@@ -45,78 +42,31 @@ export interface Advisory {
   regressionDay: number;
 }
 
-const fixedSchema = z.object({
-  release: z.string().min(1).max(64),
-  package: z.string().min(1).max(200),
-  version: z.string().min(1).max(200),
-});
-
-const lineSchema = z.object({
-  advisory: z.string().regex(/^D[SL]A-\d+-\d+$/),
-  family: z.enum(['DSA', 'DLA']),
-  number: z.number().int().nonnegative(),
-  revision: z.number().int().positive(),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  package: z.string().min(1).max(200),
-  title: z.string().max(500),
-  cves: z.array(z.string().max(40)).max(5000),
-  fixed: z.array(fixedSchema).max(2000),
-  is_regression_update: z.boolean(),
-  followed_by_regression_update: z.boolean(),
-  days_to_regression_update: z.number().int().nonnegative().nullish(),
-});
-
-/** Parses one JSON line of the advisory file; `where` names the file and line in errors. */
-export function parseAdvisoryLine(line: string, where: string): Advisory {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch {
-    throw new PatchcastError('INPUT_INVALID', `${where}: not valid JSON`);
-  }
-  const parsed = lineSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PatchcastError('INPUT_INVALID', `${where}: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  const r = parsed.data;
-  const day = toDay(r.date);
-  const delay = r.days_to_regression_update;
+/** One record as the model reads it. */
+export function toAdvisory(record: DebianAdvisory): Advisory {
   return {
-    id: r.advisory,
-    family: r.family,
-    number: r.number,
-    revision: r.revision,
-    day,
-    package: r.package,
-    title: r.title,
-    cves: [...new Set(r.cves)],
-    fixed: r.fixed,
-    isRegressionUpdate: r.is_regression_update,
-    followedByRegression: r.followed_by_regression_update,
-    regressionDay: r.followed_by_regression_update && typeof delay === 'number' ? day + delay : Number.NaN,
+    id: record.id,
+    family: record.family,
+    number: record.number,
+    revision: record.revision,
+    day: toDay(record.published),
+    package: record.package,
+    title: record.title,
+    cves: record.cves,
+    fixed: record.fixed,
+    isRegressionUpdate: record.isRegressionUpdate,
+    followedByRegression: record.followedByRegression,
+    regressionDay:
+      record.followedByRegression && record.regressionPublished
+        ? toDay(record.regressionPublished)
+        : Number.NaN,
   };
 }
 
-/** Parses the whole (gunzipped) file, sorted by day then advisory order in the file. */
-export function parseAdvisories(text: string, source: string): Advisory[] {
-  const out: Advisory[] = [];
-  const lines = text.split('\n');
-  for (const [i, line] of lines.entries()) {
-    if (line.trim() === '') continue;
-    out.push(parseAdvisoryLine(line, `${source} line ${i + 1}`));
-  }
-  // A stable sort keeps the file's order within a day.
-  return out.sort((a, b) => a.day - b.day);
-}
-
-/** Loads `debian_security_advisories.jsonl.gz` from a data directory. */
-export function loadAdvisories(dataDir: string): Advisory[] {
-  const file = join(dataDir, ADVISORIES_FILE);
-  if (!existsSync(file)) {
-    throw new PatchcastError('INPUT_NOT_FOUND', `${file} does not exist`, {
-      hint: `Pass --data DIR, a directory holding ${ADVISORIES_FILE} (the ../shared/data layout).`,
-    });
-  }
-  return parseAdvisories(gunzipSync(readFileSync(file)).toString('utf8'), file);
+/**
+ * The model's history: records given in file order, sorted by day; a stable sort keeps the file's
+ * order within a day, so the store and a data directory give the same list.
+ */
+export function toAdvisories(records: Iterable<DebianAdvisory>): Advisory[] {
+  return [...records].map(toAdvisory).sort((a, b) => a.day - b.day);
 }

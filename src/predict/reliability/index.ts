@@ -6,8 +6,8 @@ export {
   ADVISORIES_FILE,
   type Advisory,
   type FixedEntry,
-  loadAdvisories,
-  parseAdvisories,
+  toAdvisories,
+  toAdvisory,
 } from './advisories.js';
 export { betaCdf, betaQuantile } from './beta.js';
 export { formatMetricsRow, getMetrics, type MetricsRow } from './evaluate.js';

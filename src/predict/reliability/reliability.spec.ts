@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { describeWithShared, hasSharedData, SHARED_DIR } from '../../../test/support/shared-data.js';
-import { type Advisory, loadAdvisories } from './advisories.js';
+import { loadAdvisoriesFromDir } from '../../pipeline/reliability-advisories.js';
+import type { Advisory } from './advisories.js';
 import { buildFeatureTable, FEATURE_NAMES, type FeatureTable, getFeatures, toCandidate } from './features.js';
 import { getHistoryStateAsOf } from './history-state.js';
 import { loadReliabilityModel } from './model-file.js';
@@ -15,8 +16,8 @@ const ADVISORIES = 'data/debian_security_advisories.jsonl.gz';
 describeWithShared(hasSharedData(ADVISORIES), ADVISORIES, 'reliability prior on ../shared/data', () => {
   let advisories: Advisory[];
   let table: FeatureTable;
-  beforeAll(() => {
-    advisories = loadAdvisories(DATA);
+  beforeAll(async () => {
+    advisories = await loadAdvisoriesFromDir(DATA);
     table = buildFeatureTable(advisories);
   });
 
