@@ -143,7 +143,8 @@ function evaluateWindow(
   },
 ): { window: ChallengeWindow; scores: WindowScores } {
   const { train, rows, trainer, current } = context;
-  const challengerAt = trainer(history, { ...train, asOf: day, rows });
+  // Window models are only compared on ranking: no EPSS scale (the challenger gets one).
+  const challengerAt = trainer(history, { ...train, asOf: day, rows, epssScale: false });
   const trainedUntil = toDay(current.card?.trainedUntil ?? '');
   const currentMode: CurrentMode = trainedUntil <= day ? 'frozen' : 'refit';
   const currentAt = currentMode === 'frozen' ? current : refitCurrent(history, current, day, train, rows);
@@ -180,6 +181,7 @@ function refitCurrent(
     epss: current.epss,
     rows,
     paramGrid: [{ ...params, earlyStoppingRounds: undefined }],
+    epssScale: false,
   });
 }
 
