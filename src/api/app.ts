@@ -17,6 +17,13 @@ import { sendProblem } from './problem.js';
 import type { AppDeps, RouteSpec } from './route.js';
 import { ROUTES } from './routes/index.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** `METHOD /path` of every route registered (HEAD left out), for the OpenAPI guard test. */
+    servedRoutes: readonly string[];
+  }
+}
+
 /** Headers never written to the log. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'];
 
@@ -32,6 +39,11 @@ export async function makeApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     ...(deps.https ? { https: deps.https } : {}),
+  });
+  const served: string[] = [];
+  app.decorate('servedRoutes', served);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') served.push(`${method} ${route.url}`);
   });
   const oidc: OidcVerifier | undefined = server.oidc ? makeOidcVerifier(server.oidc, clock) : undefined;
   app.decorateRequest('actor', undefined);

@@ -1,5 +1,6 @@
 import type { RouteSpec } from '../route.js';
 import { ASSET_ROUTES } from './assets.js';
+import { makeDocRoutes } from './docs.js';
 import { FINDING_ROUTES } from './findings.js';
 import { HEALTH_ROUTES } from './health.js';
 import { PLAN_READ_ROUTES } from './plans.js';
@@ -16,4 +17,5 @@ export const ROUTES: readonly RouteSpec[] = [
   ...PLAN_READ_ROUTES,
   ...REPORT_ROUTES,
   ...TOKEN_ROUTES,
+  ...makeDocRoutes(() => ROUTES),
 ];
