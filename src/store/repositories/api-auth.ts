@@ -79,3 +79,14 @@ export async function revokeAgent(db: Db, id: string, at: string): Promise<boole
 export async function touchAgent(db: Db, id: string, at: string): Promise<void> {
   await db.updateTable('agents').set({ last_seen_at: at }).where('id', '=', id).execute();
 }
+
+/** Audit events of one action on one subject, oldest first (exception requests and their approval). */
+export async function listAuditEventsFor(db: Db, action: string, subject: string) {
+  return db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('action', '=', action)
+    .where('subject', '=', subject)
+    .orderBy('seq')
+    .execute();
+}
