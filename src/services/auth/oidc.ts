@@ -18,15 +18,21 @@ export function makeOidcVerifier(oidc: OidcConfig, clock: Clock): OidcVerifier {
   let jwks: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
   return async (jwt) => {
     jwks ??= findJwksUri(oidc).then((uri) => createRemoteJWKSet(new URL(uri)));
+    let keys: ReturnType<typeof createRemoteJWKSet>;
+    try {
+      keys = await jwks;
+    } catch (error) {
+      jwks = undefined; // discovery failed: try again on the next request
+      throw error;
+    }
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(jwt, await jwks, {
+      ({ payload } = await jwtVerify(jwt, keys, {
         issuer: oidc.issuer,
         audience: oidc.audience,
         currentDate: clock.now(),
       }));
     } catch (error) {
-      jwks = error instanceof PatchcastError ? undefined : jwks;
       const why = error instanceof Error ? error.message : String(error);
       throw new PatchcastError(
         'AUTH_REQUIRED',
