@@ -3,22 +3,25 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
 import { bearer, makeTestApi, makeTestConfig } from '../../../test/support/api.js';
 import { makeTempStore } from '../../../test/support/store.js';
 import type { Store } from '../../store/index.js';
 
 let issuer: string;
 let server: Server;
-let signingKey: CryptoKey;
-let otherKey: CryptoKey;
+let signingKey: SigningKey;
+let otherKey: SigningKey;
 let jwksRequests = 0;
 let store: Store;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256');
-  signingKey = pair.privateKey as CryptoKey;
-  otherKey = (await generateKeyPair('RS256')).privateKey as CryptoKey;
+  signingKey = pair.privateKey as SigningKey;
+  otherKey = (await generateKeyPair('RS256')).privateKey as SigningKey;
   const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
   server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
@@ -42,7 +45,7 @@ afterAll(async () => {
 
 async function makeJwt(
   claims: Record<string, unknown>,
-  options: { key?: CryptoKey; audience?: string; issuer?: string; expires?: string | number } = {},
+  options: { key?: SigningKey; audience?: string; issuer?: string; expires?: string | number } = {},
 ): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
