@@ -118,13 +118,13 @@ describe('write routes', () => {
     });
     expect(big.statusCode).toBe(413);
     expect(big.json().code).toBe('INPUT_TOO_LARGE');
-    const escape = await app.inject({
+    const escaping = await app.inject({
       method: 'POST',
       url: '/api/v1/inventory?filename=..%2Fetc%2Fpasswd',
       headers: { ...bearer(tokens.operator), 'content-type': 'text/plain' },
       payload: 'x==1\n',
     });
-    expect(escape.statusCode).toBe(400);
+    expect(escaping.statusCode).toBe(400);
     expect(await countRows(store, tables)).toEqual(counts);
   });
 
