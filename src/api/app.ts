@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** `METHOD /path` of every route registered (HEAD left out), for the OpenAPI guard test. */
     servedRoutes: readonly string[];
+    /** True once close() began: long-lived streams (events) end so the server can stop. */
+    isClosing(): boolean;
   }
 }
 
@@ -38,10 +40,17 @@ export async function makeApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: server.bodyLimit,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    // On close, end every connection, event streams included, instead of waiting for clients to leave.
+    forceCloseConnections: true,
     ...(deps.https ? { https: deps.https } : {}),
   });
   const served: string[] = [];
   app.decorate('servedRoutes', served);
+  let closing = false;
+  app.decorate('isClosing', () => closing);
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') served.push(`${method} ${route.url}`);
   });

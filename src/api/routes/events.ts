@@ -52,11 +52,11 @@ export const EVENT_ROUTES = [
       });
       raw.write(': patchcast events\nretry: 2000\n\n');
       let open = true;
-      request.raw.on('close', () => {
+      raw.on('close', () => {
         open = false;
       });
       let quietSince = Date.now();
-      while (open) {
+      while (open && !request.server.isClosing()) {
         after = await sendAfter(
           deps,
           after,
