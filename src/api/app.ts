@@ -56,6 +56,7 @@ export async function makeApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const oidc: OidcVerifier | undefined = server.oidc ? makeOidcVerifier(server.oidc, clock) : undefined;
   app.decorateRequest('actor', undefined);
+  app.decorateRequest('authError', undefined);
   app.decorateRequest('authzDecided', false);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => {
@@ -68,7 +69,12 @@ export async function makeApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    request.actor = await authenticate(request, deps.store, clock, oidc);
+    // A bad credential is answered by the route (401), after the rate limit counted it by address.
+    try {
+      request.actor = await authenticate(request, deps.store, clock, oidc);
+    } catch (error) {
+      request.authError = error;
+    }
   });
   app.addHook('onSend', checkAuthzRan);
   await app.register(helmet, {

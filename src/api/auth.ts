@@ -18,6 +18,8 @@ import type { RouteAccess } from './route.js';
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | undefined;
+    /** A credential that failed to authenticate: answered as 401 when the route needs one. */
+    authError: unknown;
     /** Set once an authorization decision ran for this request (allowed, or public). */
     authzDecided: boolean;
   }
@@ -55,6 +57,7 @@ export async function authenticate(
 /** The authorization decision of one route for one request: throws 401/403, or records that it allowed. */
 export function decideAccess(request: FastifyRequest, access: RouteAccess): void {
   if (access !== 'public') {
+    if (request.authError) throw request.authError;
     if (!request.actor)
       throw new PatchcastError(
         'AUTH_REQUIRED',

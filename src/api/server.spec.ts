@@ -43,6 +43,14 @@ describe('hardening', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Another credential has its own budget.
     expect((await app.inject({ url: '/api/v1/assets', headers: bearer(tokens.admin) })).statusCode).toBe(200);
+    // Guessing tokens is limited too (by address): 401, 401, 401, then 429.
+    const guesses: number[] = [];
+    for (let i = 0; i < 4; i++)
+      guesses.push(
+        (await app.inject({ url: '/api/v1/assets', headers: bearer(`pct_guess${i}xxxxxxxxxxxx`) }))
+          .statusCode,
+      );
+    expect(guesses).toEqual([401, 401, 401, 429]);
   });
 
   it('answers CORS only for configured origins', async () => {
