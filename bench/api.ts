@@ -42,7 +42,7 @@ await measure('GET /api/v1/assets (token auth)', '/api/v1/assets', 200);
 await measure('GET /api/v1/findings?limit=100', '/api/v1/findings?limit=100', 20);
 let cursor: string | null = null;
 for (let i = 0; i < 10; i++) {
-  const page = (
+  const page: { nextCursor: string | null } = (
     await app.inject({ url: `/api/v1/findings?limit=100${cursor ? `&cursor=${cursor}` : ''}`, headers })
   ).json();
   cursor = page.nextCursor;
