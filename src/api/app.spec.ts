@@ -1,9 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, makeTestApi, makeTestConfig } from '../../test/support/api.js';
 import { makeTempStore } from '../../test/support/store.js';
 import { createApiToken, revokeApiToken } from '../services/auth/tokens.js';
 import { silentLogger } from '../services/deps.js';
-import type { Store } from '../store/index.js';
+import { migrateTo, openStore, type Store } from '../store/index.js';
 import { makeApp } from './app.js';
 
 let store: Store;
@@ -24,6 +27,22 @@ describe('makeApp', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ status: 'ready', store: 'sqlite', schema: '0016-events' });
     expect(ready.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('is not ready while migrations are pending, naming them', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'patchcast-readyz-'));
+    const old = await openStore({ home, databaseUrl: '', migrate: false });
+    try {
+      await migrateTo(old, '0013-pipeline-steps');
+      const app = await makeApp({ store: old, config: makeTestConfig(), logger: false });
+      const res = await app.inject({ url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().details.pending).toEqual(['0015-api-auth', '0016-events']);
+      expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await old.close();
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('refuses a request without credentials with a 401 problem document naming the code', async () => {
