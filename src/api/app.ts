@@ -16,6 +16,7 @@ import { parseInput } from './parse.js';
 import { sendProblem } from './problem.js';
 import type { AppDeps, RouteSpec } from './route.js';
 import { ROUTES } from './routes/index.js';
+import { removeUpload, saveUpload } from './upload-file.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -98,17 +99,20 @@ export async function makeApp(deps: AppDeps): Promise<FastifyInstance> {
     actor: request.actor ?? { kind: 'system', id: 'anonymous', role: 'viewer' },
   });
   app.register(async (json) => {
-    for (const route of ROUTES.filter((r) => !r.rawBody)) addRoute(json, route, makeDeps, deps);
+    for (const route of ROUTES.filter((r) => !r.rawBody)) addRoute(json, route, makeDeps);
   });
   app.register(async (uploads) => {
-    // Uploads are the file itself as the body, whatever its type, read up to server.uploadLimit.
+    // Uploads are the file itself as the body, whatever its type, streamed to a temporary file.
     uploads.removeAllContentTypeParsers();
-    uploads.addContentTypeParser(
-      '*',
-      { parseAs: 'buffer', bodyLimit: server.uploadLimit },
-      (_r, body, done) => done(null, body),
-    );
-    for (const route of ROUTES.filter((r) => r.rawBody)) addRoute(uploads, route, makeDeps, deps);
+    uploads.addContentTypeParser('*', (request, payload, done) => {
+      const declared = Number(request.headers['content-length']);
+      saveUpload(payload, server.uploadLimit, Number.isFinite(declared) ? declared : undefined).then(
+        (file) => done(null, file),
+        (error: Error) => done(error),
+      );
+    });
+    uploads.addHook('onResponse', async (request) => removeUpload(request.body));
+    for (const route of ROUTES.filter((r) => r.rawBody)) addRoute(uploads, route, makeDeps);
   });
   return app;
 }
@@ -117,12 +121,10 @@ function addRoute(
   app: FastifyInstance,
   route: RouteSpec,
   makeDeps: (request: FastifyRequest) => ServiceDeps,
-  deps: AppDeps,
 ): void {
   app.route({
     method: route.method,
     url: route.url,
-    ...(route.bodyLimit === 'upload' ? { bodyLimit: deps.config.server.uploadLimit } : {}),
     handler: async (request, reply) => {
       decideAccess(request, route.access);
       const params = parseInput(route.params, request.params, 'path');

@@ -43,9 +43,7 @@ export interface RouteSpec<
   response: z.ZodType | { mediaType: string; description: string };
   /** Success status (default 200). */
   status?: number;
-  /** Largest request body in bytes; default `server.bodyLimit`, uploads `server.uploadLimit`. */
-  bodyLimit?: 'upload';
-  /** Raw request body (uploads): the handler receives a Buffer and `body` schema is not used. */
+  /** Raw request body (uploads, up to `server.uploadLimit`): the handler receives an `UploadedFile`. */
   rawBody?: boolean;
   handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
 }

@@ -1,7 +1,8 @@
 /** The write routes on a copy of the demo store: what an operator and an approver do over the API. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, makeTestApi, makeTestConfig } from '../../test/support/api.js';
@@ -118,6 +119,17 @@ describe('write routes', () => {
     });
     expect(big.statusCode).toBe(413);
     expect(big.json().code).toBe('INPUT_TOO_LARGE');
+    // Sent in chunks without a length: counted while it streams to disk, refused past the limit.
+    const streamed = await app.inject({
+      method: 'POST',
+      url: '/api/v1/inventory?filename=requirements.txt',
+      headers: { ...bearer(tokens.operator), 'content-type': 'text/plain' },
+      payload: Readable.from(Array.from({ length: 50 }, () => Buffer.from('a==1\n'.repeat(40)))),
+    });
+    expect(streamed.statusCode).toBe(413);
+    expect(streamed.json().code).toBe('INPUT_TOO_LARGE');
+    // No upload is left behind on disk.
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith('patchcast-upload-'))).toEqual([]);
     const escaping = await app.inject({
       method: 'POST',
       url: '/api/v1/inventory?filename=..%2Fetc%2Fpasswd',

@@ -88,7 +88,6 @@ export const WRITE_ROUTES = [
     summary: 'Upload one inventory file (SBOM, package database, lockfile, registry) and re-match its assets',
     access: 'operate',
     rawBody: true,
-    bodyLimit: 'upload',
     query: uploadQuery.extend({
       asset: z.string().min(1).optional().describe('put every package found into this asset'),
       match: z.enum(['true', 'false']).default('true'),
@@ -109,7 +108,6 @@ export const WRITE_ROUTES = [
     summary: 'Upload one VEX document (CycloneDX VEX, OpenVEX, CSAF) and re-apply VEX to findings',
     access: 'operate',
     rawBody: true,
-    bodyLimit: 'upload',
     query: uploadQuery,
     response: z.object({
       statements: z.number().int(),
