@@ -30,6 +30,9 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<RegisterCommand>]>
   ['explain', async () => (await import('./commands/explain.js')).registerExplainCommand],
   ['reliability', async () => (await import('./commands/reliability.js')).registerReliabilityCommand],
   ['plan', async () => (await import('./commands/plan.js')).registerPlanCommand],
+  ['serve', async () => (await import('./commands/serve.js')).registerServeCommand],
+  ['tokens', async () => (await import('./commands/tokens.js')).registerTokensCommand],
+  ['agents', async () => (await import('./commands/agents.js')).registerAgentsCommand],
 ];
 
 /** Root options that take a value: the word after them is not a command name. */

@@ -89,6 +89,12 @@ export function normalizeConfig(
     freezes: parsed.freezes.map((f) => ('ics' in f ? { ...f, ics: resolve(base, f.ics) } : f)),
     rings: parsed.rings.map((r) => ({ ...r, soakMinutes: getDurationMinutes(r.soak) })),
     model: { ...parsed.model, ...(parsed.model.data ? { data: resolve(base, parsed.model.data) } : {}) },
+    server: {
+      ...parsed.server,
+      ...(parsed.server.tls
+        ? { tls: { key: resolve(base, parsed.server.tls.key), cert: resolve(base, parsed.server.tls.cert) } }
+        : {}),
+    },
   };
 }
 

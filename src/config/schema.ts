@@ -224,6 +224,49 @@ const modelSection = z.strictObject({
     .prefault({}),
 });
 
+const roleList = z.array(z.string().min(1)).min(1).optional();
+
+/** `patchcast serve`: the HTTP API (src/api/readme.md). Secrets (keys' contents, client secrets) never go here. */
+const serverSection = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** HTTPS from a PEM key and certificate, relative to this file. */
+  tls: z.strictObject({ key: z.string().min(1), cert: z.string().min(1) }).optional(),
+  /** Origins allowed to call the API from a browser; CORS is off without it. */
+  cors: z.strictObject({ origins: z.array(z.string().min(1)).min(1) }).optional(),
+  /** Largest JSON request body, in bytes. */
+  bodyLimit: z
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  /** Largest uploaded file (inventory, VEX), in bytes. */
+  uploadLimit: z
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
+  /** Requests per client (token, else address) and window. */
+  rateLimit: z
+    .strictObject({ max: z.number().int().min(1).default(600), window: durationText.default('1m') })
+    .prefault({}),
+  /** Single sign-on: bearer JWTs from this issuer, checked against its JWKS; roles from a claim. */
+  oidc: z
+    .strictObject({
+      issuer: z.string().url(),
+      audience: z.string().min(1),
+      /** Default: the issuer's discovery document's jwks_uri, else ISSUER/.well-known/jwks.json. */
+      jwksUri: z.string().url().optional(),
+      /** Claim holding the user's groups or roles (a string or an array of strings). */
+      roleClaim: z.string().min(1).default('groups'),
+      /** Claim values granting each role; the highest matching role wins. */
+      roles: z
+        .strictObject({ viewer: roleList, operator: roleList, approver: roleList, admin: roleList })
+        .prefault({}),
+    })
+    .optional(),
+});
+
 export const configSchema = z.strictObject({
   /** Config format version. */
   version: z.literal(1).default(1),
@@ -235,6 +278,7 @@ export const configSchema = z.strictObject({
   risk: riskSection.prefault({}),
   planning: planningSection.prefault({}),
   model: modelSection.prefault({}),
+  server: serverSection.prefault({}),
 });
 
 /** The config as written (before defaults). */

@@ -138,6 +138,21 @@ export const ERROR_CATALOGUE = {
     exit: EXIT.usage,
     hint: "Use a credential whose role allows this action; `patchcast tokens list` shows each token's role.",
   },
+  API_RATE_LIMITED: {
+    status: 429,
+    exit: EXIT.upstream,
+    hint: 'Too many requests from this client; wait for the Retry-After seconds, or raise server.rateLimit.',
+  },
+  API_ROUTE_NOT_FOUND: {
+    status: 404,
+    exit: EXIT.usage,
+    hint: 'GET /openapi.json lists every route of the API.',
+  },
+  API_AUTHZ_MISSING: {
+    status: 500,
+    exit: EXIT.internal,
+    hint: 'A route answered without an authorization decision; this is a bug in patchcast: report it.',
+  },
   OUTPUT_CLOSED: {
     status: 500,
     exit: EXIT.brokenPipe,

@@ -10,11 +10,13 @@ export {
   migrateToLatest,
 } from './migrate.js';
 export * from './repositories/advisories.js';
+export * from './repositories/api-auth.js';
 export * from './repositories/asset-lifecycle.js';
 export * from './repositories/assets.js';
 export * from './repositories/audit.js';
 export * from './repositories/coverage.js';
 export * from './repositories/debian-advisories.js';
+export * from './repositories/events.js';
 export * from './repositories/exceptions.js';
 export * from './repositories/exploit-scores.js';
 export * from './repositories/feed-state.js';

@@ -392,7 +392,56 @@ export interface ModelEvaluationsTable {
   metrics: string | null;
 }
 
+/** API bearer tokens, hashed (migration 0015). */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Agent enrollment tokens, hashed, with a use count (migration 0015). */
+export interface EnrollTokensTable {
+  id: string;
+  hash: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string;
+  uses_left: number;
+  revoked_at: string | null;
+}
+
+/** Enrolled agents, each bound to one asset, with a hashed credential (migration 0015). */
+export interface AgentsTable {
+  id: string;
+  asset_id: string;
+  hostname: string;
+  hash: string;
+  enroll_token_id: string;
+  enrolled_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Append-only change events for server-sent events (migration 0016). */
+export interface EventsTable {
+  id: number;
+  at: string;
+  kind: string;
+  subject: string | null;
+  data: string | null;
+}
+
 export interface Database {
+  api_tokens: ApiTokensTable;
+  enroll_tokens: EnrollTokensTable;
+  agents: AgentsTable;
+  events: EventsTable;
   vulnerabilities: VulnerabilitiesTable;
   vulnerability_aliases: VulnerabilityAliasesTable;
   affected_packages: AffectedPackagesTable;

@@ -12,6 +12,8 @@ import * as m0011 from './0011-findings-keyed.js';
 import * as m0012 from './0012-finding-tokens.js';
 import * as m0013 from './0013-pipeline-steps.js';
 import * as m0014 from './0014-debian-advisories.js';
+import * as m0015 from './0015-api-auth.js';
+import * as m0016 from './0016-events.js';
 import type { PatchcastMigration } from './types.js';
 
 /** Every migration this version of patchcast knows, in order. Append only; never edit a released one. */
@@ -30,6 +32,8 @@ export const MIGRATIONS: readonly PatchcastMigration[] = [
   { name: '0012-finding-tokens', up: m0012.up },
   { name: '0013-pipeline-steps', up: m0013.up },
   { name: '0014-debian-advisories', up: m0014.up },
+  { name: '0015-api-auth', up: m0015.up },
+  { name: '0016-events', up: m0016.up },
 ];
 
 export type { MigrationContext, PatchcastMigration } from './types.js';

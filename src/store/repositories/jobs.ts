@@ -104,8 +104,12 @@ export async function loadJob(db: Db, id: string): Promise<Job | undefined> {
   return row ? fromRow(row) : undefined;
 }
 
-export async function listJobs(db: Db, filter: { planId?: string; status?: JobStatus } = {}): Promise<Job[]> {
+export async function listJobs(
+  db: Db,
+  filter: { planId?: string; status?: JobStatus; assetId?: string } = {},
+): Promise<Job[]> {
   let query = db.selectFrom('jobs').selectAll();
+  if (filter.assetId) query = query.where('asset_id', '=', filter.assetId);
   if (filter.planId) query = query.where('plan_id', '=', filter.planId);
   if (filter.status) query = query.where('status', '=', filter.status);
   return (await query.orderBy('created_at').orderBy('id').execute()).map(fromRow);

@@ -1,0 +1,144 @@
+/**
+ * Route × role matrix: every route of the API, called with no credential and with each role's
+ * credential (and an agent's). No unexpected allow, 401 without credentials, 403 with the wrong
+ * role. Allowed calls carry a body the route rejects (400) or name a record that does not exist
+ * (404), so the matrix changes nothing and still proves the request got past authorization.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, makeTestApi } from '../../test/support/api.js';
+import { makeTempStore } from '../../test/support/store.js';
+import { createEnrollToken, enrollAgent } from '../services/auth/agents.js';
+import { silentLogger, systemClock } from '../services/deps.js';
+import type { Store } from '../store/index.js';
+import { toOpenApiPath } from './openapi.js';
+import type { RouteSpec } from './route.js';
+import { ROUTES } from './routes/index.js';
+
+/** Who may call what, written out: a route whose access changes must change here too. */
+const EXPECTED: Record<string, RouteSpec['access']> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'POST /api/v1/agents/enroll': 'public',
+  'GET /api/v1/assets': 'read',
+  'GET /api/v1/assets/{id}': 'read',
+  'GET /api/v1/assets/{id}/packages': 'read',
+  'GET /api/v1/assets/{id}/drift': 'read',
+  'GET /api/v1/findings': 'read',
+  'GET /api/v1/patches': 'read',
+  'GET /api/v1/patches/{path}': 'read',
+  'GET /api/v1/vulnerabilities/{id}': 'read',
+  'GET /api/v1/plans': 'read',
+  'GET /api/v1/plans/{id}': 'read',
+  'GET /api/v1/plans/{id}/diff': 'read',
+  'GET /api/v1/sla': 'read',
+  'GET /api/v1/audit': 'read',
+  'GET /api/v1/audit/verify': 'read',
+  'GET /api/v1/model/card': 'read',
+  'GET /api/v1/model/scores': 'read',
+  'GET /api/v1/sync/status': 'read',
+  'GET /api/v1/exceptions': 'read',
+  'GET /api/v1/events': 'read',
+  'POST /api/v1/plans': 'operate',
+  'POST /api/v1/exception-requests': 'operate',
+  'POST /api/v1/inventory': 'operate',
+  'POST /api/v1/vex': 'operate',
+  'POST /api/v1/sync': 'operate',
+  'POST /api/v1/exception-requests/{id}/approve': 'approve',
+  'POST /api/v1/exceptions/{id}/revoke': 'approve',
+  'POST /api/v1/plans/{id}/approve': 'approve',
+  'GET /api/v1/tokens': 'admin',
+  'POST /api/v1/tokens': 'admin',
+  'DELETE /api/v1/tokens/{id}': 'admin',
+  'POST /api/v1/agents/enroll-tokens': 'admin',
+  'GET /api/v1/agents': 'admin',
+  'DELETE /api/v1/agents/{id}': 'admin',
+  'GET /api/v1/agent/jobs': 'agent',
+};
+
+const CALLERS = ['none', 'viewer', 'operator', 'approver', 'admin', 'agent'] as const;
+type Caller = (typeof CALLERS)[number];
+
+const ALLOWED: Record<RouteSpec['access'], readonly Caller[]> = {
+  public: CALLERS,
+  read: ['viewer', 'operator', 'approver', 'admin'],
+  operate: ['operator', 'approver', 'admin'],
+  approve: ['approver', 'admin'],
+  admin: ['admin'],
+  agent: ['agent'],
+};
+
+let store: Store;
+let cleanup: () => Promise<void>;
+let app: FastifyInstance;
+const credentials = {} as Record<Caller, string | undefined>;
+
+beforeAll(async () => {
+  ({ store, cleanup } = await makeTempStore());
+  const api = await makeTestApi(store);
+  app = api.app;
+  Object.assign(credentials, { none: undefined, ...api.tokens });
+  const deps = {
+    store,
+    config: api.config,
+    clock: systemClock,
+    logger: silentLogger,
+    actor: { kind: 'cli', id: 'cli:test', role: 'admin' },
+  } as const;
+  const enroll = await createEnrollToken(deps, { uses: 1 });
+  credentials.agent = (
+    await enrollAgent(store, systemClock, {
+      enrollToken: enroll.token,
+      assetId: 'host-1',
+      hostname: 'host-1',
+    })
+  ).credential;
+});
+afterAll(async () => cleanup());
+
+function key(route: RouteSpec): string {
+  return `${route.method} ${toOpenApiPath(route.url)}`;
+}
+
+/** A request that gets past authorization but changes nothing. */
+function makeRequest(route: RouteSpec, caller: Caller) {
+  let url = route.url.replace(/:[A-Za-z]+/g, 'matrix-missing').replace(/\*$/, 'matrix/missing/patch');
+  if (url === '/api/v1/events') url += '?follow=false';
+  const token = credentials[caller];
+  const headers: Record<string, string> = token ? bearer(token) : {};
+  if (route.rawBody)
+    return {
+      method: route.method,
+      url,
+      headers: { ...headers, 'content-type': 'application/octet-stream' },
+      payload: '',
+    };
+  if (route.body) return { method: route.method, url, headers, payload: { matrixUnknownField: true } };
+  return { method: route.method, url, headers };
+}
+
+describe('route × role matrix', () => {
+  it('has an expected access for every route, equal to the route’s own', () => {
+    expect(Object.fromEntries(ROUTES.map((r) => [key(r), r.access]))).toEqual(EXPECTED);
+  });
+
+  for (const route of ROUTES) {
+    it(`${key(route)} (${route.access})`, async () => {
+      for (const caller of CALLERS) {
+        const res = await app.inject(makeRequest(route, caller));
+        const where = `${key(route)} as ${caller}: ${res.statusCode} ${res.body.slice(0, 200)}`;
+        if (ALLOWED[route.access].includes(caller)) {
+          expect([401, 403, 500], where).not.toContain(res.statusCode);
+        } else if (caller === 'none') {
+          expect(res.statusCode, where).toBe(401);
+          expect(res.json().code, where).toBe('AUTH_REQUIRED');
+        } else {
+          expect(res.statusCode, where).toBe(403);
+          expect(res.json().code, where).toBe('AUTH_FORBIDDEN');
+        }
+      }
+    });
+  }
+});

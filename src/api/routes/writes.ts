@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { FEED_SOURCES } from '../../feeds/index.js';
+import { EXCEPTION_SCOPES } from '../../risk/exceptions/index.js';
+import { defineRoute } from '../route.js';
+import { exceptionSchema, idParam, openObject } from '../schemas.js';
+import {
+  approveExceptionRequest,
+  listExceptionStates,
+  requestException,
+  revokeExceptionNow,
+} from '../use-cases/exceptions.js';
+import { approvePlan, createPlan } from '../use-cases/plans.js';
+import { triggerSync } from '../use-cases/sync.js';
+import { importInventoryUpload, importVexUpload } from '../use-cases/uploads.js';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const exceptionRequest = z
+  .strictObject({
+    scope: z.enum(EXCEPTION_SCOPES as unknown as [string, ...string[]]),
+    id: z.string().min(1).max(500).describe('the finding id, vulnerability id, package name or asset id'),
+    assetId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('narrows a vulnerability or package exception to one asset'),
+    owner: z.string().min(1).max(200),
+    reason: z.string().min(1).max(4000),
+    expires: day.describe('last day it holds'),
+    compensatingControl: z.string().min(1).max(4000).optional(),
+  })
+  .meta({ id: 'ExceptionRequest' });
+
+const uploadQuery = z.strictObject({
+  filename: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe('the file name the format is recognised by, e.g. package-lock.json'),
+});
+
+export const WRITE_ROUTES = [
+  defineRoute({
+    method: 'GET',
+    url: '/api/v1/exceptions',
+    tag: 'exceptions',
+    summary: 'Exceptions in force (`all=true`: also lapsed and revoked)',
+    access: 'read',
+    query: z.strictObject({ all: z.enum(['true', 'false']).default('false') }),
+    response: z.array(exceptionSchema.extend({ active: z.boolean() })),
+    handler: async ({ deps, query }) => listExceptionStates(deps, query.all === 'true'),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/exception-requests',
+    tag: 'exceptions',
+    summary: 'Request a risk acceptance; it suppresses nothing until an approver approves it',
+    access: 'operate',
+    status: 201,
+    body: exceptionRequest,
+    response: z.object({ requestId: z.string(), request: exceptionRequest }),
+    handler: async ({ deps, body }) => requestException(deps, body),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/exception-requests/:id/approve',
+    tag: 'exceptions',
+    summary: 'Approve a request: the exception is created with the approver named, findings re-policed',
+    access: 'approve',
+    status: 201,
+    params: idParam,
+    response: z.object({ exception: exceptionSchema, covers: z.number().int() }),
+    handler: async ({ deps, params }) => approveExceptionRequest(deps, params.id),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/exceptions/:id/revoke',
+    tag: 'exceptions',
+    summary: 'End an exception now; the findings it covered are open again',
+    access: 'approve',
+    params: idParam,
+    response: z.object({ id: z.string(), revokedAt: z.string(), reopened: z.number().int() }),
+    handler: async ({ deps, params }) => revokeExceptionNow(deps, params.id),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/inventory',
+    tag: 'uploads',
+    summary: 'Upload one inventory file (SBOM, package database, lockfile, registry) and re-match its assets',
+    access: 'operate',
+    rawBody: true,
+    query: uploadQuery.extend({
+      asset: z.string().min(1).optional().describe('put every package found into this asset'),
+      match: z.enum(['true', 'false']).default('true'),
+    }),
+    response: openObject('InventoryImport', 'assets, registryAssets, findings, resolved, warnings'),
+    handler: async ({ deps, query, body }) =>
+      importInventoryUpload(deps, {
+        body,
+        filename: query.filename,
+        match: query.match === 'true',
+        ...(query.asset ? { assetId: query.asset } : {}),
+      }),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/vex',
+    tag: 'uploads',
+    summary: 'Upload one VEX document (CycloneDX VEX, OpenVEX, CSAF) and re-apply VEX to findings',
+    access: 'operate',
+    rawBody: true,
+    query: uploadQuery,
+    response: z.object({
+      statements: z.number().int(),
+      suppressed: z.number().int(),
+      reopened: z.number().int(),
+    }),
+    handler: async ({ deps, query, body }) => importVexUpload(deps, { body, filename: query.filename }),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/plans',
+    tag: 'plans',
+    summary: 'Plan (or re-plan) and store the patch plan; dryRun returns it without storing',
+    access: 'operate',
+    status: 201,
+    body: z.strictObject({
+      horizonDays: z.number().int().min(1).max(366).default(30),
+      timeLimitSeconds: z.number().min(1).max(600).default(20),
+      greedy: z.boolean().default(false),
+      dryRun: z.boolean().default(false),
+    }),
+    response: z.object({
+      id: z.string().nullable(),
+      stored: z.boolean(),
+      kept: z.array(z.string()),
+      changes: z.array(z.looseObject({})),
+      plan: z.looseObject({}),
+    }),
+    handler: async ({ deps, body }) => createPlan(deps, body),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/plans/:id/approve',
+    tag: 'plans',
+    summary: 'Approve a draft plan',
+    access: 'approve',
+    params: idParam,
+    response: z.object({
+      id: z.string(),
+      status: z.literal('approved'),
+      approvedBy: z.string(),
+      approvedAt: z.string(),
+    }),
+    handler: async ({ deps, params }) => approvePlan(deps, params.id),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/sync',
+    tag: 'sync',
+    summary: 'Start a sync of the feeds (default all) from their public URLs, then the re-match; 202',
+    access: 'operate',
+    status: 202,
+    body: z.strictObject({
+      sources: z.array(z.enum(FEED_SOURCES.map((s) => s.id) as [string, ...string[]])).optional(),
+    }),
+    response: z.object({ started: z.boolean(), startedAt: z.string(), sources: z.array(z.string()) }),
+    handler: async ({ deps, body }) => triggerSync(deps, body.sources ? { sources: body.sources } : {}),
+  }),
+];

@@ -1,0 +1,102 @@
+/**
+ * Uploads: an inventory file or a VEX document as the request body, read by the same parsers as the
+ * CLI. The body has streamed to a private temporary directory (upload-file.ts, capped at
+ * server.uploadLimit); it is renamed to the name the client gives, because formats are recognised
+ * by name (package-lock.json, status, …). The directory is removed once the answer is sent.
+ */
+import { readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { PatchcastError } from '../../core/errors.js';
+import { collectInventory } from '../../inventory/collect.js';
+import { importInventory } from '../../inventory/import.js';
+import { loadCoverageWarnings } from '../../matching/coverage.js';
+import { parseVexDocument } from '../../matching/vex/index.js';
+import { updateFindings } from '../../pipeline/update-findings.js';
+import { recordEvent } from '../../services/auth/events.js';
+import { authorize } from '../../services/authz.js';
+import type { ServiceDeps } from '../../services/deps.js';
+import { appendAuditEvent, replaceVexStatements } from '../../store/index.js';
+import { isUploadedFile } from '../upload-file.js';
+
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/;
+
+/** The uploaded file under the client's file name (in its private directory). */
+function checkUpload(body: unknown, filename: string): string {
+  if (!FILE_NAME.test(filename) || filename.includes('..'))
+    throw new PatchcastError(
+      'INPUT_INVALID',
+      `query.filename ${JSON.stringify(filename)} is not a plain file name`,
+      {
+        hint: 'Give the file name only (e.g. package-lock.json, status, bom.cdx.json): letters, digits, . _ + -.',
+      },
+    );
+  if (!isUploadedFile(body) || body.size === 0)
+    throw new PatchcastError('INPUT_INVALID', 'the request body is empty: send the file itself as the body', {
+      hint: 'curl --data-binary @FILE -H "Content-Type: application/octet-stream" …',
+    });
+  const path = join(body.dir, filename);
+  renameSync(body.path, path);
+  return path;
+}
+
+export async function importInventoryUpload(
+  deps: ServiceDeps,
+  input: { body: unknown; filename: string; assetId?: string; match: boolean },
+) {
+  authorize(deps.actor, 'operate');
+  const path = checkUpload(input.body, input.filename);
+  const collected = await collectInventory([path], input.assetId ? { assetId: input.assetId } : {});
+  const now = deps.clock.now();
+  const summary = await importInventory(deps.store, collected, now);
+  const matched =
+    input.match && summary.assetIds.length > 0
+      ? (await updateFindings(deps.store, { assetIds: summary.assetIds, now, config: deps.config })).matched
+      : undefined;
+  await deps.store.db.transaction().execute(async (db) => {
+    const at = now.toISOString();
+    const data = { file: input.filename, assets: summary.assetIds, packages: summary.packages };
+    await appendAuditEvent(db, { at, actor: deps.actor.id, action: 'inventory:upload', data });
+    if (matched) await recordEvent(db, { at, kind: 'finding:changed', data: { assets: summary.assetIds } });
+  });
+  return {
+    assets: collected.assets.map((a) => ({
+      id: a.assetId,
+      kind: a.kind,
+      os: a.osEcosystem ?? null,
+      packages: a.packages.length,
+    })),
+    registryAssets: summary.registryAssets,
+    findings: matched?.findings ?? null,
+    resolved: matched?.resolved ?? null,
+    warnings: [
+      ...collected.warnings,
+      ...(await loadCoverageWarnings(deps.store.db, summary.assetIds)).map((w) => w.message),
+    ],
+  };
+}
+
+export async function importVexUpload(deps: ServiceDeps, input: { body: unknown; filename: string }) {
+  authorize(deps.actor, 'operate');
+  const path = checkUpload(input.body, input.filename);
+  const statements = parseVexDocument(input.filename, readFileSync(path, 'utf8'));
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  await deps.store.db.transaction().execute(async (db) => {
+    await replaceVexStatements(db, statements, at);
+    await appendAuditEvent(db, {
+      at,
+      actor: deps.actor.id,
+      action: 'vex:upload',
+      data: { file: input.filename, statements: statements.length },
+    });
+  });
+  const refreshed = (await updateFindings(deps.store, { now, config: deps.config })).matched;
+  await deps.store.db
+    .transaction()
+    .execute((db) => recordEvent(db, { at, kind: 'finding:changed', data: { vex: input.filename } }));
+  return {
+    statements: statements.length,
+    suppressed: refreshed.suppressedByVex,
+    reopened: refreshed.reopenedByVex,
+  };
+}

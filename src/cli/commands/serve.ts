@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { PatchcastError } from '../../core/errors.js';
+import { loadCommandConfig, openCommandStore } from '../context.js';
+
+/** `patchcast serve`: the HTTP API (src/api/readme.md) until SIGINT or SIGTERM. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'serve the HTTP API (REST under /api/v1, /openapi.json, /healthz, /readyz) until interrupted',
+    )
+    .option('--host <host>', 'address to listen on (default: server.host, else 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default: server.port, else 8080; 0 picks a free one)')
+    .action(async (options: { host?: string; port?: string }, command: Command) => {
+      const config = loadCommandConfig(command);
+      const port = options.port === undefined ? config.server.port : Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new PatchcastError(
+          'USAGE_INVALID_ARGUMENT',
+          `--port ${options.port} is not a port number (0–65535)`,
+        );
+      const { startServer } = await import('../../api/server.js');
+      const store = await openCommandStore(command);
+      let server: Awaited<ReturnType<typeof startServer>>;
+      try {
+        server = await startServer({ store, config, host: options.host ?? config.server.host, port });
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+      server.app.log.info(
+        { url: server.url, store: store.location },
+        `patchcast API listening on ${server.url}`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      await store.close();
+    });
+}
