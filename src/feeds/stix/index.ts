@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import pick from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
+import type { ExploitSighting } from '../../core/types.js';
 import { FeedError } from '../errors.js';
 import { isZipFile, listTreeFiles } from '../file-tree.js';
 import { openTextStream, readLocation } from '../resource.js';
@@ -43,8 +44,17 @@ async function importLocation(ctx: SyncContext, path: string, isDirectory: boole
   return writer.finish();
 }
 
-/** Streams one bundle's objects (memory holds only the few fields kept), then writes its sightings. */
+/** Reads one bundle and writes its sightings. */
 async function importBundle(writer: SightingWriter, file: string, input: Readable): Promise<void> {
+  for (const sighting of await readStixBundle(file, input)) await writer.add(sighting);
+}
+
+/**
+ * The exploit sightings one bundle states. Streams the bundle's objects (memory holds only the few
+ * fields kept); bad JSON, an object failing its schema or a bundle without objects is a FeedError
+ * naming the file and the object.
+ */
+export async function readStixBundle(file: string, input: Readable): Promise<ExploitSighting[]> {
   const index = makeBundleIndex();
   const objects = pipeline(
     input,
@@ -74,8 +84,7 @@ async function importBundle(writer: SightingWriter, file: string, input: Readabl
       'not a STIX bundle: no objects array',
       'Expected {"type": "bundle", "objects": [...]}.',
     );
-  const name = file.split('/').pop() ?? file;
-  for (const sighting of resolveSightings(index, name)) await writer.add(sighting);
+  return resolveSightings(index, file.split('/').pop() ?? file);
 }
 
 function describeObject(value: unknown): string {

@@ -65,7 +65,9 @@ function parseClassic(file: InventoryFile, text: string, warnings: string[]) {
   assertQuotesClosed(file, text);
   let parsed: ReturnType<typeof yarnClassic.parse>;
   try {
-    parsed = yarnClassic.parse(text, file.path);
+    // The classic tokenizer reads a comment up to a '\n' and never checks for the end of input: a
+    // file ending in a comment (`# yarn lockfile v1` cut short) grew a string until memory ran out.
+    parsed = yarnClassic.parse(text.endsWith('\n') ? text : `${text}\n`, file.path);
   } catch (error) {
     const message = (error as Error).message;
     const at = /(\d+):(\d+) in lockfile/.exec(message);
