@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isPatchcastError } from '../../src/core/errors.js';
 import { listTreeFiles } from '../../src/feeds/file-tree.js';
-import { readStixBundle } from '../../src/feeds/stix/index.js';
+import { MAX_STIX_BUNDLE_BYTES, readStixBundle } from '../../src/feeds/stix/index.js';
 import { INVENTORY_FORMATS } from '../../src/inventory/registry.js';
 import { parseVexDocument } from '../../src/matching/vex/index.js';
 import { SHARED_DIR } from '../support/shared-data.js';
@@ -118,7 +118,7 @@ async function readStixZip(content: Buffer, name: string): Promise<unknown[]> {
     const path = join(dir, name);
     writeFileSync(path, content);
     const out: unknown[] = [];
-    for await (const file of listTreeFiles('stix', path, (n) => /\.json$/i.test(n), STIX_ZIP_MAX_BYTES)) {
+    for await (const file of listTreeFiles('stix', path, (n) => /\.json$/i.test(n), MAX_STIX_BUNDLE_BYTES)) {
       out.push(await readStixBundle(file.where, Readable.from([await file.text()])));
     }
     return out;
@@ -127,11 +127,8 @@ async function readStixZip(content: Buffer, name: string): Promise<unknown[]> {
   }
 }
 
-/** The per-file limit the STIX source applies to a zip's entries (see src/feeds/stix). */
-const STIX_ZIP_MAX_BYTES = 256 * 1024 * 1024;
-
 export type Outcome =
-  | { kind: 'parsed' }
+  | { kind: 'parsed'; value: unknown }
   | { kind: 'rejected'; code: string; status: number; message: string }
   | { kind: 'crash'; error: unknown };
 
@@ -142,8 +139,7 @@ export type Outcome =
  */
 export async function runTarget(target: FuzzTarget, content: Buffer, name: string): Promise<Outcome> {
   try {
-    await target.run(content, name);
-    return { kind: 'parsed' };
+    return { kind: 'parsed', value: await target.run(content, name) };
   } catch (error) {
     if (isPatchcastError(error) && error.status >= 400 && error.status < 500)
       return { kind: 'rejected', code: error.code, status: error.status, message: error.message };

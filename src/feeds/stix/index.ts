@@ -26,6 +26,13 @@ export const stixSource: FeedSource = {
   sync: (ctx) => readLocation(ctx, SOURCE, (path, isDirectory) => importLocation(ctx, path, isDirectory)),
 };
 
+/**
+ * The largest bundle read from a directory or a zip archive, where a bundle is read whole (a single
+ * file is streamed). MITRE ATT&CK's enterprise bundle is about 45 MB; a zip entry stating gigabytes is
+ * a zip bomb, refused before it is inflated.
+ */
+export const MAX_STIX_BUNDLE_BYTES = 256 * 1024 * 1024;
+
 async function importLocation(ctx: SyncContext, path: string, isDirectory: boolean): Promise<SyncResult> {
   const writer = await makeSightingWriter(ctx, [SOURCE]);
   const tree = isDirectory || ((await stat(path)).isFile() && (await isZipFile(path)));
@@ -34,7 +41,8 @@ async function importLocation(ctx: SyncContext, path: string, isDirectory: boole
     return writer.finish();
   }
   let files = 0;
-  for await (const file of listTreeFiles(SOURCE, path, (name) => /\.json$/i.test(name), ctx.maxBytes)) {
+  const limit = Math.min(ctx.maxBytes, MAX_STIX_BUNDLE_BYTES);
+  for await (const file of listTreeFiles(SOURCE, path, (name) => /\.json$/i.test(name), limit)) {
     const text = await file.text();
     ctx.progress.advance(text.length);
     await importBundle(writer, file.where, Readable.from([text]));
