@@ -99,6 +99,11 @@ const SMALL_CASES: Array<{ name: string; content: () => Buffer }> = [
     content: () => Buffer.from(Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')),
   },
   { name: 'deep-dashes.yaml', content: () => Buffer.from('- '.repeat(DEEP)) },
+  // Escapes and control characters no JSON string allows, in every quoting style (go.mod threw SyntaxError).
+  {
+    name: 'bad-escapes',
+    content: () => Buffer.from('module "ex\\q"\nrequire (\n\t"a\u0001b" v1.0.0\n)\nname = "\\x41"\n'),
+  },
   { name: 'empty', content: () => Buffer.alloc(0) },
   { name: 'bom-only', content: () => Buffer.from([0xef, 0xbb, 0xbf]) },
   { name: 'nul-bytes', content: () => Buffer.alloc(4096) },
