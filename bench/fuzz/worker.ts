@@ -35,6 +35,12 @@ const BENCH_LIMITS: MutationLimits = { maxDepth: 20_000, maxString: 1_000_000 };
 const PROGRESS_EVERY = 200;
 const MAX_SAVED_CRASHES = 20;
 
+/** Inserted bytes in a saved case as their length and first bytes (the .bin beside it has them all). */
+function shortBytes(_key: string, value: unknown): unknown {
+  if (!(value instanceof Uint8Array)) return value;
+  return { length: value.length, head: Buffer.from(value.subarray(0, 48)).toString('latin1') };
+}
+
 async function main(): Promise<void> {
   const [id, runsArg, seedArg] = process.argv.slice(2);
   const runs = Number(runsArg);
@@ -60,13 +66,16 @@ async function main(): Promise<void> {
     fuzzSeconds: 0,
   };
   const fuzzStarted = performance.now();
+  const save = (kind: string, c: FuzzCase, content: Buffer, what: string) => {
+    if (!crashDir) return;
+    mkdirSync(crashDir, { recursive: true });
+    const base = join(crashDir, `${kind}-${target.id.replace('/', '-')}-${summary.inputs}`);
+    writeFileSync(`${base}.bin`, content);
+    writeFileSync(`${base}.txt`, `${what}\ncase: ${JSON.stringify(c, shortBytes)}\n`);
+  };
   const saveCrash = (c: FuzzCase, content: Buffer, error: unknown) => {
     summary.firstCrash ??= describeCrash(error);
-    if (!crashDir || summary.crashes > MAX_SAVED_CRASHES) return;
-    mkdirSync(crashDir, { recursive: true });
-    const base = join(crashDir, `${target.id.replace('/', '-')}-${summary.inputs}`);
-    writeFileSync(`${base}.bin`, content);
-    writeFileSync(`${base}.txt`, `${describeCrash(error)}\ncase: ${JSON.stringify(c)}\n`);
+    if (summary.crashes <= MAX_SAVED_CRASHES) save('crash', c, content, describeCrash(error));
   };
   await fc.assert(
     fc.asyncProperty(fuzzCaseArb(BENCH_LIMITS), async (c) => {
@@ -80,7 +89,8 @@ async function main(): Promise<void> {
         summary.slowestMs = ms;
         summary.slowestBytes = content.length;
       }
-      if (ms > budgetMs) summary.overBudget++;
+      if (ms > budgetMs && ++summary.overBudget <= MAX_SAVED_CRASHES)
+        save('slow', c, content, `${ms.toFixed(0)} ms (${outcome.kind})`);
       if (outcome.kind === 'parsed') summary.parsed++;
       else if (outcome.kind === 'rejected') summary.rejected++;
       else {
