@@ -90,6 +90,20 @@ const SMALL_CASES: Array<{ name: string; content: () => Buffer }> = [
       ),
   },
   {
+    // Ids and statuses that are 20,000-deep arrays: turned into text, they overflowed the stack (VEX).
+    name: 'deep-ids.json',
+    content: () =>
+      Buffer.from(
+        '{"document":{"category":"csaf_vex"},"vulnerabilities":[{"cve":"CVE-2024-1","product_status":{"fixed":[' +
+          '['.repeat(20_000) +
+          ']'.repeat(20_000) +
+          ']}}],"@context":"https://openvex.dev/ns","statements":[{"vulnerability":"CVE-1","status":' +
+          '['.repeat(20_000) +
+          ']'.repeat(20_000) +
+          '}]}',
+      ),
+  },
+  {
     name: 'deep.xml',
     content: () => Buffer.from('<?xml version="1.0"?>' + '<a>'.repeat(DEEP) + '</a>'.repeat(DEEP)),
   },

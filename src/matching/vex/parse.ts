@@ -21,6 +21,7 @@ export function parseVexDocument(file: string, text: string): VexStatement[] {
     throw invalid(file, 'document', `not valid JSON (${(error as Error).message})`);
   }
   if (!isObject(doc)) throw invalid(file, 'document', 'expected a JSON object');
+  assertVexDepth(file, doc);
   if (doc.bomFormat === 'CycloneDX') return parseCycloneDx(file, doc);
   if (typeof doc['@context'] === 'string' && doc['@context'].includes('openvex'))
     return parseOpenVex(file, doc);
@@ -30,6 +31,24 @@ export function parseVexDocument(file: string, text: string): VexStatement[] {
     'document',
     'not a VEX document: expected CycloneDX (bomFormat), OpenVEX (@context) or CSAF (document.category csaf_vex)',
   );
+}
+
+/** Deepest nesting a VEX document may have (CSAF product trees are the deepest real ones, about 10). */
+const MAX_VEX_DEPTH = 200;
+
+/**
+ * Refuses a document nested deeper than MAX_VEX_DEPTH, walked without recursion: the readers below
+ * turn ids into text (`String`, `JSON.stringify`), which recurses through hostile nesting until the
+ * stack runs out.
+ */
+function assertVexDepth(file: string, doc: Json): void {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: doc, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (item.value === null || typeof item.value !== 'object') continue;
+    if (item.depth >= MAX_VEX_DEPTH)
+      throw invalid(file, 'document', `nested deeper than ${MAX_VEX_DEPTH} levels`);
+    for (const child of Object.values(item.value)) stack.push({ value: child, depth: item.depth + 1 });
+  }
 }
 
 const CDX_STATE: Record<string, VexStatus> = {
