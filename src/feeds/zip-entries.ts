@@ -145,7 +145,9 @@ class ReadAheadReader extends yauzl.RandomAccessReader {
       (window) => {
         const from = position - window.start;
         const n = Math.max(0, Math.min(length, window.bytes.length - from));
-        window.bytes.copy(buffer, offset, from, from + n);
+        // A corrupt archive's offsets may point past the end of the file: nothing to copy, and yauzl
+        // reports the short read as a truncated archive.
+        if (n > 0) window.bytes.copy(buffer, offset, from, from + n);
         callback(null, n);
       },
       (error: Error) => callback(error),

@@ -77,6 +77,34 @@ export function assertJsonDepth(path: string, text: string): void {
   }
 }
 
+/**
+ * Throws when YAML text may nest deeper than `MAX_NESTING_DEPTH`: flow collections (`[`, `{`) counted
+ * as in JSON, block collections by a line's indentation and indicators (`  - - ? `), one level per
+ * column at most. The yaml library recurses per level; deep enough, V8 runs out of stack while
+ * compiling a regular expression, which ends the process (no exception to catch), so hostile nesting
+ * must never reach it.
+ */
+export function assertYamlDepth(path: string, text: string): void {
+  assertJsonDepth(path, text);
+  let line = 1;
+  for (let start = 0; start < text.length; line++) {
+    let i = start;
+    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x2d || c === 0x3f || c === 0x3a || c === 0x09; ) {
+      c = text.charCodeAt(++i);
+    }
+    if (i - start > MAX_NESTING_DEPTH) {
+      throw new InventoryParseError(
+        path,
+        `line ${line}`,
+        `indented ${i - start} columns: nesting deeper than ${MAX_NESTING_DEPTH} levels`,
+      );
+    }
+    const end = text.indexOf('\n', i);
+    if (end === -1) break;
+    start = end + 1;
+  }
+}
+
 /** Parses JSON text with the nesting limit; syntax errors name the line and column. */
 export function parseJsonText(path: string, text: string): unknown {
   assertJsonDepth(path, text);

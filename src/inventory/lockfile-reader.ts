@@ -7,7 +7,13 @@ import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc
 import { parse as parseToml, TomlError } from 'smol-toml';
 import YAML from 'yaml';
 import type { z } from 'zod';
-import { assertJsonDepth, decodeInventoryText, lineColumn, parseInventoryJson } from './decode.js';
+import {
+  assertJsonDepth,
+  assertYamlDepth,
+  decodeInventoryText,
+  lineColumn,
+  parseInventoryJson,
+} from './decode.js';
 import { InventoryParseError, MAX_NESTING_DEPTH } from './errors.js';
 import type { InventoryFile } from './types.js';
 
@@ -73,6 +79,7 @@ export function parseJsoncInventory(file: InventoryFile): unknown {
  */
 export function parseYamlDocuments(file: InventoryFile): unknown[] {
   const text = decodeInventoryText(file);
+  assertYamlDepth(file.path, text);
   const values: unknown[] = [];
   try {
     for (const doc of YAML.parseAllDocuments(text, { uniqueKeys: false, schema: 'failsafe' })) {

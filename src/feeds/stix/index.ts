@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import pick from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
+import type { ExploitSighting } from '../../core/types.js';
 import { FeedError } from '../errors.js';
 import { isZipFile, listTreeFiles } from '../file-tree.js';
 import { openTextStream, readLocation } from '../resource.js';
@@ -25,6 +26,13 @@ export const stixSource: FeedSource = {
   sync: (ctx) => readLocation(ctx, SOURCE, (path, isDirectory) => importLocation(ctx, path, isDirectory)),
 };
 
+/**
+ * The largest bundle read from a directory or a zip archive, where a bundle is read whole (a single
+ * file is streamed). MITRE ATT&CK's enterprise bundle is about 45 MB; a zip entry stating gigabytes is
+ * a zip bomb, refused before it is inflated.
+ */
+export const MAX_STIX_BUNDLE_BYTES = 256 * 1024 * 1024;
+
 async function importLocation(ctx: SyncContext, path: string, isDirectory: boolean): Promise<SyncResult> {
   const writer = await makeSightingWriter(ctx, [SOURCE]);
   const tree = isDirectory || ((await stat(path)).isFile() && (await isZipFile(path)));
@@ -33,7 +41,8 @@ async function importLocation(ctx: SyncContext, path: string, isDirectory: boole
     return writer.finish();
   }
   let files = 0;
-  for await (const file of listTreeFiles(SOURCE, path, (name) => /\.json$/i.test(name), ctx.maxBytes)) {
+  const limit = Math.min(ctx.maxBytes, MAX_STIX_BUNDLE_BYTES);
+  for await (const file of listTreeFiles(SOURCE, path, (name) => /\.json$/i.test(name), limit)) {
     const text = await file.text();
     ctx.progress.advance(text.length);
     await importBundle(writer, file.where, Readable.from([text]));
@@ -43,8 +52,17 @@ async function importLocation(ctx: SyncContext, path: string, isDirectory: boole
   return writer.finish();
 }
 
-/** Streams one bundle's objects (memory holds only the few fields kept), then writes its sightings. */
+/** Reads one bundle and writes its sightings. */
 async function importBundle(writer: SightingWriter, file: string, input: Readable): Promise<void> {
+  for (const sighting of await readStixBundle(file, input)) await writer.add(sighting);
+}
+
+/**
+ * The exploit sightings one bundle states. Streams the bundle's objects (memory holds only the few
+ * fields kept); bad JSON, an object failing its schema or a bundle without objects is a FeedError
+ * naming the file and the object.
+ */
+export async function readStixBundle(file: string, input: Readable): Promise<ExploitSighting[]> {
   const index = makeBundleIndex();
   const objects = pipeline(
     input,
@@ -74,8 +92,7 @@ async function importBundle(writer: SightingWriter, file: string, input: Readabl
       'not a STIX bundle: no objects array',
       'Expected {"type": "bundle", "objects": [...]}.',
     );
-  const name = file.split('/').pop() ?? file;
-  for (const sighting of resolveSightings(index, name)) await writer.add(sighting);
+  return resolveSightings(index, file.split('/').pop() ?? file);
 }
 
 function describeObject(value: unknown): string {

@@ -6,7 +6,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { assertJsonDepth, decodeInventoryText } from '../decode.js';
+import { assertYamlDepth, decodeInventoryText } from '../decode.js';
 import { InventoryParseError } from '../errors.js';
 import type { AssetRecord, InventoryFile, InventoryFormat, ParsedInventory } from '../types.js';
 import { assetRowShape, getFieldOfColumn, toAssetRecord } from './row.js';
@@ -65,7 +65,7 @@ function readCsvRows(path: string, text: string): RawRow[] {
 }
 
 function readYamlRows(path: string, text: string): RawRow[] {
-  assertJsonDepth(path, text);
+  assertYamlDepth(path, text);
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true });
   const firstError = document.errors[0];

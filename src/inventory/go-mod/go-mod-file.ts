@@ -35,6 +35,16 @@ function matchAt(pattern: RegExp, text: string, at: number): RegExpExecArray | n
   return pattern.exec(text);
 }
 
+/** A double-quoted Go string's value. Its escapes are JSON's in practice; any other (`\q`, `\x41`, a raw control character) is refused. */
+function unquote(path: string, quoted: string, line: number): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    const shown = quoted.length > 80 ? `${quoted.slice(0, 80)}…` : quoted;
+    throw new InventoryParseError(path, `line ${line}`, `invalid quoted string ${JSON.stringify(shown)}`);
+  }
+}
+
 /** Splits a line into tokens and its trailing comment; quotes keep spaces and `//` inside. */
 function tokenize(path: string, text: string, line: number): { tokens: string[]; comment: string } {
   const tokens: string[] = [];
@@ -46,7 +56,7 @@ function tokenize(path: string, text: string, line: number): { tokens: string[];
     else if (c === '"' || c === '`') {
       const quoted = matchAt(c === '"' ? QUOTED : RAW, text, i);
       if (!quoted) throw new InventoryParseError(path, `line ${line}`, 'unterminated string');
-      tokens.push(c === '"' ? (JSON.parse(quoted[0]) as string) : (quoted[1] ?? ''));
+      tokens.push(c === '"' ? unquote(path, quoted[0], line) : (quoted[1] ?? ''));
       i += quoted[0].length;
     } else {
       const word = matchAt(WORD, text, i)?.[0] ?? c;

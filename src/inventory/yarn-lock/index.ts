@@ -34,12 +34,23 @@ function getHeaderLines(text: string): Map<string, number> {
   return lines;
 }
 
+/** Longest line the classic parser is given (a yarn.lock line is a descriptor list, a URL or a hash). */
+const MAX_CLASSIC_LINE = 64 * 1024;
+
 /**
  * The classic parser loops until memory runs out on an unterminated string, so every line's quotes
- * are checked first: Yarn v1 never lets a string span lines.
+ * are checked first: Yarn v1 never lets a string span lines. It also builds each token a character at
+ * a time (a 50 MB line took 2 GB), so lines are bounded.
  */
 function assertQuotesClosed(file: InventoryFile, text: string): void {
   text.split('\n').forEach((line, index) => {
+    if (line.length > MAX_CLASSIC_LINE) {
+      throw new InventoryParseError(
+        file.path,
+        `line ${index + 1}`,
+        `line of ${line.length} characters, over the ${MAX_CLASSIC_LINE}-character limit of a yarn.lock line`,
+      );
+    }
     if (/^\s*#/.test(line)) return;
     const quotes = line.replace(/\\./g, '').split('"').length - 1;
     if (quotes % 2 !== 0) {
@@ -65,7 +76,9 @@ function parseClassic(file: InventoryFile, text: string, warnings: string[]) {
   assertQuotesClosed(file, text);
   let parsed: ReturnType<typeof yarnClassic.parse>;
   try {
-    parsed = yarnClassic.parse(text, file.path);
+    // The classic tokenizer reads a comment up to a '\n' and never checks for the end of input: a
+    // file ending in a comment (`# yarn lockfile v1` cut short) grew a string until memory ran out.
+    parsed = yarnClassic.parse(text.endsWith('\n') ? text : `${text}\n`, file.path);
   } catch (error) {
     const message = (error as Error).message;
     const at = /(\d+):(\d+) in lockfile/.exec(message);

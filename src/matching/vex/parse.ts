@@ -21,6 +21,7 @@ export function parseVexDocument(file: string, text: string): VexStatement[] {
     throw invalid(file, 'document', `not valid JSON (${(error as Error).message})`);
   }
   if (!isObject(doc)) throw invalid(file, 'document', 'expected a JSON object');
+  assertVexDepth(file, doc);
   if (doc.bomFormat === 'CycloneDX') return parseCycloneDx(file, doc);
   if (typeof doc['@context'] === 'string' && doc['@context'].includes('openvex'))
     return parseOpenVex(file, doc);
@@ -30,6 +31,24 @@ export function parseVexDocument(file: string, text: string): VexStatement[] {
     'document',
     'not a VEX document: expected CycloneDX (bomFormat), OpenVEX (@context) or CSAF (document.category csaf_vex)',
   );
+}
+
+/** Deepest nesting a VEX document may have (CSAF product trees are the deepest real ones, about 10). */
+const MAX_VEX_DEPTH = 200;
+
+/**
+ * Refuses a document nested deeper than MAX_VEX_DEPTH, walked without recursion: the readers below
+ * turn ids into text (`String`, `JSON.stringify`), which recurses through hostile nesting until the
+ * stack runs out.
+ */
+function assertVexDepth(file: string, doc: Json): void {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: doc, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (item.value === null || typeof item.value !== 'object') continue;
+    if (item.depth >= MAX_VEX_DEPTH)
+      throw invalid(file, 'document', `nested deeper than ${MAX_VEX_DEPTH} levels`);
+    for (const child of Object.values(item.value)) stack.push({ value: child, depth: item.depth + 1 });
+  }
 }
 
 const CDX_STATE: Record<string, VexStatus> = {
@@ -96,11 +115,19 @@ function makeStatement(
   return statement;
 }
 
-/** bom-ref → product: the BOM's subject and every component with a bom-ref. */
+/** bom-ref → product: the BOM's subject and every component with a bom-ref, in document order. */
 function collectCdxRefs(doc: Json): Map<string, VexProduct> {
   const refs = new Map<string, VexProduct>();
-  const add = (c: unknown) => {
-    if (!isObject(c)) return;
+  // An explicit stack, not recursion: a hostile BOM nests components 100,000 deep.
+  const stack: unknown[] = [];
+  const pushReversed = (list: unknown[]) => {
+    for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]);
+  };
+  pushReversed(asArray(doc.components));
+  if (isObject(doc.metadata)) stack.push(doc.metadata.component);
+  while (stack.length > 0) {
+    const c = stack.pop();
+    if (!isObject(c)) continue;
     const ref = asString(c['bom-ref']);
     const product: VexProduct = {};
     const purl = asString(c.purl);
@@ -110,20 +137,28 @@ function collectCdxRefs(doc: Json): Map<string, VexProduct> {
     if (name) product.name = name;
     if (version) product.version = version;
     if (ref) refs.set(ref, product);
-    asArray(c.components).forEach(add);
-  };
-  if (isObject(doc.metadata)) add(doc.metadata.component);
-  asArray(doc.components).forEach(add);
+    pushReversed(asArray(c.components));
+  }
   return refs;
 }
 
 /** A ref is a local bom-ref, a BOM-Link (`urn:cdx:serial/version#ref`), or itself a purl. */
 function resolveCdxRef(ref: string, refs: Map<string, VexProduct>): VexProduct {
   const local = ref.startsWith('urn:cdx:') ? ref.slice(ref.indexOf('#') + 1) : ref;
-  const known = refs.get(local) ?? refs.get(decodeURIComponent(local));
+  const decoded = decodeRef(local);
+  const known = refs.get(local) ?? refs.get(decoded);
   if (known) return known;
-  if (local.startsWith('pkg:')) return { purl: decodeURIComponent(local) };
+  if (local.startsWith('pkg:')) return { purl: decoded };
   return { name: local.replace(/^product-/, '') };
+}
+
+/** A percent-encoded ref decoded; a malformed escape (`%zz`) is kept as written, as it cannot mean anything else. */
+function decodeRef(ref: string): string {
+  try {
+    return decodeURIComponent(ref);
+  } catch {
+    return ref;
+  }
 }
 
 const OPENVEX_STATUS = new Set<VexStatus>(['not_affected', 'affected', 'fixed', 'under_investigation']);
