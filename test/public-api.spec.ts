@@ -59,6 +59,8 @@ describe("patchcast's programmatic API (the README's example)", () => {
       'listAuditEvents',
       'verifyAuditLog',
       'runPipeline',
+      'syncFeeds',
+      'loadSyncStatus',
       'authorize',
     ])
       expect(typeof (patchcast as Record<string, unknown>)[name], name).toBe('function');

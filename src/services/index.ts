@@ -39,5 +39,12 @@ export { loadAssetDrift } from './inventory/load-asset-drift.js';
 export { setBaseline } from './inventory/set-baseline.js';
 export { type RunOptions, type RunSummary, runPipeline } from './pipeline/run-pipeline.js';
 export { loadSlaReport, type SlaReportResult } from './sla/load-sla-report.js';
+export { loadSyncStatus, type SourceStatus } from './sync/load-sync-status.js';
+export {
+  type SourceReport,
+  type SyncFeedsInput,
+  type SyncFeedsResult,
+  syncFeeds,
+} from './sync/sync-feeds.js';
 export { type ImportVexResult, importVex, type VexDocument } from './vex/import-vex.js';
 export { listVex } from './vex/list-vex.js';
