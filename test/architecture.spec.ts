@@ -13,7 +13,6 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 const KNOWN_STORE_USERS: Record<string, string> = {
   // Doors whose use cases are not services yet.
   'cli/commands/db.ts': 'db status/migrate: to services/store',
-  'cli/commands/explain-patch.ts': 'explain <patch-id> reads patches: to services/findings',
   'cli/commands/model-lifecycle.ts': 'model train/promote/rollback: to services/model',
   'cli/commands/model.ts': 'model card/backtest/score from the store: to services/model',
   'cli/commands/plan.ts': 'plan build/show/diff/explain: to services/plan',

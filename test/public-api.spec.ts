@@ -60,6 +60,8 @@ describe("patchcast's programmatic API (the README's example)", () => {
       'verifyAuditLog',
       'runPipeline',
       'syncFeeds',
+      'listPatches',
+      'explainPatch',
       'loadSyncStatus',
       'authorize',
     ])

@@ -37,6 +37,8 @@ export {
 } from './inventory/import-inventory.js';
 export { loadAssetDrift } from './inventory/load-asset-drift.js';
 export { setBaseline } from './inventory/set-baseline.js';
+export { explainPatch } from './patches/explain-patch.js';
+export { listPatches } from './patches/list-patches.js';
 export { type RunOptions, type RunSummary, runPipeline } from './pipeline/run-pipeline.js';
 export { loadSlaReport, type SlaReportResult } from './sla/load-sla-report.js';
 export { loadSyncStatus, type SourceStatus } from './sync/load-sync-status.js';
