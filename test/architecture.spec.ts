@@ -15,7 +15,6 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   'cli/commands/db.ts': 'db status/migrate: to services/store',
   'cli/commands/model-lifecycle.ts': 'model train/promote/rollback: to services/model',
   'cli/commands/model.ts': 'model card/backtest/score from the store: to services/model',
-  'cli/commands/plan.ts': 'plan build/show/diff/explain: to services/plan',
   // Feeds write their own batches; they should return records for a sync service to write.
   'feeds/contract.ts': 'feed contract hands feeds the store',
   'feeds/cve/index.ts': 'CVE feed writes records',

@@ -61,6 +61,8 @@ describe("patchcast's programmatic API (the README's example)", () => {
       'runPipeline',
       'syncFeeds',
       'listPatches',
+      'makePlan',
+      'loadPlan',
       'explainPatch',
       'loadSyncStatus',
       'authorize',

@@ -40,6 +40,8 @@ export { setBaseline } from './inventory/set-baseline.js';
 export { explainPatch } from './patches/explain-patch.js';
 export { listPatches } from './patches/list-patches.js';
 export { type RunOptions, type RunSummary, runPipeline } from './pipeline/run-pipeline.js';
+export { diffPlans, explainPlanJob, listPlans, loadPlan } from './plan/load-plan.js';
+export { type MakePlanInput, makePlan } from './plan/make-plan.js';
 export { loadSlaReport, type SlaReportResult } from './sla/load-sla-report.js';
 export { loadSyncStatus, type SourceStatus } from './sync/load-sync-status.js';
 export {
