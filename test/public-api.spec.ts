@@ -62,6 +62,8 @@ describe("patchcast's programmatic API (the README's example)", () => {
       'syncFeeds',
       'listPatches',
       'makePlan',
+      'loadModelStatus',
+      'retrainModel',
       'loadPlan',
       'explainPatch',
       'loadSyncStatus',

@@ -37,6 +37,9 @@ export {
 } from './inventory/import-inventory.js';
 export { loadAssetDrift } from './inventory/load-asset-drift.js';
 export { setBaseline } from './inventory/set-baseline.js';
+export { loadModelHistory } from './model/load-model-history.js';
+export { loadModelStatus, loadScoreDrift } from './model/load-model-status.js';
+export { type RetrainModelInput, retrainModel } from './model/retrain-model.js';
 export { explainPatch } from './patches/explain-patch.js';
 export { listPatches } from './patches/list-patches.js';
 export { type RunOptions, type RunSummary, runPipeline } from './pipeline/run-pipeline.js';

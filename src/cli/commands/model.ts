@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import { loadCurrentExploitModel } from '../../pipeline/exploit-model-registry.js';
 import { storeExploitScores } from '../../pipeline/exploit-scores.js';
+import { loadExploitHistory } from '../../pipeline/history-from-store.js';
 import {
   type BacktestResult,
   type CardBacktest,
@@ -142,7 +143,8 @@ export function registerModelCommand(program: Command): void {
         throw new PatchcastError('USAGE_INVALID_ARGUMENT', 'model score needs --out FILE, --store, or both');
       const config = loadCommandConfig(command);
       const run = async (store?: Store) => {
-        const history = await loadModelHistory(o.data, config, store);
+        const fromStore = store ? () => loadExploitHistory(store.db, { onStep: log }) : undefined;
+        const history = await loadModelHistory(o.data, config, fromStore);
         const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
         return store && o.store
           ? scoreAndStore(store, history, day, o, command)
