@@ -12,7 +12,6 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
  */
 const KNOWN_STORE_USERS: Record<string, string> = {
   // Doors whose use cases are not services yet.
-  'cli/commands/db.ts': 'db status/migrate: to services/store',
   'cli/commands/model.ts': 'model card/backtest/score from the store: to services/model',
   // Feeds write their own batches; they should return records for a sync service to write.
   'feeds/contract.ts': 'feed contract hands feeds the store',

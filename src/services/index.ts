@@ -46,6 +46,7 @@ export { type RunOptions, type RunSummary, runPipeline } from './pipeline/run-pi
 export { diffPlans, explainPlanJob, listPlans, loadPlan } from './plan/load-plan.js';
 export { type MakePlanInput, makePlan } from './plan/make-plan.js';
 export { loadSlaReport, type SlaReportResult } from './sla/load-sla-report.js';
+export { loadMigrationStatus, migrateStore, type StoreDescription } from './store/migrate-store.js';
 export { loadSyncStatus, type SourceStatus } from './sync/load-sync-status.js';
 export {
   type SourceReport,
