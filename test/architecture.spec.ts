@@ -90,6 +90,7 @@ describe('architecture: imports follow the arrows', () => {
         "import { listAssets } from '../../store/index.js';\nimport type { Store } from '../../store/index.js';",
       ],
       ['matching/bad.ts', "import { type Db, type AssetInput } from '../store/index.js';"],
+      ['cli/commands/raw.ts', "import { withStore } from '../context.js';"],
       ['api/bad.ts', "const cli = await import('../cli/program.js');"],
       ['store/bad.ts', "export * from '../risk/as-of.js';"],
     ]);
@@ -101,6 +102,7 @@ describe('architecture: imports follow the arrows', () => {
       'cli/commands/bad.ts → store/index.ts: only services and store touch the store',
       'cli/commands/bad.ts → store/index.ts: only services and store touch the store',
       'matching/bad.ts → store/index.ts: only services and store touch the store',
+      'cli/commands/raw.ts → cli/context.ts: only services and store touch the store',
       'api/bad.ts → cli/program.ts: doors never import each other',
       'store/bad.ts → risk/as-of.ts: store may not import domain',
     ]);

@@ -21,6 +21,7 @@ export {
 export { type AddExceptionResult, addException } from './exceptions/add-exception.js';
 export { type ExceptionListItem, type ExceptionState, listExceptions } from './exceptions/list-exceptions.js';
 export { revokeException } from './exceptions/revoke-exception.js';
+export { type ExplainCveInput, explainCve } from './findings/explain-cve.js';
 export {
   type ExplainFindingInput,
   explainFinding,
@@ -45,6 +46,7 @@ export { listPatches } from './patches/list-patches.js';
 export { type RunOptions, type RunSummary, runPipeline } from './pipeline/run-pipeline.js';
 export { diffPlans, explainPlanJob, listPlans, loadPlan } from './plan/load-plan.js';
 export { type MakePlanInput, makePlan } from './plan/make-plan.js';
+export { scanInventories } from './scan/scan-inventories.js';
 export { loadSlaReport, type SlaReportResult } from './sla/load-sla-report.js';
 export { loadMigrationStatus, migrateStore, type StoreDescription } from './store/migrate-store.js';
 export { loadSyncStatus, type SourceStatus } from './sync/load-sync-status.js';

@@ -55,6 +55,9 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
  */
 const STORE_OPENERS = new Set(['cli/context.ts', 'index.ts']);
 
+/** The CLI's helpers that hand a command the raw store instead of the services' deps. */
+const RAW_STORE_HELPERS = new Set(['withStore', 'openCommandStore']);
+
 /** The store's handles: whoever holds one can read and write anything. */
 const STORE_HANDLES = new Set(['Store', 'Db', 'Kysely', '*']);
 
@@ -65,6 +68,8 @@ export function checkEdge(edge: ImportEdge): string | undefined {
   if (from === to) {
     if (from === 'door' && edge.from.split('/')[0] !== edge.to.split('/')[0])
       return 'doors never import each other';
+    if (edge.to === 'cli/context.ts' && edge.names.some((n) => RAW_STORE_HELPERS.has(n)))
+      return 'only services and store touch the store';
     return undefined;
   }
   if (to === 'store') {

@@ -4,6 +4,7 @@ import { countRows, makeTempStore } from '../../../test/support/store.js';
 import { seedStore } from '../../risk/sla/__fixtures__/store.js';
 import type { Store } from '../../store/index.js';
 import type { ServiceDeps } from '../deps.js';
+import { explainCve } from './explain-cve.js';
 import { explainFinding } from './explain-finding.js';
 import { listFindings } from './list-findings.js';
 
@@ -49,6 +50,14 @@ describe('finding services', () => {
     });
     await expect(explainFinding(agent, { target: 'f-exim' })).rejects.toMatchObject({
       code: 'AUTH_FORBIDDEN',
+    });
+  });
+
+  it('says a CVE the store holds no record of cannot be explained', async () => {
+    await expect(
+      explainCve(makeServiceDeps(store, 'viewer'), { cve: 'CVE-2099-0001' }),
+    ).rejects.toMatchObject({
+      code: 'INPUT_NOT_FOUND',
     });
   });
 });
