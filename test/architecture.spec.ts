@@ -11,8 +11,6 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
  * not listed that breaks one fails the test.
  */
 const KNOWN_STORE_USERS: Record<string, string> = {
-  // Doors whose use cases are not services yet.
-  'cli/commands/model.ts': 'model card/backtest/score from the store: to services/model',
   // Feeds write their own batches; they should return records for a sync service to write.
   'feeds/contract.ts': 'feed contract hands feeds the store',
   'feeds/cve/index.ts': 'CVE feed writes records',

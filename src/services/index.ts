@@ -41,6 +41,7 @@ export { setBaseline } from './inventory/set-baseline.js';
 export { loadModelHistory } from './model/load-model-history.js';
 export { loadModelStatus, loadScoreDrift } from './model/load-model-status.js';
 export { type RetrainModelInput, retrainModel } from './model/retrain-model.js';
+export { storeModelScores } from './model/store-model-scores.js';
 export { explainPatch } from './patches/explain-patch.js';
 export { listPatches } from './patches/list-patches.js';
 export { type RunOptions, type RunSummary, runPipeline } from './pipeline/run-pipeline.js';

@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeServiceDeps } from '../../../test/support/service-deps.js';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
+import { toDay } from '../../predict/index.js';
+import { makeSyntheticHistory } from '../../predict/synthetic-history.js';
 import type { Store } from '../../store/index.js';
 import { loadModelStatus, loadScoreDrift } from './load-model-status.js';
 import { retrainModel } from './retrain-model.js';
+import { storeModelScores } from './store-model-scores.js';
 
 describe('model services', () => {
   let store: Store;
@@ -34,5 +37,20 @@ describe('model services', () => {
       model_evaluations: 0,
       audit_events: 0,
     });
+  });
+
+  it("stores a day's scores for an operator (read back by the drift service), not for a viewer", async () => {
+    const history = makeSyntheticHistory({ cves: 400 });
+    const day = toDay('2024-06-01');
+    await expect(storeModelScores(makeServiceDeps(store, 'viewer'), { history, day })).rejects.toMatchObject({
+      code: 'AUTH_FORBIDDEN',
+    });
+    const operator = makeServiceDeps(store, 'operator');
+    const { scores, stored } = await storeModelScores(operator, { history, day });
+    expect(stored.day).toBe('2024-06-01');
+    expect(stored.scored).toBe(scores.cves.length);
+    expect(scores.cves.length).toBeGreaterThan(0);
+    const [drift] = await loadScoreDrift(makeServiceDeps(store, 'viewer'), { days: 1 });
+    expect(drift).toMatchObject({ day: '2024-06-01', scored: scores.cves.length });
   });
 });
