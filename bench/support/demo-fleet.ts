@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { getOrCreate } from '../../src/core/collections.js';
 import type { InstalledPackage } from '../../src/core/types.js';
-import { getVersionScheme } from '../../src/versioning/index.js';
 import { AGENT_REPORT_SCHEMA } from '../../src/inventory/agent-report/index.js';
+import { getVersionScheme } from '../../src/versioning/index.js';
 
 export interface DemoFleetOptions {
   hosts: number;
