@@ -1,5 +1,5 @@
 /**
- * Whole-fleet matching on SQLite and PostgreSQL: a demo fleet (src/inventory/demo-fleet.ts) of
+ * Whole-fleet matching on SQLite and PostgreSQL: a demo fleet (bench/support/demo-fleet.ts) of
  * `--hosts N` hosts (default 10,000; `--quick` = 1,000) × ~1,500 OS packages, plus language packages on
  * some hosts, against the real OSV exports of shared/data/osv (enlarged with clones for the fleet's
  * releases without data). Prints the advisory import, the fleet load and matchFleet's stages, each

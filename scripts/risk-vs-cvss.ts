@@ -15,9 +15,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/index.js';
 import { makeForecastLoader } from '../src/pipeline/exploit-forecast.js';
-import { runPipeline } from '../src/pipeline/run-pipeline.js';
 import { formatContribution } from '../src/risk/score/index.js';
 import { type ScoredFinding, scoreFindings } from '../src/risk/score-findings.js';
+import { silentLogger } from '../src/services/deps.js';
+import { runPipeline } from '../src/services/pipeline/run-pipeline.js';
 import { openStore } from '../src/store/index.js';
 
 const { values: args } = parseArgs({
@@ -28,7 +29,8 @@ const now = new Date(`${args.now}T00:00:00Z`);
 const home = mkdtempSync(join(tmpdir(), 'patchcast-risk-vs-cvss-'));
 const store = await openStore({ home });
 const config = loadConfig(undefined, {});
-await runPipeline(store, { config, now, demo: true });
+const actor = { kind: 'system', id: 'script:risk-vs-cvss', role: 'admin' } as const;
+await runPipeline({ store, config, clock: { now: () => now }, actor, logger: silentLogger }, { demo: true });
 const scored = (
   await scoreFindings(store, {
     asOf: now,

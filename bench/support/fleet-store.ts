@@ -4,10 +4,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { generateFleet, toInstalledPackages } from '../../src/inventory/demo-fleet.js';
 import { matchFleet } from '../../src/matching/match-fleet.js';
 import { openStore, replaceAssetPackages, type Store, upsertAsset } from '../../src/store/index.js';
 import { loadAdvisorySet, loadLanguagePool } from './advisory-set.js';
+import { generateFleet, toInstalledPackages } from './demo-fleet.js';
 
 export const DATA_DIR =
   process.env.PATCHCAST_BENCH_DATA ?? fileURLToPath(new URL('../../../shared/data/', import.meta.url));

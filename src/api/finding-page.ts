@@ -5,11 +5,10 @@
  * were added or closed between pages. Reads a batch of assets at a time, holding at most `limit`.
  */
 
-// Until services/findings exists, the CLI's selection helpers are the one implementation.
-import { compareFindings, makeSeverityFilter } from '../cli/commands/load-finding-selection.js';
 import { PatchcastError } from '../core/errors.js';
 import { makeTopList } from '../core/top-list.js';
 import type { Finding, FindingStatus } from '../core/types.js';
+import { compareFindings, makeSeverityFilter } from '../services/findings/load-finding-selection.js';
 import { type Db, loadFindingBatches } from '../store/index.js';
 
 export const PAGE_SORTS = ['risk', 'due', 'asset', 'vulnerability', 'package'] as const;

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { bearer, makeTestApi } from '../../test/support/api.js';
 import { copyDemoStore } from '../../test/support/demo-store.js';
-import { loadFindingSelection } from '../cli/commands/load-finding-selection.js';
 import type { Finding } from '../core/types.js';
+import { loadFindingSelection } from '../services/findings/load-finding-selection.js';
 import { openStore, type Store } from '../store/index.js';
 import { ROUTES } from './routes/index.js';
 

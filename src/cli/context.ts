@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { type Config, loadConfig } from '../config/index.js';
 import { PatchcastError } from '../core/errors.js';
+import { type ServiceDeps, silentLogger, systemClock } from '../services/deps.js';
 import { openStore, type Store } from '../store/index.js';
 
 /** Options every command accepts (declared on the root program). */
@@ -45,6 +46,31 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Runs `fn` with the services' deps: the open store, the config, the system clock and the CLI's
+ * actor. The CLI runs on the machine that holds the store, so its user has every right (`admin`);
+ * the audit log names the user. The store is always closed.
+ */
+export async function withServices<T>(
+  command: Command,
+  fn: (deps: ServiceDeps) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
+  const config = loadCommandConfig(command);
+  return withStore(
+    command,
+    (store) =>
+      fn({
+        store,
+        config,
+        clock: systemClock,
+        actor: { kind: 'cli', id: getActor(), role: 'admin' },
+        logger: silentLogger,
+      }),
+    options,
+  );
 }
 
 /** Who ran the command, for the audit log. */

@@ -2,11 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeServiceDeps } from '../../test/support/service-deps.js';
 import { makeTempStore } from '../../test/support/store.js';
-import { saveAssetSnapshot } from '../store/index.js';
+import { importInventory } from '../services/inventory/import-inventory.js';
+import { type Store, saveAssetSnapshot } from '../store/index.js';
 import { collectInventory } from './collect.js';
 import { computeDrift, loadAssetDrift } from './drift.js';
-import { importInventory } from './import.js';
 
 const pkg = (name: string, version: string) => ({ ecosystem: 'Debian:12', name, version });
 
@@ -49,7 +50,7 @@ describe('drift', () => {
     const file = join(dir, 'web-01.json');
     try {
       writeFileSync(file, JSON.stringify(report('3.0.11-1~deb12u2', 'a'.repeat(64))));
-      await importInventory(store, await collectInventory([file]), new Date('2026-01-01T00:00:00Z'));
+      await importAt(store, file, '2026-01-01T00:00:00Z');
       const baseline = await loadAssetDrift(store.db, 'web-01', 'baseline');
       expect(baseline.since).toBeNull();
       const { loadAssetPackages, loadAssetConfigHashes } = await import('../store/index.js');
@@ -62,7 +63,7 @@ describe('drift', () => {
       });
 
       writeFileSync(file, JSON.stringify(report('3.0.15-1~deb12u1', 'b'.repeat(64))));
-      await importInventory(store, await collectInventory([file]), new Date('2026-01-08T00:00:00Z'));
+      await importAt(store, file, '2026-01-08T00:00:00Z');
       for (const against of ['baseline', 'previous'] as const) {
         const drift = await loadAssetDrift(store.db, 'web-01', against);
         expect(drift.changed).toEqual([
@@ -91,11 +92,20 @@ describe('drift', () => {
       }),
     );
     try {
-      await importInventory(store, await collectInventory([file]), new Date('2026-01-01T00:00:00Z'));
-      await importInventory(store, await collectInventory([file]), new Date('2026-01-02T00:00:00Z'));
+      await importAt(store, file, '2026-01-01T00:00:00Z');
+      await importAt(store, file, '2026-01-02T00:00:00Z');
       expect((await loadAssetDrift(store.db, 'h', 'previous')).since).toBeNull();
     } finally {
       await cleanup();
     }
   });
 });
+
+/** `inventory import FILE --no-match` as of `at`, through the service. */
+async function importAt(store: Store, file: string, at: string): Promise<void> {
+  const collected = await collectInventory([file]);
+  await importInventory(
+    { ...makeServiceDeps(store, 'operator'), clock: { now: () => new Date(at) } },
+    { collected, match: false },
+  );
+}

@@ -8,14 +8,11 @@ import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { PatchcastError } from '../../core/errors.js';
 import { collectInventory } from '../../inventory/collect.js';
-import { importInventory } from '../../inventory/import.js';
-import { loadCoverageWarnings } from '../../matching/coverage.js';
-import { parseVexDocument } from '../../matching/vex/index.js';
-import { updateFindings } from '../../pipeline/update-findings.js';
 import { recordEvent } from '../../services/auth/events.js';
 import { authorize } from '../../services/authz.js';
 import type { ServiceDeps } from '../../services/deps.js';
-import { appendAuditEvent, replaceVexStatements } from '../../store/index.js';
+import { importInventory } from '../../services/inventory/import-inventory.js';
+import { importVex } from '../../services/vex/import-vex.js';
 import { isUploadedFile } from '../upload-file.js';
 
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/;
@@ -46,18 +43,15 @@ export async function importInventoryUpload(
   authorize(deps.actor, 'operate');
   const path = checkUpload(input.body, input.filename);
   const collected = await collectInventory([path], input.assetId ? { assetId: input.assetId } : {});
-  const now = deps.clock.now();
-  const summary = await importInventory(deps.store, collected, now);
-  const matched =
-    input.match && summary.assetIds.length > 0
-      ? (await updateFindings(deps.store, { assetIds: summary.assetIds, now, config: deps.config })).matched
-      : undefined;
-  await deps.store.db.transaction().execute(async (db) => {
-    const at = now.toISOString();
-    const data = { file: input.filename, assets: summary.assetIds, packages: summary.packages };
-    await appendAuditEvent(db, { at, actor: deps.actor.id, action: 'inventory:upload', data });
-    if (matched) await recordEvent(db, { at, kind: 'finding:changed', data: { assets: summary.assetIds } });
-  });
+  // The import service writes, audits (inventory:import) and re-matches, as for the CLI.
+  const summary = await importInventory(deps, { collected, match: input.match });
+  const matched = summary.matched;
+  if (matched) {
+    const at = deps.clock.now().toISOString();
+    await deps.store.db
+      .transaction()
+      .execute((db) => recordEvent(db, { at, kind: 'finding:changed', data: { assets: summary.assetIds } }));
+  }
   return {
     assets: collected.assets.map((a) => ({
       id: a.assetId,
@@ -68,35 +62,20 @@ export async function importInventoryUpload(
     registryAssets: summary.registryAssets,
     findings: matched?.findings ?? null,
     resolved: matched?.resolved ?? null,
-    warnings: [
-      ...collected.warnings,
-      ...(await loadCoverageWarnings(deps.store.db, summary.assetIds)).map((w) => w.message),
-    ],
+    warnings: summary.warnings,
   };
 }
 
 export async function importVexUpload(deps: ServiceDeps, input: { body: unknown; filename: string }) {
   authorize(deps.actor, 'operate');
   const path = checkUpload(input.body, input.filename);
-  const statements = parseVexDocument(input.filename, readFileSync(path, 'utf8'));
-  const now = deps.clock.now();
-  const at = now.toISOString();
-  await deps.store.db.transaction().execute(async (db) => {
-    await replaceVexStatements(db, statements, at);
-    await appendAuditEvent(db, {
-      at,
-      actor: deps.actor.id,
-      action: 'vex:upload',
-      data: { file: input.filename, statements: statements.length },
-    });
+  // The VEX service parses, stores, audits (vex:import) and refreshes the findings, as for the CLI.
+  const { auditEvent: _audit, ...result } = await importVex(deps, {
+    documents: [{ source: input.filename, text: readFileSync(path, 'utf8') }],
   });
-  const refreshed = (await updateFindings(deps.store, { now, config: deps.config })).matched;
+  const at = deps.clock.now().toISOString();
   await deps.store.db
     .transaction()
     .execute((db) => recordEvent(db, { at, kind: 'finding:changed', data: { vex: input.filename } }));
-  return {
-    statements: statements.length,
-    suppressed: refreshed.suppressedByVex,
-    reopened: refreshed.reopenedByVex,
-  };
+  return result;
 }

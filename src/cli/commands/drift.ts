@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import { type DriftReport, loadAssetDrift } from '../../inventory/drift.js';
-import { loadAsset, loadAssetConfigHashes, loadAssetPackages, saveAssetSnapshot } from '../../store/index.js';
-import { getGlobalOptions, withStore } from '../context.js';
+import type { DriftReport } from '../../inventory/drift.js';
+import { loadAssetDrift } from '../../services/inventory/load-asset-drift.js';
+import { setBaseline } from '../../services/inventory/set-baseline.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 export function registerDriftCommand(program: Command): void {
@@ -19,15 +20,9 @@ export function registerDriftCommand(program: Command): void {
         );
       }
       const against = options.against;
-      await withStore(command, async (store) => {
-        if (!(await loadAsset(store.db, assetId)))
-          throw new PatchcastError('STORE_NOT_FOUND', `no asset ${assetId}`, {
-            hint: 'List assets with patchcast assets.',
-          });
-        const report = await loadAssetDrift(store.db, assetId, against);
-        if (getGlobalOptions(command).json) return printJson(report);
-        printDrift(report);
-      });
+      const report = await withServices(command, (deps) => loadAssetDrift(deps, { assetId, against }));
+      if (getGlobalOptions(command).json) return printJson(report);
+      printDrift(report);
     });
 
   drift
@@ -35,26 +30,11 @@ export function registerDriftCommand(program: Command): void {
     .description("take an asset's current packages and config hashes as its baseline (golden image)")
     .argument('<asset>', 'asset id')
     .action(async (assetId: string, _options: unknown, command: Command) => {
-      await withStore(command, async (store) => {
-        if (!(await loadAsset(store.db, assetId)))
-          throw new PatchcastError('STORE_NOT_FOUND', `no asset ${assetId}`, {
-            hint: 'List assets with patchcast assets.',
-          });
-        const packages = await loadAssetPackages(store.db, assetId);
-        const configHashes = await loadAssetConfigHashes(store.db, assetId);
-        const takenAt = new Date().toISOString();
-        await saveAssetSnapshot(store.db, {
-          assetId,
-          kind: 'baseline',
-          takenAt,
-          packages,
-          ...(configHashes ? { configHashes } : {}),
-        });
-        if (getGlobalOptions(command).json) return printJson({ assetId, takenAt, packages: packages.length });
-        printLine(
-          `baseline of ${assetId} set: ${packages.length} packages, ${Object.keys(configHashes ?? {}).length} config hashes`,
-        );
-      });
+      const { takenAt, packages, configHashes } = await withServices(command, (deps) =>
+        setBaseline(deps, { assetId }),
+      );
+      if (getGlobalOptions(command).json) return printJson({ assetId, takenAt, packages });
+      printLine(`baseline of ${assetId} set: ${packages} packages, ${configHashes} config hashes`);
     });
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import { isPatchIdShape } from '../../matching/patches.js';
-import { explainCveFromStore, formatCveForecast } from '../../pipeline/explain-from-store.js';
+import { formatCveForecast } from '../../pipeline/explain-from-store.js';
 import {
   explainCve,
   fromDay,
@@ -11,7 +11,8 @@ import {
   toDay,
 } from '../../predict/index.js';
 import { getAsOf } from '../../risk/as-of.js';
-import { getGlobalOptions, withStore } from '../context.js';
+import { explainCve as explainCveService } from '../../services/findings/explain-cve.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine } from '../output.js';
 import { isFindingTarget, runExplainFinding } from './explain-finding.js';
 import { runExplainPatch } from './explain-patch.js';
@@ -92,14 +93,14 @@ export function registerExplainCommand(program: Command): void {
 
 /** `explain CVE-…` without --data: the store's current model on a History restricted to the CVE. */
 async function runExplainFromStore(command: Command, cve: string, o: Record<string, string>): Promise<void> {
-  await withStore(command, async (store) => {
-    const forecast = await explainCveFromStore(store, cve, {
-      now: new Date(),
+  const forecast = await withServices(command, (deps) =>
+    explainCveService(deps, {
+      cve,
       top: Number(o.top ?? '5'),
       ...(o.asOf ? { day: parseDayOption('as-of', o.asOf) } : {}),
       ...(o.model ? { artifact: loadExploitModel(o.model) } : {}),
-    });
-    if (getGlobalOptions(command).json) return printJson(forecast);
-    for (const line of formatCveForecast(forecast)) printLine(line);
-  });
+    }),
+  );
+  if (getGlobalOptions(command).json) return printJson(forecast);
+  for (const line of formatCveForecast(forecast)) printLine(line);
 }

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import type { FindingStatus } from '../../core/types.js';
-import { loadCoverageWarnings } from '../../matching/coverage.js';
-import { formatAsOf, getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
-import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { formatAsOf, getDataAgeNote } from '../../risk/as-of.js';
+import { listFindings } from '../../services/findings/list-findings.js';
+import { type FindingQuery, SORTS, type SortKey } from '../../services/findings/load-finding-selection.js';
+import { loadFindingsScan } from '../../services/findings/load-findings-scan.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable, printWarnings } from '../output.js';
-import { type FindingQuery, loadFindingSelection, SORTS, type SortKey } from './load-finding-selection.js';
 
 interface FindingsOptions {
   asset?: string;
@@ -62,70 +63,65 @@ export function registerFindingsCommand(program: Command): void {
           'USAGE_INVALID_ARGUMENT',
           `--limit ${options.limit} is not a whole number ≥ 0`,
         );
-      await withStore(command, async (store) => {
-        const asOf = await loadAsOf(store.db);
-        const sort = options.sort as SortKey | undefined;
-        const { total, findings } = await loadFindingSelection(store.db, query, {
+      const sort = options.sort as SortKey | undefined;
+      const format = getGlobalOptions(command).json ? 'json' : options.format;
+      const isExport = ['csv', 'sarif', 'cyclonedx'].includes(format);
+      const { list, scan } = await withServices(command, async (deps) => {
+        const list = await listFindings(deps, {
+          query,
           limit,
           ...(sort ? { sort } : {}),
+          ...(options.explain && !isExport ? { explain: true } : {}),
         });
-        // Explanations and the export formats load the risk model and the matcher: imported only when asked for.
-        const explain = options.explain ? await import('./explain-finding.js') : undefined;
-        const explained = explain
-          ? await explain.loadFindingExplanations(
-              store,
-              loadCommandConfig(command),
-              findings.map((f) => f.id),
-              asOf.instant,
-            )
-          : undefined;
-        const format = getGlobalOptions(command).json ? 'json' : options.format;
-        if (['csv', 'sarif', 'cyclonedx'].includes(format)) {
-          const { formatFindingsCsv, loadFindingsAsScan } = await import('../../matching/findings-export.js');
-          const { formatScanCycloneDx, formatScanSarif } = await import('../../matching/scan-formats.js');
-          const scan = await loadFindingsAsScan(store.db, findings);
-          if (format === 'csv') process.stdout.write(formatFindingsCsv(findings, scan));
-          else printJson(format === 'sarif' ? formatScanSarif(scan) : formatScanCycloneDx(scan));
-          return;
+        return {
+          list,
+          scan: isExport ? await loadFindingsScan(deps, { findings: list.findings }) : undefined,
+        };
+      });
+      const { asOf, total, findings, explanations, warnings } = list;
+      if (scan) {
+        // The export formats load the matcher's writers: imported only when asked for.
+        const { formatFindingsCsv } = await import('../../matching/findings-export.js');
+        const { formatScanCycloneDx, formatScanSarif } = await import('../../matching/scan-formats.js');
+        if (format === 'csv') process.stdout.write(formatFindingsCsv(findings, scan));
+        else printJson(format === 'sarif' ? formatScanSarif(scan) : formatScanCycloneDx(scan));
+        return;
+      }
+      if (format === 'json')
+        return printJson({
+          asOf: asOf.day,
+          warnings,
+          total,
+          findings: explanations
+            ? findings.map((f) => ({ ...f, explanation: explanations.get(f.id) }))
+            : findings,
+        });
+      printLine(`Findings ${formatAsOf(asOf)} (status and due dates from the last run):`);
+      const note = getDataAgeNote(asOf);
+      if (note) printLine(note);
+      if (explanations) {
+        const { formatExplanation } = await import('./explain-finding.js');
+        for (const f of findings) {
+          const e = explanations.get(f.id);
+          if (e) for (const line of formatExplanation(e, 3)) printLine(line);
         }
-        const warnings = (
-          await loadCoverageWarnings(store.db, query.assetId ? [query.assetId] : undefined)
-        ).map((w) => w.message);
-        if (format === 'json')
-          return printJson({
-            asOf: asOf.day,
-            warnings,
-            total,
-            findings: explained
-              ? findings.map((f) => ({ ...f, explanation: explained.get(f.id) }))
-              : findings,
-          });
-        printLine(`Findings ${formatAsOf(asOf)} (status and due dates from the last run):`);
-        const note = getDataAgeNote(asOf);
-        if (note) printLine(note);
-        if (explain && explained) {
-          for (const f of findings) {
-            const e = explained.get(f.id);
-            if (e) for (const line of explain.formatExplanation(e, 3)) printLine(line);
-          }
-          if (total > findings.length) printLine(`… ${total - findings.length} more (--limit, or --json)`);
-          printWarnings(warnings, 10);
-          return;
-        }
-        printTable(
-          findings.map((f) => ({
-            risk: f.risk === undefined ? '-' : f.risk.toFixed(3),
-            asset: f.assetId,
-            package: f.packageName,
-            installed: f.installedVersion,
-            vulnerability: f.vulnerabilityId,
-            fix: f.targetVersion ?? 'none',
-            status: f.status,
-          })),
-        );
         if (total > findings.length) printLine(`… ${total - findings.length} more (--limit, or --json)`);
         printWarnings(warnings, 10);
-      });
+        return;
+      }
+      printTable(
+        findings.map((f) => ({
+          risk: f.risk === undefined ? '-' : f.risk.toFixed(3),
+          asset: f.assetId,
+          package: f.packageName,
+          installed: f.installedVersion,
+          vulnerability: f.vulnerabilityId,
+          fix: f.targetVersion ?? 'none',
+          status: f.status,
+        })),
+      );
+      if (total > findings.length) printLine(`… ${total - findings.length} more (--limit, or --json)`);
+      printWarnings(warnings, 10);
     });
 }
 

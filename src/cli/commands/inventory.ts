@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { collectInventory } from '../../inventory/collect.js';
-import { importInventory } from '../../inventory/import.js';
 import { INVENTORY_FORMATS } from '../../inventory/registry.js';
-import { loadCoverageWarnings } from '../../matching/coverage.js';
-import { updateFindings } from '../../pipeline/update-findings.js';
-import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { importInventory } from '../../services/inventory/import-inventory.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable, printWarnings } from '../output.js';
 
 export function registerInventoryCommand(program: Command): void {
@@ -23,50 +21,37 @@ export function registerInventoryCommand(program: Command): void {
     .option('--no-match', 'only import; do not re-match')
     .action(async (paths: string[], options: { asset?: string; match: boolean }, command: Command) => {
       const collected = await collectInventory(paths, options.asset ? { assetId: options.asset } : {});
-      await withStore(command, async (store) => {
-        const now = new Date();
-        const summary = await importInventory(store, collected, now);
-        const matched =
-          options.match && summary.assetIds.length > 0
-            ? (
-                await updateFindings(store, {
-                  assetIds: summary.assetIds,
-                  now,
-                  config: loadCommandConfig(command),
-                })
-              ).matched
-            : undefined;
-        const result = {
-          assets: collected.assets.map((a) => ({
-            id: a.assetId,
-            kind: a.kind,
-            os: a.osEcosystem ?? null,
-            packages: a.packages.length,
-            sources: a.sources,
-          })),
-          registryAssets: summary.registryAssets,
-          findings: matched?.findings ?? null,
-          resolved: matched?.resolved ?? null,
-          warnings: [
-            ...collected.warnings,
-            ...(await loadCoverageWarnings(store.db, summary.assetIds)).map((w) => w.message),
-          ],
-        };
-        if (getGlobalOptions(command).json) return printJson(result);
-        printTable(
-          result.assets.map((a) => ({
-            asset: a.id,
-            kind: a.kind,
-            os: a.os,
-            packages: a.packages,
-            formats: [...new Set(a.sources.map((s) => s.format))],
-          })),
-        );
-        if (summary.registryAssets) printLine(`${summary.registryAssets} assets from registries`);
-        if (matched)
-          printLine(`matched: ${matched.findings} findings on these assets (${matched.resolved} resolved)`);
-        printWarnings(result.warnings);
-      });
+      const summary = await withServices(command, (deps) =>
+        importInventory(deps, { collected, match: options.match }),
+      );
+      const matched = summary.matched;
+      const result = {
+        assets: collected.assets.map((a) => ({
+          id: a.assetId,
+          kind: a.kind,
+          os: a.osEcosystem ?? null,
+          packages: a.packages.length,
+          sources: a.sources,
+        })),
+        registryAssets: summary.registryAssets,
+        findings: matched?.findings ?? null,
+        resolved: matched?.resolved ?? null,
+        warnings: summary.warnings,
+      };
+      if (getGlobalOptions(command).json) return printJson(result);
+      printTable(
+        result.assets.map((a) => ({
+          asset: a.id,
+          kind: a.kind,
+          os: a.os,
+          packages: a.packages,
+          formats: [...new Set(a.sources.map((s) => s.format))],
+        })),
+      );
+      if (summary.registryAssets) printLine(`${summary.registryAssets} assets from registries`);
+      if (matched)
+        printLine(`matched: ${matched.findings} findings on these assets (${matched.resolved} resolved)`);
+      printWarnings(result.warnings);
     });
 
   inventory

@@ -1,26 +1,14 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import { PatchcastError } from '../../core/errors.js';
-import {
-  EXPLOIT_MODEL_KIND,
-  getHeadline,
-  loadCurrentExploitModel,
-  type RetrainReport,
-  retrainExploitModel,
-} from '../../pipeline/exploit-model-registry.js';
-import { loadExploitHistory } from '../../pipeline/history-from-store.js';
+import { getHeadline, type RetrainReport } from '../../pipeline/exploit-model-registry.js';
 import type { ModelAfterSyncReport } from '../../pipeline/model-after-sync.js';
 import { type History, loadHistory } from '../../predict/index.js';
-import {
-  type ExploitScoreDay,
-  listModelEntries,
-  listModelEvaluations,
-  listScoreDays,
-  loadLastScoreDay,
-  type ModelEvaluation,
-  type Store,
-} from '../../store/index.js';
-import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { loadModelHistory as loadStoreHistory } from '../../services/model/load-model-history.js';
+import { loadModelStatus, loadScoreDrift } from '../../services/model/load-model-status.js';
+import { retrainModel } from '../../services/model/retrain-model.js';
+import type { ExploitScoreDay, ModelEvaluation } from '../../store/index.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { parseDayOption, resolveDataDir, today } from './predict-options.js';
 
@@ -28,22 +16,22 @@ const log = (text: string) => process.stderr.write(`${text}\n`);
 
 /**
  * The model's history: --data, else the config's model.data (a data directory, read as before),
- * else the store; ../shared/data only when the store holds no CVE record yet (or none is open).
+ * else the store (`fromStore`); ../shared/data only when the store holds no CVE record yet (or none is open).
  */
 export async function loadModelHistory(
   option: string | undefined,
   config: Config,
-  store?: Pick<Store, 'db'>,
+  fromStore?: () => Promise<History>,
 ): Promise<History> {
   const dir = option ?? config.model.data;
-  if (dir || !store) {
+  if (dir || !fromStore) {
     const resolved = resolveDataDir(dir);
     log(`loading history from ${resolved}`);
     return loadHistory(resolved);
   }
   try {
     log('loading history from the store');
-    return await loadExploitHistory(store.db, { onStep: log });
+    return await fromStore();
   } catch (error) {
     if (!(error instanceof PatchcastError) || error.code !== 'INPUT_NOT_FOUND') throw error;
     const fallback = findDataDir();
@@ -80,66 +68,53 @@ export function registerModelLifecycleCommands(model: Command): void {
     .option('--windows <n>', 'latest monthly windows to compare on (default model.retrain.windows)')
     .option('--data <dir>', 'data directory (default model.data, else the store)')
     .action(async (o: { asOf?: string; windows?: string; data?: string }, command: Command) => {
-      const config = loadCommandConfig(command);
-      await withStore(command, async (store) => {
-        const history = await loadModelHistory(o.data, config, store);
+      const report = await withServices(command, async (deps) => {
+        const history = await loadModelHistory(o.data, deps.config, () =>
+          loadStoreHistory(deps, { onStep: log }),
+        );
         const asOf = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
-        const report = await retrainExploitModel(store, history, {
+        return retrainModel(deps, {
+          history,
           asOf,
-          now: new Date(),
-          actor: getActor(),
-          windows: o.windows ? Number(o.windows) : config.model.retrain.windows,
-          rule: config.model.promotion,
           onStep: log,
+          ...(o.windows ? { windows: Number(o.windows) } : {}),
         });
-        if (getGlobalOptions(command).json) printJson(getRetrainJson(report));
-        else printRetrain(report);
       });
+      if (getGlobalOptions(command).json) printJson(getRetrainJson(report));
+      else printRetrain(report);
     });
   model
     .command('status')
     .description('the current model, the promotion history and the last stored score day')
     .action(async (_o: unknown, command: Command) => {
-      await withStore(command, async (store) => {
-        const current = await loadCurrentExploitModel(store.db, new Date());
-        const models = await listModelEntries(store.db, EXPLOIT_MODEL_KIND);
-        const evaluations = await listModelEvaluations(store.db, EXPLOIT_MODEL_KIND);
-        const lastDay = await loadLastScoreDay(store.db);
-        const entry = models.find((m) => m.id === current.id);
-        const status = {
-          current: { id: current.id, version: current.version, promotedAt: entry?.promotedAt ?? null },
-          card: current.artifact.card,
-          evaluations,
-          lastScoreDay: lastDay ?? null,
-        };
-        if (getGlobalOptions(command).json) return printJson(status);
-        printLine(`current model ${current.version} (promoted ${entry?.promotedAt ?? '?'})`);
-        printLine(
-          `trained until ${current.artifact.card.trainedUntil}; horizon ${current.artifact.horizonDays} days`,
-        );
-        printLine(
-          lastDay
-            ? `last score day ${lastDay.day}: ${lastDay.scored} scored, ${lastDay.stored} rows stored`
-            : 'no scores stored yet',
-        );
-        if (evaluations.length === 0) return printLine('no retrain yet');
-        printLine('retrains, newest first:');
-        printTable(evaluations.map(getEvaluationRow));
-      });
+      const { horizonDays, ...status } = await withServices(command, loadModelStatus);
+      const { current, card, evaluations } = status;
+      const lastDay = status.lastScoreDay;
+      if (getGlobalOptions(command).json) return printJson(status);
+      printLine(`current model ${current.version} (promoted ${current.promotedAt ?? '?'})`);
+      printLine(`trained until ${card.trainedUntil}; horizon ${horizonDays} days`);
+      printLine(
+        lastDay
+          ? `last score day ${lastDay.day}: ${lastDay.scored} scored, ${lastDay.stored} rows stored`
+          : 'no scores stored yet',
+      );
+      if (evaluations.length === 0) return printLine('no retrain yet');
+      printLine('retrains, newest first:');
+      printTable(evaluations.map(getEvaluationRow));
     });
   model
     .command('drift')
     .description('how the stored daily score distribution moved: mean, share above 0.1, top-decile churn')
     .option('--days <n>', 'how many stored days', '14')
     .action(async (o: { days: string }, command: Command) => {
-      await withStore(command, async (store) => {
-        const days = await listScoreDays(store.db, Number(o.days));
+      const days = await withServices(command, (deps) => loadScoreDrift(deps, { days: Number(o.days) }));
+      {
         if (getGlobalOptions(command).json) return printJson(days);
         if (days.length === 0) return printLine('no scores stored yet: run `patchcast model score --store`');
         printTable(days.map(getDriftRow));
         const [last, previous] = days;
         if (last && previous) printLine(getDriftLine(last, previous));
-      });
+      }
     });
 }
 

@@ -2,8 +2,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import { loadCurrentExploitModel } from '../../pipeline/exploit-model-registry.js';
-import { storeExploitScores } from '../../pipeline/exploit-scores.js';
 import {
   type BacktestResult,
   type CardBacktest,
@@ -24,8 +22,10 @@ import {
   scoreAsOf,
   trainExploitModel,
 } from '../../predict/index.js';
-import type { Store } from '../../store/index.js';
-import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import type { ServiceDeps } from '../../services/deps.js';
+import { loadModelHistory as loadStoreHistory } from '../../services/model/load-model-history.js';
+import { storeModelScores } from '../../services/model/store-model-scores.js';
+import { getGlobalOptions, loadCommandConfig, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { isStoreHistory, loadModelHistory, registerModelLifecycleCommands } from './model-lifecycle.js';
 import {
@@ -143,15 +143,17 @@ export function registerModelCommand(program: Command): void {
       if (!o.out && !o.store)
         throw new PatchcastError('USAGE_INVALID_ARGUMENT', 'model score needs --out FILE, --store, or both');
       const config = loadCommandConfig(command);
-      const run = async (store?: Store) => {
-        const history = await loadModelHistory(o.data, config, store);
+      const run = async (deps?: ServiceDeps) => {
+        const fromStore = deps ? () => loadStoreHistory(deps, { onStep: log }) : undefined;
+        const history = await loadModelHistory(o.data, config, fromStore);
         const day = o.asOf ? parseDayOption('as-of', o.asOf) : Math.min(today(), history.lastDay + 1);
-        return store && o.store
-          ? scoreAndStore(store, history, day, o, command)
+        return deps && o.store
+          ? scoreAndStore(deps, history, day, o)
           : writeScores(history, loadExploitModel(o.model ?? SHIPPED_MODEL_PATH), day, o);
       };
       // The store is opened to store the day, or to read the history when no data directory is set.
-      const summary = o.store || isStoreHistory(o.data, config) ? await withStore(command, run) : await run();
+      const summary =
+        o.store || isStoreHistory(o.data, config) ? await withServices(command, run) : await run();
       if (getGlobalOptions(command).json) printJson(summary);
       else printLine(getScoreLine(summary));
     });
@@ -192,26 +194,18 @@ function writeScores(
 }
 
 async function scoreAndStore(
-  store: Store,
+  deps: ServiceDeps,
   history: History,
   day: number,
   o: ScoreOptions,
-  command: Command,
 ): Promise<ScoreSummary> {
-  const now = new Date();
-  const artifact = o.model
-    ? loadExploitModel(o.model)
-    : (await loadCurrentExploitModel(store.db, now)).artifact;
-  const scores = scoreAsOf(history, artifact, day);
-  const summary = writeScores(history, artifact, day, o, scores);
-  const settings = loadCommandConfig(command).model.scores;
-  const stored = await storeExploitScores(store, history, artifact, day, {
-    now,
-    scores,
-    tolerance: { absolute: settings.absoluteTolerance, relative: settings.relativeTolerance },
+  const { artifact, scores, stored } = await storeModelScores(deps, {
+    history,
+    day,
+    ...(o.model ? { artifact: loadExploitModel(o.model) } : {}),
   });
   return {
-    ...summary,
+    ...writeScores(history, artifact, day, o, scores),
     stored: { rows: stored.stored, topDecileChurn: stored.topDecileChurn, previousDay: stored.previousDay },
   };
 }

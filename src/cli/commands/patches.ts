@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import { toPatchJson } from '../../matching/patches.js';
-import { loadPatchSelection } from '../../pipeline/patch-selection.js';
-import { getGlobalOptions, withStore } from '../context.js';
+import { listPatches } from '../../services/patches/list-patches.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine } from '../output.js';
 import { formatPatchTable } from '../patch-table.js';
 
@@ -28,8 +28,8 @@ export function registerPatchesCommand(program: Command): void {
             hint: 'Pass --limit 20, say.',
           },
         );
-      const { total, patches } = await withStore(command, (store) =>
-        loadPatchSelection(store.db, { limit, ...(options.asset ? { assetId: options.asset } : {}) }),
+      const { total, patches } = await withServices(command, (deps) =>
+        listPatches(deps, { limit, ...(options.asset ? { assetId: options.asset } : {}) }),
       );
       if (getGlobalOptions(command).json) return printJson({ total, patches: patches.map(toPatchJson) });
       if (patches.length === 0) {

@@ -2,21 +2,15 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getDurationMinutes } from '../../config/duration.js';
 import { PatchcastError } from '../../core/errors.js';
-import {
-  loadLatestPlan,
-  loadStoredPlan,
-  makeStoredPlan,
-  type StoredPlan,
-} from '../../pipeline/stored-plans.js';
 import type { Plan } from '../../planning/plan.js';
 import { getPlanChanges, renderPlanDiffText } from '../../planning/render/diff.js';
-import { getJobExplanation, renderJobExplanation } from '../../planning/render/explain.js';
+import { renderJobExplanation } from '../../planning/render/explain.js';
 import { renderPlanHtml } from '../../planning/render/html.js';
 import { renderPlanIcs } from '../../planning/render/ics.js';
 import { type PlanLabel, renderPlanText } from '../../planning/render/text.js';
-import { getPlanDiff } from '../../planning/replan.js';
-import { type Db, listPlans } from '../../store/index.js';
-import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { diffPlans, explainPlanJob, listPlans, loadPlan } from '../../services/plan/load-plan.js';
+import { makePlan } from '../../services/plan/make-plan.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 const FORMATS = ['text', 'json', 'html', 'ics'] as const;
@@ -58,13 +52,9 @@ export function registerPlanCommand(program: Command): void {
           'USAGE_INVALID_ARGUMENT',
           `--time-limit ${options.timeLimit} is not a positive number`,
         );
-      const config = loadCommandConfig(command);
-      const run = await withStore(command, (store) =>
-        makeStoredPlan(store, {
-          config,
-          now: new Date(),
+      const run = await withServices(command, (deps) =>
+        makePlan(deps, {
           horizonDays,
-          actor: getActor(),
           ...(options.dryRun ? { dryRun: true } : {}),
           solve: { timeLimitSeconds, ...(options.greedy ? { method: 'greedy' as const } : {}) },
         }),
@@ -94,7 +84,7 @@ export function registerPlanCommand(program: Command): void {
     .command('show [plan-id]')
     .description('print a stored plan, the latest by default (--format and --out as for plan)')
     .action(async (planId: string | undefined, _options: unknown, command: Command) => {
-      const stored = await withStore(command, (store) => loadPlanOrLatest(store.db, planId));
+      const stored = await withServices(command, (deps) => loadPlan(deps, planId ? { planId } : {}));
       const format = getFormat(command);
       const label = { id: stored.id, stored: true };
       if (format === 'json')
@@ -113,7 +103,7 @@ export function registerPlanCommand(program: Command): void {
           'USAGE_INVALID_ARGUMENT',
           `--limit ${options.limit} is not a positive whole number`,
         );
-      const plans = await withStore(command, (store) => listPlans(store.db, { limit }));
+      const plans = await withServices(command, (deps) => listPlans(deps, { limit }));
       if (getGlobalOptions(command).json) return printJson({ plans });
       if (plans.length === 0) return printLine('No plan is stored yet; run `patchcast plan`.');
       printTable(
@@ -138,9 +128,9 @@ export function registerPlanCommand(program: Command): void {
     )
     .action(
       async (oldId: string | undefined, newId: string | undefined, _options: unknown, command: Command) => {
-        const [before, after] = await withStore(command, (store) => loadPair(store.db, oldId, newId));
-        const diff = getPlanDiff(before.plan, after.plan);
-        const changes = getPlanChanges(before.plan, after.plan, diff);
+        const { before, after, diff, changes } = await withServices(command, (deps) =>
+          diffPlans(deps, { ...(oldId ? { oldId } : {}), ...(newId ? { newId } : {}) }),
+        );
         if (getGlobalOptions(command).json)
           return printJson({ from: before.id, to: after.id, diff, changes });
         writeOut(command, renderPlanDiffText(before.id, after.id, diff, changes));
@@ -154,13 +144,9 @@ export function registerPlanCommand(program: Command): void {
     )
     .option('--plan <plan-id>', 'the stored plan to look in (default: the latest)')
     .action(async (target: string, options: { plan?: string }, command: Command) => {
-      const stored = await withStore(command, (store) => loadPlanOrLatest(store.db, options.plan));
-      const explanation = getJobExplanation(stored.plan, target);
-      if (!explanation)
-        throw new PatchcastError('STORE_NOT_FOUND', `plan ${stored.id} has no job for ${target}`, {
-          hint: 'Give an asset id or a job id (job:<asset>) from `patchcast plan show`; assets without open findings get no job.',
-          details: { planId: stored.id, target },
-        });
+      const { stored, explanation } = await withServices(command, (deps) =>
+        explainPlanJob(deps, { target, ...(options.plan ? { planId: options.plan } : {}) }),
+      );
       if (getGlobalOptions(command).json) return printJson({ planId: stored.id, ...explanation });
       writeOut(command, renderJobExplanation(stored.plan, explanation, stored.id));
     });
@@ -173,13 +159,11 @@ function isExport(format: Format): boolean {
 
 /** `plan --format html|ics`: the latest stored plan, as `plan show --format …` prints it; stores nothing. */
 async function exportLatest(command: Command, format: Format): Promise<void> {
-  const stored = await withStore(command, async (store) => {
-    const latest = await loadLatestPlan(store.db);
-    if (!latest)
-      throw new PatchcastError('STORE_NOT_FOUND', `no plan is stored yet to export as ${format}`, {
-        hint: `Run \`patchcast plan\` first, or \`patchcast plan --dry-run --format ${format}\` for an unstored plan.`,
-      });
-    return latest;
+  const stored = await withServices(command, (deps) => loadPlan(deps)).catch((error: unknown) => {
+    if (!(error instanceof PatchcastError) || error.code !== 'STORE_NOT_FOUND') throw error;
+    throw new PatchcastError('STORE_NOT_FOUND', `no plan is stored yet to export as ${format}`, {
+      hint: `Run \`patchcast plan\` first, or \`patchcast plan --dry-run --format ${format}\` for an unstored plan.`,
+    });
   });
   emit(command, format, { id: stored.id, stored: true }, stored.plan);
 }
@@ -238,33 +222,4 @@ function writeOut(command: Command, text: string): void {
   }
   if (getGlobalOptions(command).json) printJson({ out });
   else printLine(`wrote ${out}`);
-}
-
-async function loadPlanOrLatest(db: Db, id: string | undefined): Promise<StoredPlan> {
-  if (id) return loadStoredPlan(db, id);
-  const latest = await loadLatestPlan(db);
-  if (!latest) throw noPlan();
-  return latest;
-}
-
-/** [old, new]: both given; one given (compared with the latest); or the latest two. */
-async function loadPair(db: Db, oldId?: string, newId?: string): Promise<[StoredPlan, StoredPlan]> {
-  if (oldId && newId) return [await loadStoredPlan(db, oldId), await loadStoredPlan(db, newId)];
-  const latest = await listPlans(db, { limit: 2 });
-  if (oldId) {
-    if (!latest[0]) throw noPlan();
-    return [await loadStoredPlan(db, oldId), await loadStoredPlan(db, latest[0].id)];
-  }
-  const [newest, before] = latest;
-  if (!newest || !before)
-    throw new PatchcastError('STORE_NOT_FOUND', `plan diff needs two stored plans; ${latest.length} stored`, {
-      hint: 'Run `patchcast plan` again after findings, windows or outcomes change, or name two plans.',
-    });
-  return [await loadStoredPlan(db, before.id), await loadStoredPlan(db, newest.id)];
-}
-
-function noPlan(): PatchcastError {
-  return new PatchcastError('STORE_NOT_FOUND', 'no plan is stored yet', {
-    hint: 'Run `patchcast plan` first.',
-  });
 }

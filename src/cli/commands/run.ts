@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { loadCoverageWarnings } from '../../matching/coverage.js';
-import { runPipeline } from '../../pipeline/run-pipeline.js';
-import { formatAsOf, getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
-import { getGlobalOptions, loadCommandConfig, requireDirectory, withStore } from '../context.js';
-import { printJson, printLine, printTable, printWarnings } from '../output.js';
+import { formatAsOf, getDataAgeNote } from '../../risk/as-of.js';
+import { runPipeline } from '../../services/pipeline/run-pipeline.js';
+import { getGlobalOptions, requireDirectory, withServices } from '../context.js';
+import { printJson, printLine, printWarnings } from '../output.js';
 import { formatPatchTable } from '../patch-table.js';
 import { makeFeedProgress } from '../progress.js';
 
@@ -37,53 +36,42 @@ export function registerRunCommand(program: Command): void {
     )
     .action(async (options: RunCommandOptions, command: Command) => {
       if (options.offline) requireDirectory(options.offline, '--offline');
-      const config = loadCommandConfig(command);
       const json = getGlobalOptions(command).json ?? false;
       const bars = makeBarSet(json);
-      await withStore(command, async (store) => {
-        const now = new Date();
-        const summary = await runPipeline(store, {
-          config,
-          now,
+      const summary = await withServices(command, (deps) =>
+        runPipeline(deps, {
           top: Number(options.top),
           progress: bars.make,
           onStep: (text) => process.stderr.write(`${text}\n`),
           ...(options.offline ? { offlineDir: options.offline } : {}),
           ...(options.fullMatch ? { fullMatch: true } : {}),
           ...(options.demo ? { demo: true } : {}),
-        }).finally(bars.stopAll);
-        const asOf = await loadAsOf(store.db, now);
-        const warnings = (await loadCoverageWarnings(store.db)).map((w) => w.message);
-        if (json)
-          return printJson({
-            store: { dialect: store.dialect, location: store.location },
-            asOf: asOf.day,
-            ...summary,
-            warnings,
-          });
-        printLine(`patchcast — forecast-driven patch management, ${formatAsOf(asOf)}`);
-        printLine(`store     ${store.dialect} ${store.location}`);
-        const note = getDataAgeNote(asOf);
-        if (note) printLine(`          ${note}`);
-        for (const step of summary.steps) printLine(`          ${step}`);
-        printLine(
-          `intel     ${summary.vulnerabilities} vulnerabilities; ${summary.synced.map((s) => `${s.source} ${s.records}`).join(', ') || 'no sync this run'}`,
-        );
-        printLine(
-          summary.match === 'whole'
-            ? `baseline  ${summary.assets} assets; ${summary.findings.distinctPackages} distinct packages`
-            : `baseline  ${summary.assets} assets, unchanged; ${summary.findings.distinctPackages} packages re-evaluated for changed advisories`,
-        );
-        printLine(
-          `findings  ${summary.openFindings} open (${summary.findings.resolved} resolved this run, ${summary.findings.suppressedByVex} suppressed by VEX)`,
-        );
-        printWarnings(warnings, 10);
-        if (summary.patches.length === 0) return;
-        printLine('');
-        printLine('First to patch: patches by risk removed (exploit likelihood × impact × exposure);');
-        printLine('`patchcast explain <id>` shows what one fixes, `patchcast patches` lists them all.');
-        for (const line of formatPatchTable(summary.patches)) printLine(line);
-      });
+        }).finally(bars.stopAll),
+      );
+      const { asOf, store, warnings } = summary;
+      if (json) return printJson({ ...summary, asOf: asOf.day });
+      printLine(`patchcast — forecast-driven patch management, ${formatAsOf(asOf)}`);
+      printLine(`store     ${store.dialect} ${store.location}`);
+      const note = getDataAgeNote(asOf);
+      if (note) printLine(`          ${note}`);
+      for (const step of summary.steps) printLine(`          ${step}`);
+      printLine(
+        `intel     ${summary.vulnerabilities} vulnerabilities; ${summary.synced.map((s) => `${s.source} ${s.records}`).join(', ') || 'no sync this run'}`,
+      );
+      printLine(
+        summary.match === 'whole'
+          ? `baseline  ${summary.assets} assets; ${summary.findings.distinctPackages} distinct packages`
+          : `baseline  ${summary.assets} assets, unchanged; ${summary.findings.distinctPackages} packages re-evaluated for changed advisories`,
+      );
+      printLine(
+        `findings  ${summary.openFindings} open (${summary.findings.resolved} resolved this run, ${summary.findings.suppressedByVex} suppressed by VEX)`,
+      );
+      printWarnings(warnings, 10);
+      if (summary.patches.length === 0) return;
+      printLine('');
+      printLine('First to patch: patches by risk removed (exploit likelihood × impact × exposure);');
+      printLine('`patchcast explain <id>` shows what one fixes, `patchcast patches` lists them all.');
+      for (const line of formatPatchTable(summary.patches)) printLine(line);
     });
 }
 

@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { EXIT, PatchcastError } from '../../core/errors.js';
 import { collectInventory } from '../../inventory/collect.js';
-import { loadOsvAdvisorySource, makeStoreAdvisorySource } from '../../matching/advisory-source.js';
+import { loadOsvAdvisorySource } from '../../matching/advisory-source.js';
 import { type ScanResult, SEVERITY_ORDER, type Severity, scanInventories } from '../../matching/scan.js';
 import { formatScanCycloneDx, formatScanSarif } from '../../matching/scan-formats.js';
 import { parseVexDocument, type VexStatement } from '../../matching/vex/index.js';
-import { getGlobalOptions, withStore } from '../context.js';
+import { scanInventories as scanStore } from '../../services/scan/scan-inventories.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { requestExitCode } from '../exit-code.js';
 import { printJson, printLine, printTable, printWarnings } from '../output.js';
 
@@ -53,9 +54,7 @@ export function registerScanCommand(program: Command): void {
       const vex = await loadVex(options.vex ?? []);
       const result = options.advisories
         ? await scanInventories(collected.assets, await loadOsvAdvisorySource(options.advisories), vex)
-        : await withStore(command, (store) =>
-            scanInventories(collected.assets, makeStoreAdvisorySource(store.db), vex),
-          );
+        : await withServices(command, (deps) => scanStore(deps, { assets: collected.assets, vex }));
       printScan(result, format);
       if (
         failOn &&

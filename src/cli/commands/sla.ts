@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import { getDataAgeNote, loadAsOf } from '../../risk/as-of.js';
-import {
-  applyPolicies,
-  getSlaRules,
-  makeSlaReportBuilder,
-  type SlaReportItem,
-} from '../../risk/sla/index.js';
-import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { getDataAgeNote } from '../../risk/as-of.js';
+import type { SlaReportItem } from '../../risk/sla/index.js';
+import { loadSlaReport } from '../../services/sla/load-sla-report.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 /** `patchcast sla`: what is due soon and breached, per rule, as of now under the configured policy. */
@@ -25,44 +21,33 @@ export function registerSlaCommand(program: Command): void {
           'USAGE_INVALID_ARGUMENT',
           `--limit ${options.limit} is not a whole number ≥ 0`,
         );
-      const config = loadCommandConfig(command);
       const json = getGlobalOptions(command).json;
-      await withStore(command, async (store) => {
-        const asOf = await loadAsOf(store.db);
-        const now = asOf.instant;
-        // The text output lists `limit` findings of each kind; JSON lists every one (see the report).
-        const builder = makeSlaReportBuilder(
-          getSlaRules(config.policies.sla),
-          now,
-          json ? {} : { keep: limit },
-        );
-        await store.db
-          .transaction()
-          .execute((db) => applyPolicies(db, now, config.policies, { onEntries: (e) => builder.add(e) }));
-        const report = builder.finish();
-        if (json) return printJson(report);
-        const t = report.totals;
-        printLine(
-          `SLA as of ${report.asOf}: ${t.breached} breached, ${t['due-soon']} due soon, ${t['on-track']} on track, ${t.paused} paused by exceptions, ${t.closed} closed`,
-        );
-        const note = getDataAgeNote(asOf);
-        if (note) printLine(note);
-        printLine('');
-        printTable(
-          report.rules.map((r) => ({
-            rule: r.rule,
-            total: r.total,
-            breached: r.breached,
-            'due-soon': r['due-soon'],
-            'on-track': r['on-track'],
-            paused: r.paused,
-            closed: r.closed,
-          })),
-        );
-        printItems('Breached (most overdue first):', report.breached, t.breached, 'overdue');
-        printItems('Due soon:', report.dueSoon, t['due-soon'], 'left');
-        printItems('Paused by exceptions:', report.paused, t.paused, 'exception');
-      });
+      // The text output lists `limit` findings of each kind; JSON lists every one (see the report).
+      const { report, asOf } = await withServices(command, (deps) =>
+        loadSlaReport(deps, json ? {} : { keep: limit }),
+      );
+      if (json) return printJson(report);
+      const t = report.totals;
+      printLine(
+        `SLA as of ${report.asOf}: ${t.breached} breached, ${t['due-soon']} due soon, ${t['on-track']} on track, ${t.paused} paused by exceptions, ${t.closed} closed`,
+      );
+      const note = getDataAgeNote(asOf);
+      if (note) printLine(note);
+      printLine('');
+      printTable(
+        report.rules.map((r) => ({
+          rule: r.rule,
+          total: r.total,
+          breached: r.breached,
+          'due-soon': r['due-soon'],
+          'on-track': r['on-track'],
+          paused: r.paused,
+          closed: r.closed,
+        })),
+      );
+      printItems('Breached (most overdue first):', report.breached, t.breached, 'overdue');
+      printItems('Due soon:', report.dueSoon, t['due-soon'], 'left');
+      printItems('Paused by exceptions:', report.paused, t.paused, 'exception');
     });
 }
 

@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import { parseVexDocument, type VexStatement } from '../../matching/vex/index.js';
-import { updateFindings } from '../../pipeline/update-findings.js';
-import { listVexStatements, replaceVexStatements } from '../../store/index.js';
-import { getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { importVex, type VexDocument } from '../../services/vex/import-vex.js';
+import { listVex } from '../../services/vex/list-vex.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 export function registerVexCommand(program: Command): void {
@@ -22,49 +21,41 @@ export function registerVexCommand(program: Command): void {
     )
     .argument('<files...>', 'VEX documents')
     .action(async (files: string[], _options: unknown, command: Command) => {
-      const statements: VexStatement[] = [];
+      const documents: VexDocument[] = [];
       for (const file of files) {
         const path = resolve(file);
         const text = await readFile(path, 'utf8').catch((error: Error) => {
           throw new PatchcastError(
             'INPUT_NOT_FOUND',
             `VEX document ${path} cannot be read: ${error.message}`,
+            {
+              details: { file: path },
+            },
           );
         });
-        statements.push(...parseVexDocument(path, text));
+        documents.push({ source: path, text });
       }
-      await withStore(command, async (store) => {
-        const now = new Date();
-        await store.db.transaction().execute((db) => replaceVexStatements(db, statements, now.toISOString()));
-        const refreshed = (await updateFindings(store, { now, config: loadCommandConfig(command) })).matched;
-        const result = {
-          statements: statements.length,
-          suppressed: refreshed.suppressedByVex,
-          reopened: refreshed.reopenedByVex,
-        };
-        if (getGlobalOptions(command).json) return printJson(result);
-        printLine(
-          `${result.statements} statements imported; ${result.suppressed} findings suppressed, ${result.reopened} reopened`,
-        );
-      });
+      const { statements, suppressed, reopened } = await withServices(command, (deps) =>
+        importVex(deps, { documents }),
+      );
+      if (getGlobalOptions(command).json) return printJson({ statements, suppressed, reopened });
+      printLine(`${statements} statements imported; ${suppressed} findings suppressed, ${reopened} reopened`);
     });
 
   vex
     .command('list')
     .description('list stored VEX statements')
     .action(async (_options: unknown, command: Command) => {
-      await withStore(command, async (store) => {
-        const statements = await listVexStatements(store.db);
-        if (getGlobalOptions(command).json) return printJson(statements);
-        printTable(
-          statements.map((s) => ({
-            vulnerability: s.vulnerability,
-            status: s.status,
-            justification: s.justification ?? null,
-            products: s.products.map((p) => p.purl ?? p.name ?? '?').join(' '),
-            source: s.source,
-          })),
-        );
-      });
+      const statements = await withServices(command, listVex);
+      if (getGlobalOptions(command).json) return printJson(statements);
+      printTable(
+        statements.map((s) => ({
+          vulnerability: s.vulnerability,
+          status: s.status,
+          justification: s.justification ?? null,
+          products: s.products.map((p) => p.purl ?? p.name ?? '?').join(' '),
+          source: s.source,
+        })),
+      );
     });
 }

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Asset } from '../core/types.js';
+import type { Asset } from '../../core/types.js';
+import type { AssetInventory, CollectedInventory } from '../../inventory/collect.js';
+import type { AssetRecord } from '../../inventory/types.js';
+import { loadCoverageWarnings } from '../../matching/coverage.js';
+import type { RefreshResult } from '../../matching/index.js';
+import { updateFindings } from '../../pipeline/update-findings.js';
 import {
   type AssetInput,
   type Db,
@@ -8,13 +13,12 @@ import {
   loadAssetConfigHashes,
   loadAssetPackages,
   replaceAssetPackages,
-  type Store,
   saveAssetConfigHashes,
   saveAssetSnapshot,
   upsertAsset,
-} from '../store/index.js';
-import type { AssetInventory, CollectedInventory } from './collect.js';
-import type { AssetRecord } from './types.js';
+} from '../../store/index.js';
+import { changeState } from '../change.js';
+import type { ServiceDeps } from '../deps.js';
 
 export interface ImportSummary {
   /** Assets whose packages were replaced by this import (matching re-runs for exactly these). */
@@ -24,18 +28,62 @@ export interface ImportSummary {
   registryAssets: number;
 }
 
+export interface ImportInventoryInput {
+  /** What the door read (`collectInventory` for files and directories). */
+  collected: CollectedInventory;
+  /** Re-match the assets the import touched (default true). */
+  match?: boolean;
+}
+
+export interface ImportInventoryResult extends ImportSummary {
+  /** The re-match of the touched assets, unless `match: false` or nothing was touched. */
+  matched?: RefreshResult;
+  /** The collection's warnings, then what the store cannot match for the touched assets. */
+  warnings: string[];
+}
+
 /**
- * Writes collected inventories in one transaction: registry rows upsert assets (never duplicating
- * them), each inventory replaces its asset's packages and is recorded as a dated import. A failure
- * leaves the store as it was.
+ * Imports collected inventories (`patchcast inventory import`): registry rows upsert assets (never
+ * duplicating them), each inventory replaces its asset's packages and is recorded as a dated import,
+ * and the import is audited as `inventory:import` — one transaction, so a failure leaves the store as
+ * it was. Then the touched assets are re-matched. Needs `operate`.
  */
-export async function importInventory(
-  store: Store,
-  collected: CollectedInventory,
-  now: Date,
-): Promise<ImportSummary> {
-  const at = now.toISOString();
-  return store.db.transaction().execute(async (db) => {
+export async function importInventory(deps: ServiceDeps, input: ImportInventoryInput) {
+  const { collected } = input;
+  const { auditEvent, ...summary } = await changeState(deps, 'operate', async (db, at) => {
+    const written = await writeInventory(db, collected, at.toISOString());
+    const sources = collected.assets.flatMap((a) => a.sources.map((s) => s.path));
+    return {
+      result: written,
+      audit: {
+        action: 'inventory:import',
+        subject: written.assetIds.join(', ') || undefined,
+        data: { ...written, sources: [...new Set(sources)] },
+      },
+    };
+  });
+  const matched =
+    input.match !== false && summary.assetIds.length > 0
+      ? (
+          await updateFindings(deps.store, {
+            assetIds: summary.assetIds,
+            now: deps.clock.now(),
+            config: deps.config,
+          })
+        ).matched
+      : undefined;
+  const coverage = await loadCoverageWarnings(deps.store.db, summary.assetIds);
+  const result: ImportInventoryResult = {
+    ...summary,
+    ...(matched ? { matched } : {}),
+    warnings: [...collected.warnings, ...coverage.map((w) => w.message)],
+  };
+  return { ...result, auditEvent };
+}
+
+/** The import's writes; run inside the service's transaction. */
+async function writeInventory(db: Db, collected: CollectedInventory, at: string): Promise<ImportSummary> {
+  {
     for (const row of collected.registry) {
       const existing = await loadAsset(db, row.id);
       await upsertAsset(db, fromRegistry(row, existing), at);
@@ -61,7 +109,7 @@ export async function importInventory(
       packages,
       registryAssets: collected.registry.length,
     };
-  });
+  }
 }
 
 /** Registry rows own the business context; the name and OS already known are kept. */

@@ -1,27 +1,29 @@
 import { join } from 'node:path';
-import type { Config } from '../config/index.js';
-import { PatchcastError } from '../core/errors.js';
-import { FEED_SOURCES, type FeedProgress, type SyncReport, syncSource } from '../feeds/index.js';
-import { collectInventory } from '../inventory/collect.js';
-import { importInventory } from '../inventory/import.js';
-import { loadUnmatchedAssets, type RefreshResult } from '../matching/index.js';
-import { type Patch, toPatchJson } from '../matching/patches.js';
-import { getRiskRanked, type RiskRankedFinding } from '../risk/score-findings.js';
-import type { PolicyResult } from '../risk/sla/index.js';
+import { PatchcastError } from '../../core/errors.js';
+import { FEED_SOURCES, type FeedProgress, type SyncReport, syncSource } from '../../feeds/index.js';
+import { collectInventory } from '../../inventory/collect.js';
+import { loadCoverageWarnings } from '../../matching/coverage.js';
+import { loadUnmatchedAssets, type RefreshResult } from '../../matching/index.js';
+import { type Patch, toPatchJson } from '../../matching/patches.js';
+import { SNAPSHOT_DIR } from '../../pipeline/bundled-snapshot.js';
+import { loadPatchSelection } from '../../pipeline/patch-selection.js';
+import { updateFindings } from '../../pipeline/update-findings.js';
+import { type AsOf, loadAsOf } from '../../risk/as-of.js';
+import { getRiskRanked, type RiskRankedFinding } from '../../risk/score-findings.js';
+import type { PolicyResult } from '../../risk/sla/index.js';
 import {
+  appendAuditEvent,
   countFindings,
   countPendingMatchKeys,
   countVulnerabilities,
   listAssets,
-  type Store,
-} from '../store/index.js';
-import { SNAPSHOT_DIR } from './bundled-snapshot.js';
-import { loadPatchSelection } from './patch-selection.js';
-import { updateFindings } from './update-findings.js';
+  type StoreDialect,
+} from '../../store/index.js';
+import { authorize } from '../authz.js';
+import type { ServiceDeps } from '../deps.js';
+import { importInventory } from '../inventory/import-inventory.js';
 
 export interface RunOptions {
-  config: Config;
-  now: Date;
   /** Read every feed from this mirror directory; default: the bundled snapshot on a store that has none. */
   offlineDir?: string;
   progress?: (source: string) => FeedProgress;
@@ -58,6 +60,11 @@ export interface RunSummary {
   top: RiskRankedFinding[];
   /** First to patch: open findings grouped into patches, highest risk removed first (`top` of them). */
   patches: Patch[];
+  store: { dialect: StoreDialect; location: string };
+  /** The day of the run and the store's newest data day. */
+  asOf: AsOf;
+  /** What the store cannot match (no advisories for an asset's ecosystem or release). */
+  warnings: string[];
 }
 
 /**
@@ -65,9 +72,13 @@ export interface RunSummary {
  * mirror), bring the baseline in (the demo fleet when asked and the store has no assets), match (every asset
  * when an inventory is not matched yet, else only the packages whose advisories changed), score every
  * finding's risk (exploit likelihood × impact × exposure, SSVC) and rank what is open.
- * Stages that later issues add (plan) join here.
+ * Stages that later issues add (plan) join here. Needs `operate`; the demo import is audited as
+ * `inventory:import` and the run as `pipeline:run` (each step commits on its own, so a crash resumes).
  */
-export async function runPipeline(store: Store, options: RunOptions): Promise<RunSummary> {
+export async function runPipeline(deps: ServiceDeps, options: RunOptions = {}): Promise<RunSummary> {
+  authorize(deps.actor, 'operate');
+  const store = deps.store;
+  const now = deps.clock.now();
   const empty = (await listAssets(store.db)).length === 0;
   if (empty && !options.demo)
     throw new PatchcastError('STORE_NO_ASSETS', `the store (${store.location}) holds no assets`);
@@ -82,7 +93,7 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
     for (const source of FEED_SOURCES) {
       const report = await syncSource(store, source, {
         offlineDir: offline,
-        now: options.now,
+        now,
         ...(options.progress ? { progress: options.progress(source.id) } : {}),
       });
       if (report.outcome !== 'skipped') synced.push(report);
@@ -90,7 +101,7 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
   }
   if (empty) {
     const collected = await collectInventory([join(SNAPSHOT_DIR, 'fleet'), join(SNAPSHOT_DIR, 'assets.csv')]);
-    await importInventory(store, collected, options.now);
+    await importInventory(deps, { collected, match: false });
     steps.push(`imported the demo fleet (${collected.assets.length} hosts)`);
   }
   // A fleet already matched whole needs only the holders of packages whose advisories changed.
@@ -103,8 +114,8 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
     top: ranked,
     policy,
   } = await updateFindings(store, {
-    now: options.now,
-    config: options.config,
+    now,
+    config: deps.config,
     top,
     ...(options.onStep ? { onStep: options.onStep } : {}),
     ...(match === 'incremental' ? { advisoryKeys: 'pending' as const } : {}),
@@ -118,6 +129,8 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
   steps.push(
     `applied exceptions and SLA policies (${policy.sla.breached} breached, ${policy.sla['due-soon']} due soon)`,
   );
+  const openFindings = await countFindings(store.db, { status: ['open'] });
+  await recordRun(deps, now, { match, synced: synced.map((s) => s.source), openFindings });
   return {
     steps,
     synced,
@@ -126,8 +139,20 @@ export async function runPipeline(store: Store, options: RunOptions): Promise<Ru
     match,
     findings: matched,
     policy,
-    openFindings: await countFindings(store.db, { status: ['open'] }),
+    openFindings,
     top: getRiskRanked(ranked, top),
     patches: (await loadPatchSelection(store.db, { limit: top })).patches.map(toPatchJson),
+    store: { dialect: store.dialect, location: store.location },
+    asOf: await loadAsOf(store.db, now),
+    warnings: (await loadCoverageWarnings(store.db)).map((w) => w.message),
   };
+}
+
+/** The run's audit event, after its steps committed. */
+async function recordRun(deps: ServiceDeps, at: Date, data: Record<string, unknown>): Promise<void> {
+  await deps.store.db
+    .transaction()
+    .execute((db) =>
+      appendAuditEvent(db, { at: at.toISOString(), actor: deps.actor.id, action: 'pipeline:run', data }),
+    );
 }

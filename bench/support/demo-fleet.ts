@@ -7,10 +7,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { getOrCreate } from '../core/collections.js';
-import type { InstalledPackage } from '../core/types.js';
-import { getVersionScheme } from '../versioning/index.js';
-import { AGENT_REPORT_SCHEMA } from './agent-report/index.js';
+import { getOrCreate } from '../../src/core/collections.js';
+import type { InstalledPackage } from '../../src/core/types.js';
+import { AGENT_REPORT_SCHEMA } from '../../src/inventory/agent-report/index.js';
+import { getVersionScheme } from '../../src/versioning/index.js';
 
 export interface DemoFleetOptions {
   hosts: number;

@@ -1,0 +1,154 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { findViolations, loadSourceTree } from './support/import-graph.js';
+
+const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+
+/**
+ * Files that still touch the store outside `services/` (issue 16 §1), each with what it does and
+ * where it goes. The list only shrinks: a file that no longer breaks a rule must leave it, and a file
+ * not listed that breaks one fails the test.
+ */
+const KNOWN_STORE_USERS: Record<string, string> = {
+  // Feeds write their own batches; they should return records for a sync service to write.
+  'feeds/contract.ts': 'feed contract hands feeds the store',
+  'feeds/cve/index.ts': 'CVE feed writes records',
+  'feeds/epss/index.ts': 'EPSS feed writes scores',
+  'feeds/kev/index.ts': 'KEV feed writes entries',
+  'feeds/sighting-writer.ts': 'exploit sightings writer',
+  'feeds/sync.ts': 'one transaction per source batch',
+  'feeds/types.ts': 'Feed.sync receives the store',
+  'feeds/vulnerability-writer.ts': 'advisory writer',
+  'feeds/vulnrichment/index.ts': 'SSVC writer',
+  // Inventory: drift reads snapshots (risk's exposure factor reads it too).
+  'inventory/drift.ts': 'loadAssetDrift reads snapshots',
+  // Matching reads and writes findings itself.
+  'matching/advisory-source.ts': 'advisories read from the store',
+  'matching/apply-vex.ts': 'VEX applied to stored findings',
+  'matching/coverage.ts': 'coverage warnings read ecosystems',
+  'matching/diff-findings.ts': 'findings diffed against the store',
+  'matching/evaluate.ts': 'match state read and written',
+  'matching/findings-export.ts': 'advisory details for exports',
+  'matching/match-fleet.ts': 'the fleet match transaction',
+  'matching/refresh.ts': 'VEX refresh transaction',
+  'matching/sync-matches.ts': 'findings written per batch',
+  'matching/unmatched-assets.ts': 'assets not matched yet',
+  // The pipeline's steps (update findings, forecast, plans) are use-case code to become services.
+  'pipeline/explain-from-store.ts': 'explain CVE from the store',
+  'pipeline/exploit-forecast.ts': 'stored exploit scores (left in place: exploit-probability work)',
+  'pipeline/exploit-model-registry.ts': 'model registry',
+  'pipeline/exploit-scores.ts': 'scores written',
+  'pipeline/history-for-cve.ts': 'restricted history',
+  'pipeline/history-from-store.ts': 'history from the store',
+  'pipeline/match-after-sync.ts': 'match after sync',
+  'pipeline/model-after-sync.ts': 'model step after sync',
+  'pipeline/patch-selection.ts': 'patches read',
+  'pipeline/plan-input.ts': 'plan input read',
+  'pipeline/steps-after-match.ts': 'VEX, risk, policies transactions',
+  'pipeline/stored-plans.ts': 'plans written',
+  'pipeline/update-findings.ts': 'update findings',
+  // Risk reads its contexts and writes scores, due dates and history itself.
+  'risk/as-of.ts': 'newest data day',
+  'risk/context.ts': 'finding contexts',
+  'risk/exceptions/apply-exceptions.ts': 'exceptions applied to stored findings',
+  'risk/history/record-finding-history.ts': 'daily history rows',
+  'risk/score-findings.ts': 'risk written',
+  'risk/sla/apply-policies.ts': 'policies transaction body',
+  'risk/sla/apply-sla.ts': 'due dates written',
+  'risk/sla/load-sla-contexts.ts': 'SLA contexts read',
+  'risk/vulnerability-context.ts': 'vulnerability contexts read',
+  // The HTTP API was built beside the service layer: its routes read the store and its use-cases
+  // write it; each is to call the service of its area (issue 16).
+  'api/auth.ts': 'credential lookup (tokens, agents, OIDC)',
+  'api/finding-page.ts': 'findings pages read',
+  'api/route.ts': 'route deps hand the store to handlers',
+  'api/routes/agents.ts': "an agent's jobs read",
+  'api/routes/assets.ts': 'assets, packages and drift read',
+  'api/routes/health.ts': 'readiness checks migrations',
+  'api/routes/plans.ts': 'plans read',
+  'api/routes/reports.ts': 'SLA, audit, model and sync status read',
+  'api/routes/vulnerabilities.ts': 'vulnerability and forecast read',
+  'api/server.ts': 'opens the store it serves',
+  'api/use-cases/exceptions.ts': 'exception requests written',
+  'api/use-cases/plans.ts': 'plan approval written',
+  'api/use-cases/sync.ts': 'sync trigger written',
+  'cli/commands/agents.ts': 'enrollment tokens and agents through withStore',
+  'cli/commands/serve.ts': 'opens the store for the server',
+  'cli/commands/tokens.ts': 'API tokens through withStore',
+  'cli/commands/reliability.ts': "reliability commands read the store's advisories",
+  // The Debian-advisories feed and the reliability model's history from the store.
+  'feeds/debian-advisories/index.ts': 'advisories writer',
+  'pipeline/patch-reliability.ts': "plan's failure estimates from the store",
+  'pipeline/reliability-advisories.ts': 'advisories read',
+};
+
+/** Doors that start another door: `patchcast serve` is the CLI's way to run the API. */
+const KNOWN_DOOR_LINKS: Record<string, string> = {
+  'cli/commands/serve.ts': 'the serve command starts the API server',
+};
+
+describe('architecture: imports follow the arrows', () => {
+  const violations = findViolations(loadSourceTree(SRC));
+
+  it('breaks no arrow other than the known store users', () => {
+    const other = violations.filter(
+      (v) =>
+        !(v.rule === 'only services and store touch the store' && v.from in KNOWN_STORE_USERS) &&
+        !(v.rule === 'doors never import each other' && v.from in KNOWN_DOOR_LINKS),
+    );
+    expect(other).toEqual([]);
+  });
+
+  it('lists only files that still touch the store (the allow-list shrinks)', () => {
+    const touching = new Set(violations.map((v) => v.from));
+    expect(Object.keys(KNOWN_STORE_USERS).filter((f) => !touching.has(f))).toEqual([]);
+  });
+
+  it('fails on imports against the arrows', () => {
+    const bad = new Map([
+      [
+        'risk/bad.ts',
+        "import { printLine } from '../cli/output.js';\nimport type { ServiceDeps } from '../services/deps.js';",
+      ],
+      ['core/bad.ts', "import { getSlaRules } from '../risk/sla/index.js';"],
+      ['services/bad.ts', "import { getActor } from '../cli/context.js';"],
+      [
+        'cli/commands/bad.ts',
+        "import { listAssets } from '../../store/index.js';\nimport type { Store } from '../../store/index.js';",
+      ],
+      ['matching/bad.ts', "import { type Db, type AssetInput } from '../store/index.js';"],
+      ['cli/commands/raw.ts', "import { withStore } from '../context.js';"],
+      ['api/bad.ts', "const cli = await import('../cli/program.js');"],
+      ['store/bad.ts', "export * from '../risk/as-of.js';"],
+    ]);
+    expect(findViolations(bad).map((v) => `${v.from} → ${v.to}: ${v.rule}`)).toEqual([
+      'risk/bad.ts → cli/output.ts: domain may not import door',
+      'risk/bad.ts → services/deps.ts: domain may not import services',
+      'core/bad.ts → risk/sla/index.ts: core may not import domain',
+      'services/bad.ts → cli/context.ts: services may not import door',
+      'cli/commands/bad.ts → store/index.ts: only services and store touch the store',
+      'cli/commands/bad.ts → store/index.ts: only services and store touch the store',
+      'matching/bad.ts → store/index.ts: only services and store touch the store',
+      'cli/commands/raw.ts → cli/context.ts: only services and store touch the store',
+      'api/bad.ts → cli/program.ts: doors never import each other',
+      'store/bad.ts → risk/as-of.ts: store may not import domain',
+    ]);
+  });
+
+  it('allows what the arrows allow', () => {
+    const good = new Map([
+      ['cli/commands/good.ts', "import { listAssets } from '../../services/assets/list-assets.js';"],
+      [
+        'services/good.ts',
+        "import { listAssets } from '../store/index.js';\nimport { getSlaRules } from '../risk/sla/index.js';",
+      ],
+      [
+        'risk/good.ts',
+        "import type { AssetInput } from '../store/index.js';\nimport { PatchcastError } from '../core/errors.js';",
+      ],
+      ['cli/context.ts', "import { openStore } from '../store/index.js';"],
+    ]);
+    expect(findViolations(good)).toEqual([]);
+  });
+});
