@@ -10,18 +10,22 @@ import { copyDemoStore } from '../../test/support/demo-store.js';
 import { countRows } from '../../test/support/store.js';
 import type { Finding } from '../core/types.js';
 import type { Role } from '../services/authz.js';
+import { type ServiceDeps, silentLogger, systemClock } from '../services/deps.js';
+import { addException } from '../services/exceptions/add-exception.js';
+import { revokeException } from '../services/exceptions/revoke-exception.js';
 import { openStore, type Store } from '../store/index.js';
 
 let store: Store;
 let app: FastifyInstance;
 let tokens: Record<Role, string>;
 let work: string;
+const config = makeTestConfig({ uploadLimit: 4096 });
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'patchcast-api-write-'));
   await copyDemoStore(join(work, 'home'));
   store = await openStore({ home: join(work, 'home'), databaseUrl: '' });
-  ({ app, tokens } = await makeTestApi(store, { config: makeTestConfig({ uploadLimit: 4096 }) }));
+  ({ app, tokens } = await makeTestApi(store, { config }));
 }, 600_000);
 afterAll(async () => {
   await store?.close();
@@ -192,5 +196,52 @@ describe('write routes', () => {
     expect(approved.json().status).toBe('approved');
     expect((await call('viewer', 'GET', `/api/v1/plans/${id}`)).json().status).toBe('approved');
     expect((await call('approver', 'POST', `/api/v1/plans/${id}/approve`)).statusCode).toBe(409);
+  });
+
+  it('a change made through the CLI door (the same services, a cli actor) is served as an event', async () => {
+    const served = async (after: number) => {
+      const res = await call('viewer', 'GET', `/api/v1/events?after=${after}&follow=false`);
+      return [...res.body.matchAll(/^id: (\d+)\nevent: (.+)\ndata: (.+)$/gm)].map((m) => ({
+        id: Number(m[1]),
+        kind: m[2],
+        ...(JSON.parse(m[3] as string) as { subject: string | null; data: Record<string, unknown> | null }),
+      }));
+    };
+    const last = (await served(0)).at(-1)?.id ?? 0;
+    // What `patchcast exceptions add` builds: the services with the CLI user as the actor.
+    const cli: ServiceDeps = {
+      store,
+      config,
+      clock: systemClock,
+      actor: { kind: 'cli', id: 'cli:alice', role: 'admin' },
+      logger: silentLogger,
+    };
+    const target = (await findings('status=open')).findings[0] as Finding;
+    const { exception, covers } = await addException(cli, {
+      scope: 'vulnerability',
+      id: target.vulnerabilityId,
+      owner: 'app-team',
+      reason: 'accepted at the command line',
+      expires: inDays(30),
+      approver: 'alice',
+    });
+    expect(covers).toBeGreaterThan(0);
+    await revokeException(cli, { id: exception.id });
+    const events = await served(last);
+    expect(events.map((e) => [e.kind, e.subject])).toEqual([
+      ['exception:approved', exception.id],
+      ['exception:revoked', exception.id],
+    ]);
+    expect(events[0]?.data).toEqual({ approver: 'alice' });
+    // Each event was written with its change: the audit log names the CLI user for both.
+    const audit = (await call('viewer', 'GET', '/api/v1/audit?limit=1000')).json() as {
+      actor: string;
+      action: string;
+      subject: string;
+    }[];
+    expect(audit.filter((e) => e.subject === exception.id).map((e) => [e.actor, e.action])).toEqual([
+      ['cli:alice', 'exception:add'],
+      ['cli:alice', 'exception:revoke'],
+    ]);
   });
 });

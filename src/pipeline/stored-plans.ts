@@ -7,6 +7,7 @@ import { makePlan, type Plan } from '../planning/plan.js';
 import { getPlanDiff, type PlanDiff, replan } from '../planning/replan.js';
 import {
   appendAuditEvent,
+  appendEvent,
   cancelPendingJobs,
   type Db,
   enqueueJobs,
@@ -58,7 +59,8 @@ const FINISHED: ReadonlySet<Job['status']> = new Set(['succeeded', 'failed', 'ro
  * Plans from the store and config. With a stored plan, re-plans without moving jobs that have
  * started (their window is under way, or a worker leased them); finished jobs leave the plan.
  * Unless a dry run, stores the plan, its waves and jobs in one transaction, supersedes the previous
- * plan (cancelling its jobs no worker took) and writes a `plan:create` audit event.
+ * plan (cancelling its jobs no worker took) and writes a `plan:create` audit event and its
+ * `plan:created` event.
  */
 export async function makeStoredPlan(store: Store, options: PlanRunOptions): Promise<PlanRun> {
   const { config, now } = options;
@@ -130,6 +132,8 @@ async function finish(
           : {}),
       },
     });
+    // The API's server-sent event, in the plan's transaction whichever door planned.
+    await appendEvent(db, { at: options.now.toISOString(), kind: 'plan:created', subject: id });
   });
   return { ...result, id, stored: true };
 }

@@ -4,6 +4,7 @@
  */
 import type { AuditEvent } from '../core/types.js';
 import { appendAuditEvent, type Db } from '../store/index.js';
+import { type EventKind, recordEvent } from './auth/events.js';
 import { authorize, type Permission } from './authz.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -15,15 +16,24 @@ export interface AuditRecord {
   data?: Record<string, unknown>;
 }
 
-/** The change's result and the audit record that describes it. */
+/** What the change announces to the API's server-sent events (every replica reads them from the store). */
+export interface ChangeEvent {
+  kind: EventKind;
+  subject?: string;
+  data?: Record<string, unknown>;
+}
+
+/** The change's result, the audit record that describes it and, optionally, the event that announces it. */
 export interface Changed<T> {
   result: T;
   audit: AuditRecord;
+  event?: ChangeEvent;
 }
 
 /**
  * Authorizes `permission`, then runs `change` and appends its audit event (actor `deps.actor.id`,
- * time `at`) in one transaction: a failure anywhere leaves the store as it was.
+ * time `at`) and the change event it announces, if any, in one transaction: a failure anywhere leaves
+ * the store as it was, and an event exists exactly when its change does, whichever door made it.
  */
 export async function changeState<T>(
   deps: ServiceDeps,
@@ -39,6 +49,7 @@ export async function changeState<T>(
       actor: deps.actor.id,
       ...changed.audit,
     });
+    if (changed.event) await recordEvent(db, { at: at.toISOString(), ...changed.event });
     return { result: changed.result, auditEvent: event };
   });
   deps.logger.info(

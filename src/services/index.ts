@@ -1,15 +1,19 @@
 /**
  * patchcast's use cases, one function each, `(deps, input)`: the programmatic API, and what the CLI
  * and the HTTP API call. Build `deps` once (store, config, clock, actor, logger); every service checks
- * the actor's permission, and every change is one transaction with its audit event.
+ * the actor's permission, and every change is one transaction with its audit event (and the
+ * server-sent event that announces it, whichever door made the change).
  */
+export { listAssetPackages } from './assets/list-asset-packages.js';
 export { type AssetList, type AssetListItem, listAssets } from './assets/list-assets.js';
+export { loadAsset } from './assets/load-asset.js';
 export { removeAsset } from './assets/remove-asset.js';
 export { retireAsset } from './assets/retire-asset.js';
 export { listAuditEvents } from './audit/list-audit-events.js';
 export { verifyAuditLog } from './audit/verify-audit-log.js';
+export { announce, type EventKind, loadEvents, loadNewestEventId } from './auth/events.js';
 export { authorize, can, type Permission, ROLES, type Role } from './authz.js';
-export { type AuditRecord, type Changed, changeState } from './change.js';
+export { type AuditRecord, type Changed, type ChangeEvent, changeState } from './change.js';
 export {
   type Actor,
   type Clock,
@@ -19,7 +23,13 @@ export {
   systemClock,
 } from './deps.js';
 export { type AddExceptionResult, addException } from './exceptions/add-exception.js';
+export { approveExceptionRequest } from './exceptions/approve-exception-request.js';
 export { type ExceptionListItem, type ExceptionState, listExceptions } from './exceptions/list-exceptions.js';
+export {
+  type ExceptionRequestInput,
+  type RequestExceptionResult,
+  requestException,
+} from './exceptions/request-exception.js';
 export { revokeException } from './exceptions/revoke-exception.js';
 export { type ExplainCveInput, explainCve } from './findings/explain-cve.js';
 export {
@@ -30,6 +40,7 @@ export {
 export { type FindingList, type ListFindingsInput, listFindings } from './findings/list-findings.js';
 export { type FindingQuery, SORTS, type SortKey } from './findings/load-finding-selection.js';
 export { loadFindingsScan } from './findings/load-findings-scan.js';
+export { loadVulnerability, type VulnerabilityWithForecast } from './findings/load-vulnerability.js';
 export {
   type ImportInventoryInput,
   type ImportInventoryResult,
@@ -45,10 +56,12 @@ export { storeModelScores } from './model/store-model-scores.js';
 export { explainPatch } from './patches/explain-patch.js';
 export { listPatches } from './patches/list-patches.js';
 export { type RunOptions, type RunSummary, runPipeline } from './pipeline/run-pipeline.js';
-export { diffPlans, explainPlanJob, listPlans, loadPlan } from './plan/load-plan.js';
+export { type ApprovedPlan, approvePlan } from './plan/approve-plan.js';
+export { diffPlanAgainst, diffPlans, explainPlanJob, listPlans, loadPlan } from './plan/load-plan.js';
 export { type MakePlanInput, makePlan } from './plan/make-plan.js';
 export { scanInventories } from './scan/scan-inventories.js';
 export { loadSlaReport, type SlaReportResult } from './sla/load-sla-report.js';
+export { checkReadiness } from './store/check-readiness.js';
 export { loadMigrationStatus, migrateStore, type StoreDescription } from './store/migrate-store.js';
 export { loadSyncStatus, type SourceStatus } from './sync/load-sync-status.js';
 export {
@@ -57,5 +70,6 @@ export {
   type SyncFeedsResult,
   syncFeeds,
 } from './sync/sync-feeds.js';
+export { type SyncTrigger, triggerSync } from './sync/trigger-sync.js';
 export { type ImportVexResult, importVex, type VexDocument } from './vex/import-vex.js';
 export { listVex } from './vex/list-vex.js';

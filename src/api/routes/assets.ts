@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { PatchcastError } from '../../core/errors.js';
-import { loadAssetDrift } from '../../inventory/drift.js';
-import { loadCoverageWarnings } from '../../matching/coverage.js';
-import { countOpenFindingsByAsset, listAssets, loadAsset, loadAssetPackages } from '../../store/index.js';
+import { listAssetPackages } from '../../services/assets/list-asset-packages.js';
+import { listAssets } from '../../services/assets/list-assets.js';
+import { loadAsset } from '../../services/assets/load-asset.js';
+import { loadAssetDrift } from '../../services/inventory/load-asset-drift.js';
 import { defineRoute } from '../route.js';
 import { assetSchema, idParam } from '../schemas.js';
 
@@ -29,13 +29,6 @@ const driftSchema = z
   })
   .meta({ id: 'DriftReport' });
 
-async function requireAsset(db: Parameters<typeof loadAsset>[0], id: string) {
-  const asset = await loadAsset(db, id);
-  if (!asset)
-    throw new PatchcastError('STORE_NOT_FOUND', `no asset ${id}`, { hint: 'GET /api/v1/assets lists them.' });
-  return asset;
-}
-
 export const ASSET_ROUTES = [
   defineRoute({
     method: 'GET',
@@ -44,16 +37,7 @@ export const ASSET_ROUTES = [
     summary: 'Assets with their context, open findings and coverage warnings (as `patchcast assets --json`)',
     access: 'read',
     response: z.array(assetRow),
-    handler: async ({ deps }) => {
-      const db = deps.store.db;
-      const open = await countOpenFindingsByAsset(db);
-      const warnings = await loadCoverageWarnings(db);
-      return (await listAssets(db)).map((a) => ({
-        ...a,
-        openFindings: open.get(a.id) ?? 0,
-        warnings: warnings.filter((w) => w.assetId === a.id).map((w) => w.message),
-      }));
-    },
+    handler: async ({ deps }) => (await listAssets(deps)).assets,
   }),
   defineRoute({
     method: 'GET',
@@ -63,7 +47,7 @@ export const ASSET_ROUTES = [
     access: 'read',
     params: idParam,
     response: assetSchema,
-    handler: async ({ deps, params }) => requireAsset(deps.store.db, params.id),
+    handler: async ({ deps, params }) => loadAsset(deps, { assetId: params.id }),
   }),
   defineRoute({
     method: 'GET',
@@ -73,10 +57,7 @@ export const ASSET_ROUTES = [
     access: 'read',
     params: idParam,
     response: z.array(packageSchema),
-    handler: async ({ deps, params }) => {
-      await requireAsset(deps.store.db, params.id);
-      return loadAssetPackages(deps.store.db, params.id);
-    },
+    handler: async ({ deps, params }) => listAssetPackages(deps, { assetId: params.id }),
   }),
   defineRoute({
     method: 'GET',
@@ -87,9 +68,7 @@ export const ASSET_ROUTES = [
     params: idParam,
     query: z.strictObject({ against: z.enum(['baseline', 'previous']).default('baseline') }),
     response: driftSchema,
-    handler: async ({ deps, params, query }) => {
-      await requireAsset(deps.store.db, params.id);
-      return loadAssetDrift(deps.store.db, params.id, query.against);
-    },
+    handler: async ({ deps, params, query }) =>
+      loadAssetDrift(deps, { assetId: params.id, against: query.against }),
   }),
 ];

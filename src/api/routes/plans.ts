@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import { PatchcastError } from '../../core/errors.js';
-import { loadLatestPlan, loadStoredPlan } from '../../pipeline/stored-plans.js';
-import { getPlanChanges } from '../../planning/render/diff.js';
-import { getPlanDiff } from '../../planning/replan.js';
-import { listPlans } from '../../store/index.js';
+import { diffPlanAgainst, listPlans, loadPlan } from '../../services/plan/load-plan.js';
 import { defineRoute } from '../route.js';
 import { idParam, limitParam, openObject, planSchema } from '../schemas.js';
 
@@ -25,7 +21,7 @@ export const PLAN_READ_ROUTES = [
     access: 'read',
     query: z.strictObject({ limit: limitParam(20, 500) }),
     response: z.array(planSchema),
-    handler: async ({ deps, query }) => listPlans(deps.store.db, { limit: query.limit }),
+    handler: async ({ deps, query }) => listPlans(deps, { limit: query.limit }),
   }),
   defineRoute({
     method: 'GET',
@@ -35,15 +31,7 @@ export const PLAN_READ_ROUTES = [
     access: 'read',
     params: idParam,
     response: storedPlan,
-    handler: async ({ deps, params }) => {
-      if (params.id !== 'latest') return loadStoredPlan(deps.store.db, params.id);
-      const latest = await loadLatestPlan(deps.store.db);
-      if (!latest)
-        throw new PatchcastError('STORE_NOT_FOUND', 'no plan is stored yet', {
-          hint: 'Create one with POST /api/v1/plans or `patchcast plan`.',
-        });
-      return latest;
-    },
+    handler: async ({ deps, params }) => loadPlan(deps, params.id === 'latest' ? {} : { planId: params.id }),
   }),
   defineRoute({
     method: 'GET',
@@ -55,16 +43,11 @@ export const PLAN_READ_ROUTES = [
     query: z.strictObject({ against: z.string().min(1).optional() }),
     response: z.object({ from: z.string(), to: z.string(), changes: z.array(z.looseObject({})) }),
     handler: async ({ deps, params, query }) => {
-      const after = await loadStoredPlan(deps.store.db, params.id);
-      const againstId = query.against ?? after.previousId;
-      if (!againstId)
-        throw new PatchcastError(
-          'INPUT_INVALID',
-          `plan ${params.id} replaced no plan; pass ?against=PLAN_ID`,
-        );
-      const before = await loadStoredPlan(deps.store.db, againstId);
-      const diff = getPlanDiff(before.plan, after.plan);
-      return { from: before.id, to: after.id, changes: getPlanChanges(before.plan, after.plan, diff) };
+      const { before, after, changes } = await diffPlanAgainst(deps, {
+        planId: params.id,
+        ...(query.against ? { againstId: query.against } : {}),
+      });
+      return { from: before.id, to: after.id, changes };
     },
   }),
 ];

@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { FEED_SOURCES } from '../../feeds/index.js';
-import { loadCurrentExploitModel } from '../../pipeline/exploit-model-registry.js';
-import { loadAsOf } from '../../risk/as-of.js';
-import { applyPolicies, getSlaRules, makeSlaReportBuilder } from '../../risk/sla/index.js';
-import {
-  countKevEntries,
-  listAuditEvents,
-  listFeedStates,
-  listScoreDays,
-  verifyAuditChain,
-} from '../../store/index.js';
+import { listAuditEvents } from '../../services/audit/list-audit-events.js';
+import { verifyAuditLog } from '../../services/audit/verify-audit-log.js';
+import { loadModelStatus, loadScoreDrift } from '../../services/model/load-model-status.js';
+import { loadSlaReport } from '../../services/sla/load-sla-report.js';
+import { loadSyncStatus } from '../../services/sync/load-sync-status.js';
 import { defineRoute } from '../route.js';
 import { auditEventSchema, limitParam, openObject } from '../schemas.js';
 
@@ -21,15 +15,8 @@ export const REPORT_ROUTES = [
     summary: 'SLA report: breached, due soon, on track, paused, per rule (as `patchcast sla --json`)',
     access: 'read',
     response: openObject('SlaReport', 'asOf, totals, rules, breached, dueSoon, paused'),
-    handler: async ({ deps }) => {
-      // As the CLI: due dates are recomputed under the current policy (and stored) before reporting.
-      const now = (await loadAsOf(deps.store.db)).instant;
-      const builder = makeSlaReportBuilder(getSlaRules(deps.config.policies.sla), now, {});
-      await deps.store.db
-        .transaction()
-        .execute((db) => applyPolicies(db, now, deps.config.policies, { onEntries: (e) => builder.add(e) }));
-      return builder.finish();
-    },
+    // As the CLI: due dates are recomputed under the current policy (and stored) before reporting.
+    handler: async ({ deps }) => (await loadSlaReport(deps)).report,
   }),
   defineRoute({
     method: 'GET',
@@ -39,8 +26,7 @@ export const REPORT_ROUTES = [
     access: 'read',
     query: z.strictObject({ after: z.coerce.number().int().min(0).default(0), limit: limitParam(100) }),
     response: z.array(auditEventSchema),
-    handler: async ({ deps, query }) =>
-      listAuditEvents(deps.store.db, { afterSeq: query.after, limit: query.limit }),
+    handler: async ({ deps, query }) => listAuditEvents(deps, { afterSeq: query.after, limit: query.limit }),
   }),
   defineRoute({
     method: 'GET',
@@ -49,7 +35,7 @@ export const REPORT_ROUTES = [
     summary: "Re-computes the audit log's hash chain",
     access: 'read',
     response: openObject('AuditVerification', 'ok, count, brokenAt'),
-    handler: async ({ deps }) => verifyAuditChain(deps.store.db),
+    handler: async ({ deps }) => verifyAuditLog(deps),
   }),
   defineRoute({
     method: 'GET',
@@ -58,8 +44,7 @@ export const REPORT_ROUTES = [
     summary: "The current exploit model's card (data window, metrics, features, backtest)",
     access: 'read',
     response: openObject('ModelCard', 'As `patchcast model card --json`'),
-    handler: async ({ deps }) =>
-      (await loadCurrentExploitModel(deps.store.db, deps.clock.now())).artifact.card,
+    handler: async ({ deps }) => (await loadModelStatus(deps)).card,
   }),
   defineRoute({
     method: 'GET',
@@ -71,7 +56,7 @@ export const REPORT_ROUTES = [
     response: z.array(
       openObject('ScoreDay', 'day, model version, scored, percentiles, expected KEV additions'),
     ),
-    handler: async ({ deps, query }) => listScoreDays(deps.store.db, query.limit),
+    handler: async ({ deps, query }) => loadScoreDrift(deps, { days: query.limit }),
   }),
   defineRoute({
     method: 'GET',
@@ -90,21 +75,6 @@ export const REPORT_ROUTES = [
         message: z.string().nullable(),
       }),
     ),
-    handler: async ({ deps }) => {
-      const states = await listFeedStates(deps.store.db);
-      const kev = await countKevEntries(deps.store.db);
-      return FEED_SOURCES.map((source) => {
-        const s = states.find((x) => x.source === source.id);
-        return {
-          source: source.id,
-          records: s?.records ?? 0,
-          removed: source.id === 'kev' ? kev.removed : null,
-          newest: s?.newest ?? null,
-          lastSync: s?.lastSync ?? null,
-          outcome: s?.outcome ?? 'never',
-          message: s?.message ?? null,
-        };
-      });
-    },
+    handler: async ({ deps }) => loadSyncStatus(deps),
   }),
 ];

@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import { PatchcastError } from '../../core/errors.js';
-import { explainCveFromStore } from '../../pipeline/explain-from-store.js';
-import { loadVulnerability } from '../../store/index.js';
+import { loadVulnerability } from '../../services/findings/load-vulnerability.js';
 import { defineRoute } from '../route.js';
 import { idParam, openObject } from '../schemas.js';
-
-const CVE = /^CVE-\d{4}-\d{4,}$/;
 
 export const VULNERABILITY_ROUTES = [
   defineRoute({
@@ -29,17 +25,6 @@ export const VULNERABILITY_ROUTES = [
         ).nullable(),
       })
       .meta({ id: 'VulnerabilityWithForecast' }),
-    handler: async ({ deps, params, query }) => {
-      const vulnerability = await loadVulnerability(deps.store.db, params.id);
-      if (!vulnerability)
-        throw new PatchcastError('STORE_NOT_FOUND', `no vulnerability ${params.id} in the store`, {
-          hint: 'Sync the feeds first (POST /api/v1/sync), or check the id.',
-        });
-      const cve = [vulnerability.id, ...vulnerability.aliases].find((id) => CVE.test(id));
-      const forecast = cve
-        ? await explainCveFromStore(deps.store, cve, { now: deps.clock.now(), top: query.top })
-        : null;
-      return { vulnerability, forecast };
-    },
+    handler: async ({ deps, params, query }) => loadVulnerability(deps, { id: params.id, top: query.top }),
   }),
 ];

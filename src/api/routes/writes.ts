@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { FEED_SOURCES } from '../../feeds/index.js';
+import { getPlanChanges } from '../../planning/render/diff.js';
 import { EXCEPTION_SCOPES } from '../../risk/exceptions/index.js';
+import { approveExceptionRequest } from '../../services/exceptions/approve-exception-request.js';
+import { listExceptions } from '../../services/exceptions/list-exceptions.js';
+import { requestException } from '../../services/exceptions/request-exception.js';
+import { revokeException } from '../../services/exceptions/revoke-exception.js';
+import { approvePlan } from '../../services/plan/approve-plan.js';
+import { makePlan } from '../../services/plan/make-plan.js';
+import { triggerSync } from '../../services/sync/trigger-sync.js';
 import { defineRoute } from '../route.js';
 import { exceptionSchema, idParam, openObject } from '../schemas.js';
-import {
-  approveExceptionRequest,
-  listExceptionStates,
-  requestException,
-  revokeExceptionNow,
-} from '../use-cases/exceptions.js';
-import { approvePlan, createPlan } from '../use-cases/plans.js';
-import { triggerSync } from '../use-cases/sync.js';
 import { importInventoryUpload, importVexUpload } from '../use-cases/uploads.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -47,7 +47,11 @@ export const WRITE_ROUTES = [
     access: 'read',
     query: z.strictObject({ all: z.enum(['true', 'false']).default('false') }),
     response: z.array(exceptionSchema.extend({ active: z.boolean() })),
-    handler: async ({ deps, query }) => listExceptionStates(deps, query.all === 'true'),
+    handler: async ({ deps, query }) =>
+      (await listExceptions(deps, { all: query.all === 'true' })).map(({ state, covers: _c, ...e }) => ({
+        ...e,
+        active: state === 'active',
+      })),
   }),
   defineRoute({
     method: 'POST',
@@ -58,7 +62,10 @@ export const WRITE_ROUTES = [
     status: 201,
     body: exceptionRequest,
     response: z.object({ requestId: z.string(), request: exceptionRequest }),
-    handler: async ({ deps, body }) => requestException(deps, body),
+    handler: async ({ deps, body }) => {
+      const { requestId, request } = await requestException(deps, body);
+      return { requestId, request };
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -69,7 +76,10 @@ export const WRITE_ROUTES = [
     status: 201,
     params: idParam,
     response: z.object({ exception: exceptionSchema, covers: z.number().int() }),
-    handler: async ({ deps, params }) => approveExceptionRequest(deps, params.id),
+    handler: async ({ deps, params }) => {
+      const { exception, covers } = await approveExceptionRequest(deps, { requestId: params.id });
+      return { exception, covers };
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -79,7 +89,10 @@ export const WRITE_ROUTES = [
     access: 'approve',
     params: idParam,
     response: z.object({ id: z.string(), revokedAt: z.string(), reopened: z.number().int() }),
-    handler: async ({ deps, params }) => revokeExceptionNow(deps, params.id),
+    handler: async ({ deps, params }) => {
+      const { id, revokedAt, reopened } = await revokeException(deps, { id: params.id });
+      return { id, revokedAt, reopened };
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -136,7 +149,18 @@ export const WRITE_ROUTES = [
       changes: z.array(z.looseObject({})),
       plan: z.looseObject({}),
     }),
-    handler: async ({ deps, body }) => createPlan(deps, body),
+    handler: async ({ deps, body }) => {
+      const run = await makePlan(deps, {
+        horizonDays: body.horizonDays,
+        ...(body.dryRun ? { dryRun: true } : {}),
+        solve: {
+          timeLimitSeconds: body.timeLimitSeconds,
+          ...(body.greedy ? { method: 'greedy' as const } : {}),
+        },
+      });
+      const changes = run.previous && run.diff ? getPlanChanges(run.previous.plan, run.plan, run.diff) : [];
+      return { id: run.id ?? null, stored: run.stored, kept: run.kept, changes, plan: run.plan };
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -151,7 +175,10 @@ export const WRITE_ROUTES = [
       approvedBy: z.string(),
       approvedAt: z.string(),
     }),
-    handler: async ({ deps, params }) => approvePlan(deps, params.id),
+    handler: async ({ deps, params }) => {
+      const { id, status, approvedBy, approvedAt } = await approvePlan(deps, { planId: params.id });
+      return { id, status, approvedBy, approvedAt };
+    },
   }),
   defineRoute({
     method: 'POST',

@@ -8,7 +8,6 @@ import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { PatchcastError } from '../../core/errors.js';
 import { collectInventory } from '../../inventory/collect.js';
-import { recordEvent } from '../../services/auth/events.js';
 import { authorize } from '../../services/authz.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { importInventory } from '../../services/inventory/import-inventory.js';
@@ -43,15 +42,9 @@ export async function importInventoryUpload(
   authorize(deps.actor, 'operate');
   const path = checkUpload(input.body, input.filename);
   const collected = await collectInventory([path], input.assetId ? { assetId: input.assetId } : {});
-  // The import service writes, audits (inventory:import) and re-matches, as for the CLI.
+  // The import service writes, audits (inventory:import), re-matches and announces it, as for the CLI.
   const summary = await importInventory(deps, { collected, match: input.match });
   const matched = summary.matched;
-  if (matched) {
-    const at = deps.clock.now().toISOString();
-    await deps.store.db
-      .transaction()
-      .execute((db) => recordEvent(db, { at, kind: 'finding:changed', data: { assets: summary.assetIds } }));
-  }
   return {
     assets: collected.assets.map((a) => ({
       id: a.assetId,
@@ -69,13 +62,9 @@ export async function importInventoryUpload(
 export async function importVexUpload(deps: ServiceDeps, input: { body: unknown; filename: string }) {
   authorize(deps.actor, 'operate');
   const path = checkUpload(input.body, input.filename);
-  // The VEX service parses, stores, audits (vex:import) and refreshes the findings, as for the CLI.
+  // The VEX service parses, stores, audits (vex:import), refreshes the findings and announces it, as for the CLI.
   const { auditEvent: _audit, ...result } = await importVex(deps, {
     documents: [{ source: input.filename, text: readFileSync(path, 'utf8') }],
   });
-  const at = deps.clock.now().toISOString();
-  await deps.store.db
-    .transaction()
-    .execute((db) => recordEvent(db, { at, kind: 'finding:changed', data: { vex: input.filename } }));
   return result;
 }

@@ -29,6 +29,19 @@ export async function recordEvent(
   return appendEvent(db, event);
 }
 
+/**
+ * Records one event in its own transaction: for a multi-step use case whose step (a re-match, a
+ * refresh) commits apart from the audited change, once the step has committed. Single changes record
+ * their event through `changeState` instead.
+ */
+export async function announce(
+  deps: ServiceDeps,
+  event: { kind: EventKind; subject?: string; data?: Record<string, unknown> },
+): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  await deps.store.db.transaction().execute((db) => recordEvent(db, { at, ...event }));
+}
+
 /** Events after `afterId` (at most `limit`), for a reader holding `read`. */
 export async function loadEvents(deps: ServiceDeps, afterId: number, limit = 500): Promise<StoredEvent[]> {
   authorize(deps.actor, 'read');

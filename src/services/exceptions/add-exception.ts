@@ -17,7 +17,7 @@ export interface AddExceptionResult {
 /**
  * Accepts a risk until a date (`patchcast exceptions add`): checks the request against the
  * exceptions policy, stores it, re-applies the policies so the findings it covers are excepted, and
- * audits `exception:add`, all in one transaction. Requesting needs `operate`; a request that names an
+ * audits `exception:add` with its `exception:approved` event, all in one transaction. Requesting needs `operate`; a request that names an
  * approver is an approval and needs `approve`.
  */
 export async function addException(deps: ServiceDeps, request: ExceptionRequest) {
@@ -31,12 +31,17 @@ export async function addException(deps: ServiceDeps, request: ExceptionRequest)
     return {
       result: { exception, covers },
       audit: { action: 'exception:add', subject: exception.id, data: { ...exception } },
+      event: {
+        kind: 'exception:approved',
+        subject: exception.id,
+        data: { approver: exception.approver ?? null },
+      },
     };
   });
 }
 
 /** A finding or asset exception must name one that exists; a vulnerability or package may not be present yet. */
-async function checkTarget(db: Db, e: RiskException): Promise<void> {
+export async function checkTarget(db: Db, e: RiskException): Promise<void> {
   if (e.assetId && !(await loadAsset(db, e.assetId)))
     throw new PatchcastError('STORE_NOT_FOUND', `asset ${e.assetId} does not exist`, {
       hint: 'List assets with `patchcast assets`.',

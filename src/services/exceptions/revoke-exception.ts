@@ -6,7 +6,7 @@ import type { ServiceDeps } from '../deps.js';
 
 /**
  * Ends an exception now (`patchcast exceptions revoke`); the findings it covered open again. Needs
- * `operate`; audited as `exception:revoke`. An unknown or revoked id is STORE_NOT_FOUND.
+ * `operate`; audited as `exception:revoke`, announced as `exception:revoked`. An unknown or revoked id is STORE_NOT_FOUND.
  */
 export async function revokeException(deps: ServiceDeps, input: { id: string }) {
   return changeState(deps, 'operate', async (db, at) => {
@@ -23,6 +23,7 @@ export async function revokeException(deps: ServiceDeps, input: { id: string }) 
     return {
       result: { id: input.id, revokedAt: at.toISOString(), reopened: policy.exceptions.reopened },
       audit: { action: 'exception:revoke', subject: input.id },
+      event: { kind: 'exception:revoked', subject: input.id },
     };
   });
 }

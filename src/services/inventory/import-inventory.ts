@@ -17,6 +17,7 @@ import {
   saveAssetSnapshot,
   upsertAsset,
 } from '../../store/index.js';
+import { announce } from '../auth/events.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
 
@@ -46,7 +47,7 @@ export interface ImportInventoryResult extends ImportSummary {
  * Imports collected inventories (`patchcast inventory import`): registry rows upsert assets (never
  * duplicating them), each inventory replaces its asset's packages and is recorded as a dated import,
  * and the import is audited as `inventory:import` — one transaction, so a failure leaves the store as
- * it was. Then the touched assets are re-matched. Needs `operate`.
+ * it was. Then the touched assets are re-matched (announced as `finding:changed`). Needs `operate`.
  */
 export async function importInventory(deps: ServiceDeps, input: ImportInventoryInput) {
   const { collected } = input;
@@ -72,6 +73,7 @@ export async function importInventory(deps: ServiceDeps, input: ImportInventoryI
           })
         ).matched
       : undefined;
+  if (matched) await announce(deps, { kind: 'finding:changed', data: { assets: summary.assetIds } });
   const coverage = await loadCoverageWarnings(deps.store.db, summary.assetIds);
   const result: ImportInventoryResult = {
     ...summary,

@@ -71,3 +71,26 @@ function noPlan(): PatchcastError {
     hint: 'Run `patchcast plan` first.',
   });
 }
+
+/**
+ * Jobs added, removed and moved from another stored plan (`againstId`, default the one `planId`
+ * replaced) to `planId` (the API's `GET /plans/:id/diff`). INPUT_INVALID when the plan replaced none
+ * and no other is named. Needs `read`.
+ */
+export async function diffPlanAgainst(deps: ServiceDeps, input: { planId: string; againstId?: string }) {
+  authorize(deps.actor, 'read');
+  const after = await loadStoredPlan(deps.store.db, input.planId);
+  const againstId = input.againstId ?? after.previousId;
+  if (!againstId)
+    throw new PatchcastError(
+      'INPUT_INVALID',
+      `plan ${input.planId} replaced no plan; name the plan to compare with`,
+      {
+        hint: 'Pass ?against=PLAN_ID (or `patchcast plan diff OLD NEW`).',
+        details: { planId: input.planId },
+      },
+    );
+  const before = await loadStoredPlan(deps.store.db, againstId);
+  const diff = getPlanDiff(before.plan, after.plan);
+  return { before, after, diff, changes: getPlanChanges(before.plan, after.plan, diff) };
+}

@@ -1,6 +1,7 @@
 import { parseVexDocument, type VexStatement } from '../../matching/vex/index.js';
 import { updateFindings } from '../../pipeline/update-findings.js';
 import { replaceVexStatements } from '../../store/index.js';
+import { announce } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
@@ -21,7 +22,8 @@ export interface ImportVexResult {
 /**
  * Imports VEX documents (`patchcast vex import`): every document is parsed first (a bad one stores
  * nothing), then the statements replace those of the same documents and the import is audited as
- * `vex:import` in one transaction; then findings are brought up to date. Needs `operate`.
+ * `vex:import` in one transaction; then findings are brought up to date and `finding:changed` is
+ * announced. Needs `operate`.
  */
 export async function importVex(deps: ServiceDeps, input: { documents: readonly VexDocument[] }) {
   authorize(deps.actor, 'operate');
@@ -39,6 +41,10 @@ export async function importVex(deps: ServiceDeps, input: { documents: readonly 
     };
   });
   const { matched } = await updateFindings(deps.store, { now: deps.clock.now(), config: deps.config });
+  await announce(deps, {
+    kind: 'finding:changed',
+    data: { vex: input.documents.map((d) => d.source) },
+  });
   const result: ImportVexResult = {
     statements: statements.length,
     suppressed: matched.suppressedByVex,
