@@ -3,9 +3,11 @@ import { makeServiceDeps } from '../../../test/support/service-deps.js';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
 import { readConfig } from '../../config/index.js';
 import { seedStore } from '../../risk/sla/__fixtures__/store.js';
-import { listAuditEvents, listFindings, type Store } from '../../store/index.js';
+import { listAuditEvents, listEventsAfter, listFindings, type Store } from '../../store/index.js';
 import { addException } from './add-exception.js';
+import { approveExceptionRequest } from './approve-exception-request.js';
 import { listExceptions } from './list-exceptions.js';
+import { requestException } from './request-exception.js';
 import { revokeException } from './revoke-exception.js';
 
 /** A policy that lets an operator request an exception without naming an approver. */
@@ -80,6 +82,65 @@ describe('exception services', () => {
     expect(await countRows(store, ['exceptions', 'audit_events'])).toEqual({
       exceptions: 0,
       audit_events: 0,
+    });
+  });
+
+  it('announces add and revoke as events in their transactions', async () => {
+    const operator = makeServiceDeps(store, 'operator', NO_APPROVER);
+    const added = await addException(operator, REQUEST);
+    await revokeException(operator, { id: added.exception.id });
+    const events = await listEventsAfter(store.db, 0, 10);
+    expect(events.map((e) => [e.kind, e.subject])).toEqual([
+      ['exception:approved', added.exception.id],
+      ['exception:revoked', added.exception.id],
+    ]);
+    // A refused change announces nothing.
+    await expect(revokeException(operator, { id: added.exception.id })).rejects.toMatchObject({
+      code: 'STORE_NOT_FOUND',
+    });
+    expect(await listEventsAfter(store.db, 0, 10)).toHaveLength(2);
+  });
+
+  it('a request suppresses nothing until an approver approves it, once', async () => {
+    const request = REQUEST;
+    await expect(requestException(makeServiceDeps(store, 'viewer'), request)).rejects.toMatchObject({
+      code: 'AUTH_FORBIDDEN',
+    });
+    const operator = makeServiceDeps(store, 'operator');
+    const { requestId } = await requestException(operator, request);
+    expect(requestId).toMatch(/^EXR-/);
+    expect(await listFindings(store.db, { status: ['excepted'] })).toEqual([]);
+    await expect(approveExceptionRequest(operator, { requestId })).rejects.toMatchObject({
+      code: 'AUTH_FORBIDDEN',
+    });
+    const approver = makeServiceDeps(store, 'approver');
+    const approved = await approveExceptionRequest(approver, { requestId });
+    expect(approved.exception.approver).toBe('token:approver');
+    expect(approved.covers).toBe(2);
+    await expect(approveExceptionRequest(approver, { requestId })).rejects.toMatchObject({
+      code: 'STORE_CONFLICT',
+    });
+    await expect(approveExceptionRequest(approver, { requestId: 'EXR-none' })).rejects.toMatchObject({
+      code: 'STORE_NOT_FOUND',
+    });
+    expect((await listAuditEvents(store.db)).map((e) => [e.actor, e.action, e.subject])).toEqual([
+      ['token:operator', 'exception:request', requestId],
+      ['token:approver', 'exception:approve', requestId],
+    ]);
+    expect((await listEventsAfter(store.db, 0, 10)).map((e) => [e.kind, e.subject])).toEqual([
+      ['exception:requested', requestId],
+      ['exception:approved', approved.exception.id],
+    ]);
+  });
+
+  it('refuses a request for an asset that does not exist, storing nothing', async () => {
+    await expect(
+      requestException(makeServiceDeps(store, 'operator'), { ...REQUEST, assetId: 'no-such-host' }),
+    ).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
+    expect(await countRows(store, ['exceptions', 'audit_events', 'events'])).toEqual({
+      exceptions: 0,
+      audit_events: 0,
+      events: 0,
     });
   });
 });

@@ -3,9 +3,16 @@ import { makeServiceDeps } from '../../../test/support/service-deps.js';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
 import { readConfig } from '../../config/index.js';
 import type { Finding } from '../../core/types.js';
-import { listAuditEvents, type Store, upsertAsset, upsertFindings } from '../../store/index.js';
+import {
+  listAuditEvents,
+  listEventsAfter,
+  type Store,
+  upsertAsset,
+  upsertFindings,
+} from '../../store/index.js';
 import type { ServiceDeps } from '../deps.js';
-import { diffPlans, explainPlanJob, listPlans, loadPlan } from './load-plan.js';
+import { approvePlan } from './approve-plan.js';
+import { diffPlanAgainst, diffPlans, explainPlanJob, listPlans, loadPlan } from './load-plan.js';
 import { makePlan } from './make-plan.js';
 
 const NOW = new Date('2026-05-04T00:00:00Z'); // a Monday
@@ -15,7 +22,7 @@ const CONFIG = readConfig(
   {},
 );
 
-function depsFor(store: Store, role: 'viewer' | 'operator', now = NOW): ServiceDeps {
+function depsFor(store: Store, role: 'viewer' | 'operator' | 'approver', now = NOW): ServiceDeps {
   return { ...makeServiceDeps(store, role, CONFIG), clock: { now: () => now } };
 }
 
@@ -83,6 +90,43 @@ describe('plan services', () => {
     expect(explanation).toBeTruthy();
     await expect(explainPlanJob(viewer, { target: 'nope' })).rejects.toMatchObject({
       code: 'STORE_NOT_FOUND',
+    });
+  });
+
+  it('an approver approves a draft once; creation and approval are announced as events', async () => {
+    const operator = depsFor(store, 'operator');
+    const first = await makePlan(operator, { horizonDays: 7, solve: { method: 'greedy' } });
+    const id = first.id as string;
+    await expect(approvePlan(operator, { planId: id })).rejects.toMatchObject({ code: 'AUTH_FORBIDDEN' });
+    const approver = depsFor(store, 'approver');
+    expect(await approvePlan(approver, { planId: id })).toMatchObject({
+      id,
+      status: 'approved',
+      approvedBy: 'token:approver',
+      approvedAt: NOW.toISOString(),
+    });
+    expect((await loadPlan(depsFor(store, 'viewer'), { planId: id })).status).toBe('approved');
+    await expect(approvePlan(approver, { planId: id })).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+    expect((await listEventsAfter(store.db, 0, 10)).map((e) => [e.kind, e.subject])).toEqual([
+      ['plan:created', id],
+      ['plan:approved', id],
+    ]);
+    expect((await listAuditEvents(store.db)).map((e) => [e.actor, e.action])).toEqual([
+      ['token:operator', 'plan:create'],
+      ['token:approver', 'plan:approve'],
+    ]);
+  });
+
+  it('diffs a plan against the one it replaced, or names that none was replaced', async () => {
+    const operator = depsFor(store, 'operator');
+    const first = await makePlan(operator, { horizonDays: 7, solve: { method: 'greedy' } });
+    const later = depsFor(store, 'operator', new Date(NOW.getTime() + 3_600_000));
+    const second = await makePlan(later, { horizonDays: 7, solve: { method: 'greedy' } });
+    const viewer = depsFor(store, 'viewer');
+    const { before, after } = await diffPlanAgainst(viewer, { planId: second.id as string });
+    expect([before.id, after.id]).toEqual([first.id, second.id]);
+    await expect(diffPlanAgainst(viewer, { planId: first.id as string })).rejects.toMatchObject({
+      code: 'INPUT_INVALID',
     });
   });
 });
