@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeServiceDeps } from '../../../test/support/service-deps.js';
 import { addPypiHost, countRows, makeTempStore } from '../../../test/support/store.js';
 import { listAuditEvents, loadAsset, type Store } from '../../store/index.js';
+import { listAssetPackages } from './list-asset-packages.js';
 import { listAssets } from './list-assets.js';
+import { loadAsset as loadAssetService } from './load-asset.js';
 import { removeAsset } from './remove-asset.js';
 import { retireAsset } from './retire-asset.js';
 
@@ -58,5 +60,22 @@ describe('asset services', () => {
       code: 'INPUT_NOT_FOUND',
     });
     expect(await listAuditEvents(store.db)).toEqual([]);
+  });
+
+  it('gives a viewer one asset and its installed packages; an unknown asset is STORE_NOT_FOUND', async () => {
+    const viewer = makeServiceDeps(store, 'viewer');
+    expect((await loadAssetService(viewer, { assetId: 'web-01' })).id).toBe('web-01');
+    const packages = await listAssetPackages(viewer, { assetId: 'web-01' });
+    expect(packages.map((p) => [p.name, p.version])).toEqual([['django', '3.2.0']]);
+    await expect(loadAssetService(viewer, { assetId: 'nope' })).rejects.toMatchObject({
+      code: 'STORE_NOT_FOUND',
+    });
+    await expect(listAssetPackages(viewer, { assetId: 'nope' })).rejects.toMatchObject({
+      code: 'STORE_NOT_FOUND',
+    });
+    const agent = { ...viewer, actor: { kind: 'agent' as const, id: 'agent:a', role: 'viewer' as const } };
+    await expect(listAssetPackages(agent, { assetId: 'web-01' })).rejects.toMatchObject({
+      code: 'AUTH_FORBIDDEN',
+    });
   });
 });

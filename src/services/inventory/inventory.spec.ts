@@ -6,7 +6,13 @@ import { pypiAdvisory } from '../../../test/support/advisories.js';
 import { makeServiceDeps } from '../../../test/support/service-deps.js';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
 import { collectInventory } from '../../inventory/collect.js';
-import { listAuditEvents, listFindings, type Store, upsertVulnerabilities } from '../../store/index.js';
+import {
+  listAuditEvents,
+  listEventsAfter,
+  listFindings,
+  type Store,
+  upsertVulnerabilities,
+} from '../../store/index.js';
 import { importInventory } from './import-inventory.js';
 import { loadAssetDrift } from './load-asset-drift.js';
 import { setBaseline } from './set-baseline.js';
@@ -58,12 +64,17 @@ describe('inventory import service', () => {
       packages: 2,
       sources: [join(dir, 'app', 'requirements.txt')],
     });
+    // The re-match is announced to the API's event stream, whichever door imported.
+    expect((await listEventsAfter(store.db, 0, 10)).map((e) => [e.kind, e.data])).toEqual([
+      ['finding:changed', { assets: ['web-01'] }],
+    ]);
   });
 
   it('with match: false stores the packages and finds nothing yet', async () => {
     const collected = await collectInventory([join(dir, 'app')], { assetId: 'web-01' });
     const result = await importInventory(makeServiceDeps(store, 'operator'), { collected, match: false });
     expect(result.matched).toBeUndefined();
+    expect(await listEventsAfter(store.db, 0, 10)).toEqual([]);
     expect(await countRows(store, ['asset_packages', 'findings'])).toEqual({
       asset_packages: 2,
       findings: 0,

@@ -3,7 +3,13 @@ import { pypiAdvisory } from '../../../test/support/advisories.js';
 import { makeServiceDeps, SERVICE_NOW } from '../../../test/support/service-deps.js';
 import { addPypiHost, countRows, makeTempStore } from '../../../test/support/store.js';
 import { updateFindings } from '../../pipeline/update-findings.js';
-import { listAuditEvents, listFindings, type Store, upsertVulnerabilities } from '../../store/index.js';
+import {
+  listAuditEvents,
+  listEventsAfter,
+  listFindings,
+  type Store,
+  upsertVulnerabilities,
+} from '../../store/index.js';
 import { importVex } from './import-vex.js';
 import { listVex } from './list-vex.js';
 
@@ -64,6 +70,9 @@ describe('VEX services', () => {
         'web.openvex.json',
         { documents: ['web.openvex.json'], statements: 1 },
       ],
+    ]);
+    expect((await listEventsAfter(store.db, 0, 10)).map((e) => [e.kind, e.data])).toEqual([
+      ['finding:changed', { vex: ['web.openvex.json'] }],
     ]);
   });
 
