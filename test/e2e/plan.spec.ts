@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIcsEvents } from '../../src/planning/ics.js';
-import { openStore, upsertAsset, upsertFindings } from '../../src/store/index.js';
+import { listEventsAfter, openStore, upsertAsset, upsertFindings } from '../../src/store/index.js';
 import { runPatchcast } from '../support/cli.js';
 
 const HOSTS = [
@@ -151,5 +151,32 @@ describe('patchcast plan: store, show, re-plan with a diff, explain, export', ()
     expect(readFileSync(file, 'utf8')).toContain(before[0]?.id ?? 'no plan');
     const after = JSON.parse(cli(['plan', 'list', '--json'])).plans;
     expect(after).toEqual(before);
+  }, 120_000);
+
+  it('plan approve approves the draft once, as the CLI user, and announces it to the API', async () => {
+    const [latest] = JSON.parse(cli(['plan', 'list', '--json'])).plans as Array<{
+      id: string;
+      status: string;
+    }>;
+    const id = latest?.id as string;
+    const approved = JSON.parse(cli(['plan', 'approve', id, '--json']));
+    expect(approved).toMatchObject({ id, status: 'approved', approvedBy: expect.stringMatching(/^cli:/) });
+    expect(JSON.parse(cli(['plan', 'list', '--json'])).plans[0]).toMatchObject({ id, status: 'approved' });
+    const again = runPatchcast(['plan', 'approve', id], {
+      cwd: dir,
+      env: { PATCHCAST_HOME: join(dir, 'home') },
+    });
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain(`plan ${id} is approved, not a draft`);
+    const store = await openStore({ home: join(dir, 'home'), databaseUrl: '' });
+    try {
+      const events = await listEventsAfter(store.db, 0, 100);
+      expect(events.filter((e) => e.subject === id).map((e) => e.kind)).toEqual([
+        'plan:created',
+        'plan:approved',
+      ]);
+    } finally {
+      await store.close();
+    }
   }, 120_000);
 });

@@ -8,6 +8,7 @@ import { renderJobExplanation } from '../../planning/render/explain.js';
 import { renderPlanHtml } from '../../planning/render/html.js';
 import { renderPlanIcs } from '../../planning/render/ics.js';
 import { type PlanLabel, renderPlanText } from '../../planning/render/text.js';
+import { approvePlan } from '../../services/plan/approve-plan.js';
 import { diffPlans, explainPlanJob, listPlans, loadPlan } from '../../services/plan/load-plan.js';
 import { makePlan } from '../../services/plan/make-plan.js';
 import { getGlobalOptions, withServices } from '../context.js';
@@ -25,7 +26,7 @@ interface PlanOptions {
   out?: string;
 }
 
-/** `patchcast plan`: optimize, store and print the patch plan; `plan show|list|diff|explain`. */
+/** `patchcast plan`: optimize, store and print the patch plan; `plan show|approve|list|diff|explain`. */
 export function registerPlanCommand(program: Command): void {
   const plan = program
     .command('plan')
@@ -90,6 +91,17 @@ export function registerPlanCommand(program: Command): void {
       if (format === 'json')
         return emit(command, format, label, { id: stored.id, status: stored.status, ...stored.plan });
       emit(command, format, label, stored.plan);
+    });
+
+  plan
+    .command('approve <plan-id>')
+    .description("approve a draft plan (audited as plan:approve, announced to the API's event stream)")
+    .action(async (planId: string, _options: unknown, command: Command) => {
+      const { auditEvent: _audit, ...approved } = await withServices(command, (deps) =>
+        approvePlan(deps, { planId }),
+      );
+      if (getGlobalOptions(command).json) return printJson(approved);
+      printLine(`Plan ${approved.id} approved by ${approved.approvedBy} at ${approved.approvedAt}.`);
     });
 
   plan
