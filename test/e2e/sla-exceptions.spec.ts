@@ -169,4 +169,30 @@ describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
     expect(again.stderr).toContain('already revoked');
     expect((await cli(['audit', 'verify', '--json'])).stdout).toContain('"ok": true');
   });
+
+  it('a requested exception excepts nothing until approved, once, with the approver named', async () => {
+    const requested = await json([
+      'exceptions',
+      'request',
+      '--scope',
+      'vulnerability',
+      '--id',
+      'CVE-2018-6789',
+      '--owner',
+      'mail-team',
+      '--reason',
+      'relay only reachable from the app subnet',
+      '--expires',
+      inDays(30),
+    ]);
+    const requestId = requested.requestId as string;
+    expect(requestId).toMatch(/^EXR-/);
+    expect((await exim()).every((f) => f.status === 'open')).toBe(true);
+    const approved = await json(['exceptions', 'approve', requestId]);
+    expect(approved).toMatchObject({ covers: 4, exception: { approver: expect.stringMatching(/^cli:/) } });
+    expect((await exim()).every((f) => f.status === 'excepted')).toBe(true);
+    const again = await cli(['exceptions', 'approve', requestId]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('approved already');
+  });
 });

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { ExceptionRequest } from '../../risk/exceptions/index.js';
 import { addException } from '../../services/exceptions/add-exception.js';
+import { approveExceptionRequest } from '../../services/exceptions/approve-exception-request.js';
 import { listExceptions } from '../../services/exceptions/list-exceptions.js';
+import { requestException } from '../../services/exceptions/request-exception.js';
 import { revokeException } from '../../services/exceptions/revoke-exception.js';
 import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -44,6 +46,38 @@ export function registerExceptionsCommand(program: Command): void {
         `${exception.id} added: ${exception.scope} ${options.id}, until ${options.expires}; ${covers} findings excepted`,
       );
       if (covers === 0) printLine('It covers no finding yet; check the id with `patchcast findings`.');
+    });
+
+  exceptions
+    .command('request')
+    .description('request a risk acceptance: it excepts nothing until an approver runs `exceptions approve`')
+    .requiredOption('--scope <scope>', 'finding, vulnerability, package or asset')
+    .requiredOption('--id <id>', 'the finding id, vulnerability id (or CVE), package name or asset id')
+    .requiredOption('--owner <name>', 'who owns the accepted risk')
+    .requiredOption('--reason <text>', 'why the risk is accepted')
+    .requiredOption('--expires <YYYY-MM-DD>', 'last day it holds (at most policies.exceptions.maxDays away)')
+    .option('--control <text>', 'the compensating control in place')
+    .option('--asset <id>', 'narrow a vulnerability or package exception to one asset')
+    .action(async (options: AddOptions, command: Command) => {
+      const { approver: _approver, ...request } = toRequest(options);
+      const { requestId } = await withServices(command, (deps) => requestException(deps, request));
+      if (getGlobalOptions(command).json) return printJson({ requestId, request });
+      printLine(`${requestId} requested: ${request.scope} ${request.id}, until ${request.expires}`);
+      printLine(`An approver approves it with \`patchcast exceptions approve ${requestId}\`.`);
+    });
+
+  exceptions
+    .command('approve')
+    .description('approve a requested exception (once): it is created with you as the approver')
+    .argument('<request-id>', 'the EXR-… id `exceptions request` printed (also in `patchcast audit`)')
+    .action(async (requestId: string, _options: unknown, command: Command) => {
+      const { exception, covers } = await withServices(command, (deps) =>
+        approveExceptionRequest(deps, { requestId }),
+      );
+      if (getGlobalOptions(command).json) return printJson({ exception, covers });
+      printLine(
+        `${requestId} approved as ${exception.id} by ${exception.approver}, until ${exception.expiresAt.slice(0, 10)}; ${covers} findings excepted`,
+      );
     });
 
   exceptions
