@@ -6,6 +6,7 @@ import { countRows, makeTempStore } from '../../../test/support/store.js';
 import { listAuditEvents, type Store } from '../../store/index.js';
 import { loadSyncStatus } from './load-sync-status.js';
 import { syncFeeds } from './sync-feeds.js';
+import { triggerSync } from './trigger-sync.js';
 
 const KEV_FILE = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -25,9 +26,11 @@ describe('sync services', () => {
     await expect(syncFeeds(viewer, { sources: ['kev'], from: KEV_FILE })).rejects.toMatchObject({
       code: 'AUTH_FORBIDDEN',
     });
-    expect(await countRows(store, ['kev_entries', 'audit_events'])).toEqual({
+    await expect(triggerSync(viewer, { sources: ['kev'] })).rejects.toMatchObject({ code: 'AUTH_FORBIDDEN' });
+    expect(await countRows(store, ['kev_entries', 'audit_events', 'events'])).toEqual({
       kev_entries: 0,
       audit_events: 0,
+      events: 0,
     });
     const status = await loadSyncStatus(viewer);
     expect(status.find((s) => s.source === 'kev')).toMatchObject({ records: 0, outcome: 'never' });
