@@ -58,8 +58,8 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   'risk/sla/apply-sla.ts': 'due dates written',
   'risk/sla/load-sla-contexts.ts': 'SLA contexts read',
   'risk/vulnerability-context.ts': 'vulnerability contexts read',
-  // The HTTP API was built beside the service layer: its routes read the store and its use-cases
-  // write it; each is to call the service of its area (issue 16).
+  // The HTTP API's routes call the services (issue 16); left: credentials, findings pages and the
+  // agent's jobs (being reworked), and the store the server opens and hands to each request's deps.
   'api/auth.ts': 'credential lookup (tokens, agents, OIDC)',
   'api/finding-page.ts': 'findings pages read',
   'api/route.ts': 'route deps hand the store to handlers',
