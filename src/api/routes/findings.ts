@@ -40,7 +40,11 @@ export const FINDING_ROUTES = [
     query: findingsQuery,
     response: z
       .object({
-        total: z.number().int(),
+        total: z
+          .number()
+          .int()
+          .nullable()
+          .describe('how many findings match: on the first page (no cursor) only, null on later pages'),
         sort: z.enum(PAGE_SORTS),
         findings: z.array(findingSchema),
         nextCursor: z.string().nullable(),

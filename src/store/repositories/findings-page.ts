@@ -1,0 +1,250 @@
+/**
+ * One page of findings, keyset-paginated in the database (issue #16: a page of a 10,000-host store's
+ * 12.9M findings in ≤ 100 ms). The order is total: the sort's own key, then the finding's identity
+ * (asset, vulnerability, package name) and its subject id (two ecosystems may name the same package).
+ * A page is `WHERE (key…) > (cursor…) ORDER BY key… LIMIT n`, read along an index (migration 0017):
+ *
+ * - `risk`: highest first, unscored last (`-coalesce(risk, -1)`, index `findings_risk_page`);
+ * - `due`: earliest due date first, none last (`coalesce(due_date, '~')`, index `findings_due_page`);
+ * - `asset`: the primary key (asset_id, subject_id);
+ * - `vulnerability`, `package`: the subject's column first; no index on `findings` serves these (the
+ *   subject is in `finding_subjects`), so they sort every finding the filters select: fine on one
+ *   asset or a few thousand findings, seconds on a whole fleet.
+ *
+ * Text compares bytewise (SQLite's BINARY; PostgreSQL's database collation, C.UTF-8 in ours), not by
+ * locale as the CLI's `compareFindings` does: the two orders differ only between upper and lower case
+ * and among punctuation (`_`, `+`).
+ *
+ * `total` is counted only for the first page (no cursor): counting is a scan of what the filters
+ * select (12.9M rows unfiltered), which a page must not pay each time. Later pages return null.
+ */
+import { sql } from 'kysely';
+import { PatchcastError } from '../../core/errors.js';
+import type { Finding, FindingStatus } from '../../core/types.js';
+import { type Db, isPostgres } from '../rows.js';
+import { findingIdSql } from './finding-keys.js';
+import { type FindingRow, fromFindingRow } from './findings.js';
+
+export const FINDINGS_PAGE_SORTS = ['risk', 'due', 'asset', 'vulnerability', 'package'] as const;
+export type FindingsPageSort = (typeof FINDINGS_PAGE_SORTS)[number];
+
+export interface FindingsPageQuery {
+  /** Only findings with one of these statuses (all statuses when empty). */
+  status: readonly FindingStatus[];
+  assetId?: string;
+  packageName?: string;
+  vulnerabilityId?: string;
+  /** Only findings with a fix available (a target version). */
+  fixable?: boolean;
+  /**
+   * Only findings whose vulnerability's severity is listed (`critical`, `high`, `medium`, `low`,
+   * `unknown`): published, else from its or its CVE's CVSS score.
+   */
+  severity?: readonly string[];
+  sort: FindingsPageSort;
+  /** Rows per page, a whole number ≥ 1. */
+  limit: number;
+  /** The previous page's `nextCursor`, unchanged. */
+  cursor?: string;
+}
+
+export interface FindingsPage {
+  /** How many findings the filters select; counted on the first page only (null with a cursor). */
+  total: number | null;
+  sort: FindingsPageSort;
+  findings: Finding[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'];
+
+/** A cursor: the sort, then the last row's sort key (the sort's own value, asset, vulnerability, package, subject). */
+type CursorKey = [string, number | string | null, string, string, string, number];
+
+interface PageRow extends FindingRow {
+  subject_id: number | string;
+  sort_key: number | string | null;
+}
+
+/** Each sort's own leading key as SQL (the same text as the index expressions of migration 0017). */
+function leadingKey(sort: FindingsPageSort) {
+  switch (sort) {
+    case 'risk':
+      return sql`-coalesce(f.risk, -1)`;
+    case 'due':
+      return sql`coalesce(f.due_date, '~')`;
+    case 'vulnerability':
+      return sql`s.vulnerability_id`;
+    case 'package':
+      return sql`s.package_name`;
+    default:
+      return undefined;
+  }
+}
+
+/** The whole sort key, in order: the leading key, then the identity and the subject id. */
+function sortKey(sort: FindingsPageSort) {
+  const lead = leadingKey(sort);
+  const rest =
+    sort === 'vulnerability'
+      ? [sql`f.asset_id`, sql`s.package_name`]
+      : sort === 'package'
+        ? [sql`f.asset_id`, sql`s.vulnerability_id`]
+        : [sql`f.asset_id`, sql`s.vulnerability_id`, sql`s.package_name`];
+  return [...(lead ? [lead] : []), ...rest, sql`f.subject_id`];
+}
+
+export function encodeFindingsCursor(sort: FindingsPageSort, row: PageRow): string {
+  const key: CursorKey = [
+    sort,
+    row.sort_key === null ? null : sort === 'risk' ? Number(row.sort_key) : String(row.sort_key),
+    row.asset_id,
+    row.vulnerability_id,
+    row.package_name,
+    Number(row.subject_id),
+  ];
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function badCursor(): never {
+  throw new PatchcastError('USAGE_INVALID_ARGUMENT', 'cursor: not a cursor of this sort', {
+    hint: 'Pass the nextCursor of the previous page unchanged, with the same sort and filters.',
+  });
+}
+
+function decodeCursor(sort: FindingsPageSort, cursor: string): CursorKey {
+  let key: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) badCursor();
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    badCursor();
+  }
+  if (!Array.isArray(key) || key.length !== 6 || key[0] !== sort) badCursor();
+  const [, lead, asset, vuln, pkg, subject] = key as unknown[];
+  const leadOk =
+    sort === 'risk'
+      ? typeof lead === 'number' && Number.isFinite(lead)
+      : sort === 'due'
+        ? typeof lead === 'string'
+        : lead === null;
+  if (
+    !leadOk ||
+    typeof asset !== 'string' ||
+    typeof vuln !== 'string' ||
+    typeof pkg !== 'string' ||
+    !Number.isSafeInteger(subject)
+  )
+    badCursor();
+  return key as CursorKey;
+}
+
+/** The cursor's values in the order of `sortKey(sort)`. */
+function cursorValues(sort: FindingsPageSort, key: CursorKey): unknown[] {
+  const [, lead, asset, vuln, pkg, subject] = key;
+  if (sort === 'vulnerability') return [vuln, asset, pkg, subject];
+  if (sort === 'package') return [pkg, asset, vuln, subject];
+  if (sort === 'asset') return [asset, vuln, pkg, subject];
+  return [lead, asset, vuln, pkg, subject];
+}
+
+/** The subject ids whose vulnerability has one of these severities (the vulnerabilities findings name). */
+async function loadSubjectsOfSeverity(db: Db, wanted: readonly string[]): Promise<number[]> {
+  const unknown = wanted.filter((s) => !SEVERITIES.includes(s));
+  if (unknown.length)
+    throw new PatchcastError(
+      'USAGE_INVALID_ARGUMENT',
+      `severity: ${unknown.join(',')} is not one of ${SEVERITIES.join(', ')}`,
+    );
+  // The matcher's modules load only for a severity filter.
+  const { makeStoreAdvisorySource } = await import('../../matching/advisory-source.js');
+  const { getSeverity } = await import('../../matching/scan.js');
+  const subjects = await db.selectFrom('finding_subjects').select(['id', 'vulnerability_id']).execute();
+  const ids = [...new Set(subjects.map((s) => s.vulnerability_id))];
+  const source = makeStoreAdvisorySource(db);
+  const severity = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    const details = await source.loadDetails(chunk);
+    for (const id of chunk) severity.set(id, getSeverity(details.get(id)));
+  }
+  return subjects.filter((s) => wanted.includes(severity.get(s.vulnerability_id) as string)).map((s) => s.id);
+}
+
+/**
+ * One page of the findings `query` selects, in its sort's total order, after its cursor. Reads at
+ * most `limit + 1` rows along an index for the `risk`, `due` and `asset` sorts.
+ */
+export async function loadFindingsPage(db: Db, query: FindingsPageQuery): Promise<FindingsPage> {
+  const limit = Math.floor(query.limit);
+  if (!(limit >= 1))
+    throw new PatchcastError('USAGE_INVALID_ARGUMENT', `limit: ${query.limit} is not a whole number ≥ 1`);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.sort, query.cursor);
+  const postgres = isPostgres(db);
+  const severitySubjects = query.severity?.length
+    ? await loadSubjectsOfSeverity(
+        db,
+        query.severity.map((s) => s.trim().toLowerCase()),
+      )
+    : undefined;
+
+  const conditions = [];
+  if (query.status.length) conditions.push(sql`f.status in (${sql.join(query.status)})`);
+  if (query.assetId !== undefined) conditions.push(sql`f.asset_id = ${query.assetId}`);
+  if (query.vulnerabilityId !== undefined)
+    conditions.push(sql`s.vulnerability_id = ${query.vulnerabilityId}`);
+  if (query.packageName !== undefined) conditions.push(sql`s.package_name = ${query.packageName}`);
+  if (query.fixable) conditions.push(sql`m.target_version is not null`);
+  if (severitySubjects)
+    conditions.push(
+      postgres
+        ? sql`f.subject_id = any(${`{${severitySubjects.join(',')}}`}::integer[])`
+        : sql`f.subject_id in (select value from json_each(${JSON.stringify(severitySubjects)}))`,
+    );
+  const filters = conditions.length ? sql.join(conditions, sql` and `) : sql`1 = 1`;
+
+  const keys = sortKey(query.sort);
+  let keyset = sql`1 = 1`;
+  if (after) {
+    const values = cursorValues(query.sort, after);
+    // The first column alone (two for risk and due) bounds the index range; the whole row the rest.
+    const prefix = query.sort === 'risk' || query.sort === 'due' ? 2 : 1;
+    keyset = sql`(${sql.join(keys.slice(0, prefix))}) >= (${sql.join(values.slice(0, prefix))})
+      and (${sql.join(keys)}) > (${sql.join(values)})`;
+  }
+  const lead = leadingKey(query.sort);
+  const rows = await sql<PageRow>`select ${findingIdSql(db)} as id, f.asset_id, f.subject_id,
+      s.vulnerability_id, s.ecosystem, s.package_name, m.installed_version, m.fixed_versions,
+      m.target_version, f.status, f.suppression, f.risk, f.due_date, f.first_seen, a.first_matched_at,
+      f.last_seen, a.matched_at, f.resolved_at, ${lead && (query.sort === 'risk' || query.sort === 'due') ? lead : sql`null`} as sort_key
+    from findings f
+    join finding_subjects s on s.id = f.subject_id
+    join finding_matches m on m.id = f.match_id
+    left join asset_match_state a on a.asset_id = f.asset_id
+    where ${filters} and ${keyset}
+    order by ${sql.join(keys)}
+    limit ${limit + 1}`.execute(db);
+
+  const page = rows.rows.slice(0, limit);
+  const last = page.at(-1);
+  let total: number | null = null;
+  if (!after)
+    total = page.length < limit && rows.rows.length <= limit ? page.length : await count(db, query, filters);
+  return {
+    total,
+    sort: query.sort,
+    findings: page.map((r) => fromFindingRow({ ...r, risk: r.risk === null ? null : Number(r.risk) })),
+    nextCursor: rows.rows.length > limit && last ? encodeFindingsCursor(query.sort, last) : null,
+  };
+}
+
+/** How many findings the filters select: the joins only when a filter needs them. */
+async function count(db: Db, query: FindingsPageQuery, filters: ReturnType<typeof sql>): Promise<number> {
+  const subjects = query.vulnerabilityId !== undefined || query.packageName !== undefined;
+  const r = await sql<{ n: number | string }>`select count(*) as n from findings f
+    ${subjects ? sql`join finding_subjects s on s.id = f.subject_id` : sql``}
+    ${query.fixable ? sql`join finding_matches m on m.id = f.match_id` : sql``}
+    where ${filters}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
