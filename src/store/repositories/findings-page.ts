@@ -18,7 +18,7 @@
  * `total` is counted only for the first page (no cursor): counting is a scan of what the filters
  * select (12.9M rows unfiltered), which a page must not pay each time. Later pages return null.
  */
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { PatchcastError } from '../../core/errors.js';
 import type { Finding, FindingStatus } from '../../core/types.js';
 import { type Db, isPostgres } from '../rows.js';
@@ -46,10 +46,12 @@ export interface FindingsPageQuery {
   limit: number;
   /** The previous page's `nextCursor`, unchanged. */
   cursor?: string;
+  /** Count the total (default: on the first page only, that is without a cursor). */
+  total?: boolean;
 }
 
 export interface FindingsPage {
-  /** How many findings the filters select; counted on the first page only (null with a cursor). */
+  /** How many findings the filters select; counted on the first page only (null with a cursor, or `total: false`). */
   total: number | null;
   sort: FindingsPageSort;
   findings: Finding[];
@@ -205,37 +207,49 @@ export async function loadFindingsPage(db: Db, query: FindingsPageQuery): Promis
   const filters = conditions.length ? sql.join(conditions, sql` and `) : sql`1 = 1`;
 
   const keys = sortKey(query.sort);
-  let keyset = sql`1 = 1`;
-  if (after) {
-    const values = cursorValues(query.sort, after);
-    // The first column alone (two for risk and due) bounds the index range; the whole row the rest.
-    const prefix = query.sort === 'risk' || query.sort === 'due' ? 2 : 1;
-    keyset = sql`(${sql.join(keys.slice(0, prefix))}) >= (${sql.join(values.slice(0, prefix))})
-      and (${sql.join(keys)}) > (${sql.join(values)})`;
-  }
   const lead = leadingKey(query.sort);
-  const rows = await sql<PageRow>`select ${findingIdSql(db)} as id, f.asset_id, f.subject_id,
-      s.vulnerability_id, s.ecosystem, s.package_name, m.installed_version, m.fixed_versions,
-      m.target_version, f.status, f.suppression, f.risk, f.due_date, f.first_seen, a.first_matched_at,
-      f.last_seen, a.matched_at, f.resolved_at, ${lead && (query.sort === 'risk' || query.sort === 'due') ? lead : sql`null`} as sort_key
-    from findings f
-    join finding_subjects s on s.id = f.subject_id
-    join finding_matches m on m.id = f.match_id
-    left join asset_match_state a on a.asset_id = f.asset_id
-    where ${filters} and ${keyset}
-    order by ${sql.join(keys)}
-    limit ${limit + 1}`.execute(db);
+  const ranked = query.sort === 'risk' || query.sort === 'due';
+  const select = async (keyset: RawBuilder<unknown>, n: number) =>
+    (
+      await sql<PageRow>`select ${findingIdSql(db)} as id, f.asset_id, f.subject_id,
+        s.vulnerability_id, s.ecosystem, s.package_name, m.installed_version, m.fixed_versions,
+        m.target_version, f.status, f.suppression, f.risk, f.due_date, f.first_seen, a.first_matched_at,
+        f.last_seen, a.matched_at, f.resolved_at, ${ranked && lead ? lead : sql`null`} as sort_key
+      from findings f
+      join finding_subjects s on s.id = f.subject_id
+      join finding_matches m on m.id = f.match_id
+      left join asset_match_state a on a.asset_id = f.asset_id
+      where ${filters} and ${keyset}
+      order by ${sql.join(keys)}
+      limit ${n}`.execute(db)
+    ).rows;
+  let rows: PageRow[];
+  if (!after) rows = await select(sql`1 = 1`, limit + 1);
+  else {
+    const values = cursorValues(query.sort, after);
+    const rest = sql`(${sql.join(keys)}) > (${sql.join(values)})`;
+    if (ranked && lead) {
+      // SQLite bounds an index range by a row value only on plain columns, not on the expression
+      // that leads these indexes: the rest of the cursor's risk (or due date), a range of
+      // (expression, asset), then what sorts after it, a range of the expression alone.
+      const [value, asset] = values;
+      rows = await select(sql`${lead} = ${value} and f.asset_id >= ${asset} and ${rest}`, limit + 1);
+      if (rows.length <= limit)
+        rows.push(...(await select(sql`${lead} > ${value}`, limit + 1 - rows.length)));
+    } else rows = await select(sql`${keys[0]} >= ${values[0]} and ${rest}`, limit + 1);
+  }
 
-  const page = rows.rows.slice(0, limit);
+  const page = rows.slice(0, limit);
   const last = page.at(-1);
   let total: number | null = null;
-  if (!after)
-    total = page.length < limit && rows.rows.length <= limit ? page.length : await count(db, query, filters);
+  // A first page that holds every selected finding is its own count.
+  if (query.total ?? !after)
+    total = !after && rows.length <= limit ? page.length : await count(db, query, filters);
   return {
     total,
     sort: query.sort,
     findings: page.map((r) => fromFindingRow({ ...r, risk: r.risk === null ? null : Number(r.risk) })),
-    nextCursor: rows.rows.length > limit && last ? encodeFindingsCursor(query.sort, last) : null,
+    nextCursor: rows.length > limit && last ? encodeFindingsCursor(query.sort, last) : null,
   };
 }
 
