@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import pg from 'pg';
 import {
@@ -47,7 +48,7 @@ function parseArgs(argv: readonly string[]): Args {
 const hostId = (n: number) => `host-${String(n).padStart(5, '0')}`;
 
 /** Subjects (vulnerability × package), one match each, half with a fix. */
-async function insertSubjects(db: Db, postgres: boolean): Promise<void> {
+export async function insertSubjects(db: Db, postgres: boolean): Promise<void> {
   const series = postgres
     ? sql`select n from generate_series(0, ${SUBJECTS - 1}) as n`
     : sql`with recursive s(n) as (select 0 union all select n + 1 from s where n < ${SUBJECTS - 1}) select n from s`;
@@ -65,7 +66,7 @@ async function insertSubjects(db: Db, postgres: boolean): Promise<void> {
  * Findings of hosts [from, to): host h has subjects ((h·7919 + j·13) mod 20,000) + 1, j < 1,290
  * (13 is prime to 20,000: distinct). Risk, due date and status from a hash of (h, j).
  */
-async function insertFindings(db: Db, postgres: boolean, from: number, to: number): Promise<void> {
+export async function insertFindings(db: Db, postgres: boolean, from: number, to: number): Promise<void> {
   const hosts = postgres
     ? sql`select h from generate_series(${from}::bigint, ${to - 1}::bigint) as h`
     : sql`with recursive hh(h) as (select ${from} union all select h + 1 from hh where h < ${to - 1}) select h from hh`;
@@ -252,7 +253,13 @@ async function runEngine(engine: 'sqlite' | 'postgres', args: Args): Promise<voi
   }
 }
 
-const args = parseArgs(process.argv.slice(2));
-console.log(`findings-page bench: ${args.hosts} hosts, ${LIMIT} rows a page, ${args.samples} samples a case`);
-for (const engine of ['sqlite', 'postgres'] as const)
-  if (!args.only || args.only === engine) await runEngine(engine, args);
+if (import.meta.url === pathToFileURL(process.argv[1] as string).href) await main();
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  console.log(
+    `findings-page bench: ${args.hosts} hosts, ${LIMIT} rows a page, ${args.samples} samples a case`,
+  );
+  for (const engine of ['sqlite', 'postgres'] as const)
+    if (!args.only || args.only === engine) await runEngine(engine, args);
+}

@@ -209,7 +209,7 @@ export async function loadFindingsPage(db: Db, query: FindingsPageQuery): Promis
   const keys = sortKey(query.sort);
   const lead = leadingKey(query.sort);
   const ranked = query.sort === 'risk' || query.sort === 'due';
-  const select = async (keyset: RawBuilder<unknown>, n: number) =>
+  const select = async (keyset: RawBuilder<unknown>, n: number, order = keys) =>
     (
       await sql<PageRow>`select ${findingIdSql(db)} as id, f.asset_id, f.subject_id,
         s.vulnerability_id, s.ecosystem, s.package_name, m.installed_version, m.fixed_versions,
@@ -220,7 +220,7 @@ export async function loadFindingsPage(db: Db, query: FindingsPageQuery): Promis
       join finding_matches m on m.id = f.match_id
       left join asset_match_state a on a.asset_id = f.asset_id
       where ${filters} and ${keyset}
-      order by ${sql.join(keys)}
+      order by ${sql.join(order)}
       limit ${n}`.execute(db)
     ).rows;
   let rows: PageRow[];
@@ -233,7 +233,13 @@ export async function loadFindingsPage(db: Db, query: FindingsPageQuery): Promis
       // that leads these indexes: the rest of the cursor's risk (or due date), a range of
       // (expression, asset), then what sorts after it, a range of the expression alone.
       const [value, asset] = values;
-      rows = await select(sql`${lead} = ${value} and f.asset_id >= ${asset} and ${rest}`, limit + 1);
+      // The first query orders by what follows the (constant) expression: ordered by the expression
+      // too, SQLite sorted the whole rest of a due date (~19,000 rows at 10,000 hosts) per page.
+      rows = await select(
+        sql`${lead} = ${value} and f.asset_id >= ${asset} and ${rest}`,
+        limit + 1,
+        keys.slice(1),
+      );
       if (rows.length <= limit)
         rows.push(...(await select(sql`${lead} > ${value}`, limit + 1 - rows.length)));
     } else rows = await select(sql`${keys[0]} >= ${values[0]} and ${rest}`, limit + 1);
