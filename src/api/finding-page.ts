@@ -21,10 +21,12 @@ export interface FindingPageQuery {
   sort: PageSort;
   limit: number;
   cursor?: string;
+  /** Count the total (default: on the first page only). */
+  total?: boolean;
 }
 
 export interface FindingPage {
-  /** How many findings match: counted on the first page only, null on the pages after (with a cursor). */
+  /** How many findings match: counted on the first page unless `total: false`, on later pages only with `total: true`; else null. */
   total: number | null;
   sort: PageSort;
   findings: Finding[];
@@ -43,5 +45,6 @@ export async function loadFindingPage(db: Db, q: FindingPageQuery): Promise<Find
     ...(q.fixable ? { fixable: true } : {}),
     ...(q.severity ? { severity: q.severity.split(',') } : {}),
     ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+    ...(q.total === undefined ? {} : { total: q.total }),
   });
 }

@@ -26,6 +26,10 @@ const findingsQuery = z.strictObject({
   sort: z.enum(PAGE_SORTS).default('risk'),
   limit: limitParam(100),
   cursor: z.string().max(2000).optional().describe("the previous page's nextCursor"),
+  total: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('count the matching findings (default: on the first page only; a count scans them all)'),
 });
 
 const patchSchema = openObject('Patch', 'A patch as `patchcast patches --json` prints it');
@@ -44,7 +48,9 @@ export const FINDING_ROUTES = [
           .number()
           .int()
           .nullable()
-          .describe('how many findings match: on the first page (no cursor) only, null on later pages'),
+          .describe(
+            'how many findings match: on the first page (no cursor) unless total=false, on later pages only with total=true, else null',
+          ),
         sort: z.enum(PAGE_SORTS),
         findings: z.array(findingSchema),
         nextCursor: z.string().nullable(),
@@ -61,6 +67,7 @@ export const FINDING_ROUTES = [
         ...(query.fixable === 'true' ? { fixable: true } : {}),
         ...(query.severity ? { severity: query.severity.join(',') } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
+        ...(query.total ? { total: query.total === 'true' } : {}),
       }),
   }),
   defineRoute({
