@@ -25,7 +25,7 @@ describe('makeApp', () => {
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ready', store: 'sqlite', schema: '0016-events' });
+    expect(ready.json()).toMatchObject({ status: 'ready', store: 'sqlite', schema: '0017-findings-page' });
     expect(ready.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -37,7 +37,12 @@ describe('makeApp', () => {
       const app = await makeApp({ store: old, config: makeTestConfig(), logger: false });
       const res = await app.inject({ url: '/readyz' });
       expect(res.statusCode).toBe(503);
-      expect(res.json().details.pending).toEqual(['0014-debian-advisories', '0015-api-auth', '0016-events']);
+      expect(res.json().details.pending).toEqual([
+        '0014-debian-advisories',
+        '0015-api-auth',
+        '0016-events',
+        '0017-findings-page',
+      ]);
       expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await old.close();

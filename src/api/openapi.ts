@@ -38,7 +38,8 @@ export function makeOpenApiDocument(routes: readonly RouteSpec[]): OpenApiDocume
     // A named schema at the top is itself a component: refer to it.
     const id = z.globalRegistry.get(schema)?.id;
     if (typeof id === 'string') {
-      components[id] = rewriteRefs(json);
+      // zod puts a named root in $defs and answers a $ref to it: keep that definition, not the $ref.
+      if (!(id in defs)) components[id] = rewriteRefs(json);
       return { $ref: `#/components/schemas/${id}` };
     }
     return rewriteRefs(json);

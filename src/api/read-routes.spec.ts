@@ -103,6 +103,12 @@ describe('read routes on the demo store', () => {
     const critical = await get('/api/v1/findings?severity=critical,high&limit=1000');
     expect(critical.total).toBeGreaterThan(0);
     expect(critical.total).toBeLessThan(all().total);
+    // The count is the costly part of a first page at fleet scale: a client may skip it, or ask for it later.
+    const uncounted = await get('/api/v1/findings?limit=5&total=false');
+    expect(uncounted.total).toBeNull();
+    expect(uncounted.findings).toHaveLength(5);
+    const later = await get(`/api/v1/findings?limit=5&total=true&cursor=${uncounted.nextCursor}`);
+    expect(later.total).toBe(all().total);
   });
 
   it('reads patches, a vulnerability with its forecast, plans, SLA, audit, model and sync status', async () => {

@@ -83,7 +83,11 @@ describe.skipIf(!available)('two replicas on one PostgreSQL', () => {
   it('both are ready on the same store', async () => {
     for (const r of [a, b]) {
       const res = await fetch(`${r.url}/readyz`);
-      expect(await res.json()).toMatchObject({ status: 'ready', store: 'postgres', schema: '0016-events' });
+      expect(await res.json()).toMatchObject({
+        status: 'ready',
+        store: 'postgres',
+        schema: '0017-findings-page',
+      });
     }
   });
 

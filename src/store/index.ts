@@ -25,6 +25,7 @@ export * from './repositories/finding-history.js';
 export * from './repositories/finding-keys.js';
 export * from './repositories/finding-matches.js';
 export * from './repositories/findings.js';
+export * from './repositories/findings-page.js';
 export * from './repositories/history-cve-rows.js';
 export * from './repositories/history-rows.js';
 export * from './repositories/jobs.js';

@@ -26,6 +26,10 @@ const findingsQuery = z.strictObject({
   sort: z.enum(PAGE_SORTS).default('risk'),
   limit: limitParam(100),
   cursor: z.string().max(2000).optional().describe("the previous page's nextCursor"),
+  total: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('count the matching findings (default: on the first page only; a count scans them all)'),
 });
 
 const patchSchema = openObject('Patch', 'A patch as `patchcast patches --json` prints it');
@@ -40,7 +44,13 @@ export const FINDING_ROUTES = [
     query: findingsQuery,
     response: z
       .object({
-        total: z.number().int(),
+        total: z
+          .number()
+          .int()
+          .nullable()
+          .describe(
+            'how many findings match: on the first page (no cursor) unless total=false, on later pages only with total=true, else null',
+          ),
         sort: z.enum(PAGE_SORTS),
         findings: z.array(findingSchema),
         nextCursor: z.string().nullable(),
@@ -57,6 +67,7 @@ export const FINDING_ROUTES = [
         ...(query.fixable === 'true' ? { fixable: true } : {}),
         ...(query.severity ? { severity: query.severity.join(',') } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
+        ...(query.total ? { total: query.total === 'true' } : {}),
       }),
   }),
   defineRoute({

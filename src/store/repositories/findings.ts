@@ -81,7 +81,8 @@ function toValues(f: Finding, subjectId: number, matchId: number): unknown[] {
   ];
 }
 
-interface FindingRow {
+/** A findings row with its subject, match and asset state joined in (the columns `selectFindings` reads). */
+export interface FindingRow {
   id: string;
   asset_id: string;
   vulnerability_id: string;
@@ -105,7 +106,7 @@ interface FindingRow {
  * A live finding was seen again whenever its asset was matched since (`asset_match_state.matched_at`);
  * a first match writes no `last_seen` of its own, only the asset's `matched_at`.
  */
-function fromRow(r: FindingRow): Finding {
+export function fromFindingRow(r: FindingRow): Finding {
   const firstSeen = (r.first_seen ?? r.first_matched_at) as string;
   const own = r.last_seen ?? firstSeen;
   const seenAgain =
@@ -148,7 +149,7 @@ export interface FindingFilter {
 export async function listFindings(db: Db, filter: FindingFilter = {}): Promise<Finding[]> {
   if (filter.assetIds?.length === 0 || filter.ids?.length === 0) return [];
   if (filter.ids) return listFindingsById(db, filter.ids, filter);
-  return (await selectFindings(db, filter)).map(fromRow);
+  return (await selectFindings(db, filter)).map(fromFindingRow);
 }
 
 /** By id: the ids' keys, at most 500 a query; only findings whose id is one asked for. */
@@ -158,7 +159,7 @@ async function listFindingsById(db: Db, ids: readonly string[], filter: FindingF
   const out: Finding[] = [];
   for (const group of groupKeys(keys.values()))
     for (const r of await selectFindings(db, { ...filter, ids: undefined }, group))
-      if (wanted.has(r.id)) out.push(fromRow(r));
+      if (wanted.has(r.id)) out.push(fromFindingRow(r));
   out.sort((a, b) => (b.risk ?? -1) - (a.risk ?? -1) || Buffer.compare(Buffer.from(a.id), Buffer.from(b.id)));
   return filter.limit ? out.slice(0, filter.limit) : out;
 }
