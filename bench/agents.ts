@@ -24,7 +24,7 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { configSchema, normalizeConfig } from '../src/config/index.js';
@@ -40,6 +40,9 @@ const INTERVAL_S = numberFlag('--interval', quick ? 30 : 60);
 const DURATION_S = numberFlag('--duration', quick ? 30 : 180);
 const AFTER_S = numberFlag('--after', 30);
 const ENROLL_CONCURRENCY = 16;
+/** `--profile DIR`: the replicas write V8 CPU profiles (.cpuprofile) there when they stop. */
+const profileAt = process.argv.indexOf('--profile');
+const PROFILE_DIR = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
 
 function numberFlag(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -83,6 +86,9 @@ async function main(): Promise<void> {
   );
 
   const cpu = new CpuMeter(replicas.map((r) => r.pid as number));
+  // This process's own event-loop delay: a late timer or callback here inflates every latency it times.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const steady: Sample[] = [];
   const errors: string[] = [];
   const agents = credentials.map((credential, i) => new PolledAgent(credential, ports[i % 2] as number));
@@ -149,6 +155,12 @@ async function main(): Promise<void> {
     `against the steady p99 after the first interval (${steadyP99.toFixed(1)} ms): p99 after the storm / steady p99 = ${(percentile(settled, 0.99) / steadyP99).toFixed(2)}× (target ≤ 2×); storm burst p99 / steady p99 = ${(percentile(storm, 0.99) / steadyP99).toFixed(1)}×`,
   );
   console.log(`load average during the run (every 30 s): ${loads.join(' | ')}; at the end: ${loadAverage()}`);
+  lag.disable();
+  console.log(
+    `load generator's event-loop delay: p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`,
+  );
+  await Promise.all(replicas.map(stopReplica));
+  serverSide(logFile);
   if (errors.length) console.log(`first errors:\n  ${errors.join('\n  ')}`);
   for (const agent of agents) agent.close();
 }
@@ -298,6 +310,33 @@ function report(label: string, samples: Sample[], seconds: number, cpu: CpuFigur
   );
 }
 
+/** The replicas' own view from their logs: each request's responseTime, and the errors they logged. */
+function serverSide(logFile: string): void {
+  const times: number[] = [];
+  const problems = new Map<string, number>();
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as {
+      level?: number;
+      responseTime?: number;
+      msg?: string;
+      err?: { message?: string };
+    };
+    if (typeof entry.responseTime === 'number') times.push(entry.responseTime);
+    if ((entry.level ?? 0) >= 50) {
+      const key = (entry.err?.message ?? entry.msg ?? '?').slice(0, 120);
+      problems.set(key, (problems.get(key) ?? 0) + 1);
+    }
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number) =>
+    (times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)] ?? Number.NaN).toFixed(1);
+  console.log(
+    `replicas' own responseTime over the whole run (${times.length} requests): ms p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)}`,
+  );
+  for (const [message, count] of problems) console.log(`  logged error ×${count}: ${message}`);
+}
+
 function percentile(samples: readonly Sample[], q: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
@@ -379,6 +418,7 @@ function startReplica(port: number, log: number): ChildProcess {
       PATCHCAST_DATABASE_URL: databaseUrl,
       PATCHCAST_CONFIG: '',
       PATCHCAST_FROM_SOURCE: '1',
+      ...(PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {}),
     },
     stdio: ['ignore', log, log],
   });
