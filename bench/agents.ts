@@ -102,6 +102,7 @@ async function main(): Promise<void> {
   const loadTimer = setInterval(() => loads.push(loadAverage()), 30_000);
   cpu.mark();
   const steadyStart = performance.now();
+  const wall = { steady: Date.now(), storm: 0, drained: 0 };
   for (const agent of agents) agent.start(Math.random() * INTERVAL_S * 1000, recordInto(steady));
   await sleep(DURATION_S * 1000);
   for (const agent of agents) agent.stop();
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
   const after: Sample[] = [];
   for (const agent of agents) agent.reconnect();
   const stormStart = performance.now();
+  wall.storm = Date.now();
   await Promise.all(
     agents.map(async (agent) => {
       await agent.pollOnce(recordInto(storm));
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
     }),
   );
   const drained = performance.now();
+  wall.drained = Date.now();
   const stormSeconds = (drained - stormStart) / 1000;
   const stormCpu = cpu.mark();
   report(`storm burst (drained in ${stormSeconds.toFixed(1)} s)`, storm, stormSeconds, stormCpu);
@@ -160,7 +163,7 @@ async function main(): Promise<void> {
     `load generator's event-loop delay: p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`,
   );
   await Promise.all(replicas.map(stopReplica));
-  serverSide(logFile);
+  serverSide(logFile, wall);
   if (errors.length) console.log(`first errors:\n  ${errors.join('\n  ')}`);
   for (const agent of agents) agent.close();
 }
@@ -310,30 +313,46 @@ function report(label: string, samples: Sample[], seconds: number, cpu: CpuFigur
   );
 }
 
-/** The replicas' own view from their logs: each request's responseTime, and the errors they logged. */
-function serverSide(logFile: string): void {
-  const times: number[] = [];
+/** The replicas' own view from their logs: each request's responseTime by phase, and the errors they logged. */
+function serverSide(logFile: string, wall: { steady: number; storm: number; drained: number }): void {
+  const phases = {
+    'steady state': [] as number[],
+    'storm burst': [] as number[],
+    'after the storm': [] as number[],
+  };
   const problems = new Map<string, number>();
   for (const line of readFileSync(logFile, 'utf8').split('\n')) {
     if (!line.startsWith('{')) continue;
     const entry = JSON.parse(line) as {
       level?: number;
+      time?: number;
       responseTime?: number;
       msg?: string;
       err?: { message?: string };
     };
-    if (typeof entry.responseTime === 'number') times.push(entry.responseTime);
+    if (typeof entry.responseTime === 'number' && typeof entry.time === 'number') {
+      const sent = entry.time - entry.responseTime;
+      if (sent < wall.steady) continue;
+      const phase =
+        sent < wall.storm ? 'steady state' : entry.time <= wall.drained ? 'storm burst' : 'after the storm';
+      phases[phase].push(entry.responseTime);
+    }
     if ((entry.level ?? 0) >= 50) {
       const key = (entry.err?.message ?? entry.msg ?? '?').slice(0, 120);
       problems.set(key, (problems.get(key) ?? 0) + 1);
     }
   }
-  times.sort((a, b) => a - b);
-  const q = (p: number) =>
-    (times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)] ?? Number.NaN).toFixed(1);
   console.log(
-    `replicas' own responseTime over the whole run (${times.length} requests): ms p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)}`,
+    "replicas' own responseTime (Fastify's, from the request's arrival, agent slot wait included):",
   );
+  for (const [phase, times] of Object.entries(phases)) {
+    times.sort((a, b) => a - b);
+    const q = (p: number) =>
+      (times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)] ?? Number.NaN).toFixed(1);
+    console.log(
+      `  ${phase}: ${times.length} requests, ms p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)}`,
+    );
+  }
   for (const [message, count] of problems) console.log(`  logged error ×${count}: ${message}`);
 }
 
