@@ -105,6 +105,33 @@ describe.skipIf(!available)('two replicas on one PostgreSQL', () => {
     expect((await fetch(`${a.url}/api/v1/assets`, { headers: bearer(token) })).status).toBe(401);
   });
 
+  it('an agent enrolled through one replica polls through the other, until revoked through either', async () => {
+    const made = await fetch(`${a.url}/api/v1/agents/enroll-tokens`, {
+      method: 'POST',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ uses: 1 }),
+    });
+    const { token: enrollToken } = (await made.json()) as { token: string };
+    const enrolled = await fetch(`${a.url}/api/v1/agents/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enrollToken, assetId: 'host-revoked', hostname: 'host-revoked' }),
+    });
+    expect(enrolled.status).toBe(201);
+    const { agentId, credential } = (await enrolled.json()) as { agentId: string; credential: string };
+    const poll = (r: Replica) => fetch(`${r.url}/api/v1/agent/jobs`, { headers: bearer(credential) });
+    expect((await poll(b)).status).toBe(200);
+    expect((await poll(a)).status).toBe(200);
+    const revoked = await fetch(`${b.url}/api/v1/agents/${agentId}`, {
+      method: 'DELETE',
+      headers: bearer(admin),
+    });
+    expect(revoked.status).toBe(200);
+    // No credential cache: the very next poll, on the replica that did not revoke it, is refused.
+    expect((await poll(a)).status).toBe(401);
+    expect((await poll(b)).status).toBe(401);
+  });
+
   it('streams from one replica the events written through the other, in order', async () => {
     const abort = new AbortController();
     try {

@@ -1,0 +1,52 @@
+/**
+ * Agents' requests (`Bearer pca_…`) take one of a few slots per process before they touch the store
+ * and give it back when their answer is sent or their connection closes; the others wait in order.
+ * Without it, a reconnect storm (every agent at once, bench/agents.ts) queued thousands of queries in
+ * the PostgreSQL pool (10 connections), whose 5 s wait limit then failed most of them with a 500, and
+ * left no connection for people's requests. With it, agents wait their turn here, without a limit,
+ * and the pool keeps connections free for everyone else.
+ */
+export interface Gate {
+  /** Resolves with a release function (idempotent) once a slot is free. */
+  acquire(): Promise<() => void>;
+  /** Requests holding a slot, and waiting for one. */
+  readonly running: number;
+  readonly waiting: number;
+}
+
+export function makeGate(slots: number): Gate {
+  let running = 0;
+  const queue: Array<() => void> = [];
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  };
+  return {
+    acquire() {
+      const once = () => {
+        let done = false;
+        return () => {
+          if (done) return;
+          done = true;
+          release();
+        };
+      };
+      if (running < slots) {
+        running++;
+        return Promise.resolve(once());
+      }
+      // The slot passes straight from the releasing request to the next in line.
+      return new Promise((resolve) => queue.push(() => resolve(once())));
+    },
+    get running() {
+      return running;
+    },
+    get waiting() {
+      return queue.length;
+    },
+  };
+}
+
+/** Agent slots per process: fewer than the PostgreSQL pool's 10 connections, so two stay free. */
+export const AGENT_SLOTS = 8;
