@@ -83,15 +83,21 @@ describe('write routes', () => {
     const events = await call('viewer', 'GET', '/api/v1/events?after=0&follow=false');
     expect(events.headers['content-type']).toMatch(/^text\/event-stream/);
     const kinds = [...events.body.matchAll(/^event: (.+)$/gm)].map((m) => m[1]);
-    expect(kinds).toEqual(['exception:requested', 'exception:approved', 'exception:revoked']);
+    // The demo store's `patchcast run` announced its findings first (event 1).
+    expect(kinds).toEqual([
+      'finding:changed',
+      'exception:requested',
+      'exception:approved',
+      'exception:revoked',
+    ]);
     const ids = [...events.body.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
-    expect(ids).toEqual([1, 2, 3]);
-    // Resuming after the second event gives only the third.
+    expect(ids).toEqual([1, 2, 3, 4]);
+    // Resuming after the third event gives only the fourth.
     const resumed = await app.inject({
       url: '/api/v1/events?follow=false',
-      headers: { ...bearer(tokens.viewer), 'last-event-id': '2' },
+      headers: { ...bearer(tokens.viewer), 'last-event-id': '3' },
     });
-    expect([...resumed.body.matchAll(/^id: (\d+)$/gm)].map((m) => m[1])).toEqual(['3']);
+    expect([...resumed.body.matchAll(/^id: (\d+)$/gm)].map((m) => m[1])).toEqual(['4']);
   });
 
   it('imports an uploaded lockfile with the CLI parsers; a bad or oversized upload changes nothing', async () => {

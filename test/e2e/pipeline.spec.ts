@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listEventsAfter, openStore } from '../../src/store/index.js';
 import { runPatchcast } from '../support/cli.js';
 
 const SNAPSHOT = new URL('../../data/snapshot/', import.meta.url).pathname;
@@ -33,6 +34,16 @@ describe('npm start: patchcast run on a fresh machine', () => {
     const risks = summary.top.map((f: { risk: number }) => f.risk);
     expect(risks).toEqual([...risks].sort((a, b) => b - a));
     expect(summary.top.every((f: { targetVersion: string | null }) => f.targetVersion !== null)).toBe(true);
+  });
+
+  it("tells the API's readers the findings changed: the run wrote a finding:changed event", async () => {
+    const store = await openStore({ home: join(dir, '.patchcast'), databaseUrl: '', migrate: false });
+    try {
+      const events = await listEventsAfter(store.db, 0, 100);
+      expect(events.map((e) => e.kind)).toContain('finding:changed');
+    } finally {
+      await store.close();
+    }
   });
 
   it('lists first to patch as patches (exim4 once, not per binary) in ≤ 120 columns, with ids explain takes', () => {

@@ -19,6 +19,7 @@ import {
   listAssets,
   type StoreDialect,
 } from '../../store/index.js';
+import { recordEvent } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { importInventory } from '../inventory/import-inventory.js';
@@ -148,11 +149,13 @@ export async function runPipeline(deps: ServiceDeps, options: RunOptions = {}): 
   };
 }
 
-/** The run's audit event, after its steps committed. */
+/**
+ * The run's audit event, after its steps committed, and the `finding:changed` event that tells the
+ * API's readers (server-sent events) the findings moved, in one transaction.
+ */
 async function recordRun(deps: ServiceDeps, at: Date, data: Record<string, unknown>): Promise<void> {
-  await deps.store.db
-    .transaction()
-    .execute((db) =>
-      appendAuditEvent(db, { at: at.toISOString(), actor: deps.actor.id, action: 'pipeline:run', data }),
-    );
+  await deps.store.db.transaction().execute(async (db) => {
+    await appendAuditEvent(db, { at: at.toISOString(), actor: deps.actor.id, action: 'pipeline:run', data });
+    await recordEvent(db, { at: at.toISOString(), kind: 'finding:changed', data: { run: data.match } });
+  });
 }

@@ -11,6 +11,7 @@ import { type MatchAfterSyncReport, runMatchAfterSync } from '../../pipeline/mat
 import { type ModelAfterSyncReport, runModelAfterSync } from '../../pipeline/model-after-sync.js';
 import { loadHistory } from '../../predict/index.js';
 import { appendAuditEvent, countPendingMatchKeys } from '../../store/index.js';
+import { announce } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 
@@ -82,6 +83,9 @@ export async function syncFeeds(deps: ServiceDeps, input: SyncFeedsInput = {}): 
   // The model step first: the re-match's risk scoring reads the scores it stores.
   const model = await runModelStep(deps, input);
   const match = await runMatchStep(deps, input);
+  // A re-match that ran changed findings: the API's readers (server-sent events) are told.
+  if (match?.result && !('skipped' in match.result))
+    await announce(deps, { kind: 'finding:changed', data: { sync: reports.map((r) => r.source) } });
   return { reports, ...(model ? { model } : {}), ...(match ? { match } : {}) };
 }
 

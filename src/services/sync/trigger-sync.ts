@@ -1,6 +1,5 @@
 import { toPatchcastError } from '../../core/errors.js';
 import { FEED_SOURCES, type FeedSource, getFeedSource } from '../../feeds/index.js';
-import { announce } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
@@ -52,9 +51,6 @@ async function runSync(deps: ServiceDeps, sources: string[]): Promise<void> {
         deps.logger.warn({ source: report.source, message: report.message }, 'sync failed');
     if (result.match?.error)
       deps.logger.warn({ code: result.match.error.code }, 're-match after sync failed');
-    if (result.match?.result && !('skipped' in result.match.result)) {
-      await announce(deps, { kind: 'finding:changed', data: { sync: true } });
-    }
   } catch (error) {
     deps.logger.warn({ code: toPatchcastError(error).code }, 'sync failed');
   }
