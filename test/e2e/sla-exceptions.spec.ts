@@ -19,6 +19,20 @@ interface Item {
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
+/** The exim4 exception the tests add or request: CVE-2018-6789, 30 days, the mail team's. */
+const eximException = () => [
+  '--scope',
+  'vulnerability',
+  '--id',
+  'CVE-2018-6789',
+  '--owner',
+  'mail-team',
+  '--reason',
+  'relay only reachable from the app subnet',
+  '--expires',
+  inDays(30),
+];
+
 describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
   let dir: string;
   // In-process: the same program as bin/patchcast.js without a process start-up per command.
@@ -120,16 +134,7 @@ describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
     const added = await json([
       'exceptions',
       'add',
-      '--scope',
-      'vulnerability',
-      '--id',
-      'CVE-2018-6789',
-      '--owner',
-      'mail-team',
-      '--reason',
-      'relay only reachable from the app subnet',
-      '--expires',
-      inDays(30),
+      ...eximException(),
       '--approver',
       'ciso',
       '--control',
@@ -171,20 +176,7 @@ describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
   });
 
   it('a requested exception excepts nothing until approved, once, with the approver named', async () => {
-    const requested = await json([
-      'exceptions',
-      'request',
-      '--scope',
-      'vulnerability',
-      '--id',
-      'CVE-2018-6789',
-      '--owner',
-      'mail-team',
-      '--reason',
-      'relay only reachable from the app subnet',
-      '--expires',
-      inDays(30),
-    ]);
+    const requested = await json(['exceptions', 'request', ...eximException()]);
     const requestId = requested.requestId as string;
     expect(requestId).toMatch(/^EXR-/);
     expect((await exim()).every((f) => f.status === 'open')).toBe(true);
