@@ -1,33 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeServiceDeps } from '../../../test/support/service-deps.js';
-import { countRows, makeTempStore } from '../../../test/support/store.js';
-import { seedStore } from '../../risk/sla/__fixtures__/store.js';
-import type { Store } from '../../store/index.js';
+import { describe, expect, it } from 'vitest';
+import { makeServiceDeps, useSeededStore } from '../../../test/support/service-deps.js';
+import { countRows } from '../../../test/support/store.js';
 import type { ServiceDeps } from '../deps.js';
 import { explainCve } from './explain-cve.js';
 import { explainFinding } from './explain-finding.js';
 import { listFindings } from './list-findings.js';
 
 describe('finding services', () => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => {
-    ({ store, cleanup } = await makeTempStore());
-    await seedStore(store.db);
-  });
-  afterEach(() => cleanup());
+  const store = useSeededStore();
 
   it('lists what a query selects for a viewer, without writing anything', async () => {
-    const viewer = makeServiceDeps(store, 'viewer');
+    const viewer = makeServiceDeps(store(), 'viewer');
     const list = await listFindings(viewer, { query: { status: ['open'], packageName: 'exim4' }, limit: 1 });
     expect(list.total).toBe(2);
     expect(list.findings).toHaveLength(1);
     expect(list.asOf.day).toBe('2026-01-10');
-    expect(await countRows(store, ['audit_events'])).toEqual({ audit_events: 0 });
+    expect(await countRows(store(), ['audit_events'])).toEqual({ audit_events: 0 });
   });
 
   it('explains a finding by id and a CVE on an asset, with contributions that add up to the risk', async () => {
-    const viewer = makeServiceDeps(store, 'viewer');
+    const viewer = makeServiceDeps(store(), 'viewer');
     const byId = await explainFinding(viewer, { target: 'f-exim' });
     expect(byId.findings.map((f) => [f.findingId, f.cve])).toEqual([['f-exim', 'CVE-2018-6789']]);
     const [e] = byId.findings;
@@ -42,7 +34,7 @@ describe('finding services', () => {
 
   it('refuses an agent, which may only see its own jobs', async () => {
     const agent: ServiceDeps = {
-      ...makeServiceDeps(store, 'viewer'),
+      ...makeServiceDeps(store(), 'viewer'),
       actor: { kind: 'agent', id: 'agent:web-01', role: 'viewer', assetId: 'web-01' },
     };
     await expect(listFindings(agent, { query: { status: ['open'] }, limit: 5 })).rejects.toMatchObject({
@@ -55,7 +47,7 @@ describe('finding services', () => {
 
   it('says a CVE the store holds no record of cannot be explained', async () => {
     await expect(
-      explainCve(makeServiceDeps(store, 'viewer'), { cve: 'CVE-2099-0001' }),
+      explainCve(makeServiceDeps(store(), 'viewer'), { cve: 'CVE-2099-0001' }),
     ).rejects.toMatchObject({
       code: 'INPUT_NOT_FOUND',
     });

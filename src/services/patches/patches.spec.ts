@@ -1,22 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeServiceDeps } from '../../../test/support/service-deps.js';
-import { makeTempStore } from '../../../test/support/store.js';
-import { seedStore } from '../../risk/sla/__fixtures__/store.js';
-import type { Store } from '../../store/index.js';
+import { describe, expect, it } from 'vitest';
+import { makeServiceDeps, useSeededStore } from '../../../test/support/service-deps.js';
 import { explainPatch } from './explain-patch.js';
 import { listPatches } from './list-patches.js';
 
 describe('patch services', () => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => {
-    ({ store, cleanup } = await makeTempStore());
-    await seedStore(store.db);
-  });
-  afterEach(() => cleanup());
+  const store = useSeededStore();
 
   it('groups the open findings into patches per asset for a viewer and explains one', async () => {
-    const viewer = makeServiceDeps(store, 'viewer');
+    const viewer = makeServiceDeps(store(), 'viewer');
     const { total, patches } = await listPatches(viewer, { limit: 10 });
     expect(total).toBe(patches.length);
     expect(patches.map((p) => [p.asset, p.package]).sort()).toEqual([
@@ -30,7 +21,7 @@ describe('patch services', () => {
   });
 
   it('says an unknown patch id is not found, and refuses an agent', async () => {
-    const viewer = makeServiceDeps(store, 'viewer');
+    const viewer = makeServiceDeps(store(), 'viewer');
     await expect(explainPatch(viewer, { patchId: 'nope/Debian/none' })).rejects.toMatchObject({
       code: 'INPUT_NOT_FOUND',
     });
