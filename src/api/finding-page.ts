@@ -5,22 +5,17 @@
  * exactly where the next page starts, however findings were added or closed between pages.
  */
 import { PatchcastError } from '../core/errors.js';
-import type { Finding, FindingStatus } from '../core/types.js';
+import type { Finding } from '../core/types.js';
 import { makeStoreAdvisorySource } from '../matching/advisory-source.js';
 import { getSeverity } from '../matching/scan.js';
+import type { FindingQuery } from '../services/findings/load-finding-selection.js';
 import { type Db, FINDINGS_PAGE_SORTS, listFindingSubjects, loadFindingsPage } from '../store/index.js';
 
 export const PAGE_SORTS = FINDINGS_PAGE_SORTS;
 export type PageSort = (typeof PAGE_SORTS)[number];
 
-export interface FindingPageQuery {
-  status: FindingStatus[];
-  assetId?: string;
-  packageName?: string;
-  vulnerabilityId?: string;
-  fixable?: boolean;
-  /** Comma-separated severities. */
-  severity?: string;
+/** The CLI's filters (`FindingQuery`), a sort, and where the page starts. */
+export interface FindingPageQuery extends FindingQuery {
   sort: PageSort;
   limit: number;
   cursor?: string;
