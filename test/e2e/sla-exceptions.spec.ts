@@ -19,8 +19,8 @@ interface Item {
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-/** The exim4 exception the tests add or request: CVE-2018-6789, 30 days, the mail team's. */
-const eximException = () => [
+/** The exim4 exception the tests add or request: CVE-2018-6789, the mail team's, 30 days unless told. */
+const eximException = (expires = inDays(30), reason = 'relay only reachable from the app subnet') => [
   '--scope',
   'vulnerability',
   '--id',
@@ -28,9 +28,9 @@ const eximException = () => [
   '--owner',
   'mail-team',
   '--reason',
-  'relay only reachable from the app subnet',
+  reason,
   '--expires',
-  inDays(30),
+  expires,
 ];
 
 describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
@@ -91,25 +91,14 @@ describe('SLAs and exceptions on the demo fleet, through the CLI', () => {
   });
 
   it('refuses exceptions that break the policy, with the fix', async () => {
-    const base = [
-      'exceptions',
-      'add',
-      '--scope',
-      'vulnerability',
-      '--id',
-      'CVE-2018-6789',
-      '--owner',
-      'mail-team',
-      '--reason',
-      'relay firewalled',
-    ];
-    const past = await cli([...base, '--expires', '2020-01-01', '--approver', 'ciso']);
+    const add = (expires: string) => ['exceptions', 'add', ...eximException(expires, 'relay firewalled')];
+    const past = await cli([...add('2020-01-01'), '--approver', 'ciso']);
     expect(past.code).toBe(5);
     expect(past.stderr).toContain('--expires 2020-01-01 is in the past');
-    expect((await cli([...base, '--expires', inDays(200), '--approver', 'ciso'])).stderr).toContain(
+    expect((await cli([...add(inDays(200)), '--approver', 'ciso'])).stderr).toContain(
       'policies.exceptions.maxDays allows 90',
     );
-    expect((await cli([...base, '--expires', inDays(30)])).stderr).toContain('--approver is required');
+    expect((await cli(add(inDays(30)))).stderr).toContain('--approver is required');
     expect(
       (
         await cli([
