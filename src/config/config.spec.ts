@@ -70,11 +70,11 @@ describe('patchcast.yaml', () => {
     const error = errorOf(() => readConfig(text, 'p.yaml', {}));
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.details.issues).toEqual([
-      'rings[0].maxFailureRate: not supported yet (promotion gates are planned with the rollout controller; no gate runs); remove it',
-      'rings[1].requireApproval: not supported yet (ring approvals are planned with the rollout controller); remove it',
+      'rings[0].maxFailureRate: renamed: use errorBudget (a count such as 2 or a share such as 5%)',
+      'rings[1].requireApproval: renamed: use approval: required',
       'integrations: not supported yet (planned: webhooks, Jira, ServiceNow, syslog/CEF, Splunk); remove this section',
     ]);
-    expect(error.message).toMatch(/^p\.yaml: rings\[0\]\.maxFailureRate: not supported yet/);
+    expect(error.message).toMatch(/^p\.yaml: rings\[0\]\.maxFailureRate: renamed: use errorBudget/);
     const schema = getConfigJsonSchema() as {
       properties: { rings: { items: { properties: object } } };
     };

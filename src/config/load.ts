@@ -89,6 +89,21 @@ export function normalizeConfig(
     freezes: parsed.freezes.map((f) => ('ics' in f ? { ...f, ics: resolve(base, f.ics) } : f)),
     rings: parsed.rings.map((r) => ({ ...r, soakMinutes: getDurationMinutes(r.soak) })),
     model: { ...parsed.model, ...(parsed.model.data ? { data: resolve(base, parsed.model.data) } : {}) },
+    rollout: {
+      ...parsed.rollout,
+      hosts: parsed.rollout.hosts.map((h) =>
+        h.ssh
+          ? {
+              ...h,
+              ssh: {
+                ...h.ssh,
+                privateKey: resolve(base, h.ssh.privateKey),
+                knownHosts: resolve(base, h.ssh.knownHosts),
+              },
+            }
+          : h,
+      ),
+    },
     server: {
       ...parsed.server,
       ...(parsed.server.tls

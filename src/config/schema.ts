@@ -3,13 +3,18 @@ import { z } from 'zod';
 /**
  * The shape of `patchcast.yaml` (step 1 of 3: parse). Objects are strict: an unknown key is an error
  * that names it, because a misspelt key silently ignored is a policy silently not applied.
- * Sections that nothing reads yet (integrations, rings' promotion gates) are not in the schema: they
+ * Sections that nothing reads yet (integrations) are not in the schema: they
  * are rejected with a message saying so (planned.ts), not accepted and silently ignored.
  */
 
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected an id of lowercase letters, digits, . _ -');
+/** A count (`3`) or a share (`25%`). */
+const countOrPercent = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d+(\.\d+)?%$/, 'expected a count such as 2 or a share such as 25%'),
+]);
 /** `90s`, `30m`, `4h`, `2d`, `1w`, or combinations such as `1h30m`. */
 export const durationText = z
   .string()
@@ -127,6 +132,17 @@ const ringSection = z.strictObject({
     .optional(),
   /** Minimum time to watch this ring after it finishes before the next ring starts. */
   soak: durationText.default('0m'),
+  /** Jobs of this ring running at once during a rollout: a number, or a share of the ring's jobs (`25%`, at least 1). */
+  concurrency: countOrPercent.default('25%'),
+  /**
+   * Failures (failed or rolled-back jobs) the ring tolerates: a number or a share of its jobs. Dispatch
+   * stops at failure E+1 and the rollout halts; jobs already running finish.
+   */
+  errorBudget: countOrPercent.default(0),
+  /** `required`: the ring starts only after an approver approves it (production rings). */
+  approval: z.enum(['auto', 'required']).default('auto'),
+  /** Rehearse each job in a throw-away overlay of the host first; default: on for rings that need approval. */
+  rehearsal: z.boolean().optional(),
 });
 
 const riskSection = z.strictObject({
@@ -267,6 +283,98 @@ const serverSection = z.strictObject({
     .optional(),
 });
 
+/** Which assets a rollout setting applies to; every given list must match (no selector: all assets). */
+const assetSelect = z
+  .strictObject({
+    assets: z.array(z.string().min(1)).min(1).optional(),
+    tags: z.array(z.string().min(1)).min(1).optional(),
+    environments: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .optional();
+const argv = z.array(z.string()).min(1);
+
+/** How the rollout reaches one set of hosts; the first entry whose selector matches an asset wins. */
+const rolloutHost = z.strictObject({
+  select: assetSelect,
+  /** `agent`: the host's own patchcast agent pulls its jobs; `ssh`, `local` (this machine) and `dry-run` are run by the controller. */
+  executor: z.enum(['agent', 'ssh', 'local', 'dry-run']),
+  /** Package manager; default from the asset's OS (Debian, Ubuntu: apt; RHEL family: dnf; Alpine: apk). */
+  manager: z.enum(['apt', 'dnf', 'apk']).optional(),
+  /** `local`: argv that enters the host before each command (e.g. `[chroot, /srv/image]`). */
+  prefix: z.array(z.string().min(1)).optional(),
+  /** Extra `-o` options for apt (e.g. a sources list of its own). */
+  aptOptions: z.array(z.string().min(1)).optional(),
+  ssh: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(22),
+      user: z.string().min(1).default('root'),
+      /** PEM private key file, relative to this file. */
+      privateKey: z.string().min(1),
+      /** OpenSSH known_hosts file pinning the host's key, relative to this file. */
+      knownHosts: z.string().min(1),
+      /** Run commands through `sudo -n`. */
+      sudo: z.boolean().default(false),
+    })
+    .optional(),
+});
+
+const rolloutProbe = z
+  .strictObject({
+    select: assetSelect,
+    name: z.string().min(1).optional(),
+    http: z
+      .strictObject({
+        url: z.string().url(),
+        status: z.number().int().default(200),
+        bodyIncludes: z.string().optional(),
+      })
+      .optional(),
+    tcp: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).optional(),
+    command: argv.optional(),
+    timeout: durationText.default('10s'),
+  })
+  .refine(
+    (p) => [p.http, p.tcp, p.command].filter(Boolean).length === 1,
+    'give exactly one of http, tcp, command',
+  );
+
+/** The rollout (src/rollout/readme.md): how hosts are reached, checked and retried. */
+const rolloutSection = z.strictObject({
+  /** A job's lease; its holder renews it with heartbeats, and a job whose lease runs out is re-checked by the next holder. */
+  lease: durationText.default('10m'),
+  /** Leases a job may take before it fails (each retry waits `backoff` × 2^(attempt−1)). */
+  maxAttempts: z.number().int().min(1).max(20).default(3),
+  backoff: durationText.default('1m'),
+  /** How often the controller reconciles. */
+  tick: durationText.default('10s'),
+  /** Jobs one controller process runs at once on SSH, local and dry-run hosts. */
+  workers: z.number().int().min(1).max(256).default(4),
+  reboot: z.enum(['never', 'if-required', 'always']).default('if-required'),
+  restartServices: z.boolean().default(true),
+  /** Refresh package lists before the preflight. */
+  refresh: z.boolean().default(true),
+  /** What a preflight lets through (all blocked by default). */
+  allow: z
+    .strictObject({
+      removals: z.boolean().default(false),
+      downgrades: z.boolean().default(false),
+      held: z.boolean().default(false),
+    })
+    .prefault({}),
+  hosts: z.array(rolloutHost).default([]),
+  probes: z.array(rolloutProbe).default([]),
+  hooks: z
+    .array(
+      z.strictObject({
+        select: assetSelect,
+        pre: z.array(argv).default([]),
+        post: z.array(argv).default([]),
+      }),
+    )
+    .default([]),
+});
+
 export const configSchema = z.strictObject({
   /** Config format version. */
   version: z.literal(1).default(1),
@@ -279,6 +387,7 @@ export const configSchema = z.strictObject({
   planning: planningSection.prefault({}),
   model: modelSection.prefault({}),
   server: serverSection.prefault({}),
+  rollout: rolloutSection.prefault({}),
 });
 
 /** The config as written (before defaults). */

@@ -237,7 +237,16 @@ export interface Plan {
   previousId?: string;
 }
 
-export type WaveStatus = 'pending' | 'running' | 'soaking' | 'promoted' | 'halted' | 'done';
+/** `awaiting-approval`: the ring needs an approver before it starts. */
+export type WaveStatus =
+  | 'pending'
+  | 'awaiting-approval'
+  | 'running'
+  | 'soaking'
+  | 'promoted'
+  | 'halted'
+  | 'done'
+  | 'aborted';
 
 export interface Wave {
   id: string;
@@ -247,9 +256,28 @@ export interface Wave {
   status: WaveStatus;
   startsAt?: string;
   endsAt?: string;
+  approvedBy?: string;
+  approvedAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  soakUntil?: string;
+  haltReason?: string;
 }
 
-export type JobStatus = 'pending' | 'leased' | 'succeeded' | 'failed' | 'rolled-back' | 'cancelled';
+/**
+ * `pending`: planned; `ready`: the rollout controller released it (its wave runs, a concurrency slot is
+ * free), so a worker or its host's agent may lease it; `leased`: a worker holds it and runs its steps;
+ * `missed`: its window closed before it could start, so it went back to the planner.
+ */
+export type JobStatus =
+  | 'pending'
+  | 'ready'
+  | 'leased'
+  | 'succeeded'
+  | 'failed'
+  | 'rolled-back'
+  | 'cancelled'
+  | 'missed';
 
 /** One asset's bundle of patches in one window: the unit a worker or agent leases and runs. */
 export interface Job {
@@ -267,6 +295,20 @@ export interface Job {
   leaseOwner?: string;
   leaseExpiresAt?: string;
   attempts: number;
+  /** Bumped at every lease; a step report must carry the current one (fencing). */
+  leaseToken: number;
+  /** The step in progress or last run. */
+  step?: string;
+  /** Who runs it, set when the controller releases it: `agent`, `local`, `ssh` or `dry-run`. */
+  executor?: string;
+  heartbeatAt?: string;
+  /** A retried job is not leased again before this (backoff). */
+  nextAttemptAt?: string;
+  lastError?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Installed versions of the job's packages recorded before apply: the rollback target. */
+  previousVersions?: Array<{ name: string; version: string | null }>;
   createdAt: string;
   updatedAt: string;
 }

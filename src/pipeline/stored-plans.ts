@@ -53,7 +53,13 @@ export interface PlanRunOptions {
 }
 
 /** Job states that mean a worker has the job now; finished states leave the plan. */
-const FINISHED: ReadonlySet<Job['status']> = new Set(['succeeded', 'failed', 'rolled-back', 'cancelled']);
+const FINISHED: ReadonlySet<Job['status']> = new Set([
+  'succeeded',
+  'failed',
+  'rolled-back',
+  'cancelled',
+  'missed',
+]);
 
 /**
  * Plans from the store and config. With a stored plan, re-plans without moving jobs that have
@@ -82,12 +88,14 @@ export async function makeStoredPlan(store: Store, options: PlanRunOptions): Pro
   const rows = [
     ...(await listJobs(store.db, { planId: previous.id })),
     ...(await listJobs(store.db, { status: 'leased' })),
+    ...(await listJobs(store.db, { status: 'ready' })),
   ];
   const states = new Map(rows.map((j) => [getJobKey(j), j.status]));
-  const leased = new Set([...states].filter(([, s]) => s === 'leased').map(([k]) => k));
+  // Released jobs count as started: a worker or agent may lease them at any moment.
+  const leased = new Set([...states].filter(([, s]) => s === 'leased' || s === 'ready').map(([k]) => k));
   const running = previous.plan.assignments.filter((a) => {
     const state = states.get(a.jobId);
-    if (state === 'leased') return true;
+    if (state === 'leased' || state === 'ready') return true;
     if (state && FINISHED.has(state)) return false;
     return Date.parse(a.start) <= now.getTime() && Date.parse(a.end) > now.getTime();
   });

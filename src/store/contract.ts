@@ -5,11 +5,12 @@ import type { Store } from './connect.js';
 import {
   appendAuditEvent,
   cancelPendingJobs,
-  completeJob,
   countVulnerabilities,
   enqueueJobs,
   ensureMatchStates,
+  finishJob,
   getFindingId,
+  heartbeatJob,
   insertEpssScores,
   insertException,
   insertExploitSightings,
@@ -29,6 +30,7 @@ import {
   loadExploitSightings,
   loadFeedState,
   loadFindingKeys,
+  loadJob,
   loadKevEntry,
   loadMigrationStatus,
   loadNewestDataDay,
@@ -36,6 +38,7 @@ import {
   loadSsvcAsOf,
   loadVulnerability,
   migrateToLatest,
+  releaseWaveJobs,
   removeAssetRows,
   replaceAssetPackages,
   resolveFindingsNotIn,
@@ -43,6 +46,7 @@ import {
   revokeException,
   saveFeedState,
   saveModelArtifact,
+  setJobStep,
   upsertAsset,
   upsertFindings,
   upsertKevEntries,
@@ -375,20 +379,56 @@ export function describeStoreContract(
         T0,
       );
       const now = new Date('2026-01-10T01:00:00Z');
+      // Nothing is leased before the controller releases it.
+      expect(await leaseJobs(store.db, { owner: 'a', limit: 5, leaseSeconds: 60, now })).toEqual([]);
+      const at = now.toISOString();
+      expect(
+        await releaseWaveJobs(store.db, { waveId: 'w1', limit: 3, now: at, executorOf: () => 'ssh' }),
+      ).toEqual(['j1', 'j2', 'j3']);
+      expect(
+        await leaseJobs(store.db, { owner: 'x', limit: 5, leaseSeconds: 60, now, executors: ['agent'] }),
+      ).toEqual([]);
       const a = await leaseJobs(store.db, { owner: 'a', limit: 2, leaseSeconds: 60, now });
       const b = await leaseJobs(store.db, { owner: 'b', limit: 5, leaseSeconds: 60, now });
-      expect(a.map((j) => j.id)).toEqual(['j1', 'j2']);
+      expect(a.map((j) => [j.id, j.leaseToken])).toEqual([
+        ['j1', 1],
+        ['j2', 1],
+      ]);
       expect(b.map((j) => j.id)).toEqual(['j3']);
       expect(await leaseJobs(store.db, { owner: 'c', limit: 5, leaseSeconds: 60, now })).toEqual([]);
-      expect(await completeJob(store.db, 'j1', 'a', 'succeeded', now.toISOString())).toBe(true);
-      // After a's lease on j2 runs out, c takes it over and a can no longer complete it.
+      expect(await finishJob(store.db, { id: 'j1', token: 1 }, { status: 'succeeded', at })).toBe(true);
+      expect(
+        await setJobStep(
+          store.db,
+          { id: 'j2', token: 1 },
+          { step: 'apply', at, previousVersions: [{ name: 'x', version: '1' }] },
+        ),
+      ).toBe(true);
+      // After a's lease on j2 runs out, c takes it over (a new token) and a can no longer report on it.
       const later = new Date(now.getTime() + 120_000);
       const c = await leaseJobs(store.db, { owner: 'c', limit: 5, leaseSeconds: 60, now: later });
-      expect(c.map((j) => [j.id, j.attempts])).toEqual([
-        ['j2', 2],
-        ['j3', 2],
+      expect(c.map((j) => [j.id, j.attempts, j.leaseToken, j.step, j.previousVersions])).toEqual([
+        ['j2', 2, 2, 'apply', [{ name: 'x', version: '1' }]],
+        ['j3', 2, 2, undefined, undefined],
       ]);
-      expect(await completeJob(store.db, 'j2', 'a', 'succeeded', later.toISOString())).toBe(false);
+      expect(
+        await finishJob(store.db, { id: 'j2', token: 1 }, { status: 'succeeded', at: later.toISOString() }),
+      ).toBe(false);
+      expect(await heartbeatJob(store.db, { id: 'j2', token: 1 }, later, 60)).toBeUndefined();
+      expect(await heartbeatJob(store.db, { id: 'j2', token: 2 }, later, 60)).toBe(
+        new Date(later.getTime() + 60_000).toISOString(),
+      );
+      expect(
+        await finishJob(
+          store.db,
+          { id: 'j2', token: 2 },
+          { status: 'rolled-back', at: later.toISOString(), lastError: 'probe failed' },
+        ),
+      ).toBe(true);
+      expect(await loadJob(store.db, 'j2')).toMatchObject({
+        status: 'rolled-back',
+        lastError: 'probe failed',
+      });
     });
 
     it('lists plans newest first without their data, keeps job windows, and cancels a superseded plan’s pending jobs', async () => {

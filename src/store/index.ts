@@ -37,6 +37,7 @@ export * from './repositories/package-sources.js';
 export * from './repositories/pipeline-steps.js';
 export * from './repositories/plans.js';
 export * from './repositories/risk.js';
+export * from './repositories/rollouts.js';
 export * from './repositories/signals.js';
 export * from './repositories/snapshots.js';
 export * from './repositories/vex.js';

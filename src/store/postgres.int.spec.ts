@@ -42,6 +42,8 @@ describe.skipIf(!available)('PostgreSQL', () => {
         ids.map((id) => ({ id, assetId: `host-${id}` })),
         '2026-01-01T00:00:00.000Z',
       );
+      // The rollout controller releases jobs; workers lease only released ones.
+      await first.db.updateTable('jobs').set({ status: 'ready', executor: 'ssh' }).execute();
       const now = new Date('2026-01-01T01:00:00Z');
       const drain = async (worker: typeof first, owner: string) => {
         const taken: string[] = [];

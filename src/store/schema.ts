@@ -250,6 +250,21 @@ export interface WavesTable {
   status: string;
   starts_at: string | null;
   ends_at: string | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  soak_until: string | null;
+  halt_reason: string | null;
+}
+
+export interface RolloutsTable {
+  plan_id: string;
+  status: string;
+  started_by: string;
+  started_at: string;
+  updated_at: string;
+  reason: string | null;
 }
 
 export interface JobsTable {
@@ -267,6 +282,15 @@ export interface JobsTable {
   updated_at: string;
   slot_id: string | null;
   not_after: string | null;
+  lease_token: Generated<number>;
+  step: string | null;
+  executor: string | null;
+  heartbeat_at: string | null;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  previous_versions: string | null;
 }
 
 export interface JobEventsTable {
@@ -465,6 +489,7 @@ export interface Database {
   waves: WavesTable;
   jobs: JobsTable;
   job_events: JobEventsTable;
+  rollouts: RolloutsTable;
   audit_events: AuditEventsTable;
   model_artifacts: ModelArtifactsTable;
   exploit_scores: ExploitScoresTable;

@@ -92,14 +92,14 @@ export const AGENT_ROUTES = [
     method: 'GET',
     url: '/api/v1/agent/jobs',
     tag: 'agents',
-    summary: "The calling agent's own host's jobs (pending and leased); no other host's",
+    summary: "The calling agent's own host's jobs (pending, ready and leased); no other host's",
     access: 'agent',
     response: z.array(jobSchema),
     handler: async ({ deps }) => {
       const assetId = deps.actor.assetId;
       if (!assetId) throw new PatchcastError('AUTH_FORBIDDEN', `${deps.actor.id} is bound to no asset`);
       const jobs = await listJobs(deps.store.db, { assetId });
-      return jobs.filter((j) => j.status === 'pending' || j.status === 'leased');
+      return jobs.filter((j) => j.status === 'pending' || j.status === 'ready' || j.status === 'leased');
     },
   }),
 ];

@@ -40,14 +40,22 @@ export interface LeaseRequest {
   now: Date;
   /** Only jobs of this asset (an agent leases its own host's jobs). */
   assetId?: string;
+  /** Only jobs released to these executors (an agent takes `agent` jobs, a controller the others). */
+  executors?: readonly string[];
 }
 
+/** A leased job: its row and the fencing token every report about it must carry. */
+export type LeasedJob = Job;
+
 /**
- * Leases up to `limit` runnable jobs: pending ones, and leased ones whose lease ran out. On PostgreSQL
- * the candidate rows are locked with FOR UPDATE SKIP LOCKED, so concurrent workers never take the same
- * job; on SQLite the single UPDATE statement is atomic under SQLite's one-writer lock.
+ * Leases up to `limit` runnable jobs: `ready` ones (released by the rollout controller) whose window
+ * has opened and not yet closed and whose backoff has passed, and `leased` ones whose lease ran out
+ * (a worker died; the next one re-checks the host before doing anything). Each lease bumps the job's
+ * fencing token, so a report from the previous holder is refused. On PostgreSQL the candidate rows
+ * are locked with FOR UPDATE SKIP LOCKED, so concurrent workers never take the same job; on SQLite the
+ * single UPDATE statement is atomic under SQLite's one-writer lock.
  */
-export async function leaseJobs(db: Db, request: LeaseRequest): Promise<Job[]> {
+export async function leaseJobs(db: Db, request: LeaseRequest): Promise<LeasedJob[]> {
   const now = request.now.toISOString();
   const expires = new Date(request.now.getTime() + request.leaseSeconds * 1000).toISOString();
   const postgres = isPostgres(db);
@@ -56,12 +64,17 @@ export async function leaseJobs(db: Db, request: LeaseRequest): Promise<Job[]> {
     .select('id')
     .where((eb) =>
       eb.or([
-        eb('status', '=', 'pending'),
+        eb.and([
+          eb('status', '=', 'ready'),
+          eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]),
+          eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]),
+          eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]),
+        ]),
         eb.and([eb('status', '=', 'leased'), eb('lease_expires_at', '<', now)]),
       ]),
     )
-    .where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]))
     .$if(request.assetId !== undefined, (q) => q.where('asset_id', '=', request.assetId ?? ''))
+    .$if(request.executors !== undefined, (q) => q.where('executor', 'in', [...(request.executors ?? [])]))
     .orderBy('created_at')
     .orderBy('id')
     .limit(request.limit)
@@ -72,7 +85,10 @@ export async function leaseJobs(db: Db, request: LeaseRequest): Promise<Job[]> {
       status: 'leased',
       lease_owner: request.owner,
       lease_expires_at: expires,
+      heartbeat_at: now,
+      lease_token: eb('lease_token', '+', 1),
       attempts: eb('attempts', '+', 1),
+      started_at: eb.fn.coalesce('started_at', eb.val(now)),
       updated_at: now,
     }))
     .where('id', 'in', candidates)
@@ -81,19 +97,83 @@ export async function leaseJobs(db: Db, request: LeaseRequest): Promise<Job[]> {
   return rows.map(fromRow).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
-/** Ends a leased job held by `owner`; false when the lease was lost (another worker took it over). */
-export async function completeJob(
+/** The lease a report names: the job and the fencing token it was given. */
+export interface LeaseRef {
+  id: string;
+  token: number;
+}
+
+/**
+ * Extends a lease while its holder works (a heartbeat). Returns the new expiry, or undefined when the
+ * token is no longer current (the lease ran out and someone else took the job): the holder must stop.
+ */
+export async function heartbeatJob(
   db: Db,
-  id: string,
-  owner: string,
-  status: Exclude<JobStatus, 'pending' | 'leased'>,
-  at: string,
+  lease: LeaseRef,
+  now: Date,
+  leaseSeconds: number,
+): Promise<string | undefined> {
+  const expires = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
+  const result = await db
+    .updateTable('jobs')
+    .set({ lease_expires_at: expires, heartbeat_at: now.toISOString(), updated_at: now.toISOString() })
+    .where('id', '=', lease.id)
+    .where('lease_token', '=', lease.token)
+    .where('status', '=', 'leased')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0 ? expires : undefined;
+}
+
+/**
+ * Records the step a lease holder has reached, and (once, before apply) the versions it found
+ * installed: the rollback target. False when the token is stale (nothing is written).
+ */
+export async function setJobStep(
+  db: Db,
+  lease: LeaseRef,
+  change: { step: string; at: string; previousVersions?: Array<{ name: string; version: string | null }> },
 ): Promise<boolean> {
   const result = await db
     .updateTable('jobs')
-    .set({ status, lease_owner: null, lease_expires_at: null, updated_at: at })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
+    .set({
+      step: change.step,
+      updated_at: change.at,
+      ...(change.previousVersions ? { previous_versions: toJson(change.previousVersions) } : {}),
+    })
+    .where('id', '=', lease.id)
+    .where('lease_token', '=', lease.token)
+    .where('status', '=', 'leased')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Ends a leased job under its current token: `succeeded`, `failed`, `rolled-back`, or back to `ready`
+ * for a retry after `retryAt`. False when the token is stale (another holder took over).
+ */
+export async function finishJob(
+  db: Db,
+  lease: LeaseRef,
+  end: {
+    status: 'succeeded' | 'failed' | 'rolled-back' | 'ready';
+    at: string;
+    lastError?: string;
+    retryAt?: string;
+  },
+): Promise<boolean> {
+  const done = end.status !== 'ready';
+  const result = await db
+    .updateTable('jobs')
+    .set({
+      status: end.status,
+      lease_owner: null,
+      lease_expires_at: null,
+      updated_at: end.at,
+      last_error: end.lastError ?? null,
+      ...(done ? { finished_at: end.at } : { next_attempt_at: end.retryAt ?? end.at }),
+    })
+    .where('id', '=', lease.id)
+    .where('lease_token', '=', lease.token)
     .where('status', '=', 'leased')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
@@ -159,6 +239,15 @@ function fromRow(r: Selectable<JobsTable>): Job {
     leaseOwner: r.lease_owner,
     leaseExpiresAt: r.lease_expires_at,
     attempts: Number(r.attempts),
+    leaseToken: Number(r.lease_token),
+    step: r.step,
+    executor: r.executor,
+    heartbeatAt: r.heartbeat_at,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    previousVersions: fromJson<Array<{ name: string; version: string | null }>>(r.previous_versions),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   });

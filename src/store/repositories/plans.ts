@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Plan, Wave } from '../../core/types.js';
 import { type Db, definedOnly, fromJson, orNull, toJson } from '../rows.js';
 import type { PlansTable } from '../schema.js';
+import { waveFromRow } from './rollouts.js';
 
 /** Stores a plan with its waves (jobs are enqueued separately with their plan and wave ids). */
 export async function insertPlan(db: Db, plan: Plan, waves: readonly Wave[]): Promise<void> {
@@ -52,17 +53,7 @@ export async function loadPlan(db: Db, id: string): Promise<{ plan: Plan; waves:
     .execute();
   return {
     plan: { ...fromRow(row), ...definedOnly({ data: fromJson<Record<string, unknown>>(row.data) }) },
-    waves: waves.map((w) =>
-      definedOnly({
-        id: w.id,
-        planId: w.plan_id,
-        ring: w.ring,
-        position: w.position,
-        status: w.status as Wave['status'],
-        startsAt: w.starts_at,
-        endsAt: w.ends_at,
-      }),
-    ),
+    waves: waves.map(waveFromRow),
   };
 }
 
