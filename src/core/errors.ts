@@ -90,6 +90,16 @@ export const ERROR_CATALOGUE = {
   },
   STORE_CONFLICT: { status: 409, exit: EXIT.conflict, hint: 'Reload the record and try again.' },
   STORE_NOT_FOUND: { status: 404, exit: EXIT.input, hint: 'Check the id; list what exists first.' },
+  ROLLOUT_LEASE_STALE: {
+    status: 409,
+    exit: EXIT.conflict,
+    hint: 'The job was leased again after this lease ran out; stop working on it (its new holder re-checks the host).',
+  },
+  ROLLOUT_STATE: {
+    status: 409,
+    exit: EXIT.conflict,
+    hint: 'See the rollout with `patchcast rollout status` and choose an action its state allows.',
+  },
   INPUT_INVALID: { status: 400, exit: EXIT.input, hint: 'Fix the input named above.' },
   INPUT_TOO_LARGE: { status: 413, exit: EXIT.input, hint: 'Split the input or raise the size limit.' },
   INPUT_NOT_FOUND: { status: 404, exit: EXIT.input, hint: 'Check the path.' },

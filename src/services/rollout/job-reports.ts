@@ -1,0 +1,253 @@
+/**
+ * What workers and agents say about the jobs they hold: lease, heartbeat, step reports, the versions
+ * recorded before apply, and the end. Every report carries the lease's fencing token; one under a
+ * stale token is refused with ROLLOUT_LEASE_STALE and changes nothing. An agent may touch only its
+ * own host's jobs.
+ */
+import { getDurationMinutes } from '../../config/index.js';
+import { PatchcastError } from '../../core/errors.js';
+import type { Job } from '../../core/types.js';
+import type { JobOutcome, JobSpec, StepReport } from '../../rollout/contract.js';
+import { makeJobSpec } from '../../rollout/job-spec.js';
+import {
+  appendAuditEvent,
+  appendJobEvent,
+  finishJob,
+  heartbeatJob,
+  leaseJobs,
+  loadAsset,
+  loadJob,
+  setJobStep,
+} from '../../store/index.js';
+import { recordEvent } from '../auth/events.js';
+import { authorize } from '../authz.js';
+import type { ServiceDeps } from '../deps.js';
+
+const MAX_EXCERPT = 4096;
+
+/** The permission a job report needs: agents hold `agent` (own host only), controllers `operate`. */
+function authorizeWorker(deps: ServiceDeps): void {
+  authorize(deps.actor, deps.actor.kind === 'agent' ? 'agent' : 'operate');
+}
+
+async function requireOwnJob(deps: ServiceDeps, jobId: string): Promise<Job> {
+  const job = await loadJob(deps.store.db, jobId);
+  // An agent learns nothing about other hosts' jobs: a foreign job looks like a missing one.
+  if (!job || (deps.actor.kind === 'agent' && job.assetId !== deps.actor.assetId))
+    throw new PatchcastError('STORE_NOT_FOUND', `no job ${jobId}`, { details: { jobId } });
+  return job;
+}
+
+function stale(job: Job, token: number): PatchcastError {
+  return new PatchcastError(
+    'ROLLOUT_LEASE_STALE',
+    `job ${job.id}: lease token ${token} is not current (the job is ${job.status}, token ${job.leaseToken})`,
+    { details: { jobId: job.id, token, current: job.leaseToken, status: job.status } },
+  );
+}
+
+export interface LeasedJobWork {
+  job: Job;
+  token: number;
+  spec: JobSpec;
+  /** What a holder needs to resume after a crash: the versions recorded before apply and the last step. */
+  resume: { previous?: Array<{ name: string; version: string | null }>; lastStep?: string };
+  leaseExpiresAt: string;
+}
+
+/**
+ * Leases released jobs: an agent its own host's `agent` jobs; a controller's worker the jobs of the
+ * given executors. Each comes with its spec (from the config and asset) and what to resume from.
+ */
+export async function leaseWork(
+  deps: ServiceDeps,
+  input: { owner: string; limit: number; executors: string[] },
+): Promise<LeasedJobWork[]> {
+  authorizeWorker(deps);
+  const agent = deps.actor.kind === 'agent';
+  if (agent && !deps.actor.assetId)
+    throw new PatchcastError('AUTH_FORBIDDEN', `${deps.actor.id} is bound to no asset`);
+  const now = deps.clock.now();
+  const leaseSeconds = durationSeconds(deps.config.rollout.lease);
+  const jobs = await leaseJobs(deps.store.db, {
+    owner: input.owner,
+    limit: input.limit,
+    leaseSeconds,
+    now,
+    executors: agent ? ['agent'] : input.executors,
+    ...(agent && deps.actor.assetId ? { assetId: deps.actor.assetId } : {}),
+  });
+  const work: LeasedJobWork[] = [];
+  for (const job of jobs) {
+    const at = now.toISOString();
+    try {
+      const asset = await loadAsset(deps.store.db, job.assetId);
+      if (!asset)
+        throw new PatchcastError(
+          'STORE_NOT_FOUND',
+          `job ${job.id}: asset ${job.assetId} is not in the store`,
+        );
+      const spec = makeJobSpec(job, asset, deps.config);
+      await appendJobEvent(deps.store.db, {
+        jobId: job.id,
+        at,
+        kind: 'lease',
+        data: { owner: input.owner, token: job.leaseToken, attempt: job.attempts },
+      });
+      work.push({
+        job,
+        token: job.leaseToken,
+        spec,
+        resume: {
+          ...(job.previousVersions ? { previous: job.previousVersions } : {}),
+          ...(job.step ? { lastStep: job.step } : {}),
+        },
+        leaseExpiresAt: job.leaseExpiresAt ?? at,
+      });
+    } catch (error) {
+      // A job that cannot be specified (no versions, unknown OS) fails at once with the reason.
+      const message = error instanceof Error ? error.message : String(error);
+      await endJob(deps, { jobId: job.id, token: job.leaseToken, outcome: 'failed', lastError: message });
+    }
+  }
+  return work;
+}
+
+/** Extends the lease; ROLLOUT_LEASE_STALE when it is no longer the holder's. */
+export async function heartbeat(
+  deps: ServiceDeps,
+  input: { jobId: string; token: number },
+): Promise<{ leaseExpiresAt: string }> {
+  authorizeWorker(deps);
+  const job = await requireOwnJob(deps, input.jobId);
+  const expires = await heartbeatJob(
+    deps.store.db,
+    { id: job.id, token: input.token },
+    deps.clock.now(),
+    durationSeconds(deps.config.rollout.lease),
+  );
+  if (!expires) throw stale(job, input.token);
+  return { leaseExpiresAt: expires };
+}
+
+/**
+ * Records a step (and, with `previous`, the versions found before apply, which must be stored before
+ * the apply starts). ROLLOUT_LEASE_STALE when the token is not current.
+ */
+export async function reportStep(
+  deps: ServiceDeps,
+  input: {
+    jobId: string;
+    token: number;
+    report: StepReport;
+    previous?: Array<{ name: string; version: string | null }>;
+  },
+): Promise<{ accepted: true }> {
+  authorizeWorker(deps);
+  const job = await requireOwnJob(deps, input.jobId);
+  const at = deps.clock.now().toISOString();
+  const { report } = input;
+  const accepted = await deps.store.db.transaction().execute(async (db) => {
+    const ok = await setJobStep(
+      db,
+      { id: job.id, token: input.token },
+      {
+        step: report.step,
+        at,
+        ...(input.previous ? { previousVersions: input.previous } : {}),
+      },
+    );
+    if (!ok) return false;
+    await appendJobEvent(db, {
+      jobId: job.id,
+      at,
+      kind: `step:${report.step}`,
+      data: {
+        token: input.token,
+        outcome: report.outcome,
+        startedAt: report.startedAt,
+        endedAt: report.endedAt,
+        excerpt: clip(report.excerpt),
+        ...(report.data ? { data: report.data } : {}),
+        ...(input.previous ? { previous: input.previous } : {}),
+      },
+    });
+    return true;
+  });
+  if (!accepted) throw stale(await requireOwnJob(deps, input.jobId), input.token);
+  return { accepted: true };
+}
+
+/**
+ * Ends the job under its lease: succeeded, failed or rolled back (audited as `job:<outcome>` with the
+ * reason), or — for a transient failure before apply (the host did not answer) — back to `ready` after
+ * a backoff while attempts remain.
+ */
+export async function endJob(
+  deps: ServiceDeps,
+  input: { jobId: string; token: number; outcome: JobOutcome; lastError?: string; transient?: boolean },
+): Promise<{ status: string }> {
+  authorizeWorker(deps);
+  const job = await requireOwnJob(deps, input.jobId);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const { maxAttempts, backoff } = deps.config.rollout;
+  const retry = input.transient === true && input.outcome === 'failed' && job.attempts < maxAttempts;
+  const status = retry ? 'ready' : input.outcome;
+  const retryAt = new Date(
+    now.getTime() + durationSeconds(backoff) * 1000 * 2 ** Math.max(0, job.attempts - 1),
+  ).toISOString();
+  const done = await deps.store.db.transaction().execute(async (db) => {
+    const ok = await finishJob(
+      db,
+      { id: job.id, token: input.token },
+      {
+        status,
+        at,
+        ...(input.lastError ? { lastError: input.lastError.slice(0, 2000) } : {}),
+        ...(retry ? { retryAt } : {}),
+      },
+    );
+    if (!ok) return false;
+    await appendJobEvent(db, {
+      jobId: job.id,
+      at,
+      kind: retry ? 'retry' : 'end',
+      data: { token: input.token, status, lastError: input.lastError ?? null, ...(retry ? { retryAt } : {}) },
+    });
+    if (!retry)
+      await appendAuditEvent(db, {
+        at,
+        actor: deps.actor.id,
+        action: `job:${input.outcome}`,
+        subject: job.id,
+        data: {
+          planId: job.planId ?? null,
+          assetId: job.assetId,
+          attempts: job.attempts,
+          packages: job.payload?.packages ?? [],
+          ...(input.lastError ? { reason: input.lastError.slice(0, 500) } : {}),
+        },
+      });
+    await recordEvent(db, {
+      at,
+      kind: 'rollout:changed',
+      subject: job.planId ?? job.id,
+      data: { jobId: job.id, status },
+    });
+    return true;
+  });
+  if (!done) throw stale(await requireOwnJob(deps, input.jobId), input.token);
+  return { status };
+}
+
+function clip(text: string): string {
+  if (text.length <= MAX_EXCERPT) return text;
+  const half = MAX_EXCERPT / 2 - 20;
+  return `${text.slice(0, half)}\n… (${text.length - 2 * half} characters cut) …\n${text.slice(-half)}`;
+}
+
+/** Seconds in a config duration such as `10m`. */
+export function durationSeconds(text: string): number {
+  return Math.round(getDurationMinutes(text) * 60);
+}
