@@ -30,6 +30,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<RegisterCommand>]>
   ['explain', async () => (await import('./commands/explain.js')).registerExplainCommand],
   ['reliability', async () => (await import('./commands/reliability.js')).registerReliabilityCommand],
   ['plan', async () => (await import('./commands/plan.js')).registerPlanCommand],
+  ['rollout', async () => (await import('./commands/rollout.js')).registerRolloutCommand],
   ['serve', async () => (await import('./commands/serve.js')).registerServeCommand],
   ['tokens', async () => (await import('./commands/tokens.js')).registerTokensCommand],
   ['agents', async () => (await import('./commands/agents.js')).registerAgentsCommand],

@@ -179,6 +179,36 @@ export async function reportStep(
 }
 
 /**
+ * Stores the versions found installed before apply (the rollback target) and marks the job as in
+ * apply, before the install starts: after a crash the next holder compares the host with them.
+ */
+export async function beginApply(
+  deps: ServiceDeps,
+  input: { jobId: string; token: number; previous: Array<{ name: string; version: string | null }> },
+): Promise<{ accepted: true }> {
+  authorizeWorker(deps);
+  const job = await requireOwnJob(deps, input.jobId);
+  const at = deps.clock.now().toISOString();
+  const accepted = await deps.store.db.transaction().execute(async (db) => {
+    const ok = await setJobStep(
+      db,
+      { id: job.id, token: input.token },
+      { step: 'apply', at, previousVersions: input.previous },
+    );
+    if (ok)
+      await appendJobEvent(db, {
+        jobId: job.id,
+        at,
+        kind: 'apply:begin',
+        data: { token: input.token, previous: input.previous },
+      });
+    return ok;
+  });
+  if (!accepted) throw stale(await requireOwnJob(deps, input.jobId), input.token);
+  return { accepted: true };
+}
+
+/**
  * Ends the job under its lease: succeeded, failed or rolled back (audited as `job:<outcome>` with the
  * reason), or — for a transient failure before apply (the host did not answer) — back to `ready` after
  * a backoff while attempts remain.
