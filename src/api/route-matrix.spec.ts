@@ -56,6 +56,20 @@ const EXPECTED: Record<string, RouteSpec['access']> = {
   'GET /api/v1/agents': 'admin',
   'DELETE /api/v1/agents/{id}': 'admin',
   'GET /api/v1/agent/jobs': 'agent',
+  'POST /api/v1/rollouts': 'operate',
+  'GET /api/v1/rollouts/{planId}': 'read',
+  'POST /api/v1/rollouts/{planId}/approve': 'approve',
+  'POST /api/v1/rollouts/{planId}/pause': 'operate',
+  'POST /api/v1/rollouts/{planId}/resume': 'operate',
+  'POST /api/v1/rollouts/{planId}/abort': 'operate',
+  'GET /api/v1/jobs/{id}': 'read',
+  'POST /api/v1/jobs/{id}/retry': 'operate',
+  'POST /api/v1/agent/lease': 'agent',
+  'POST /api/v1/agent/jobs/{id}/heartbeat': 'agent',
+  'POST /api/v1/agent/jobs/{id}/apply': 'agent',
+  'POST /api/v1/agent/jobs/{id}/steps': 'agent',
+  'POST /api/v1/agent/jobs/{id}/end': 'agent',
+  'POST /api/v1/agent/inventory': 'agent',
 };
 
 const CALLERS = ['none', 'viewer', 'operator', 'approver', 'admin', 'agent'] as const;

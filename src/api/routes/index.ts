@@ -7,6 +7,7 @@ import { FINDING_ROUTES } from './findings.js';
 import { HEALTH_ROUTES } from './health.js';
 import { PLAN_READ_ROUTES } from './plans.js';
 import { REPORT_ROUTES } from './reports.js';
+import { AGENT_JOB_ROUTES, ROLLOUT_ROUTES } from './rollouts.js';
 import { TOKEN_ROUTES } from './tokens.js';
 import { VULNERABILITY_ROUTES } from './vulnerabilities.js';
 import { WRITE_ROUTES } from './writes.js';
@@ -22,6 +23,8 @@ export const ROUTES: readonly RouteSpec[] = [
   ...TOKEN_ROUTES,
   ...WRITE_ROUTES,
   ...AGENT_ROUTES,
+  ...ROLLOUT_ROUTES,
+  ...AGENT_JOB_ROUTES,
   ...EVENT_ROUTES,
   ...makeDocRoutes(() => ROUTES),
 ];

@@ -59,6 +59,26 @@ export async function importInventoryUpload(
   };
 }
 
+/** An agent's report of its own host (`patchcast.agent-report/1`), imported into its own asset and re-matched. */
+export async function importAgentInventory(deps: ServiceDeps, input: { body: unknown }) {
+  authorize(deps.actor, 'agent');
+  const assetId = deps.actor.assetId;
+  if (!assetId) throw new PatchcastError('AUTH_FORBIDDEN', `${deps.actor.id} is bound to no asset`);
+  const path = checkUpload(input.body, 'agent-report.json');
+  const collected = await collectInventory([path], { assetId });
+  if (collected.assets.some((a) => a.sources.some((s) => s.format !== 'agent-report')))
+    throw new PatchcastError('INPUT_INVALID', 'an agent sends a patchcast.agent-report/1 document only', {
+      details: { formats: collected.assets.flatMap((a) => a.sources.map((s) => s.format)) },
+    });
+  const summary = await importInventory(deps, { collected, match: true });
+  return {
+    assetId,
+    packages: collected.assets.reduce((n, a) => n + a.packages.length, 0),
+    findings: summary.matched?.findings ?? null,
+    warnings: summary.warnings,
+  };
+}
+
 export async function importVexUpload(deps: ServiceDeps, input: { body: unknown; filename: string }) {
   authorize(deps.actor, 'operate');
   const path = checkUpload(input.body, input.filename);

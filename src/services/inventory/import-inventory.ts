@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PatchcastError } from '../../core/errors.js';
 import type { Asset } from '../../core/types.js';
 import type { AssetInventory, CollectedInventory } from '../../inventory/collect.js';
 import type { AssetRecord } from '../../inventory/types.js';
@@ -51,7 +52,20 @@ export interface ImportInventoryResult extends ImportSummary {
  */
 export async function importInventory(deps: ServiceDeps, input: ImportInventoryInput) {
   const { collected } = input;
-  const { auditEvent, ...summary } = await changeState(deps, 'operate', async (db, at) => {
+  // An agent reports its own host only: one inventory, bound to its asset, no registry rows.
+  const agent = deps.actor.kind === 'agent';
+  if (
+    agent &&
+    (collected.registry.length > 0 || collected.assets.some((a) => a.assetId !== deps.actor.assetId))
+  )
+    throw new PatchcastError(
+      'AUTH_FORBIDDEN',
+      `${deps.actor.id} may report only its own host (${deps.actor.assetId ?? 'none'})`,
+      {
+        details: { actor: deps.actor.id },
+      },
+    );
+  const { auditEvent, ...summary } = await changeState(deps, agent ? 'agent' : 'operate', async (db, at) => {
     const written = await writeInventory(db, collected, at.toISOString());
     const sources = collected.assets.flatMap((a) => a.sources.map((s) => s.path));
     return {
