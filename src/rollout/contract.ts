@@ -161,3 +161,27 @@ export type JobOutcome = 'succeeded' | 'failed' | 'rolled-back';
 export interface StepSink {
   report(report: StepReport): Promise<boolean>;
 }
+
+/** What a holder of a leased job learns with the lease (the API's `LeasedJob`). */
+export interface LeasedJob {
+  job: { id: string; assetId: string; attempts: number; payload?: Record<string, unknown> };
+  /** The fencing token every report must carry. */
+  token: number;
+  spec: JobSpec;
+  /** After a crash: the versions recorded before apply, and the last step reported. */
+  resume: { previous?: Array<{ name: string; version: string | null }>; lastStep?: string };
+  leaseExpiresAt: string;
+}
+
+/**
+ * How a job holder talks to the store: directly through the services (a controller's worker) or over
+ * the API (an agent). Every call carries the lease's token; each rejects with ROLLOUT_LEASE_STALE
+ * (a PatchcastError) when the lease is no longer the holder's.
+ */
+export interface JobChannel {
+  heartbeat(): Promise<void>;
+  /** Records the versions found before apply; must resolve before the install starts. */
+  beginApply(previous: Array<{ name: string; version: string | null }>): Promise<void>;
+  report(report: StepReport): Promise<void>;
+  end(outcome: JobOutcome, detail: { lastError?: string; transient?: boolean }): Promise<void>;
+}
