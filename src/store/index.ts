@@ -38,6 +38,7 @@ export * from './repositories/pipeline-steps.js';
 export * from './repositories/plans.js';
 export * from './repositories/risk.js';
 export * from './repositories/rollouts.js';
+export * from './repositories/patch-posteriors.js';
 export * from './repositories/signals.js';
 export * from './repositories/snapshots.js';
 export * from './repositories/vex.js';
