@@ -47,7 +47,7 @@ function rings(deps: ServiceDeps) {
   return new Map(deps.config.rings.map((r) => [r.id, r]));
 }
 
-/** Approves the waves of rings marked `approval: required` that no one approved yet; returns their rings. */
+/** Approves the waves that wait for an approver (rings marked `approval: required`, waves a gate stopped); returns their rings. */
 async function approveRequiredWaves(
   deps: ServiceDeps,
   db: Db,
@@ -59,8 +59,11 @@ async function approveRequiredWaves(
   const approved: string[] = [];
   for (const wave of await listWaves(db, planId)) {
     if (ring && wave.ring !== ring) continue;
-    if (policies.get(wave.ring)?.approval !== 'required' || wave.approvedBy) continue;
-    if (!['pending', 'awaiting-approval'].includes(wave.status)) continue;
+    if (wave.approvedBy) continue;
+    // A ring that requires approval, or any wave a gate stopped for an approver (what the fleet learned).
+    const waiting = wave.status === 'awaiting-approval';
+    if (!waiting && !(wave.status === 'pending' && policies.get(wave.ring)?.approval === 'required'))
+      continue;
     if (
       await updateWave(db, wave.id, ['pending', 'awaiting-approval'], {
         approvedBy: deps.actor.id,

@@ -99,7 +99,14 @@ export async function loadPatchGates(db: Db, planId: string): Promise<Map<string
       if (!state) continue;
       const advice = getRolloutAdvice(state, DEFAULT_RISK_POLICY);
       const outcomes = Object.values(state.counts).reduce((n, c) => n + c, 0);
-      gates.push({ key, estimate: advice.estimate, outcomes, risky: advice.risky, halt: advice.halt, soakMultiplier: advice.soakMultiplier });
+      gates.push({
+        key,
+        estimate: advice.estimate,
+        outcomes,
+        risky: advice.risky,
+        halt: advice.halt,
+        soakMultiplier: advice.soakMultiplier,
+      });
     }
     out.set(waveId, gates);
   }
