@@ -1,0 +1,153 @@
+import { Scalar, stringify } from 'yaml';
+import { PatchcastError } from '../core/errors.js';
+import type { JobSpec, PackageManagerName, PackageTarget, Probe } from './contract.js';
+import { getPackageManager } from './package-managers/index.js';
+
+export { exportShellScript } from './export-shell.js';
+
+export interface PlaybookOptions {
+  /** Hosts changed at once (Ansible `serial`). */
+  concurrency: number;
+  /** Failed jobs tolerated (ROLLOUT.md invariant 4); see `maxFailPercentage`. */
+  errorBudget: number;
+}
+
+/**
+ * Ansible renders `{{ … }}` in every string it is given. Hooks, URLs and probe commands come from
+ * users, so each is tagged `!unsafe`, which makes Ansible take it literally.
+ */
+function literal(value: string): Scalar {
+  const scalar = new Scalar(value);
+  scalar.tag = '!unsafe';
+  return scalar;
+}
+
+/**
+ * Ansible's `max_fail_percentage` is checked per `serial` batch, so the wave's budget E becomes "more
+ * than E failures in one batch of C stops the play". That is looser than patchcast's own budget, which
+ * counts failures across the whole wave; an exported playbook says so in its header.
+ */
+export function maxFailPercentage(options: PlaybookOptions): number {
+  if (options.concurrency <= 0) return 0;
+  return Math.min(100, Math.floor((100 * options.errorBudget) / options.concurrency));
+}
+
+const MODULES: Record<PackageManagerName, string> = {
+  apt: 'ansible.builtin.apt',
+  dnf: 'ansible.builtin.dnf',
+  apk: 'community.general.apk',
+};
+
+function packageArgs(manager: PackageManagerName, targets: readonly PackageTarget[]): string[] {
+  const sep = manager === 'dnf' ? '-' : '=';
+  return targets.map((t) => `${t.name}${sep}${t.version}`);
+}
+
+function commandTask(name: string, argv: readonly string[]): Record<string, unknown> {
+  return { name, 'ansible.builtin.command': { argv: argv.map(literal) } };
+}
+
+function probeTask(probe: Probe, index: number): Record<string, unknown> {
+  const name = `probe ${probe.name ?? index + 1}`;
+  const seconds = Math.max(1, Math.ceil((probe.timeoutMs ?? 10_000) / 1000));
+  if (probe.kind === 'command') return { ...commandTask(name, probe.argv), changed_when: false };
+  if (probe.kind === 'tcp') {
+    return {
+      name,
+      'ansible.builtin.wait_for': { host: literal(probe.host), port: probe.port, timeout: seconds },
+    };
+  }
+  const uri: Record<string, unknown> = {
+    url: literal(probe.url),
+    status_code: probe.status ?? 200,
+    timeout: seconds,
+  };
+  if (probe.bodyIncludes === undefined) return { name, 'ansible.builtin.uri': uri };
+  // The expected text is compared as a variable, never written into the Jinja expression itself.
+  return {
+    name,
+    'ansible.builtin.uri': { ...uri, return_content: true },
+    vars: { patchcast_expected: literal(probe.bodyIncludes) },
+    register: 'patchcast_probe',
+    failed_when: 'patchcast_probe.failed or patchcast_expected not in patchcast_probe.content',
+  };
+}
+
+function rebootTasks(reboot: JobSpec['reboot']): Record<string, unknown>[] {
+  if (reboot === 'never') return [];
+  if (reboot === 'always') return [{ name: 'reboot', 'ansible.builtin.reboot': {} }];
+  return [
+    {
+      name: 'is a reboot required',
+      'ansible.builtin.stat': { path: '/run/reboot-required' },
+      register: 'patchcast_reboot',
+    },
+    { name: 'reboot when required', 'ansible.builtin.reboot': {}, when: 'patchcast_reboot.stat.exists' },
+  ];
+}
+
+function jobTasks(spec: JobSpec): Record<string, unknown>[] {
+  const manager = getPackageManager(spec.manager);
+  const install: Record<string, unknown> = {
+    name: packageArgs(spec.manager, spec.targets),
+    state: 'present',
+    update_cache: spec.refresh,
+  };
+  if (spec.manager !== 'apk') install.allow_downgrade = spec.allow.downgrades;
+  return [
+    {
+      name: 'record the installed versions (the rollback target)',
+      'ansible.builtin.command': {
+        argv: manager.queryInstalled(spec.targets.map((t) => t.name)).map(literal),
+      },
+      register: 'patchcast_previous',
+      changed_when: false,
+      failed_when: 'patchcast_previous.rc > 1',
+    },
+    ...spec.hooks.pre.map((argv, i) => commandTask(`pre-hook ${i + 1}`, argv)),
+    { name: 'install the exact versions', [MODULES[spec.manager]]: install },
+    ...rebootTasks(spec.reboot),
+    ...spec.probes.map(probeTask),
+    ...spec.hooks.post.map((argv, i) => commandTask(`post-hook ${i + 1}`, argv)),
+  ];
+}
+
+/** Inventory names only: a pattern character or a template here would widen the play's hosts. */
+function checkHost(host: string): string {
+  if (/^[A-Za-z0-9_.@-][A-Za-z0-9_.:@-]*$/.test(host)) return host;
+  throw new PatchcastError('INPUT_INVALID', `host ${JSON.stringify(host)} is not an Ansible inventory name`, {
+    hint: 'Map the asset to its inventory hostname (letters, digits, . _ - : @).',
+  });
+}
+
+/** The part of a spec that decides its tasks; hosts whose jobs agree on it share a play. */
+function playKey(spec: JobSpec): string {
+  const { jobId: _job, assetId: _asset, ...body } = spec;
+  return JSON.stringify(body);
+}
+
+/**
+ * The jobs as an Ansible playbook: hosts whose jobs are alike share one play (`serial` and
+ * `max_fail_percentage` apply per play). Package versions are exact; the preflight and rehearsal of a
+ * patchcast rollout are not part of it.
+ */
+export function exportAnsiblePlaybook(
+  specs: readonly JobSpec[],
+  hostOf: (assetId: string) => string,
+  options: PlaybookOptions,
+): string {
+  const groups = new Map<string, JobSpec[]>();
+  for (const spec of specs) groups.set(playKey(spec), [...(groups.get(playKey(spec)) ?? []), spec]);
+  const plays = [...groups.values()].map((group) => ({
+    name: `patchcast jobs ${group.map((s) => s.jobId).join(', ')}`,
+    hosts: group.map((s) => checkHost(hostOf(s.assetId))),
+    become: true,
+    gather_facts: false,
+    serial: Math.max(1, options.concurrency),
+    max_fail_percentage: maxFailPercentage(options),
+    tasks: jobTasks(group[0]!),
+  }));
+  const header =
+    "# Exported by patchcast. max_fail_percentage is per serial batch, looser than patchcast's wave budget.\n";
+  return header + stringify(plays, { lineWidth: 0 });
+}
