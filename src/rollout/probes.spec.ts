@@ -37,7 +37,10 @@ describe('runProbes', () => {
       new FakeHost({}),
     );
     expect(results.map((r) => r.ok)).toEqual([true, false, false, true, false]);
-    expect(results[1]).toMatchObject({ probe: 'degraded', detail: expect.stringContaining('lacks "status: ok"') });
+    expect(results[1]).toMatchObject({
+      probe: 'degraded',
+      detail: expect.stringContaining('lacks "status: ok"'),
+    });
     expect(results[2]?.detail).toBe('status 503, expected 200: down');
     expect(results[4]?.detail).toBe('no answer within 200 ms');
   });

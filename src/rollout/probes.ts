@@ -51,7 +51,8 @@ async function probeHttp(probe: Extract<Probe, { kind: 'http' }>): Promise<Verdi
     response = await fetch(probe.url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
     body = await response.text();
   } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') return { ok: false, detail: `no answer within ${timeoutMs} ms` };
+    if (error instanceof Error && error.name === 'TimeoutError')
+      return { ok: false, detail: `no answer within ${timeoutMs} ms` };
     // fetch's own message is only "fetch failed"; the reason (ECONNREFUSED, …) is its cause.
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     return { ok: false, detail: `${error instanceof Error ? error.message : String(error)}${cause}` };
@@ -61,7 +62,10 @@ async function probeHttp(probe: Extract<Probe, { kind: 'http' }>): Promise<Verdi
     return { ok: false, detail: `status ${response.status}, expected ${wanted}: ${clip(body)}` };
   }
   if (probe.bodyIncludes !== undefined && !body.includes(probe.bodyIncludes)) {
-    return { ok: false, detail: `status ${response.status} but the body lacks "${probe.bodyIncludes}": ${clip(body)}` };
+    return {
+      ok: false,
+      detail: `status ${response.status} but the body lacks "${probe.bodyIncludes}": ${clip(body)}`,
+    };
   }
   return { ok: true, detail: `status ${response.status}` };
 }
@@ -75,13 +79,19 @@ function probeTcp(probe: Extract<Probe, { kind: 'tcp' }>): Promise<Verdict> {
       socket.destroy();
       resolve(verdict);
     };
-    const timer = setTimeout(() => finish({ ok: false, detail: `no connection within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ ok: false, detail: `no connection within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     socket.once('connect', () => finish({ ok: true, detail: 'connected' }));
     socket.once('error', (error) => finish({ ok: false, detail: error.message }));
   });
 }
 
-async function probeCommand(probe: Extract<Probe, { kind: 'command' }>, executor: Executor): Promise<Verdict> {
+async function probeCommand(
+  probe: Extract<Probe, { kind: 'command' }>,
+  executor: Executor,
+): Promise<Verdict> {
   const result = await executor.run(probe.argv, { timeoutMs: probe.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const output = clip((result.stdout + result.stderr).trim());
   if (result.code !== 0) return { ok: false, detail: `exit ${result.code}${output ? `: ${output}` : ''}` };

@@ -3,7 +3,10 @@ import { makeRehearsalArgv, REHEARSAL_NEXT } from './rehearsal.js';
 
 describe('makeRehearsalArgv', () => {
   it('passes the commands as positional arguments of a constant script, never inside it', () => {
-    const argv = makeRehearsalArgv([['apt-get', 'install', '-y', 'pcdemo=1.0-2'], ['sh', '-c', 'echo $HOME; rm -rf /']]);
+    const argv = makeRehearsalArgv([
+      ['apt-get', 'install', '-y', 'pcdemo=1.0-2'],
+      ['sh', '-c', 'echo $HOME; rm -rf /'],
+    ]);
     expect(argv.slice(0, 6)).toEqual(['unshare', '-m', '--propagation', 'private', '--', '/bin/sh']);
     expect(argv.slice(8)).toEqual([
       'sh',

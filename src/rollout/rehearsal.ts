@@ -80,7 +80,10 @@ export interface RehearsalOptions {
  * One argv that runs each of `argvList` in turn inside a throw-away overlay of the host and exits
  * with the first failing command's code (0 when all succeed). Run it through the host's executor.
  */
-export function makeRehearsalArgv(argvList: readonly (readonly string[])[], options: RehearsalOptions = {}): string[] {
+export function makeRehearsalArgv(
+  argvList: readonly (readonly string[])[],
+  options: RehearsalOptions = {},
+): string[] {
   const scratch = options.scratch ?? DEFAULT_REHEARSAL_SCRATCH;
   if (!scratch.startsWith('/') || scratch === '/') {
     throw new Error(`rehearsal scratch must be an absolute directory other than /, got "${scratch}"`);
@@ -88,9 +91,22 @@ export function makeRehearsalArgv(argvList: readonly (readonly string[])[], opti
   const positional: string[] = [];
   for (const argv of argvList) {
     if (argv.length === 0) throw new Error('rehearsal: an empty command cannot be rehearsed');
-    if (argv.includes(REHEARSAL_NEXT)) throw new Error(`rehearsal: an argument equals the separator ${REHEARSAL_NEXT}`);
+    if (argv.includes(REHEARSAL_NEXT))
+      throw new Error(`rehearsal: an argument equals the separator ${REHEARSAL_NEXT}`);
     if (positional.length > 0) positional.push(REHEARSAL_NEXT);
     positional.push(...argv);
   }
-  return ['unshare', '-m', '--propagation', 'private', '--', '/bin/sh', '-c', SCRIPT, 'sh', scratch, ...positional];
+  return [
+    'unshare',
+    '-m',
+    '--propagation',
+    'private',
+    '--',
+    '/bin/sh',
+    '-c',
+    SCRIPT,
+    'sh',
+    scratch,
+    ...positional,
+  ];
 }

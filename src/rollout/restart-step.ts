@@ -30,10 +30,19 @@ export async function restartAfterChange(
 ): Promise<RestartStepResult> {
   const rebootRequired = spec.reboot === 'never' ? undefined : await needsReboot(executor);
   if (spec.reboot === 'always' || rebootRequired === true) {
-    return reboot(executor, options, spec.reboot === 'always' ? 'the job always reboots' : '/run/reboot-required exists');
+    return reboot(
+      executor,
+      options,
+      spec.reboot === 'always' ? 'the job always reboots' : '/run/reboot-required exists',
+    );
   }
   if (!spec.restartServices) {
-    return { outcome: 'skipped', reason: 'the job restarts no services', data: { rebootRequired }, output: '' };
+    return {
+      outcome: 'skipped',
+      reason: 'the job restarts no services',
+      data: { rebootRequired },
+      output: '',
+    };
   }
   const stale = await findStaleProcesses(executor);
   if (!(await isSystemdHost(executor))) {
@@ -42,20 +51,32 @@ export async function restartAfterChange(
   }
   const units = [...new Set(stale.flatMap((process) => (process.unit ? [process.unit] : [])))].sort();
   const restartable = units.filter(isRestartable);
-  const left = { units: units.filter((unit) => !isRestartable(unit)), pids: stale.filter((p) => !p.unit).map((p) => p.pid) };
+  const left = {
+    units: units.filter((unit) => !isRestartable(unit)),
+    pids: stale.filter((p) => !p.unit).map((p) => p.pid),
+  };
   let output = '';
   for (const unit of restartable) {
     const result = await executor.run(['systemctl', 'restart', '--', unit]);
     output += `$ systemctl restart ${unit}\n${result.stdout}${result.stderr}`;
     if (result.code !== 0) {
       const reason = `systemctl restart ${unit} exited with ${result.code}`;
-      return { outcome: 'failed', reason, data: { rebootRequired, stale, restarted: [], failedUnit: unit, left }, output };
+      return {
+        outcome: 'failed',
+        reason,
+        data: { rebootRequired, stale, restarted: [], failedUnit: unit, left },
+        output,
+      };
     }
   }
   return { outcome: 'ok', data: { rebootRequired, stale, restarted: restartable, left }, output };
 }
 
-async function reboot(executor: Executor, options: RestartStepOptions, why: string): Promise<RestartStepResult> {
+async function reboot(
+  executor: Executor,
+  options: RestartStepOptions,
+  why: string,
+): Promise<RestartStepResult> {
   if (!options.waitForHost) {
     const reason = `a reboot is needed (${why}) but this runner cannot wait for the host to come back`;
     return { outcome: 'failed', reason, data: { reboot: why }, output: '' };
@@ -66,7 +87,12 @@ async function reboot(executor: Executor, options: RestartStepOptions, why: stri
     const result = await executor.run(argv, { timeoutMs: 60_000 });
     output += result.stdout + result.stderr;
     if (result.code !== 0) {
-      return { outcome: 'failed', reason: `${argv.join(' ')} exited with ${result.code}`, data: { reboot: why }, output };
+      return {
+        outcome: 'failed',
+        reason: `${argv.join(' ')} exited with ${result.code}`,
+        data: { reboot: why },
+        output,
+      };
     }
   } catch (error) {
     // The host going away while it reboots is the expected way for the command to end.

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { makeLocalExecutor } from './executors/index.js';
+import { makeLocalExecutor } from './executors/local.js';
 import { getPackageManager } from './package-managers/index.js';
 import { findPackagesInUse, findStaleProcesses } from './restart.js';
 
@@ -17,13 +17,18 @@ describe.skipIf(!isRoot || !hasDpkg)('restart on this machine (root, dpkg)', () 
 
   it('finds a process that still runs a program deleted after it started', async () => {
     // /opt in a private mount namespace is a fresh tmpfs: the copy of sleep lives and dies there.
-    const script = 'mount -t tmpfs pc-test /opt && cp /bin/sleep /opt/pc-sleep && /opt/pc-sleep 120 & sleep 1; rm -f /opt/pc-sleep; wait';
-    const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { stdio: 'ignore' });
+    const script =
+      'mount -t tmpfs pc-test /opt && cp /bin/sleep /opt/pc-sleep && /opt/pc-sleep 120 & sleep 1; rm -f /opt/pc-sleep; wait';
+    const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
+      stdio: 'ignore',
+    });
     let found: Awaited<ReturnType<typeof findStaleProcesses>> = [];
     try {
       for (let attempt = 0; attempt < 50 && found.length === 0; attempt += 1) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        found = (await findStaleProcesses(makeLocalExecutor())).filter((p) => p.files.includes('/opt/pc-sleep'));
+        found = (await findStaleProcesses(makeLocalExecutor())).filter((p) =>
+          p.files.includes('/opt/pc-sleep'),
+        );
       }
       expect(found).toHaveLength(1);
       expect(found[0]?.command).toBe('pc-sleep');

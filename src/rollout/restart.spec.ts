@@ -25,7 +25,9 @@ describe('restart', () => {
 
   it('names the service of a process from its cgroup, v2 or v1', () => {
     expect(getServiceUnit(['0::/system.slice/nginx.service'])).toBe('nginx.service');
-    expect(getServiceUnit(['4:memory:/x', '1:name=systemd:/system.slice/ssh.service', '0::/'])).toBe('ssh.service');
+    expect(getServiceUnit(['4:memory:/x', '1:name=systemd:/system.slice/ssh.service', '0::/'])).toBe(
+      'ssh.service',
+    );
     expect(getServiceUnit(['0::/system.slice/docker.service/worker'])).toBe('docker.service');
     expect(getServiceUnit(['0::/user.slice/user-1000.slice/session-3.scope'])).toBeUndefined();
   });
@@ -41,19 +43,26 @@ describe('restart', () => {
     const host = new FakeHost({});
     host.files.set('/proc/1/comm', 'systemd\n');
     host.scripted.push(
-      { match: (argv) => argv[2]?.startsWith('grep') === true, result: { code: 0, stdout: DELETED_MAPS, stderr: '' } },
+      {
+        match: (argv) => argv[2]?.startsWith('grep') === true,
+        result: { code: 0, stdout: DELETED_MAPS, stderr: '' },
+      },
       {
         match: (argv) => argv[2]?.startsWith('for p') === true,
         result: {
           code: 0,
-          stdout: '812\tnginx\t0::/system.slice/nginx.service|\n933\tdbus-daemon\t0::/system.slice/dbus.service|\n',
+          stdout:
+            '812\tnginx\t0::/system.slice/nginx.service|\n933\tdbus-daemon\t0::/system.slice/dbus.service|\n',
           stderr: '',
         },
       },
     );
     const result = await restartAfterChange({ reboot: 'never', restartServices: true }, host);
     expect(result.outcome).toBe('ok');
-    expect(result.data).toMatchObject({ restarted: ['nginx.service'], left: { units: ['dbus.service'], pids: [] } });
+    expect(result.data).toMatchObject({
+      restarted: ['nginx.service'],
+      left: { units: ['dbus.service'], pids: [] },
+    });
     expect(host.calls).toContainEqual(['systemctl', 'restart', '--', 'nginx.service']);
     expect(host.calls).not.toContainEqual(['systemctl', 'restart', '--', 'dbus.service']);
   });
@@ -63,13 +72,19 @@ describe('restart', () => {
     host.files.set('/proc/1/comm', 'systemd\n');
     host.failing.add('systemctl restart -- nginx.service');
     host.scripted.push(
-      { match: (argv) => argv[2]?.startsWith('grep') === true, result: { code: 0, stdout: DELETED_MAPS, stderr: '' } },
+      {
+        match: (argv) => argv[2]?.startsWith('grep') === true,
+        result: { code: 0, stdout: DELETED_MAPS, stderr: '' },
+      },
       {
         match: (argv) => argv[2]?.startsWith('for p') === true,
         result: { code: 0, stdout: '812\tnginx\t0::/system.slice/nginx.service|\n', stderr: '' },
       },
     );
     const result = await restartAfterChange({ reboot: 'if-required', restartServices: true }, host);
-    expect(result).toMatchObject({ outcome: 'failed', reason: 'systemctl restart nginx.service exited with 1' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      reason: 'systemctl restart nginx.service exited with 1',
+    });
   });
 });

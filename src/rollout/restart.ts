@@ -8,7 +8,17 @@ import type { Executor, PackageManager } from './contract.js';
  */
 
 /** Only files a package manager installs matter; deleted files in /tmp, /dev/shm or memfd are normal. */
-const PACKAGED_PREFIXES = ['/usr/', '/lib/', '/lib32/', '/lib64/', '/libx32/', '/bin/', '/sbin/', '/opt/', '/etc/'];
+const PACKAGED_PREFIXES = [
+  '/usr/',
+  '/lib/',
+  '/lib32/',
+  '/lib64/',
+  '/libx32/',
+  '/bin/',
+  '/sbin/',
+  '/opt/',
+  '/etc/',
+];
 
 /*
  * Units whose restart would end sessions or the bus everyone talks over, or the runner itself
@@ -56,7 +66,13 @@ export async function findStaleProcesses(executor: Executor): Promise<StaleProce
   const listed = await executor.run(['sh', '-c', LIST_DELETED_MAPS]);
   const filesByPid = parseDeletedMaps(listed.stdout);
   if (filesByPid.size === 0) return [];
-  const described = await executor.run(['sh', '-c', DESCRIBE_PIDS, 'sh', ...[...filesByPid.keys()].map(String)]);
+  const described = await executor.run([
+    'sh',
+    '-c',
+    DESCRIBE_PIDS,
+    'sh',
+    ...[...filesByPid.keys()].map(String),
+  ]);
   const stale: StaleProcess[] = [];
   for (const line of described.stdout.split('\n')) {
     const [pidText, command = '', cgroups = ''] = line.split('\t');
@@ -71,10 +87,14 @@ export async function findStaleProcesses(executor: Executor): Promise<StaleProce
 
 /** `grep -H` lines "/proc/PID/maps:ADDR PERMS OFFSET DEV INODE   PATH (deleted)" → pid → packaged paths. */
 export function parseDeletedMaps(stdout: string): Map<number, Set<string>> {
+  return parseMaps(stdout, { deletedOnly: true });
+}
+
+function parseMaps(stdout: string, options: { deletedOnly: boolean }): Map<number, Set<string>> {
   const byPid = new Map<number, Set<string>>();
   for (const line of stdout.split('\n')) {
-    const match = /^\/proc\/(\d+)\/maps:\S+\s+\S+\s+\S+\s+\S+\s+\d+\s+(\/.*) \(deleted\)$/.exec(line);
-    if (!match) continue;
+    const match = /^\/proc\/(\d+)\/maps:\S+\s+\S+\s+\S+\s+\S+\s+\d+\s+(\/.*?)( \(deleted\))?$/.exec(line);
+    if (!match || (options.deletedOnly && !match[3])) continue;
     const path = match[2]!;
     if (!PACKAGED_PREFIXES.some((prefix) => path.startsWith(prefix))) continue;
     const pid = Number(match[1]);
@@ -113,24 +133,25 @@ export interface PackageInUse {
   listening: boolean;
 }
 
-const LIST_MAPPED_FILES =
-  "awk '{ i = index($0, \"/\"); if (i) print FILENAME \"\\t\" substr($0, i) }' /proc/[0-9]*/maps 2>/dev/null; exit 0";
+// grep, not awk: gawk stops at the first maps file it may not read (a process that just exited, or /proc/1 in a container).
+const LIST_MAPPED_FILES = "grep -H -- ' /' /proc/[0-9]*/maps 2>/dev/null; exit 0";
 
 /**
  * The packages whose files running processes map (libraries and the programs themselves), and which of
  * them belong to processes listening on a socket: what a change to those packages would need restarted.
  */
-export async function findPackagesInUse(executor: Executor, manager: PackageManager): Promise<PackageInUse[]> {
+export async function findPackagesInUse(
+  executor: Executor,
+  manager: PackageManager,
+): Promise<PackageInUse[]> {
   const mapped = await executor.run(['sh', '-c', LIST_MAPPED_FILES]);
   const pidsByFile = new Map<string, Set<number>>();
-  for (const line of mapped.stdout.split('\n')) {
-    const [procPath, rawPath] = line.split('\t');
-    const pid = Number(/^\/proc\/(\d+)\/maps$/.exec(procPath ?? '')?.[1]);
-    const path = rawPath?.replace(/ \(deleted\)$/, '');
-    if (!path || !Number.isInteger(pid) || !PACKAGED_PREFIXES.some((prefix) => path.startsWith(prefix))) continue;
-    const pids = pidsByFile.get(path) ?? new Set<number>();
-    pids.add(pid);
-    pidsByFile.set(path, pids);
+  for (const [pid, files] of parseMaps(mapped.stdout, { deletedOnly: false })) {
+    for (const file of files) {
+      const pids = pidsByFile.get(file) ?? new Set<number>();
+      pids.add(pid);
+      pidsByFile.set(file, pids);
+    }
   }
   const owners = await loadOwners(executor, manager, [...pidsByFile.keys()]);
   const listening = await loadListeningPids(executor);

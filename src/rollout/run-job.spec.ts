@@ -23,7 +23,11 @@ function makeSpec(overrides: Partial<JobSpec> = {}): JobSpec {
 const clock = () => new Date('2026-12-08T01:00:00Z');
 
 async function run(host: FakeHost, spec: JobSpec, sink = new RecordingSink(), options: RunJobOptions = {}) {
-  const result = await runJob(spec, { executor: host, manager: fakeManager }, sink, { clock, rehearse: fakeRehearse, ...options });
+  const result = await runJob(spec, { executor: host, manager: fakeManager }, sink, {
+    clock,
+    rehearse: fakeRehearse,
+    ...options,
+  });
   return { result, sink };
 }
 
@@ -35,9 +39,14 @@ describe('runJob', () => {
       recorded.push(previous);
       expect(host.changes()).toEqual([]);
     };
-    const { result, sink } = await run(host, makeSpec({ hooks: { pre: [['drain']], post: [['undrain']] } }), undefined, {
-      onPrevious,
-    });
+    const { result, sink } = await run(
+      host,
+      makeSpec({ hooks: { pre: [['drain']], post: [['undrain']] } }),
+      undefined,
+      {
+        onPrevious,
+      },
+    );
     expect(result).toEqual({ outcome: 'succeeded', previous: [{ name: 'openssl', version: '3.0.11-1' }] });
     expect(sink.steps()).toEqual([
       'preflight:ok',
@@ -81,7 +90,10 @@ describe('runJob', () => {
     const host = new FakeHost({ openssl: '3.0.11-1' });
     host.failing.add('drain web-1');
     const { result, sink } = await run(host, makeSpec({ hooks: { pre: [['drain', 'web-1']], post: [] } }));
-    expect(result).toMatchObject({ outcome: 'failed', lastError: 'pre-hooks: pre-hook drain web-1 exited with 1' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      lastError: 'pre-hooks: pre-hook drain web-1 exited with 1',
+    });
     expect(sink.steps()).toEqual(['preflight:ok', 'rehearsal:skipped', 'pre-hooks:failed']);
     expect(host.changes()).toEqual([]);
   });
@@ -93,8 +105,20 @@ describe('runJob', () => {
     const { result, sink } = await run(host, makeSpec());
     expect(result.outcome).toBe('rolled-back');
     expect(result.lastError).toContain('apply: install exited with 1');
-    expect(sink.steps()).toEqual(['preflight:ok', 'rehearsal:skipped', 'pre-hooks:skipped', 'apply:failed', 'rollback:ok']);
-    expect(host.changes().at(-1)).toEqual(['pm', 'install', '--downgrades', 'openssl=3.0.11-1', 'libssl3=3.0.11-1']);
+    expect(sink.steps()).toEqual([
+      'preflight:ok',
+      'rehearsal:skipped',
+      'pre-hooks:skipped',
+      'apply:failed',
+      'rollback:ok',
+    ]);
+    expect(host.changes().at(-1)).toEqual([
+      'pm',
+      'install',
+      '--downgrades',
+      'openssl=3.0.11-1',
+      'libssl3=3.0.11-1',
+    ]);
     expect(Object.fromEntries(host.installed)).toEqual({ openssl: '3.0.11-1', libssl3: '3.0.11-1' });
   });
 
@@ -109,7 +133,10 @@ describe('runJob', () => {
       probes: [{ kind: 'command', argv: ['curl', '-sf', 'http://127.0.0.1/health'] }],
     });
     const { result, sink } = await run(host, spec);
-    expect(result).toMatchObject({ outcome: 'rolled-back', previous: [{ name: 'openssl', version: '3.0.11-1' }] });
+    expect(result).toMatchObject({
+      outcome: 'rolled-back',
+      previous: [{ name: 'openssl', version: '3.0.11-1' }],
+    });
     expect(sink.steps().slice(-3)).toEqual(['restart:skipped', 'verify:failed', 'rollback:ok']);
     expect(host.changes().at(-1)).toEqual(['pm', 'remove', 'libnew1']);
     expect(Object.fromEntries(host.installed)).toEqual({ openssl: '3.0.11-1' });
@@ -171,10 +198,15 @@ describe('runJob resumed after a crash', () => {
 
   it('skips apply when the host is already at the targets', async () => {
     const host = new FakeHost({ openssl: '3.0.15-1' });
-    const { result, sink } = await run(host, makeSpec(), undefined, { resume: { previous, lastStep: 'pre-hooks' } });
+    const { result, sink } = await run(host, makeSpec(), undefined, {
+      resume: { previous, lastStep: 'pre-hooks' },
+    });
     expect(result).toEqual({ outcome: 'succeeded', previous });
     expect(sink.steps()).toEqual(['apply:ok', 'restart:skipped', 'verify:ok', 'post-hooks:skipped']);
-    expect(sink.reports[0]?.data).toMatchObject({ resumed: true, reason: 'the host was already at the targets' });
+    expect(sink.reports[0]?.data).toMatchObject({
+      resumed: true,
+      reason: 'the host was already at the targets',
+    });
     expect(host.changes()).toEqual([]);
   });
 
@@ -200,7 +232,9 @@ describe('runJob resumed after a crash', () => {
 
   it('stops without a change when the host is at neither', async () => {
     const host = new FakeHost({ openssl: '3.0.13-1' });
-    const { result, sink } = await run(host, makeSpec(), undefined, { resume: { previous, lastStep: 'pre-hooks' } });
+    const { result, sink } = await run(host, makeSpec(), undefined, {
+      resume: { previous, lastStep: 'pre-hooks' },
+    });
     expect(result.outcome).toBe('failed');
     expect(result.lastError).toBe(
       'host changed outside patchcast: openssl is 3.0.13-1 (target 3.0.15-1, previous 3.0.11-1)',

@@ -139,11 +139,16 @@ class JobRun {
     if (isAt(installed, this.spec.targets)) {
       const last = resume.lastStep;
       this.log(`resume: the host is at the targets (last reported step: ${last ?? 'none'})`);
-      if (last === 'verify' || last === 'post-hooks') return this.afterApply(last === 'verify' ? 'post-hooks' : 'done');
+      if (last === 'verify' || last === 'post-hooks')
+        return this.afterApply(last === 'verify' ? 'post-hooks' : 'done');
       if (last === 'restart') return this.afterApply('verify');
       if (last !== 'apply') {
         const data = { previous: this.previous, targets: this.spec.targets, resumed: true };
-        await this.step('apply', async () => ({ outcome: 'ok', reason: 'the host was already at the targets', data }));
+        await this.step('apply', async () => ({
+          outcome: 'ok',
+          reason: 'the host was already at the targets',
+          data,
+        }));
       }
       return this.afterApply('restart');
     }
@@ -152,7 +157,11 @@ class JobRun {
       return this.applyAndAfter({ recorded: true });
     }
     const reason = `host changed outside patchcast: ${describeState(installed, this.spec.targets, resume.previous)}`;
-    await this.step('apply', async () => ({ outcome: 'failed', reason, data: { installed: toObject(installed) } }));
+    await this.step('apply', async () => ({
+      outcome: 'failed',
+      reason,
+      data: { installed: toObject(installed) },
+    }));
     return this.finish('failed', reason);
   }
 
@@ -162,7 +171,8 @@ class JobRun {
     if (refresh) {
       const result = await this.exec(refresh);
       output += transcript(refresh, result);
-      if (result.code !== 0) return { outcome: 'failed', reason: `refresh exited with ${result.code}`, output };
+      if (result.code !== 0)
+        return { outcome: 'failed', reason: `refresh exited with ${result.code}`, output };
     }
     const installed = await this.queryInstalled(this.spec.targets.map((target) => target.name));
     const argv = this.host.manager.simulate(this.spec.targets);
@@ -190,7 +200,8 @@ class JobRun {
     const result = await this.exec(argv);
     const output = `${result.stdout}${result.stderr}`;
     const data = { commands };
-    if (result.code !== 0) return { outcome: 'failed', reason: `rehearsal exited with ${result.code}`, output, data };
+    if (result.code !== 0)
+      return { outcome: 'failed', reason: `rehearsal exited with ${result.code}`, output, data };
     return { outcome: 'ok', output, data };
   }
 
@@ -220,9 +231,14 @@ class JobRun {
     const verdict = await this.step('apply', async () => {
       const argv = this.host.manager.install(this.spec.targets, this.installOptions());
       const result = await this.exec(argv);
-      const data = { previous: this.previous, targets: this.spec.targets, ...(resumed.recorded ? { resumed: true } : {}) };
+      const data = {
+        previous: this.previous,
+        targets: this.spec.targets,
+        ...(resumed.recorded ? { resumed: true } : {}),
+      };
       const output = transcript(argv, result);
-      if (result.code !== 0) return { outcome: 'failed', reason: `install exited with ${result.code}`, output, data };
+      if (result.code !== 0)
+        return { outcome: 'failed', reason: `install exited with ${result.code}`, output, data };
       return { outcome: 'ok', output, data };
     });
     if (verdict.outcome === 'failed') return this.rollback(`apply: ${verdict.reason}`);
@@ -234,7 +250,9 @@ class JobRun {
     const order = ['restart', 'verify', 'post-hooks', 'done'];
     const due = (step: string) => order.indexOf(step) >= order.indexOf(from);
     if (due('restart')) {
-      const restart = await this.step('restart', () => restartAfterChange(this.spec, this.host.executor, this.options));
+      const restart = await this.step('restart', () =>
+        restartAfterChange(this.spec, this.host.executor, this.options),
+      );
       if (restart.outcome === 'failed') return this.rollback(`restart: ${restart.reason}`);
     }
     if (due('verify')) {
@@ -244,7 +262,8 @@ class JobRun {
     if (due('post-hooks')) {
       const post = await this.step('post-hooks', () => this.hooks(this.spec.hooks.post, 'post-hook'));
       // The change is verified: a failing post-hook does not undo it, but the job does not count as a success.
-      if (post.outcome === 'failed') return this.finish('failed', `post-hooks: ${post.reason} (the change stays)`);
+      if (post.outcome === 'failed')
+        return this.finish('failed', `post-hooks: ${post.reason} (the change stays)`);
     }
     return this.finish('succeeded');
   }
@@ -262,7 +281,12 @@ class JobRun {
     const output = probes.map((p) => `${p.ok ? 'ok' : 'FAILED'} ${p.probe}: ${p.detail}`).join('\n');
     const data = { installed: versions, probes };
     if (failed.length > 0) {
-      return { outcome: 'failed', reason: `probe failed: ${failed.map((p) => `${p.probe} (${p.detail})`).join(', ')}`, output, data };
+      return {
+        outcome: 'failed',
+        reason: `probe failed: ${failed.map((p) => `${p.probe} (${p.detail})`).join(', ')}`,
+        output,
+        data,
+      };
     }
     return { outcome: 'ok', output, data };
   }
@@ -279,16 +303,24 @@ class JobRun {
         const argv = manager.install(this.previous, { allowDowngrades: true });
         const result = await this.exec(argv);
         output += transcript(argv, result);
-        if (result.code !== 0) return { outcome: 'failed', reason: `reinstall exited with ${result.code}`, output, data };
+        if (result.code !== 0)
+          return { outcome: 'failed', reason: `reinstall exited with ${result.code}`, output, data };
       }
       const installedNow = await this.queryInstalled(added);
       const toRemove = added.filter((name) => installedNow.has(name));
       if (toRemove.length > 0) {
-        if (!manager.remove) return { outcome: 'failed', reason: `${manager.name} driver cannot remove ${toRemove.join(', ')}`, output, data };
+        if (!manager.remove)
+          return {
+            outcome: 'failed',
+            reason: `${manager.name} driver cannot remove ${toRemove.join(', ')}`,
+            output,
+            data,
+          };
         const argv = manager.remove(toRemove);
         const result = await this.exec(argv);
         output += transcript(argv, result);
-        if (result.code !== 0) return { outcome: 'failed', reason: `remove exited with ${result.code}`, output, data };
+        if (result.code !== 0)
+          return { outcome: 'failed', reason: `remove exited with ${result.code}`, output, data };
       }
       const after = await this.queryInstalled(this.touched);
       if (!this.isAtPrevious(after)) {
@@ -297,7 +329,8 @@ class JobRun {
       }
       return { outcome: 'ok', output, data: { ...data, installed: toObject(after) } };
     });
-    if (verdict.outcome === 'failed') return this.finish('failed', `${why}; rollback failed: ${verdict.reason}`);
+    if (verdict.outcome === 'failed')
+      return this.finish('failed', `${why}; rollback failed: ${verdict.reason}`);
     return this.finish('rolled-back', why);
   }
 
@@ -310,7 +343,9 @@ class JobRun {
   /** At the recorded versions, and none of the packages that were absent then is installed now. */
   isAtPrevious(installed: Map<string, string>): boolean {
     const known = new Set(this.previous.map((p) => p.name));
-    return isAt(installed, this.previous) && this.touched.every((name) => known.has(name) || !installed.has(name));
+    return (
+      isAt(installed, this.previous) && this.touched.every((name) => known.has(name) || !installed.has(name))
+    );
   }
 
   /** Runs one step and reports it; a refused report ends the run (LeaseLost). */
@@ -318,14 +353,18 @@ class JobRun {
     const startedAt = this.#clock().toISOString();
     this.log(`${name}: started`);
     const verdict = await body();
-    const reason = verdict.reason ? `${verdict.outcome === 'failed' ? 'error' : 'note'}: ${verdict.reason}\n` : '';
+    const reason = verdict.reason
+      ? `${verdict.outcome === 'failed' ? 'error' : 'note'}: ${verdict.reason}\n`
+      : '';
     const accepted = await this.sink.report({
       step: name,
       outcome: verdict.outcome,
       startedAt,
       endedAt: this.#clock().toISOString(),
       excerpt: makeExcerpt(reason + (verdict.output ?? '')),
-      ...(verdict.data || verdict.reason ? { data: { ...verdict.data, ...(verdict.reason ? { reason: verdict.reason } : {}) } } : {}),
+      ...(verdict.data || verdict.reason
+        ? { data: { ...verdict.data, ...(verdict.reason ? { reason: verdict.reason } : {}) } }
+        : {}),
     });
     this.log(`${name}: ${verdict.outcome}${verdict.reason ? ` (${verdict.reason})` : ''}`);
     if (!accepted) throw new LeaseLost(name);
@@ -334,7 +373,11 @@ class JobRun {
 
   finish(outcome: JobOutcome, lastError?: string): RunJobResult {
     this.log(`job ${this.spec.jobId}: ${outcome}${lastError ? ` (${lastError})` : ''}`);
-    return { outcome, previous: this.previous, ...(lastError && outcome !== 'succeeded' ? { lastError } : {}) };
+    return {
+      outcome,
+      previous: this.previous,
+      ...(lastError && outcome !== 'succeeded' ? { lastError } : {}),
+    };
   }
 
   async queryInstalled(names: readonly string[]): Promise<Map<string, string>> {
@@ -356,10 +399,15 @@ function isAt(installed: Map<string, string>, versions: readonly PackageTarget[]
   return versions.every((target) => installed.get(target.name) === target.version);
 }
 
-function describeState(installed: Map<string, string>, targets: readonly PackageTarget[], previous?: readonly PackageTarget[]): string {
+function describeState(
+  installed: Map<string, string>,
+  targets: readonly PackageTarget[],
+  previous?: readonly PackageTarget[],
+): string {
   return targets
     .map((target) => {
-      const before = previous?.find((p) => p.name === target.name)?.version ?? (previous ? 'absent' : 'unrecorded');
+      const before =
+        previous?.find((p) => p.name === target.name)?.version ?? (previous ? 'absent' : 'unrecorded');
       return `${target.name} is ${installed.get(target.name) ?? 'absent'} (target ${target.version}, previous ${before})`;
     })
     .join(', ');

@@ -47,10 +47,18 @@ export class FakeHost implements Executor {
     if (program === 'rehearse') return { code: this.rehearsalCode, stdout: 'rehearsed\n', stderr: '' };
     if (program !== 'pm') return ok('');
     if (verb === 'query') {
-      return ok(rest.flatMap((name) => (this.installed.has(name) ? [`${name} ${this.installed.get(name)}`] : [])).join('\n'));
+      return ok(
+        rest
+          .flatMap((name) => (this.installed.has(name) ? [`${name} ${this.installed.get(name)}`] : []))
+          .join('\n'),
+      );
     }
     if (verb === 'simulate') return ok(JSON.stringify(this.simulate(rest.map(parseTarget))));
-    if (verb === 'install') return this.install(rest.filter((arg) => arg !== '--downgrades').map(parseTarget), rest.includes('--downgrades'));
+    if (verb === 'install')
+      return this.install(
+        rest.filter((arg) => arg !== '--downgrades').map(parseTarget),
+        rest.includes('--downgrades'),
+      );
     if (verb === 'remove') {
       for (const name of rest) this.installed.delete(name);
       return ok('removed');
@@ -66,7 +74,9 @@ export class FakeHost implements Executor {
 
   /** The argv the host ran that change packages (install/remove), outside any rehearsal. */
   changes(): string[][] {
-    return this.calls.filter(([program, verb]) => program === 'pm' && (verb === 'install' || verb === 'remove'));
+    return this.calls.filter(
+      ([program, verb]) => program === 'pm' && (verb === 'install' || verb === 'remove'),
+    );
   }
 
   private simulate(targets: PackageTarget[]): Simulation {
@@ -87,7 +97,8 @@ export class FakeHost implements Executor {
         return fail(`dpkg: error processing package ${target.name} (--configure)`);
       }
     }
-    if (!downgrades) for (const change of this.extraChanges) if (change.to) this.installed.set(change.name, change.to);
+    if (!downgrades)
+      for (const change of this.extraChanges) if (change.to) this.installed.set(change.name, change.to);
     return ok('Setting up …');
   }
 }
