@@ -6,12 +6,22 @@ import type {
   PackageManager,
   PackageTarget,
   StepName,
-  StepOutcome,
   StepSink,
 } from './contract.js';
 import { makeExcerpt } from './excerpt.js';
-import { evaluatePreflight } from './preflight.js';
-import { runProbes } from './probes.js';
+import {
+  describeState,
+  getInstallOptions,
+  isAt,
+  queryInstalled,
+  runHooks,
+  runPreflight,
+  runRehearsal,
+  runVerify,
+  type StepVerdict,
+  toObject,
+  transcript,
+} from './job-steps.js';
 import { makeRehearsalArgv } from './rehearsal.js';
 import { type RestartStepOptions, restartAfterChange } from './restart-step.js';
 
@@ -57,15 +67,6 @@ export interface JobHost {
 
 /** Thrown inside a run when the store refused a report: the run ends without touching the host again. */
 class LeaseLost extends Error {}
-
-/** A step's verdict, before it becomes a report. */
-interface StepVerdict {
-  outcome: StepOutcome;
-  /** Why the step failed or was skipped. */
-  reason?: string;
-  output?: string;
-  data?: Record<string, unknown>;
-}
 
 const AFTER_APPLY: readonly StepName[] = ['apply', 'restart', 'verify', 'post-hooks'];
 
@@ -118,8 +119,8 @@ class JobRun {
     }
     for (const [name, step] of [
       ['preflight', () => this.preflight()],
-      ['rehearsal', () => this.rehearsal()],
-      ['pre-hooks', () => this.hooks(this.spec.hooks.pre, 'pre-hook')],
+      ['rehearsal', () => runRehearsal(this.spec, this.host, this.options.rehearse ?? makeRehearsalArgv)],
+      ['pre-hooks', () => runHooks(this.host, this.spec.hooks.pre, 'pre-hook')],
     ] as const) {
       const verdict = await this.step(name, step);
       if (verdict.outcome === 'failed') return this.finish('failed', `${name}: ${verdict.reason}`);
@@ -156,7 +157,8 @@ class JobRun {
       this.log('resume: the host is at the recorded previous versions; applying again');
       return this.applyAndAfter({ recorded: true });
     }
-    const reason = `host changed outside patchcast: ${describeState(installed, this.spec.targets, resume.previous)}`;
+    const state = describeState(installed, this.touched, this.spec.targets, resume.previous);
+    const reason = `host changed outside patchcast: ${state}`;
     await this.step('apply', async () => ({
       outcome: 'failed',
       reason,
@@ -165,57 +167,11 @@ class JobRun {
     return this.finish('failed', reason);
   }
 
+  /** The preflight; what the simulation would change joins the packages the job touches. */
   async preflight(): Promise<StepVerdict> {
-    let output = '';
-    const refresh = this.spec.refresh ? this.host.manager.refresh() : undefined;
-    if (refresh) {
-      const result = await this.exec(refresh);
-      output += transcript(refresh, result);
-      if (result.code !== 0)
-        return { outcome: 'failed', reason: `refresh exited with ${result.code}`, output };
-    }
-    const installed = await this.queryInstalled(this.spec.targets.map((target) => target.name));
-    const argv = this.host.manager.simulate(this.spec.targets);
-    const result = await this.exec(argv);
-    output += transcript(argv, result);
-    const simulation = this.host.manager.parseSimulation(result);
-    const verdict = evaluatePreflight(simulation, this.spec.targets, this.spec.allow, installed);
-    const changes = verdict.simulation.changes;
-    this.touched = unique([...this.touched, ...changes.map((change) => change.name)]);
-    const data = { changes, blockers: verdict.blockers };
-    if (!verdict.ok) return { outcome: 'failed', reason: verdict.blockers.join('; '), output, data };
-    return { outcome: 'ok', output, data };
-  }
-
-  async rehearsal(): Promise<StepVerdict> {
-    if (!this.spec.rehearsal) return { outcome: 'skipped', reason: 'the job has no rehearsal' };
-    const { manager } = this.host;
-    const refresh = this.spec.refresh ? manager.refresh() : undefined;
-    const commands = [
-      ...(refresh ? [refresh] : []),
-      manager.install(this.spec.targets, this.installOptions()),
-      ...this.spec.probes.flatMap((probe) => (probe.kind === 'command' ? [probe.argv] : [])),
-    ];
-    const argv = (this.options.rehearse ?? makeRehearsalArgv)(commands);
-    const result = await this.exec(argv);
-    const output = `${result.stdout}${result.stderr}`;
-    const data = { commands };
-    if (result.code !== 0)
-      return { outcome: 'failed', reason: `rehearsal exited with ${result.code}`, output, data };
-    return { outcome: 'ok', output, data };
-  }
-
-  async hooks(argvList: readonly string[][], what: string): Promise<StepVerdict> {
-    if (argvList.length === 0) return { outcome: 'skipped', reason: `the job has no ${what}s` };
-    let output = '';
-    for (const argv of argvList) {
-      const result = await this.exec(argv);
-      output += transcript(argv, result);
-      if (result.code !== 0) {
-        return { outcome: 'failed', reason: `${what} ${argv.join(' ')} exited with ${result.code}`, output };
-      }
-    }
-    return { outcome: 'ok', output, data: { hooks: argvList.length } };
+    const verdict = await runPreflight(this.spec, this.host);
+    this.touched = unique([...this.touched, ...verdict.changes.map((change) => change.name)]);
+    return verdict;
   }
 
   /** Records the previous versions (and lets the caller persist them) before the one real change. */
@@ -229,7 +185,7 @@ class JobRun {
       await this.options.onPrevious?.(this.previous);
     }
     const verdict = await this.step('apply', async () => {
-      const argv = this.host.manager.install(this.spec.targets, this.installOptions());
+      const argv = this.host.manager.install(this.spec.targets, getInstallOptions(this.spec));
       const result = await this.exec(argv);
       const data = {
         previous: this.previous,
@@ -256,39 +212,18 @@ class JobRun {
       if (restart.outcome === 'failed') return this.rollback(`restart: ${restart.reason}`);
     }
     if (due('verify')) {
-      const verify = await this.step('verify', () => this.verify());
+      const verify = await this.step('verify', () => runVerify(this.spec, this.host));
       if (verify.outcome === 'failed') return this.rollback(`verify: ${verify.reason}`);
     }
     if (due('post-hooks')) {
-      const post = await this.step('post-hooks', () => this.hooks(this.spec.hooks.post, 'post-hook'));
+      const post = await this.step('post-hooks', () =>
+        runHooks(this.host, this.spec.hooks.post, 'post-hook'),
+      );
       // The change is verified: a failing post-hook does not undo it, but the job does not count as a success.
       if (post.outcome === 'failed')
         return this.finish('failed', `post-hooks: ${post.reason} (the change stays)`);
     }
     return this.finish('succeeded');
-  }
-
-  async verify(): Promise<StepVerdict> {
-    const installed = await this.queryInstalled(this.spec.targets.map((target) => target.name));
-    const wrong = this.spec.targets.filter((target) => installed.get(target.name) !== target.version);
-    const versions = toObject(installed);
-    if (wrong.length > 0) {
-      const reason = `not at the target version: ${wrong.map((t) => `${t.name} ${installed.get(t.name) ?? 'absent'} (want ${t.version})`).join(', ')}`;
-      return { outcome: 'failed', reason, data: { installed: versions } };
-    }
-    const probes = await runProbes(this.spec.probes, this.host.executor);
-    const failed = probes.filter((probe) => !probe.ok);
-    const output = probes.map((p) => `${p.ok ? 'ok' : 'FAILED'} ${p.probe}: ${p.detail}`).join('\n');
-    const data = { installed: versions, probes };
-    if (failed.length > 0) {
-      return {
-        outcome: 'failed',
-        reason: `probe failed: ${failed.map((p) => `${p.probe} (${p.detail})`).join(', ')}`,
-        output,
-        data,
-      };
-    }
-    return { outcome: 'ok', output, data };
   }
 
   /** Puts the recorded versions back and removes what the job newly installed, then checks the host. */
@@ -324,7 +259,7 @@ class JobRun {
       }
       const after = await this.queryInstalled(this.touched);
       if (!this.isAtPrevious(after)) {
-        const reason = `the host is not back at the previous versions: ${describeState(after, this.spec.targets, this.previous)}`;
+        const reason = `the host is not back at the previous versions: ${describeState(after, this.touched, this.spec.targets, this.previous)}`;
         return { outcome: 'failed', reason, output, data: { ...data, installed: toObject(after) } };
       }
       return { outcome: 'ok', output, data: { ...data, installed: toObject(after) } };
@@ -332,12 +267,6 @@ class JobRun {
     if (verdict.outcome === 'failed')
       return this.finish('failed', `${why}; rollback failed: ${verdict.reason}`);
     return this.finish('rolled-back', why);
-  }
-
-  /** The job's `allow` as install flags; `allowHeld` is apt's and dnf's extension of the contract. */
-  installOptions(): { allowDowngrades: boolean } {
-    const options = { allowDowngrades: this.spec.allow.downgrades, allowHeld: this.spec.allow.held };
-    return options;
   }
 
   /** At the recorded versions, and none of the packages that were absent then is installed now. */
@@ -380,10 +309,8 @@ class JobRun {
     };
   }
 
-  async queryInstalled(names: readonly string[]): Promise<Map<string, string>> {
-    if (names.length === 0) return new Map();
-    const result = await this.exec(this.host.manager.queryInstalled(names));
-    return this.host.manager.parseInstalled(result.stdout);
+  queryInstalled(names: readonly string[]): Promise<Map<string, string>> {
+    return queryInstalled(this.host, names);
   }
 
   exec(argv: readonly string[]): Promise<CommandResult> {
@@ -393,32 +320,6 @@ class JobRun {
   log(line: string): void {
     this.options.log?.(line);
   }
-}
-
-function isAt(installed: Map<string, string>, versions: readonly PackageTarget[]): boolean {
-  return versions.every((target) => installed.get(target.name) === target.version);
-}
-
-function describeState(
-  installed: Map<string, string>,
-  targets: readonly PackageTarget[],
-  previous?: readonly PackageTarget[],
-): string {
-  return targets
-    .map((target) => {
-      const before =
-        previous?.find((p) => p.name === target.name)?.version ?? (previous ? 'absent' : 'unrecorded');
-      return `${target.name} is ${installed.get(target.name) ?? 'absent'} (target ${target.version}, previous ${before})`;
-    })
-    .join(', ');
-}
-
-function transcript(argv: readonly string[], result: CommandResult): string {
-  return `$ ${argv.join(' ')}\n${result.stdout}${result.stderr}${result.code === 0 ? '' : `(exit ${result.code})\n`}`;
-}
-
-function toObject(map: Map<string, string>): Record<string, string> {
-  return Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function unique(names: readonly string[]): string[] {
