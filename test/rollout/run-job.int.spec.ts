@@ -125,15 +125,16 @@ describe.skipIf(!isRoot)('runJob on test hosts (root, real apt)', () => {
     expect(await hostB.installed(PCDEMO.name)).toBe(PCDEMO.base);
   });
 
-  it('installs the fix, and a resumed run then finds it done without installing again', async () => {
+  it('rehearses and installs the fix, and a resumed run then finds it done without installing again', async () => {
     const previousSeen: PackageTarget[][] = [];
     const sink = new RecordingSink();
-    const result = await run(hostA, makeSpec(PCDEMO.fix, { probes: [healthProbe] }), sink, previousSeen);
+    const spec = makeSpec(PCDEMO.fix, { rehearsal: true, probes: [healthProbe] });
+    const result = await run(hostA, spec, sink, previousSeen);
     expect(result).toEqual({ outcome: 'succeeded', previous: [{ name: PCDEMO.name, version: PCDEMO.base }] });
     expect(previousSeen).toEqual([result.previous]);
     expect(sink.steps()).toEqual([
       'preflight:ok',
-      'rehearsal:skipped',
+      'rehearsal:ok',
       'pre-hooks:skipped',
       'apply:ok',
       'restart:skipped',
