@@ -50,6 +50,7 @@ export function exportShellScript(spec: JobSpec): string {
     'DEBIAN_FRONTEND=noninteractive',
     'export DEBIAN_FRONTEND',
     `previous=${quoteShellArg(`/var/tmp/patchcast-${spec.jobId.replace(/[^\w.-]/g, '_')}.previous`)}`,
+    'if [ -n "${PATCHCAST_PREVIOUS_FILE:-}" ]; then previous=$PATCHCAST_PREVIOUS_FILE; fi',
     'simulation=$(mktemp)',
     'trap \'rm -f "$simulation"\' EXIT',
     '',

@@ -114,9 +114,10 @@ function jobTasks(spec: JobSpec): Record<string, unknown>[] {
 
 /** Inventory names only: a pattern character or a template here would widen the play's hosts. */
 function checkHost(host: string): string {
-  if (/^[A-Za-z0-9_.@-][A-Za-z0-9_.:@-]*$/.test(host)) return host;
+  // `:` and `,` join patterns, `*`, `[]`, `!`, `&`, `~` widen or negate them, and `all` is every host.
+  if (/^[A-Za-z0-9_][A-Za-z0-9_.@-]*$/.test(host) && host !== 'all' && host !== 'ungrouped') return host;
   throw new PatchcastError('INPUT_INVALID', `host ${JSON.stringify(host)} is not an Ansible inventory name`, {
-    hint: 'Map the asset to its inventory hostname (letters, digits, . _ - : @).',
+    hint: 'Map the asset to its inventory hostname (letters, digits, . _ - @).',
   });
 }
 
