@@ -1,4 +1,5 @@
 import type { CommandResult, JobSpec, PackageChange, PackageTarget, StepOutcome } from './contract.js';
+import { assertPackageName } from './package-managers/shared.js';
 import { evaluatePreflight } from './preflight.js';
 import { runProbes } from './probes.js';
 import type { JobHost } from './run-job.js';
@@ -115,6 +116,19 @@ export async function runVerify(spec: JobSpec, host: JobHost): Promise<StepVerdi
 export function getInstallOptions(spec: JobSpec): { allowDowngrades: boolean } {
   const options = { allowDowngrades: spec.allow.downgrades, allowHeld: spec.allow.held };
   return options;
+}
+
+/**
+ * The argv that removes packages: the driver's own `remove` when it has one, else the manager's plain
+ * command (the contract has no `remove` yet; a driver's extra options, such as apt's `-o`, are not
+ * carried by this fallback).
+ */
+export function getRemoveArgv(manager: JobHost['manager'], names: readonly string[]): string[] {
+  if (manager.remove) return manager.remove(names);
+  const checked = names.map(assertPackageName);
+  if (manager.name === 'apt') return ['apt-get', 'remove', '-y', '--', ...checked];
+  if (manager.name === 'dnf') return ['dnf', 'remove', '-y', '--', ...checked];
+  return ['apk', 'del', '--', ...checked];
 }
 
 /** name → installed version, as the host's package database says now. */

@@ -12,6 +12,7 @@ import { makeExcerpt } from './excerpt.js';
 import {
   describeState,
   getInstallOptions,
+  getRemoveArgv,
   isAt,
   queryInstalled,
   runHooks,
@@ -61,7 +62,7 @@ export interface RunJobResult {
 
 export interface JobHost {
   executor: Executor;
-  /** `remove` is optional until the contract has it; it is only needed to roll back a new install. */
+  /** `remove` is optional until the contract has it (see getRemoveArgv): a rollback of a new install needs it. */
   manager: PackageManager & { remove?(names: readonly string[]): string[] };
 }
 
@@ -244,14 +245,7 @@ class JobRun {
       const installedNow = await this.queryInstalled(added);
       const toRemove = added.filter((name) => installedNow.has(name));
       if (toRemove.length > 0) {
-        if (!manager.remove)
-          return {
-            outcome: 'failed',
-            reason: `${manager.name} driver cannot remove ${toRemove.join(', ')}`,
-            output,
-            data,
-          };
-        const argv = manager.remove(toRemove);
+        const argv = getRemoveArgv(manager, toRemove);
         const result = await this.exec(argv);
         output += transcript(argv, result);
         if (result.code !== 0)

@@ -6,7 +6,7 @@ import type { JobSpec, PackageTarget, Probe } from '../../src/rollout/contract.j
 import { getPackageManager } from '../../src/rollout/package-managers/index.js';
 import { makeRehearsalArgv } from '../../src/rollout/rehearsal.js';
 import { runJob } from '../../src/rollout/run-job.js';
-import { buildDemoDebs, PCDEMO, PCDEMO_HEALTH_FILE } from '../support/debs.js';
+import { buildDemoDebs, PCDEMO, PCDEMO_HEALTH_FILE, PCDEMO_LIB } from '../support/debs.js';
 import { RecordingSink } from '../support/fake-host.js';
 import { makeTestHost, type TestHost } from '../support/test-hosts.js';
 
@@ -123,6 +123,24 @@ describe.skipIf(!isRoot)('runJob on test hosts (root, real apt)', () => {
       'rollback:ok',
     ]);
     expect(await hostB.installed(PCDEMO.name)).toBe(PCDEMO.base);
+  });
+
+  it('removes a package the failed job newly installed when it rolls back', async () => {
+    expect(await hostB.installed(PCDEMO_LIB.name)).toBeUndefined();
+    const spec = makeSpec(PCDEMO.brokenHealth, {
+      targets: [
+        { name: PCDEMO.name, version: PCDEMO.brokenHealth },
+        { name: PCDEMO_LIB.name, version: PCDEMO_LIB.fix },
+      ],
+      probes: [healthProbe],
+    });
+    const result = await run(hostB, spec);
+    expect(result).toMatchObject({
+      outcome: 'rolled-back',
+      previous: [{ name: PCDEMO.name, version: PCDEMO.base }],
+    });
+    expect(await hostB.installed(PCDEMO.name)).toBe(PCDEMO.base);
+    expect(await hostB.installed(PCDEMO_LIB.name)).toBeUndefined();
   });
 
   it('rehearses and installs the fix, and a resumed run then finds it done without installing again', async () => {
