@@ -45,6 +45,19 @@ describe.skipIf(!isRoot)('rehearsal on this machine (root)', () => {
     expect(result.stdout).toBe('$(id)|; echo x|*|');
   });
 
+  it('keeps the processes, kernel settings and disks of the host out of reach', () => {
+    const script = [
+      'test ! -e "/proc/$1" || exit 11',
+      '! kill -0 "$1" 2>/dev/null || exit 12',
+      '! { echo 1 > /proc/sys/vm/drop_caches; } 2>/dev/null || exit 13',
+      'test -z "$(find /dev -type b)" || exit 14',
+      'echo ok > /dev/null || exit 15',
+    ].join('\n');
+    const result = rehearse([['sh', '-c', script, 'sh', String(process.pid)]]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   it('forbids maintainer scripts to start services (policy-rc.d answers 101)', () => {
     const result = rehearse([['/usr/sbin/policy-rc.d', 'ssh', 'start']]);
     expect(result.status).toBe(101);

@@ -7,8 +7,17 @@ describe('makeRehearsalArgv', () => {
       ['apt-get', 'install', '-y', 'pcdemo=1.0-2'],
       ['sh', '-c', 'echo $HOME; rm -rf /'],
     ]);
-    expect(argv.slice(0, 6)).toEqual(['unshare', '-m', '--propagation', 'private', '--', '/bin/sh']);
-    expect(argv.slice(8)).toEqual([
+    expect(argv.slice(0, 8)).toEqual([
+      'unshare',
+      '--mount',
+      '--pid',
+      '--fork',
+      '--propagation',
+      'private',
+      '--',
+      '/bin/sh',
+    ]);
+    expect(argv.slice(10)).toEqual([
       'sh',
       '/run/patchcast-rehearsal',
       'apt-get',
@@ -20,8 +29,8 @@ describe('makeRehearsalArgv', () => {
       '-c',
       'echo $HOME; rm -rf /',
     ]);
-    expect(argv[7]).not.toContain('pcdemo');
-    expect(makeRehearsalArgv([['true']])[7]).toBe(argv[7]);
+    expect(argv[9]).not.toContain('pcdemo');
+    expect(makeRehearsalArgv([['true']])[9]).toBe(argv[9]);
   });
 
   it('refuses what it cannot encode unambiguously', () => {

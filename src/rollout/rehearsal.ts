@@ -22,8 +22,11 @@ export const DEFAULT_REHEARSAL_SCRATCH = '/run/patchcast-rehearsal';
  * as it is on the host. A mount that cannot be overlaid stays as the root overlay shows it: still
  * writable only into the tmpfs, so the host stays untouched either way.
  *
- * policy-rc.d answering 101 ("action forbidden", Debian's invoke-rc.d interface) keeps maintainer
- * scripts from starting or restarting the host's real services from inside the rehearsal.
+ * What a maintainer script could still reach on the real host is fenced off too: its own pid namespace
+ * (a fresh /proc; it cannot see or signal the host's processes, and whatever it leaves running dies
+ * with the rehearsal's first process), /proc/sys and /sys read-only, and a /dev with only the character
+ * devices programs expect, never the disks (grub-install, mkfs, dd). policy-rc.d answering 101
+ * ("action forbidden", Debian's invoke-rc.d interface) keeps it from starting or restarting services.
  */
 const SCRIPT = `set -eu
 s=$1; shift
@@ -49,9 +52,18 @@ while read -r dev mnt type opts rest; do
     *) overlay "$mnt" "$m$mnt" || echo "rehearsal: $mnt not overlaid" >&2 ;;
   esac
 done < "$s/mounts.txt"
-mount --bind /proc "$m/proc"
-mount --rbind /dev "$m/dev"
-if [ -d /sys ] && [ -d "$m/sys" ]; then mount --rbind /sys "$m/sys"; fi
+mount -t proc patchcast-rehearsal "$m/proc" 2>/dev/null || mount --bind /proc "$m/proc"
+mount --bind "$m/proc/sys" "$m/proc/sys" && mount -o remount,bind,ro "$m/proc/sys"
+mount -t tmpfs -o mode=0755,nosuid patchcast-rehearsal "$m/dev"
+for d in null zero full random urandom tty; do
+  if [ -e "/dev/$d" ]; then : > "$m/dev/$d"; mount --bind "/dev/$d" "$m/dev/$d"; fi
+done
+mkdir -p "$m/dev/pts" "$m/dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 patchcast-rehearsal "$m/dev/pts" 2>/dev/null && ln -s pts/ptmx "$m/dev/ptmx" || true
+mount -t tmpfs -o mode=1777,nosuid,nodev patchcast-rehearsal "$m/dev/shm"
+ln -s /proc/self/fd "$m/dev/fd"
+ln -s /proc/self/fd/0 "$m/dev/stdin"; ln -s /proc/self/fd/1 "$m/dev/stdout"; ln -s /proc/self/fd/2 "$m/dev/stderr"
+if [ -d /sys ] && [ -d "$m/sys" ]; then mount --rbind /sys "$m/sys" && mount -o remount,bind,ro "$m/sys"; fi
 if [ -d "$m/usr/sbin" ]; then printf '#!/bin/sh\\nexit 101\\n' > "$m/usr/sbin/policy-rc.d"; chmod 755 "$m/usr/sbin/policy-rc.d"; fi
 set +e
 while [ $# -gt 0 ]; do
@@ -98,7 +110,9 @@ export function makeRehearsalArgv(
   }
   return [
     'unshare',
-    '-m',
+    '--mount',
+    '--pid',
+    '--fork',
     '--propagation',
     'private',
     '--',
