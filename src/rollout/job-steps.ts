@@ -133,9 +133,43 @@ export function getRemoveArgv(manager: JobHost['manager'], names: readonly strin
 
 /** name → installed version, as the host's package database says now. */
 export async function queryInstalled(host: JobHost, names: readonly string[]): Promise<Map<string, string>> {
-  if (names.length === 0) return new Map();
+  return (await queryHost(host, names)).installed;
+}
+
+/**
+ * The installed versions, and the packages that are neither installed nor absent: what an install cut
+ * off half-way leaves (dpkg's unpacked or half-configured). The query does not count those as
+ * installed, so without this a half-done install of a new package would look like no install at all.
+ */
+export async function queryHost(
+  host: JobHost,
+  names: readonly string[],
+): Promise<{ installed: Map<string, string>; unsettled: string[] }> {
+  if (names.length === 0) return { installed: new Map(), unsettled: [] };
   const result = await host.executor.run(host.manager.queryInstalled(names));
-  return host.manager.parseInstalled(result.stdout);
+  const installed = host.manager.parseInstalled(result.stdout);
+  const unsettled = host.manager.parseUnsettled
+    ? host.manager.parseUnsettled(result.stdout)
+    : host.manager.name === 'apt'
+      ? parseDpkgUnsettled(result.stdout)
+      : [];
+  return { installed, unsettled };
+}
+
+const DPKG_UNSETTLED = new Set([
+  'half-installed',
+  'unpacked',
+  'half-configured',
+  'triggers-awaited',
+  'triggers-pending',
+]);
+
+/** The apt driver's query prints "name\tversion\tdb:Status-Status" per package (package-managers/apt.ts). */
+export function parseDpkgUnsettled(stdout: string): string[] {
+  return stdout.split('\n').flatMap((line) => {
+    const [name, , status] = line.split('\t');
+    return name && status && DPKG_UNSETTLED.has(status.trim()) ? [name] : [];
+  });
 }
 
 export function isAt(installed: ReadonlyMap<string, string>, versions: readonly PackageTarget[]): boolean {

@@ -256,6 +256,24 @@ describe('runJob resumed after a crash', () => {
     expect(host.changes()).toEqual([]);
   });
 
+  it('rolls back an install that was cut off half-way', async () => {
+    const host = new FakeHost({ openssl: '3.0.15-1', libssl3: '3.0.11-1' });
+    const spec = makeSpec({
+      targets: [
+        { name: 'openssl', version: '3.0.15-1' },
+        { name: 'libssl3', version: '3.0.15-1' },
+      ],
+    });
+    const recorded = [...previous, { name: 'libssl3', version: '3.0.11-1' }];
+    const { result, sink } = await run(host, spec, undefined, {
+      resume: { previous: recorded, lastStep: 'pre-hooks' },
+    });
+    expect(result.outcome).toBe('rolled-back');
+    expect(result.lastError).toMatch(/^apply was interrupted half-way: openssl is 3.0.15-1/);
+    expect(sink.steps()).toEqual(['rollback:ok']);
+    expect(Object.fromEntries(host.installed)).toEqual({ openssl: '3.0.11-1', libssl3: '3.0.11-1' });
+  });
+
   it('finishes a rollback that was under way', async () => {
     const host = new FakeHost({ openssl: '3.0.15-1' });
     const { result, sink } = await run(host, makeSpec(), undefined, {

@@ -14,6 +14,7 @@ import {
   getInstallOptions,
   getRemoveArgv,
   isAt,
+  queryHost,
   queryInstalled,
   runHooks,
   runPreflight,
@@ -63,7 +64,11 @@ export interface RunJobResult {
 export interface JobHost {
   executor: Executor;
   /** `remove` is optional until the contract has it (see getRemoveArgv): a rollback of a new install needs it. */
-  manager: PackageManager & { remove?(names: readonly string[]): string[] };
+  manager: PackageManager & {
+    remove?(names: readonly string[]): string[];
+    /** From the query's stdout, the packages left half-installed (see queryHost). */
+    parseUnsettled?(stdout: string): string[];
+  };
 }
 
 /** Thrown inside a run when the store refused a report: the run ends without touching the host again. */
@@ -137,7 +142,13 @@ class JobRun {
     this.previous = resume.previous ?? [];
     this.touched = unique([...this.touched, ...this.previous.map((p) => p.name)]);
     if (resume.rollingBack) return this.rollback(`resumed a rollback after ${resume.lastStep ?? 'apply'}`);
-    const installed = await this.queryInstalled(this.touched);
+    const { installed, unsettled } = await queryHost(this.host, this.touched);
+    if (resume.previous !== undefined && unsettled.length > 0) {
+      const state = describeState(installed, this.touched, this.spec.targets, resume.previous);
+      return this.rollback(
+        `apply was interrupted half-way: ${unsettled.join(', ')} not fully installed; ${state}`,
+      );
+    }
     if (isAt(installed, this.spec.targets)) {
       const last = resume.lastStep;
       this.log(`resume: the host is at the targets (last reported step: ${last ?? 'none'})`);
@@ -159,6 +170,10 @@ class JobRun {
       return this.applyAndAfter({ recorded: true });
     }
     const state = describeState(installed, this.touched, this.spec.targets, resume.previous);
+    if (resume.previous !== undefined && this.isPartlyApplied(installed)) {
+      // Each package at its recorded or its target version: our own install, cut off half-way.
+      return this.rollback(`apply was interrupted half-way: ${state}`);
+    }
     const reason = `host changed outside patchcast: ${state}`;
     await this.step('apply', async () => ({
       outcome: 'failed',
@@ -243,7 +258,8 @@ class JobRun {
           return { outcome: 'failed', reason: `reinstall exited with ${result.code}`, output, data };
       }
       const installedNow = await this.queryInstalled(added);
-      const toRemove = added.filter((name) => installedNow.has(name));
+      // A new target the failed install left half-configured is not "installed" to the query, but is on disk.
+      const toRemove = added.filter((name) => installedNow.has(name) || this.isTarget(name));
       if (toRemove.length > 0) {
         const argv = getRemoveArgv(manager, toRemove);
         const result = await this.exec(argv);
@@ -251,8 +267,8 @@ class JobRun {
         if (result.code !== 0)
           return { outcome: 'failed', reason: `remove exited with ${result.code}`, output, data };
       }
-      const after = await this.queryInstalled(this.touched);
-      if (!this.isAtPrevious(after)) {
+      const { installed: after, unsettled } = await queryHost(this.host, this.touched);
+      if (!this.isAtPrevious(after) || unsettled.length > 0) {
         const reason = `the host is not back at the previous versions: ${describeState(after, this.touched, this.spec.targets, this.previous)}`;
         return { outcome: 'failed', reason, output, data: { ...data, installed: toObject(after) } };
       }
@@ -269,6 +285,24 @@ class JobRun {
     return (
       isAt(installed, this.previous) && this.touched.every((name) => known.has(name) || !installed.has(name))
     );
+  }
+
+  /**
+   * Every target at its recorded or its target version, every other touched package at its recorded
+   * one (a dependency's intended version is not journaled, so a dependency moved elsewhere is not ours).
+   */
+  isPartlyApplied(installed: Map<string, string>): boolean {
+    return this.touched.every((name) => {
+      const now = installed.get(name);
+      const before = this.previous.find((p) => p.name === name)?.version;
+      const target = this.spec.targets.find((t) => t.name === name)?.version;
+      // A target the install left unpacked but not configured reads as not installed.
+      return now === before || (target !== undefined && (now === target || now === undefined));
+    });
+  }
+
+  isTarget(name: string): boolean {
+    return this.spec.targets.some((target) => target.name === name);
   }
 
   /** Runs one step and reports it; a refused report ends the run (LeaseLost). */
