@@ -33,9 +33,10 @@ describe('job steps', () => {
     );
   });
 
-  it('finds the packages dpkg left half-done in the apt driver's query output', () => {
+  it('finds the packages dpkg left half-done in the query output of the apt driver', () => {
     // dpkg-query -W -f='${Package}\t${Version}\t${db:Status-Status}\n' after a postinst failed.
-    const stdout = 'pcdemo\t1.0-3\thalf-configured\npcdemo-lib\t1.0-1\tinstalled\nold\t0.9\tconfig-files\nnew\t2.0\tunpacked\n';
+    const stdout =
+      'pcdemo\t1.0-3\thalf-configured\npcdemo-lib\t1.0-1\tinstalled\nold\t0.9\tconfig-files\nnew\t2.0\tunpacked\n';
     expect(parseDpkgUnsettled(stdout)).toEqual(['pcdemo', 'new']);
   });
 });
