@@ -135,4 +135,22 @@ describe('apt driver against real apt-get and dpkg-query', () => {
       'pc-tiny=2.0-1 not reached: the simulation does not change it',
     ]);
   });
+
+  it('builds install commands apt accepts; a held package needs allowHeld (run with -s: nothing installs)', async () => {
+    setInstalled(statusStanza('pc-tiny', '2.0-1', 'hold'));
+    const asSimulation = (argv: string[]) => [argv[0]!, '-s', ...argv.slice(1)];
+    const target = [{ name: 'pc-tiny', version: '1.0-1' }];
+    const refused = await exec(asSimulation(apt.install(target, { allowDowngrades: true })));
+    expect(refused.code).toBe(100);
+    expect(refused.stderr).toContain(
+      'E: Held packages were changed and -y was used without --allow-change-held-packages.',
+    );
+    const accepted = await exec(
+      asSimulation(apt.install(target, { allowDowngrades: true, allowHeld: true })),
+    );
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(apt.parseSimulation(accepted).changes).toEqual([
+      { name: 'pc-tiny', action: 'downgrade', from: '2.0-1', to: '1.0-1' },
+    ]);
+  });
 });

@@ -34,6 +34,10 @@ describe('apt argv', () => {
     expect(
       apt.install([{ name: 'libssl3', version: '3.0.11-1~deb12u2' }], { allowDowngrades: true }),
     ).toContain('--allow-downgrades');
+    expect(plain).not.toContain('--allow-change-held-packages');
+    expect(apt.install([{ name: 'openssl', version: '1' }], { allowHeld: true })).toContain(
+      '--allow-change-held-packages',
+    );
   });
 
   it('refuses a name or version that would read as an option or shell syntax', () => {

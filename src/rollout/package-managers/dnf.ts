@@ -79,7 +79,10 @@ export class DnfPackageManager implements PackageManager {
    * (dnf(8), install), so a rollback is the same command; `dnf downgrade` would refuse the targets that
    * are not at a higher version. Without `allowDowngrades` the preflight is what stops a downgrade.
    */
-  install(targets: readonly PackageTarget[], _options: { allowDowngrades?: boolean } = {}): string[] {
+  install(
+    targets: readonly PackageTarget[],
+    _options: { allowDowngrades?: boolean; allowHeld?: boolean } = {},
+  ): string[] {
     return ['dnf', '-y', 'install', ...targetArgs(targets, (n, v) => `${n}-${v}`)];
   }
 }
