@@ -1,6 +1,6 @@
 import { Scalar, stringify } from 'yaml';
 import { PatchcastError } from '../core/errors.js';
-import type { JobSpec, PackageManagerName, PackageTarget, Probe } from './contract.js';
+import type { JobSpec, PackageManager, PackageManagerName, PackageTarget, Probe } from './contract.js';
 import { getPackageManager } from './package-managers/index.js';
 
 import { quoteShellArg, quoteShellCommand } from './shell-quote.js';
@@ -170,18 +170,29 @@ function guard(pattern: string, what: string): string {
   return `if grep -Eq ${quoteShellArg(pattern)} "$simulation"; then echo ${quoteShellArg(`blocked: the simulation ${what}`)} >&2; exit 1; fi`;
 }
 
-function probeLine(probe: Probe): string {
+function probeLine(probe: Probe, index: number): string {
   const seconds = String(Math.max(1, Math.ceil((probe.timeoutMs ?? 10_000) / 1000)));
-  if (probe.kind === 'command') return quoteShellCommand(probe.argv);
-  if (probe.kind === 'tcp')
-    return quoteShellCommand(['nc', '-z', '-w', seconds, probe.host, String(probe.port)]);
-  const curl = ['curl', '-sS', '-o', '-', '-w', '%{http_code}', '--max-time', seconds, probe.url];
-  const status = String(probe.status ?? 200);
+  const failed = `echo ${quoteShellArg(`probe ${probe.name ?? index + 1} failed`)} >&2; exit 1`;
+  if (probe.kind === 'command') return `${quoteShellCommand(probe.argv)} || { ${failed}; }`;
+  if (probe.kind === 'tcp') {
+    return `${quoteShellCommand(['nc', '-z', '-w', seconds, probe.host, String(probe.port)])} || { ${failed}; }`;
+  }
+  // The status code goes on a line of its own after the body, so digits ending the body cannot join it.
+  const curl = ['curl', '-sS', '-o', '-', '-w', '\\n%{http_code}', '--max-time', seconds, probe.url];
+  const status = quoteShellArg(String(probe.status ?? 200));
   const body =
     probe.bodyIncludes === undefined
       ? ''
       : ` && printf '%s' "$out" | grep -Fq -- ${quoteShellArg(probe.bodyIncludes)}`;
-  return `out=$(${quoteShellCommand(curl)}) && [ "\${out##*[!0-9]}" = ${quoteShellArg(status)} ]${body}`;
+  // `set -e` ignores a failure inside an && list, so the probe's outcome is tested explicitly.
+  return `if ! { out=$(${quoteShellCommand(curl)}) && [ "\${out##*[!0-9]}" = ${status} ]${body}; }; then ${failed}; fi`;
+}
+
+/** `dnf --assumeno` answers no and exits 1 with "Operation aborted.": for the simulation, that is success. */
+function simulationLine(manager: PackageManager, spec: JobSpec): string {
+  const run = `${quoteShellCommand(manager.simulate(spec.targets))} > "$simulation" 2>&1`;
+  const aborted = manager.name === 'dnf' ? ` || grep -q '^Operation aborted' "$simulation"` : '';
+  return `${run}${aborted} || { cat "$simulation" >&2; exit 1; }`;
 }
 
 /**
@@ -212,7 +223,7 @@ export function exportShellScript(spec: JobSpec): string {
     ...(refresh ? [quoteShellCommand(refresh)] : []),
     '',
     '# The package manager resolves the change without making it; stop on what the job does not allow.',
-    `${quoteShellCommand(manager.simulate(spec.targets))} > "$simulation" 2>&1 || { cat "$simulation" >&2; exit 1; }`,
+    simulationLine(manager, spec),
     ...(spec.allow.removals ? [] : [guard(checks.removals, 'removes packages')]),
     ...(spec.allow.downgrades ? [] : [guard(checks.downgrades, 'downgrades packages')]),
     ...(spec.allow.held || !checks.held ? [] : [guard(checks.held, 'changes held packages')]),
@@ -221,7 +232,7 @@ export function exportShellScript(spec: JobSpec): string {
     quoteShellCommand(
       manager.install(spec.targets, { allowDowngrades: spec.allow.downgrades, allowHeld: spec.allow.held }),
     ),
-    ...spec.probes.map(probeLine),
+    ...spec.probes.map((probe, i) => probeLine(probe, i)),
     ...spec.hooks.post.map(quoteShellCommand),
     ...rebootLines(spec.reboot),
   ];
