@@ -143,13 +143,14 @@ describe('exportAnsiblePlaybook', () => {
 describe('exportShellScript run against stub commands', () => {
   // The script runs under a PATH holding only stubs and links to harmless tools, so apt-get,
   // dpkg-query and reboot are recorders: nothing on this host is changed, nothing reboots.
-  let dir: string | undefined;
+  const dirs: string[] = [];
   afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   function runScript(script: string, simulation: string, curlResponse = "healthy: it's {{ ok }}\n200") {
-    dir = mkdtempSync(join(tmpdir(), 'patchcast-export-'));
+    const dir = mkdtempSync(join(tmpdir(), 'patchcast-export-'));
+    dirs.push(dir);
     const bin = join(dir, 'bin');
     mkdirSync(bin);
     // Each stub records its argv; a simulation prints the prepared output (dnf's --assumeno then exits
