@@ -192,7 +192,7 @@ function probeLine(probe: Probe, index: number): string {
 /** `dnf --assumeno` answers no and exits 1 with "Operation aborted.": for the simulation, that is success. */
 function simulationLine(manager: PackageManager, spec: JobSpec): string {
   const run = `${quoteShellCommand(manager.simulate(spec.targets))} > "$simulation" 2>&1`;
-  const aborted = manager.name === 'dnf' ? ` || grep -q '^Operation aborted' "$simulation"` : '';
+  const aborted = manager.name === 'dnf' ? ` || grep -q 'Operation aborted' "$simulation"` : '';
   return `${run}${aborted} || { cat "$simulation" >&2; exit 1; }`;
 }
 
