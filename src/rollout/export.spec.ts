@@ -143,17 +143,37 @@ describe('exportAnsiblePlaybook', () => {
 describe('exportShellScript run against stub commands', () => {
   // The script runs under a PATH holding only stubs and links to harmless tools, so apt-get,
   // dpkg-query and reboot are recorders: nothing on this host is changed, nothing reboots.
-  let dir: string | undefined;
+  const dirs: string[] = [];
   afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  function runScript(script: string, simulation: string) {
-    dir = mkdtempSync(join(tmpdir(), 'patchcast-export-'));
+  function runScript(script: string, simulation: string, curlResponse = "healthy: it's {{ ok }}\n200") {
+    const dir = mkdtempSync(join(tmpdir(), 'patchcast-export-'));
+    dirs.push(dir);
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    const stub = `#!/bin/sh\n{ printf 'CALL\\0'; printf '%s\\0' "\${0##*/}" "$@"; } >> "$STUB_LOG"\ncase " $* " in *' -s '*) cat "$STUB_SIMULATION";; esac\n`;
-    for (const name of ['apt-get', 'dpkg-query', 'reboot', 'systemctl', 'nginx', 'curl', 'nc']) {
+    // Each stub records its argv; a simulation prints the prepared output (dnf's --assumeno then exits
+    // 1, as dnf does), and curl prints the prepared response.
+    const stub = [
+      '#!/bin/sh',
+      `{ printf 'CALL\\0'; printf '%s\\0' "\${0##*/}" "$@"; } >> "$STUB_LOG"`,
+      `case " $* " in *' -s '*|*' --assumeno '*) cat "$STUB_SIMULATION";; esac`,
+      `case " $* " in *' --assumeno '*) exit 1;; esac`,
+      `if [ "\${0##*/}" = curl ]; then cat "$STUB_CURL"; fi`,
+      '',
+    ].join('\n');
+    for (const name of [
+      'apt-get',
+      'dpkg-query',
+      'dnf',
+      'rpm',
+      'reboot',
+      'systemctl',
+      'nginx',
+      'curl',
+      'nc',
+    ]) {
       writeFileSync(join(bin, name), stub);
       chmodSync(join(bin, name), 0o755);
     }
@@ -162,11 +182,13 @@ describe('exportShellScript run against stub commands', () => {
       if (real.startsWith('/')) symlinkSync(real, join(bin, tool));
     }
     writeFileSync(join(dir, 'sim'), simulation);
+    writeFileSync(join(dir, 'curl'), curlResponse);
     writeFileSync(join(dir, 'job.sh'), script);
     const env = {
       PATH: bin,
       STUB_LOG: join(dir, 'log'),
       STUB_SIMULATION: join(dir, 'sim'),
+      STUB_CURL: join(dir, 'curl'),
       PATCHCAST_PREVIOUS_FILE: join(dir, 'previous'),
     };
     const result = spawnSync(join(bin, 'sh'), [join(dir, 'job.sh')], { env, encoding: 'utf8' });
@@ -233,5 +255,50 @@ describe('exportShellScript run against stub commands', () => {
     const run = runScript(exportShellScript(allowed), downgrade);
     expect(run.status).toBe(0);
     expect(run.calls.at(-1)).toContain('--allow-downgrades');
+  });
+
+  it('takes dnf --assumeno aborting as a finished simulation, and stops on a dnf removal', () => {
+    const dnf = spec({
+      manager: 'dnf',
+      targets: [{ name: 'bash', version: '5.1.8-9.el9' }],
+      probes: [],
+      reboot: 'never',
+    });
+    const table =
+      ' Package  Arch  Version  Repository  Size\nUpgrading:\n bash  x86_64  5.1.8-9.el9  baseos  1.7 M\n\nOperation aborted.\n';
+    const ok = runScript(exportShellScript(dnf), table);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.calls.map((c) => c.slice(0, 3).join(' '))).toEqual([
+      'rpm -q --qf',
+      'dnf -y makecache',
+      'dnf --assumeno install',
+      'systemctl stop my app',
+      'dnf -y install',
+    ]);
+    const removal = table.replace('Upgrading:', 'Removing:');
+    expect(runScript(exportShellScript(dnf), removal).status).toBe(1);
+  });
+
+  it('runs the probes before the post-hooks and stops when one fails', () => {
+    const job = spec({ hooks: { pre: [], post: [['systemctl', 'start', 'after']] }, reboot: 'never' });
+    const passing = runScript(exportShellScript(job), UPGRADE);
+    expect(passing.status, passing.stderr).toBe(0);
+    expect(passing.calls.map((c) => c[0])).toEqual([
+      'dpkg-query',
+      'apt-get',
+      'apt-get',
+      'apt-get',
+      'curl',
+      'nc',
+      'nginx',
+      'systemctl',
+    ]);
+    const wrongBody = runScript(exportShellScript(job), UPGRADE, 'unhealthy\n200');
+    expect(wrongBody.status).toBe(1);
+    expect(wrongBody.stderr).toContain('probe 1 failed');
+    expect(wrongBody.calls.map((c) => c[0])).not.toContain('systemctl');
+    // A body ending in digits must not be read as part of the status code.
+    expect(runScript(exportShellScript(job), UPGRADE, "it's {{ ok }} 404\n200").status).toBe(0);
+    expect(runScript(exportShellScript(job), UPGRADE, "it's {{ ok }}\n500").status).toBe(1);
   });
 });

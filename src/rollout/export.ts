@@ -1,9 +1,9 @@
 import { Scalar, stringify } from 'yaml';
 import { PatchcastError } from '../core/errors.js';
-import type { JobSpec, PackageManagerName, PackageTarget, Probe } from './contract.js';
+import type { JobSpec, PackageManager, PackageManagerName, PackageTarget, Probe } from './contract.js';
 import { getPackageManager } from './package-managers/index.js';
 
-export { exportShellScript } from './export-shell.js';
+import { quoteShellArg, quoteShellCommand } from './shell-quote.js';
 
 export interface PlaybookOptions {
   /** Hosts changed at once (Ansible `serial`). */
@@ -102,7 +102,8 @@ function jobTasks(spec: JobSpec): Record<string, unknown>[] {
       },
       register: 'patchcast_previous',
       changed_when: false,
-      failed_when: 'patchcast_previous.rc > 1',
+      // dpkg-query and rpm exit non-zero for a package that is not installed, which is an answer here.
+      failed_when: false,
     },
     ...spec.hooks.pre.map((argv, i) => commandTask(`pre-hook ${i + 1}`, argv)),
     { name: 'install the exact versions', [MODULES[spec.manager]]: install },
@@ -151,4 +152,96 @@ export function exportAnsiblePlaybook(
   const header =
     "# Exported by patchcast. max_fail_percentage is per serial batch, looser than patchcast's wave budget.\n";
   return header + stringify(plays, { lineWidth: 0 });
+}
+
+// What in a simulation's output means a removal, a downgrade or a held package, per manager. The
+// script cannot parse as the drivers do, so it greps for the lines the drivers read (see their readme).
+const SIMULATION_CHECKS: Record<PackageManagerName, { removals: string; downgrades: string; held?: string }> =
+  {
+    apt: {
+      removals: '^(Remv|Purg) ',
+      downgrades: ' [1-9][0-9]* downgraded,',
+      held: '^The following held packages will be changed:',
+    },
+    dnf: { removals: '^Removing', downgrades: '^Downgrading' },
+    apk: { removals: '^\\([0-9]+/[0-9]+\\) Purging ', downgrades: '^\\([0-9]+/[0-9]+\\) Downgrading ' },
+  };
+
+function guard(pattern: string, what: string): string {
+  return `if grep -Eq ${quoteShellArg(pattern)} "$simulation"; then echo ${quoteShellArg(`blocked: the simulation ${what}`)} >&2; exit 1; fi`;
+}
+
+function probeLine(probe: Probe, index: number): string {
+  const seconds = String(Math.max(1, Math.ceil((probe.timeoutMs ?? 10_000) / 1000)));
+  const failed = `echo ${quoteShellArg(`probe ${probe.name ?? index + 1} failed`)} >&2; exit 1`;
+  if (probe.kind === 'command') return `${quoteShellCommand(probe.argv)} || { ${failed}; }`;
+  if (probe.kind === 'tcp') {
+    return `${quoteShellCommand(['nc', '-z', '-w', seconds, probe.host, String(probe.port)])} || { ${failed}; }`;
+  }
+  // The status code goes on a line of its own after the body, so digits ending the body cannot join it.
+  const curl = ['curl', '-sS', '-o', '-', '-w', '\\n%{http_code}', '--max-time', seconds, probe.url];
+  const status = quoteShellArg(String(probe.status ?? 200));
+  const body =
+    probe.bodyIncludes === undefined
+      ? ''
+      : ` && printf '%s' "$out" | grep -Fq -- ${quoteShellArg(probe.bodyIncludes)}`;
+  // `set -e` ignores a failure inside an && list, so the probe's outcome is tested explicitly.
+  return `if ! { out=$(${quoteShellCommand(curl)}) && [ "\${out##*[!0-9]}" = ${status} ]${body}; }; then ${failed}; fi`;
+}
+
+/** `dnf --assumeno` answers no and exits 1 with "Operation aborted.": for the simulation, that is success. */
+function simulationLine(manager: PackageManager, spec: JobSpec): string {
+  const run = `${quoteShellCommand(manager.simulate(spec.targets))} > "$simulation" 2>&1`;
+  const aborted = manager.name === 'dnf' ? ` || grep -q 'Operation aborted' "$simulation"` : '';
+  return `${run}${aborted} || { cat "$simulation" >&2; exit 1; }`;
+}
+
+/**
+ * One job as a POSIX sh script, for a host patchcast cannot reach: record the installed versions,
+ * simulate and refuse what the job does not allow, run the hooks, install, probe, and reboot last (a
+ * script cannot resume after its own reboot, so probes run before it). Every argument is single-quoted.
+ */
+export function exportShellScript(spec: JobSpec): string {
+  const manager = getPackageManager(spec.manager);
+  const checks = SIMULATION_CHECKS[spec.manager];
+  const names = spec.targets.map((t) => t.name);
+  const refresh = spec.refresh ? manager.refresh() : undefined;
+  const lines = [
+    '#!/bin/sh',
+    `# patchcast job ${spec.jobId.replace(/[^\w.:-]/g, '_')}: exact versions, exported from patchcast.`,
+    'set -eu',
+    'DEBIAN_FRONTEND=noninteractive',
+    'export DEBIAN_FRONTEND',
+    `previous=${quoteShellArg(`/var/tmp/patchcast-${spec.jobId.replace(/[^\w.-]/g, '_')}.previous`)}`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+    'if [ -n "${PATCHCAST_PREVIOUS_FILE:-}" ]; then previous=$PATCHCAST_PREVIOUS_FILE; fi',
+    'simulation=$(mktemp)',
+    'trap \'rm -f "$simulation"\' EXIT',
+    '',
+    '# The installed versions first: they are what a rollback goes back to. A package that is not',
+    '# installed makes the query exit non-zero, which is expected here.',
+    `${quoteShellCommand(manager.queryInstalled(names))} > "$previous" || true`,
+    ...(refresh ? [quoteShellCommand(refresh)] : []),
+    '',
+    '# The package manager resolves the change without making it; stop on what the job does not allow.',
+    simulationLine(manager, spec),
+    ...(spec.allow.removals ? [] : [guard(checks.removals, 'removes packages')]),
+    ...(spec.allow.downgrades ? [] : [guard(checks.downgrades, 'downgrades packages')]),
+    ...(spec.allow.held || !checks.held ? [] : [guard(checks.held, 'changes held packages')]),
+    '',
+    ...spec.hooks.pre.map(quoteShellCommand),
+    quoteShellCommand(
+      manager.install(spec.targets, { allowDowngrades: spec.allow.downgrades, allowHeld: spec.allow.held }),
+    ),
+    ...spec.probes.map((probe, i) => probeLine(probe, i)),
+    ...spec.hooks.post.map(quoteShellCommand),
+    ...rebootLines(spec.reboot),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function rebootLines(reboot: JobSpec['reboot']): string[] {
+  if (reboot === 'never') return [];
+  if (reboot === 'always') return ['reboot'];
+  return ['if [ -e /run/reboot-required ]; then reboot; fi'];
 }

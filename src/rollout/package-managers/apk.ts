@@ -49,7 +49,10 @@ export class ApkPackageManager implements PackageManager {
   }
 
   /** apk moves to the version the world constraint names, up or down: a rollback is the same command. */
-  install(targets: readonly PackageTarget[], _options: { allowDowngrades?: boolean } = {}): string[] {
+  install(
+    targets: readonly PackageTarget[],
+    _options: { allowDowngrades?: boolean; allowHeld?: boolean } = {},
+  ): string[] {
     return ['apk', 'add', ...targetArgs(targets, (n, v) => `${n}=${v}`)];
   }
 }

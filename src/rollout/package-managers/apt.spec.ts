@@ -34,6 +34,10 @@ describe('apt argv', () => {
     expect(
       apt.install([{ name: 'libssl3', version: '3.0.11-1~deb12u2' }], { allowDowngrades: true }),
     ).toContain('--allow-downgrades');
+    expect(plain).not.toContain('--allow-change-held-packages');
+    expect(apt.install([{ name: 'openssl', version: '1' }], { allowHeld: true })).toContain(
+      '--allow-change-held-packages',
+    );
   });
 
   it('refuses a name or version that would read as an option or shell syntax', () => {
@@ -48,7 +52,8 @@ describe('apt argv', () => {
 
   it('reads the changelog from the package documentation, without the architecture qualifier', () => {
     expect(apt.changelogPath('libssl3:amd64')).toBe('/usr/share/doc/libssl3/changelog.Debian.gz');
-    expect(apt.changelog('libssl3')).toEqual(['zcat', '--', '/usr/share/doc/libssl3/changelog.Debian.gz']);
+    expect(apt.changelog('libssl3').slice(0, 2)).toEqual(['sh', '-c']);
+    expect(apt.changelog('libssl3').at(-1)).toBe('/usr/share/doc/libssl3');
   });
 });
 
