@@ -112,10 +112,9 @@ export async function runVerify(spec: JobSpec, host: JobHost): Promise<StepVerdi
   return { outcome: 'ok', output, data };
 }
 
-/** The job's `allow` as install flags; `allowHeld` is apt's and dnf's extension of the contract. */
-export function getInstallOptions(spec: JobSpec): { allowDowngrades: boolean } {
-  const options = { allowDowngrades: spec.allow.downgrades, allowHeld: spec.allow.held };
-  return options;
+/** The job's `allow` as install flags. */
+export function getInstallOptions(spec: JobSpec): { allowDowngrades: boolean; allowHeld: boolean } {
+  return { allowDowngrades: spec.allow.downgrades, allowHeld: spec.allow.held };
 }
 
 /**

@@ -251,7 +251,10 @@ class JobRun {
       let output = '';
       const data = { why, previous: this.previous, removed: added };
       if (this.previous.length > 0) {
-        const argv = manager.install(this.previous, { allowDowngrades: true });
+        const argv = manager.install(this.previous, {
+          ...getInstallOptions(this.spec),
+          allowDowngrades: true,
+        });
         const result = await this.exec(argv);
         output += transcript(argv, result);
         if (result.code !== 0)
