@@ -223,7 +223,10 @@ class JobRun {
     const due = (step: string) => order.indexOf(step) >= order.indexOf(from);
     if (due('restart')) {
       const restart = await this.step('restart', () =>
-        restartAfterChange(this.spec, this.host.executor, this.options),
+        restartAfterChange(this.spec, this.host.executor, this.options, {
+          manager: this.host.manager,
+          packages: this.touched,
+        }),
       );
       if (restart.outcome === 'failed') return this.rollback(`restart: ${restart.reason}`);
     }
