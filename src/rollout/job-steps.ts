@@ -175,6 +175,35 @@ export function isAt(installed: ReadonlyMap<string, string>, versions: readonly 
   return versions.every((target) => installed.get(target.name) === target.version);
 }
 
+/** At the recorded versions, and none of the touched packages that were absent then is installed now. */
+export function isAtRecorded(
+  installed: ReadonlyMap<string, string>,
+  touched: readonly string[],
+  previous: readonly PackageTarget[],
+): boolean {
+  const known = new Set(previous.map((p) => p.name));
+  return isAt(installed, previous) && touched.every((name) => known.has(name) || !installed.has(name));
+}
+
+/**
+ * Every target at its recorded or its target version (or unpacked but not configured, which reads as
+ * not installed), every other touched package at its recorded one: a dependency's intended version is
+ * not journaled, so a dependency moved elsewhere is not known to be ours.
+ */
+export function isPartlyApplied(
+  installed: ReadonlyMap<string, string>,
+  touched: readonly string[],
+  previous: readonly PackageTarget[],
+  targets: readonly PackageTarget[],
+): boolean {
+  return touched.every((name) => {
+    const now = installed.get(name);
+    const before = previous.find((p) => p.name === name)?.version;
+    const target = targets.find((t) => t.name === name)?.version;
+    return now === before || (target !== undefined && (now === target || now === undefined));
+  });
+}
+
 /** "pcdemo is 1.0-3 (target 1.0-2, previous 1.0-1)" for each package the job touches. */
 export function describeState(
   installed: ReadonlyMap<string, string>,

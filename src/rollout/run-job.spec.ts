@@ -284,6 +284,17 @@ describe('runJob resumed after a crash', () => {
     expect(host.installed.get('openssl')).toBe('3.0.11-1');
   });
 
+  it('never guesses a rollback target it did not record', async () => {
+    const host = new FakeHost({ openssl: '3.0.15-1' });
+    const { result, sink } = await run(host, makeSpec(), undefined, {
+      resume: { lastStep: 'verify', rollingBack: true },
+    });
+    expect(result.outcome).toBe('failed');
+    expect(result.lastError).toContain('the versions from before apply were not recorded');
+    expect(sink.steps()).toEqual(['rollback:failed']);
+    expect(host.changes()).toEqual([]);
+  });
+
   it('starts from the beginning when apply never began', async () => {
     const host = new FakeHost({ openssl: '3.0.11-1' });
     const { sink } = await run(host, makeSpec(), undefined, { resume: { lastStep: 'preflight' } });

@@ -14,6 +14,8 @@ import {
   getInstallOptions,
   getRemoveArgv,
   isAt,
+  isAtRecorded,
+  isPartlyApplied,
   queryHost,
   queryInstalled,
   runHooks,
@@ -104,6 +106,8 @@ export async function runJob(
 
 class JobRun {
   previous: PackageTarget[] = [];
+  /** Whether `previous` was recorded (by this run or the one it resumes): a rollback needs it. */
+  previousKnown = false;
   /** Packages the job touches: the targets and whatever else the simulation said would change. */
   touched: string[];
   readonly #clock: () => Date;
@@ -140,6 +144,7 @@ class JobRun {
    */
   async resumeAfterApplyStarted(resume: ResumeState): Promise<RunJobResult> {
     this.previous = resume.previous ?? [];
+    this.previousKnown = resume.previous !== undefined;
     this.touched = unique([...this.touched, ...this.previous.map((p) => p.name)]);
     if (resume.rollingBack) return this.rollback(`resumed a rollback after ${resume.lastStep ?? 'apply'}`);
     const { installed, unsettled } = await queryHost(this.host, this.touched);
@@ -165,12 +170,15 @@ class JobRun {
       }
       return this.afterApply('restart');
     }
-    if (resume.previous !== undefined && this.isAtPrevious(installed)) {
+    if (resume.previous !== undefined && isAtRecorded(installed, this.touched, this.previous)) {
       this.log('resume: the host is at the recorded previous versions; applying again');
       return this.applyAndAfter({ recorded: true });
     }
     const state = describeState(installed, this.touched, this.spec.targets, resume.previous);
-    if (resume.previous !== undefined && this.isPartlyApplied(installed)) {
+    if (
+      resume.previous !== undefined &&
+      isPartlyApplied(installed, this.touched, this.previous, this.spec.targets)
+    ) {
       // Each package at its recorded or its target version: our own install, cut off half-way.
       return this.rollback(`apply was interrupted half-way: ${state}`);
     }
@@ -198,6 +206,7 @@ class JobRun {
         const version = installed.get(name);
         return version === undefined ? [] : [{ name, version }];
       });
+      this.previousKnown = true;
       await this.options.onPrevious?.(this.previous);
     }
     const verdict = await this.step('apply', async () => {
@@ -247,6 +256,12 @@ class JobRun {
 
   /** Puts the recorded versions back and removes what the job newly installed, then checks the host. */
   async rollback(why: string): Promise<RunJobResult> {
+    if (!this.previousKnown) {
+      // Without the versions from before, "roll back" would mean removing the targets: never guess.
+      const reason = 'the versions from before apply were not recorded, so nothing was changed';
+      await this.step('rollback', async () => ({ outcome: 'failed', reason, data: { why } }));
+      return this.finish('failed', `${why}; rollback failed: ${reason}`);
+    }
     const { manager } = this.host;
     const known = new Set(this.previous.map((p) => p.name));
     const added = this.touched.filter((name) => !known.has(name));
@@ -263,9 +278,9 @@ class JobRun {
         if (result.code !== 0)
           return { outcome: 'failed', reason: `reinstall exited with ${result.code}`, output, data };
       }
-      const installedNow = await this.queryInstalled(added);
-      // A new target the failed install left half-configured is not "installed" to the query, but is on disk.
-      const toRemove = added.filter((name) => installedNow.has(name) || this.isTarget(name));
+      const now = await queryHost(this.host, added);
+      // A new package the failed install left half-configured is not "installed" to the query, but is on disk.
+      const toRemove = added.filter((name) => now.installed.has(name) || now.unsettled.includes(name));
       if (toRemove.length > 0) {
         const argv = getRemoveArgv(manager, toRemove);
         const result = await this.exec(argv);
@@ -274,7 +289,7 @@ class JobRun {
           return { outcome: 'failed', reason: `remove exited with ${result.code}`, output, data };
       }
       const { installed: after, unsettled } = await queryHost(this.host, this.touched);
-      if (!this.isAtPrevious(after) || unsettled.length > 0) {
+      if (!isAtRecorded(after, this.touched, this.previous) || unsettled.length > 0) {
         const reason = `the host is not back at the previous versions: ${describeState(after, this.touched, this.spec.targets, this.previous)}`;
         return { outcome: 'failed', reason, output, data: { ...data, installed: toObject(after) } };
       }
@@ -283,32 +298,6 @@ class JobRun {
     if (verdict.outcome === 'failed')
       return this.finish('failed', `${why}; rollback failed: ${verdict.reason}`);
     return this.finish('rolled-back', why);
-  }
-
-  /** At the recorded versions, and none of the packages that were absent then is installed now. */
-  isAtPrevious(installed: Map<string, string>): boolean {
-    const known = new Set(this.previous.map((p) => p.name));
-    return (
-      isAt(installed, this.previous) && this.touched.every((name) => known.has(name) || !installed.has(name))
-    );
-  }
-
-  /**
-   * Every target at its recorded or its target version, every other touched package at its recorded
-   * one (a dependency's intended version is not journaled, so a dependency moved elsewhere is not ours).
-   */
-  isPartlyApplied(installed: Map<string, string>): boolean {
-    return this.touched.every((name) => {
-      const now = installed.get(name);
-      const before = this.previous.find((p) => p.name === name)?.version;
-      const target = this.spec.targets.find((t) => t.name === name)?.version;
-      // A target the install left unpacked but not configured reads as not installed.
-      return now === before || (target !== undefined && (now === target || now === undefined));
-    });
-  }
-
-  isTarget(name: string): boolean {
-    return this.spec.targets.some((target) => target.name === name);
   }
 
   /** Runs one step and reports it; a refused report ends the run (LeaseLost). */
