@@ -19,17 +19,24 @@ function readKeyFile(path: string, what: string, assetId: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new PatchcastError('CONFIG_INVALID', `rollout.hosts: ${what} ${path} for ${assetId} cannot be read`, {
-      hint: 'Point the ssh entry at a readable file (paths are relative to patchcast.yaml).',
-      cause: error,
-      details: { assetId, path },
-    });
+    throw new PatchcastError(
+      'CONFIG_INVALID',
+      `rollout.hosts: ${what} ${path} for ${assetId} cannot be read`,
+      {
+        hint: 'Point the ssh entry at a readable file (paths are relative to patchcast.yaml).',
+        cause: error,
+        details: { assetId, path },
+      },
+    );
   }
 }
 
 /** The executor and package manager for a job's host, from its `rollout.hosts` entry. */
 export function connectHost(entry: HostEntry, spec: JobSpec): HostConnection {
-  const manager = getPackageManager(spec.manager, entry.aptOptions ? { apt: { aptOptions: entry.aptOptions } } : {});
+  const manager = getPackageManager(
+    spec.manager,
+    entry.aptOptions ? { apt: { aptOptions: entry.aptOptions } } : {},
+  );
   switch (entry.executor) {
     case 'local':
       return { executor: makeLocalExecutor(entry.prefix ? { prefix: entry.prefix } : {}), manager };
@@ -38,10 +45,14 @@ export function connectHost(entry: HostEntry, spec: JobSpec): HostConnection {
     case 'ssh': {
       const ssh = entry.ssh;
       if (!ssh)
-        throw new PatchcastError('CONFIG_INVALID', `rollout.hosts: the ssh entry for ${spec.assetId} has no ssh section`, {
-          hint: 'Give ssh: { host, port, user, privateKey, knownHosts }.',
-          details: { assetId: spec.assetId },
-        });
+        throw new PatchcastError(
+          'CONFIG_INVALID',
+          `rollout.hosts: the ssh entry for ${spec.assetId} has no ssh section`,
+          {
+            hint: 'Give ssh: { host, port, user, privateKey, knownHosts }.',
+            details: { assetId: spec.assetId },
+          },
+        );
       return {
         executor: makeSshExecutor({
           host: ssh.host,
@@ -55,8 +66,12 @@ export function connectHost(entry: HostEntry, spec: JobSpec): HostConnection {
       };
     }
     default:
-      throw new PatchcastError('INPUT_INVALID', `asset ${spec.assetId} is patched by its own agent, not by the controller`, {
-        details: { assetId: spec.assetId },
-      });
+      throw new PatchcastError(
+        'INPUT_INVALID',
+        `asset ${spec.assetId} is patched by its own agent, not by the controller`,
+        {
+          details: { assetId: spec.assetId },
+        },
+      );
   }
 }

@@ -10,7 +10,10 @@ export interface StoredPosterior {
 }
 
 /** Stored fleet posteriors by patch key (`package@version`); keys without one are absent. */
-export async function loadPatchPosteriors(db: Db, keys: readonly string[]): Promise<Map<string, StoredPosterior>> {
+export async function loadPatchPosteriors(
+  db: Db,
+  keys: readonly string[],
+): Promise<Map<string, StoredPosterior>> {
   const out = new Map<string, StoredPosterior>();
   if (keys.length === 0) return out;
   for (let i = 0; i < keys.length; i += 500) {
@@ -36,7 +39,12 @@ export async function loadPatchPosteriors(db: Db, keys: readonly string[]): Prom
   return out;
 }
 
-export async function savePatchPosterior(db: Db, key: string, state: StoredPosterior, at: string): Promise<void> {
+export async function savePatchPosterior(
+  db: Db,
+  key: string,
+  state: StoredPosterior,
+  at: string,
+): Promise<void> {
   const row = {
     prior: state.priorProbability,
     pseudo_count: state.pseudoCount,
