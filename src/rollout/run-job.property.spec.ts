@@ -87,51 +87,62 @@ describe('runJob (property)', () => {
       'apply',
       'restart',
       'verify',
+      'post-hooks',
+      'rollback',
     );
+    // What the store hands back: the last step's outcome, or (an older store) only a rolling-back flag.
+    const told = fc.constantFrom('outcome', 'rolling-back flag');
     await fc.assert(
-      fc.asyncProperty(installedState, targets, failure, cutAt, async (initial, jobTargets, fails, cut) => {
-        const host = new FakeHost(initial);
-        if (fails === 'rehearsal') host.rehearsalCode = 100;
-        if (fails === 'pre-hook') host.failing.add('pre');
-        if (fails === 'probe') host.failing.add('probe');
-        if (fails === 'post-hook') host.failing.add('post');
-        if (fails === 'install')
-          host.failingInstalls.add(`${jobTargets.at(-1)!.name}=${jobTargets.at(-1)!.version}`);
-        // The first run's journal: the recorded versions and the reports the store accepted.
-        let journaled: PackageTarget[] | undefined;
-        const first = new RecordingSink(cut);
-        const spec = makeSpec(jobTargets);
-        const host1 = { executor: host, manager: fakeManager };
-        const options = {
-          rehearse: fakeRehearse,
-          onPrevious: async (p: PackageTarget[]) => {
-            journaled = p;
-          },
-        };
-        const firstResult = await runJob(spec, host1, first, options);
-        if (firstResult.stopped !== 'lease-lost') return; // the run ended before the cut
-        const accepted = first.reports.slice(0, -1);
-        const last = accepted.at(-1);
-        const rollingBack =
-          last !== undefined &&
-          last.outcome === 'failed' &&
-          ['apply', 'restart', 'verify'].includes(last.step);
-        const resume = {
-          ...(journaled ? { previous: journaled } : {}),
-          ...(last ? { lastStep: last.step } : {}),
-          rollingBack,
-        };
-        const result = await runJob(spec, host1, new RecordingSink(), { ...options, resume });
+      fc.asyncProperty(
+        installedState,
+        targets,
+        failure,
+        cutAt,
+        told,
+        async (initial, jobTargets, fails, cut, info) => {
+          const host = new FakeHost(initial);
+          if (fails === 'rehearsal') host.rehearsalCode = 100;
+          if (fails === 'pre-hook') host.failing.add('pre');
+          if (fails === 'probe') host.failing.add('probe');
+          if (fails === 'post-hook') host.failing.add('post');
+          if (fails === 'install')
+            host.failingInstalls.add(`${jobTargets.at(-1)!.name}=${jobTargets.at(-1)!.version}`);
+          // The first run's journal: the recorded versions and the reports the store accepted.
+          let journaled: PackageTarget[] | undefined;
+          const first = new RecordingSink(cut);
+          const spec = makeSpec(jobTargets);
+          const host1 = { executor: host, manager: fakeManager };
+          const options = {
+            rehearse: fakeRehearse,
+            onPrevious: async (p: PackageTarget[]) => {
+              journaled = p;
+            },
+          };
+          const firstResult = await runJob(spec, host1, first, options);
+          if (firstResult.stopped !== 'lease-lost') return; // the run ended before the cut
+          const accepted = first.reports.slice(0, -1);
+          const last = accepted.at(-1);
+          const rollingBack =
+            last !== undefined &&
+            last.outcome === 'failed' &&
+            ['apply', 'restart', 'verify'].includes(last.step);
+          const resume = {
+            ...(journaled ? { previous: journaled } : {}),
+            ...(last ? { lastStep: last.step } : {}),
+            ...(info === 'outcome' ? (last ? { lastOutcome: last.outcome } : {}) : { rollingBack }),
+          };
+          const result = await runJob(spec, host1, new RecordingSink(), { ...options, resume });
 
-        const forward = host.calls.filter(
-          ([p, verb, flag]) => p === 'pm' && verb === 'install' && flag !== '--downgrades',
-        );
-        expect(forward.length).toBeLessThanOrEqual(1);
-        expect(result.lastError ?? '').not.toContain('outside patchcast');
-        const atTargets = jobTargets.every((t) => host.installed.get(t.name) === t.version);
-        if (result.outcome === 'succeeded' || fails === 'post-hook') expect(atTargets).toBe(true);
-        else expect(Object.fromEntries(host.installed)).toEqual(initial);
-      }),
+          const forward = host.calls.filter(
+            ([p, verb, flag]) => p === 'pm' && verb === 'install' && flag !== '--downgrades',
+          );
+          expect(forward.length).toBeLessThanOrEqual(1);
+          expect(result.lastError ?? '').not.toContain('outside patchcast');
+          const atTargets = jobTargets.every((t) => host.installed.get(t.name) === t.version);
+          if (result.outcome === 'succeeded' || fails === 'post-hook') expect(atTargets).toBe(true);
+          else expect(Object.fromEntries(host.installed)).toEqual(initial);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -214,7 +214,48 @@ describe('runJob resumed after a crash', () => {
     const host = new FakeHost({ openssl: '3.0.15-1' });
     const { sink } = await run(host, makeSpec(), undefined, { resume: { previous, lastStep: 'restart' } });
     expect(sink.steps()).toEqual(['verify:ok', 'post-hooks:skipped']);
+    const after = await run(host, makeSpec(), undefined, {
+      resume: { previous, lastStep: 'verify', lastOutcome: 'ok' },
+    });
+    expect(after.sink.steps()).toEqual(['post-hooks:skipped']);
     expect(host.changes()).toEqual([]);
+  });
+
+  it('verifies again when the outcome of the last verify is not known, and rolls back if it fails', async () => {
+    const host = new FakeHost({ openssl: '3.0.15-1' });
+    host.failing.add('check');
+    const spec = makeSpec({ probes: [{ kind: 'command', argv: ['check'] }] });
+    const { result, sink } = await run(host, spec, undefined, { resume: { previous, lastStep: 'verify' } });
+    expect(sink.steps()).toEqual(['verify:failed', 'rollback:ok']);
+    expect(result.outcome).toBe('rolled-back');
+  });
+
+  it('rolls back when the last reported step after apply failed', async () => {
+    const host = new FakeHost({ openssl: '3.0.15-1' });
+    const { result, sink } = await run(host, makeSpec(), undefined, {
+      resume: { previous, lastStep: 'restart', lastOutcome: 'failed' },
+    });
+    expect(sink.steps()).toEqual(['rollback:ok']);
+    expect(result.outcome).toBe('rolled-back');
+    expect(host.installed.get('openssl')).toBe('3.0.11-1');
+  });
+
+  it('only ends a job whose every step was reported, running no post-hook twice', async () => {
+    const host = new FakeHost({ openssl: '3.0.15-1' });
+    const spec = makeSpec({ hooks: { pre: [], post: [['notify']] } });
+    const failed = await run(host, spec, undefined, {
+      resume: { previous, lastStep: 'post-hooks', lastOutcome: 'failed' },
+    });
+    expect(failed.result.outcome).toBe('failed');
+    const done = await run(host, spec, undefined, {
+      resume: { previous, lastStep: 'post-hooks', lastOutcome: 'ok' },
+    });
+    expect(done.result.outcome).toBe('succeeded');
+    const rolledBack = await run(host, spec, undefined, {
+      resume: { previous, lastStep: 'rollback', lastOutcome: 'ok' },
+    });
+    expect(rolledBack.result.outcome).toBe('rolled-back');
+    expect(host.calls).toEqual([]);
   });
 
   it('applies again when the host is still at the recorded versions', async () => {

@@ -6,6 +6,7 @@ import type {
   PackageManager,
   PackageTarget,
   StepName,
+  StepOutcome,
   StepSink,
 } from './contract.js';
 import { makeExcerpt } from './excerpt.js';
@@ -35,6 +36,8 @@ export interface ResumeState {
   previous?: PackageTarget[];
   /** The last step whose report the store accepted. */
   lastStep?: StepName;
+  /** That step's outcome. Without it a step after apply is checked again rather than trusted. */
+  lastOutcome?: StepOutcome;
   /** The job was already rolling back (a step after apply failed): only the rollback is left to do. */
   rollingBack?: boolean;
 }
@@ -146,7 +149,20 @@ class JobRun {
     this.previous = resume.previous ?? [];
     this.previousKnown = resume.previous !== undefined;
     this.touched = unique([...this.touched, ...this.previous.map((p) => p.name)]);
-    if (resume.rollingBack) return this.rollback(`resumed a rollback after ${resume.lastStep ?? 'apply'}`);
+    const last = resume.lastStep;
+    const failedAfterApply =
+      resume.lastOutcome === 'failed' && (last === 'apply' || last === 'restart' || last === 'verify');
+    if (resume.rollingBack || failedAfterApply || (last === 'rollback' && resume.lastOutcome !== 'ok')) {
+      return this.rollback(`resumed the rollback after ${last ?? 'apply'}`);
+    }
+    if (last === 'rollback')
+      return this.finish('rolled-back', 'the rollback was reported before the run was cut off');
+    if (last === 'post-hooks') {
+      // Everything was reported; only the job's end was not. Post-hooks are not run twice.
+      if (resume.lastOutcome === 'failed')
+        return this.finish('failed', 'post-hooks failed (reported before the run was cut off)');
+      return this.finish('succeeded');
+    }
     const { installed, unsettled } = await queryHost(this.host, this.touched);
     if (resume.previous !== undefined && unsettled.length > 0) {
       const state = describeState(installed, this.touched, this.spec.targets, resume.previous);
@@ -155,10 +171,9 @@ class JobRun {
       );
     }
     if (isAt(installed, this.spec.targets)) {
-      const last = resume.lastStep;
       this.log(`resume: the host is at the targets (last reported step: ${last ?? 'none'})`);
-      if (last === 'verify' || last === 'post-hooks')
-        return this.afterApply(last === 'verify' ? 'post-hooks' : 'done');
+      // A verify whose outcome is not known is run again: it only reads the host and probes.
+      if (last === 'verify') return this.afterApply(resume.lastOutcome === 'ok' ? 'post-hooks' : 'verify');
       if (last === 'restart') return this.afterApply('verify');
       if (last !== 'apply') {
         const data = { previous: this.previous, targets: this.spec.targets, resumed: true };
@@ -227,8 +242,8 @@ class JobRun {
   }
 
   /** The steps after apply, from `from` on (a resumed run skips those the store already has). */
-  async afterApply(from: 'restart' | 'verify' | 'post-hooks' | 'done'): Promise<RunJobResult> {
-    const order = ['restart', 'verify', 'post-hooks', 'done'];
+  async afterApply(from: 'restart' | 'verify' | 'post-hooks'): Promise<RunJobResult> {
+    const order = ['restart', 'verify', 'post-hooks'];
     const due = (step: string) => order.indexOf(step) >= order.indexOf(from);
     if (due('restart')) {
       const restart = await this.step('restart', () =>
