@@ -174,8 +174,16 @@ export interface LeasedJob {
   /** The fencing token every report must carry. */
   token: number;
   spec: JobSpec;
-  /** After a crash: the versions recorded before apply, and the last step reported. */
-  resume: { previous?: Array<{ name: string; version: string | null }>; lastStep?: string };
+  /**
+   * After a crash: the versions recorded before apply, the last step the store accepted and its
+   * outcome, and whether the job was rolling back (a step after apply had failed).
+   */
+  resume: {
+    previous?: Array<{ name: string; version: string | null }>;
+    lastStep?: string;
+    lastOutcome?: StepOutcome;
+    rollingBack?: boolean;
+  };
   leaseExpiresAt: string;
 }
 

@@ -7,7 +7,7 @@
 import { getDurationMinutes } from '../../config/index.js';
 import { PatchcastError } from '../../core/errors.js';
 import type { Job } from '../../core/types.js';
-import type { JobOutcome, JobSpec, StepReport } from '../../rollout/contract.js';
+import type { JobOutcome, JobSpec, StepOutcome, StepReport } from '../../rollout/contract.js';
 import { makeJobSpec } from '../../rollout/job-spec.js';
 import {
   appendAuditEvent,
@@ -15,6 +15,7 @@ import {
   finishJob,
   heartbeatJob,
   leaseJobs,
+  listJobEvents,
   loadAsset,
   loadJob,
   setJobStep,
@@ -52,7 +53,12 @@ export interface LeasedJobWork {
   token: number;
   spec: JobSpec;
   /** What a holder needs to resume after a crash: the versions recorded before apply and the last step. */
-  resume: { previous?: Array<{ name: string; version: string | null }>; lastStep?: string };
+  resume: {
+    previous?: Array<{ name: string; version: string | null }>;
+    lastStep?: string;
+    lastOutcome?: StepOutcome;
+    rollingBack?: boolean;
+  };
   leaseExpiresAt: string;
 }
 
@@ -89,6 +95,7 @@ export async function leaseWork(
           `job ${job.id}: asset ${job.assetId} is not in the store`,
         );
       const spec = makeJobSpec(job, asset, deps.config);
+      const last = job.step ? await loadLastStep(deps, job.id) : undefined;
       await appendJobEvent(deps.store.db, {
         jobId: job.id,
         at,
@@ -102,6 +109,8 @@ export async function leaseWork(
         resume: {
           ...(job.previousVersions ? { previous: job.previousVersions } : {}),
           ...(job.step ? { lastStep: job.step } : {}),
+          ...(last?.outcome ? { lastOutcome: last.outcome } : {}),
+          ...(last && isRollingBack(last) ? { rollingBack: true } : {}),
         },
         leaseExpiresAt: job.leaseExpiresAt ?? at,
       });
@@ -274,6 +283,32 @@ export async function endJob(
   });
   if (!done) throw stale(await requireOwnJob(deps, input.jobId), input.token);
   return { status };
+}
+
+/** The last step report the store accepted for a job (its `step:*` event). */
+async function loadLastStep(
+  deps: ServiceDeps,
+  jobId: string,
+): Promise<{ step: string; outcome?: StepOutcome } | undefined> {
+  const events = await listJobEvents(deps.store.db, jobId);
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (!e?.kind.startsWith('step:')) continue;
+    const outcome = e.data?.outcome;
+    return {
+      step: e.kind.slice(5),
+      ...(outcome === 'ok' || outcome === 'skipped' || outcome === 'failed' ? { outcome } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** A job is rolling back once a step after apply failed, or its rollback step was reported. */
+function isRollingBack(last: { step: string; outcome?: StepOutcome }): boolean {
+  return (
+    last.step === 'rollback' ||
+    (['apply', 'restart', 'verify'].includes(last.step) && last.outcome === 'failed')
+  );
 }
 
 function clip(text: string): string {
