@@ -128,6 +128,11 @@ export const ERROR_CATALOGUE = {
     exit: EXIT.upstream,
     hint: 'The source is rate limiting; wait, or set an API key in the environment.',
   },
+  HOST_UNREACHABLE: {
+    status: 502,
+    exit: EXIT.upstream,
+    hint: "Check the host's address, port, user and key, and that sshd runs there; a refused host key is named with its fingerprint.",
+  },
   MODEL_LABELS_UNKNOWN: {
     status: 400,
     exit: EXIT.usage,

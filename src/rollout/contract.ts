@@ -90,8 +90,14 @@ export interface PackageManager {
   /** Simulate installing exactly these versions (`apt-get -s install pkg=ver …`). */
   simulate(targets: readonly PackageTarget[]): string[];
   parseSimulation(result: CommandResult): Simulation;
-  /** Install exactly these versions, non-interactively; `allowDowngrades` for a rollback. */
-  install(targets: readonly PackageTarget[], options?: { allowDowngrades?: boolean }): string[];
+  /**
+   * Install exactly these versions, non-interactively; `allowDowngrades` for a rollback, `allowHeld`
+   * when the job allows changing held packages (apt refuses them under `-y` otherwise).
+   */
+  install(
+    targets: readonly PackageTarget[],
+    options?: { allowDowngrades?: boolean; allowHeld?: boolean },
+  ): string[];
   /** The changelog between two versions, when the manager can show it (`apt-get changelog`). */
   changelog?(name: string): string[];
 }

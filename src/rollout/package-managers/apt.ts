@@ -1,0 +1,153 @@
+import { dpkgScheme } from '../../versioning/dpkg/index.js';
+import type { CommandResult, PackageChange, PackageManager, PackageTarget, Simulation } from '../contract.js';
+import { assertPackageName, classifyChange, outputLines, targetArgs } from './shared.js';
+
+export interface AptOptions {
+  /**
+   * Extra options put right after `apt-get` in every apt command, e.g. `-o Dir::Etc::sourcelist=…
+   * -o Dir::Etc::sourceparts=-` to restrict a refresh to one list (tests point apt at temp dirs this way).
+   */
+  aptOptions?: readonly string[];
+  /** `dpkg-query --admindir`, for a status database other than /var/lib/dpkg (tests only). */
+  dpkgAdminDir?: string;
+}
+
+// dpkg-query prints one line per package: name, version, and the status word of `db:Status-Status`.
+// Only `installed` is really installed; `config-files`, `half-installed`, `unpacked`… are not.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own ${field} syntax, not a template
+const QUERY_FORMAT = '${Package}\\t${Version}\\t${db:Status-Status}\\n';
+
+// `Inst name [old] (new release [arch])`; the old version is absent for a new install.
+const INST = /^Inst (\S+)(?: \[([^\]]*)\])? \((\S+)/;
+// `Remv name [old]` (and `Purg` for --purge).
+const REMV = /^(?:Remv|Purg) (\S+)(?: \[([^\]]*)\])?/;
+
+/**
+ * apt/dpkg (Debian, Ubuntu). Commands expect `DEBIAN_FRONTEND=noninteractive` in the environment
+ * (the executor's minimal environment sets it), so that no debconf question waits for a terminal.
+ */
+export class AptPackageManager implements PackageManager {
+  readonly name = 'apt' as const;
+  readonly #options: readonly string[];
+  readonly #adminDir: string | undefined;
+
+  constructor(options: AptOptions = {}) {
+    this.#options = [...(options.aptOptions ?? [])];
+    this.#adminDir = options.dpkgAdminDir;
+  }
+
+  refresh(): string[] {
+    return ['apt-get', ...this.#options, 'update'];
+  }
+
+  queryInstalled(names: readonly string[]): string[] {
+    const admin = this.#adminDir === undefined ? [] : [`--admindir=${this.#adminDir}`];
+    return ['dpkg-query', ...admin, '-W', `-f=${QUERY_FORMAT}`, '--', ...names.map(assertPackageName)];
+  }
+
+  /** A package dpkg does not know makes dpkg-query exit 1 after printing the others; those still count. */
+  parseInstalled(stdout: string): Map<string, string> {
+    const installed = new Map<string, string>();
+    for (const line of stdout.split('\n')) {
+      const [name, version, status] = line.split('\t');
+      if (name && version && status?.trim() === 'installed') installed.set(name, version);
+    }
+    return installed;
+  }
+
+  /**
+   * The simulation allows downgrades and held packages so that it shows the whole transaction; the
+   * preflight then decides from the job's `allow`. Without those flags `-y` makes apt stop before
+   * printing any `Inst` line ("Packages were downgraded and -y was used without --allow-downgrades").
+   */
+  simulate(targets: readonly PackageTarget[]): string[] {
+    return [
+      'apt-get',
+      ...this.#options,
+      '-s',
+      '-y',
+      '-o',
+      'Debug::NoLocking=1',
+      '--allow-downgrades',
+      '--allow-change-held-packages',
+      'install',
+      ...targetArgs(targets, (n, v) => `${n}=${v}`),
+    ];
+  }
+
+  parseSimulation(result: CommandResult): Simulation {
+    return parseAptSimulation(result);
+  }
+
+  /** Keeps the admin's changed configuration files (`--force-confold`) and takes the default for the rest. */
+  install(
+    targets: readonly PackageTarget[],
+    options: { allowDowngrades?: boolean; allowHeld?: boolean } = {},
+  ): string[] {
+    return [
+      'apt-get',
+      ...this.#options,
+      'install',
+      '-y',
+      '-o',
+      'Dpkg::Options::=--force-confdef',
+      '-o',
+      'Dpkg::Options::=--force-confold',
+      ...(options.allowDowngrades ? ['--allow-downgrades'] : []),
+      ...(options.allowHeld ? ['--allow-change-held-packages'] : []),
+      ...targetArgs(targets, (n, v) => `${n}=${v}`),
+    ];
+  }
+
+  /**
+   * Prints the installed package's changelog. `apt-get changelog` would fetch it from the
+   * distribution's servers, which a host in a closed network cannot reach; the copy dpkg installed is
+   * on disk. It is gzip, which `Executor.readFile` (text) cannot carry, hence `zcat` (part of gzip,
+   * which is Essential in Debian).
+   */
+  changelog(name: string): string[] {
+    return ['zcat', '--', this.changelogPath(name)];
+  }
+
+  /** Where dpkg installs a package's Debian changelog (Debian Policy §12.7), gzip-compressed. */
+  changelogPath(name: string): string {
+    const bare = assertPackageName(name).split(':')[0] ?? name;
+    return `/usr/share/doc/${bare}/changelog.Debian.gz`;
+  }
+}
+
+/** Parses `apt-get -s install` output (both streams): changes, held packages and errors. */
+export function parseAptSimulation(result: CommandResult): Simulation {
+  const changes: PackageChange[] = [];
+  const held: string[] = [];
+  const errors: string[] = [];
+  let section: 'held' | 'unmet' | undefined;
+  for (const line of outputLines(result.stdout, result.stderr)) {
+    const inst = INST.exec(line);
+    const remv = REMV.exec(line);
+    if (inst) changes.push(instChange(inst[1]!, inst[2], inst[3]!));
+    else if (remv) changes.push({ name: remv[1]!, action: 'remove', ...(remv[2] ? { from: remv[2] } : {}) });
+    else if (line.startsWith('E: ')) errors.push(line.slice(3));
+    if (/^The following (held packages will be changed|packages have been kept back):$/.test(line)) {
+      section = 'held';
+      continue;
+    }
+    if (line === 'The following packages have unmet dependencies:') {
+      section = 'unmet';
+      continue;
+    }
+    if (section && line.startsWith(' ')) {
+      if (section === 'held') held.push(...line.trim().split(/\s+/));
+      else errors.push(`unmet dependencies: ${line.trim()}`);
+      continue;
+    }
+    section = undefined;
+  }
+  const ok = result.code === 0 && errors.length === 0;
+  return { ok, changes, held: [...new Set(held)], errors };
+}
+
+function instChange(name: string, from: string | undefined, to: string): PackageChange {
+  const action = classifyChange(from || undefined, to, dpkgScheme.compare);
+  return { name, action, ...(from ? { from } : {}), to };
+}
