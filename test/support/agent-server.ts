@@ -5,11 +5,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import { readConfig } from '../../src/config/index.js';
+import type { JobEvent } from '../../src/core/types.js';
 import { createEnrollToken } from '../../src/services/auth/agents.js';
 import { type ServiceDeps, silentLogger, systemClock } from '../../src/services/deps.js';
 import { startRollout } from '../../src/services/rollout/control-rollout.js';
 import { runControllerTick } from '../../src/services/rollout/controller.js';
-import { type JobEvent, listJobEvents, loadJob, type Store } from '../../src/store/index.js';
+import { listJobEvents, loadJob, type Store } from '../../src/store/index.js';
 import { makeTestApi } from './api.js';
 import { storePlan } from './rollout-plan.js';
 import { makeTempStore } from './store.js';

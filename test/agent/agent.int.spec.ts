@@ -1,0 +1,189 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentClient } from '../../src/agent/client.js';
+import { loadAssetPackages } from '../../src/store/index.js';
+import { type AgentServer, startAgentServer } from '../support/agent-server.js';
+import { BIN } from '../support/cli.js';
+import { buildDemoDebs, PCDEMO } from '../support/debs.js';
+import { HOST_SOURCE_LIST, makeTestHost, type TestHost } from '../support/test-hosts.js';
+
+// The real server on 127.0.0.1, the real `patchcast agent` as its own process inside an overlay test
+// host (test/support/test-hosts.ts), real apt and dpkg there: mounts and namespaces need root.
+const isRoot = process.getuid?.() === 0;
+const STATE = '/var/lib/patchcast-agent';
+const APT_SETTINGS = [
+  `Dir::Etc::sourcelist=${HOST_SOURCE_LIST}`,
+  'Dir::Etc::sourceparts=-',
+  'APT::Get::List-Cleanup=0',
+].flatMap((setting) => ['--apt-option', setting]);
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `patchcast …` inside the host as a separate process and waits for it to exit. */
+function runPatchcastIn(host: TestHost, args: string[]): Promise<Exit> {
+  const child = host.spawn([process.execPath, BIN, ...args], {
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', LC_ALL: 'C', PATCHCAST_FROM_SOURCE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe.skipIf(!isRoot)('patchcast agent on a test host (root, real apt, real server)', () => {
+  let dir: string;
+  let host: TestHost;
+  let server: AgentServer;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'patchcast-agent-int-'));
+    const repo = await buildDemoDebs(join(dir, 'repo'));
+    host = await makeTestHost({ dir: join(dir, 'host'), repo: repo.dir, hostname: 'host-a' });
+    for (const argv of [
+      ['apt-get', ...host.aptOptions, 'update'],
+      ['apt-get', ...host.aptOptions, 'install', '-y', `${PCDEMO.name}=${PCDEMO.base}`],
+    ]) {
+      const result = await host.run(argv);
+      if (result.code !== 0) throw new Error(`${argv.join(' ')}: ${result.stderr}`);
+    }
+    server = await startAgentServer({
+      jobs: [{ assetId: 'host-a', packages: [`${PCDEMO.name}@${PCDEMO.fix}`] }],
+    });
+    await server.release();
+  }, 300_000);
+
+  afterAll(async () => {
+    await host?.destroy();
+    await server?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('enrolls, leases its job, installs the target with apt, reports every step and the inventory', async () => {
+    const jobId = server.jobIds[0] as string;
+    const enrolled = await runPatchcastIn(host, [
+      '--json',
+      'agent',
+      'enroll',
+      '--server',
+      server.url,
+      '--token',
+      await server.enrollToken(),
+      '--state',
+      STATE,
+    ]);
+    expect(enrolled.stderr).toBe('');
+    expect(enrolled.code).toBe(0);
+    // The asset defaults to the host's name, read from its /etc/hostname.
+    expect(JSON.parse(enrolled.stdout)).toMatchObject({ assetId: 'host-a', hostname: 'host-a' });
+    const credentialText = await host.executor().readFile(`${STATE}/credential.json`);
+    expect(enrolled.stdout).not.toContain(JSON.parse(credentialText ?? '{}').credential);
+
+    const run = await runPatchcastIn(host, [
+      '--json',
+      'agent',
+      'run',
+      '--state',
+      STATE,
+      '--once',
+      '--poll-wait',
+      '1',
+      ...APT_SETTINGS,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ jobs: [{ jobId, outcome: 'succeeded' }] });
+    expect(run.stderr).not.toContain(JSON.parse(credentialText ?? '{}').credential);
+
+    expect(await server.job(jobId)).toMatchObject({ status: 'succeeded' });
+    expect(await host.installed(PCDEMO.name)).toBe(PCDEMO.fix);
+    // At most one effect: dpkg installed the fix once.
+    const installs = (await host.dpkgLog()).filter((l) => / install /.test(l) || / upgrade /.test(l));
+    expect(installs.filter((l) => l.includes(`${PCDEMO.name}:`) && l.includes(PCDEMO.fix))).toHaveLength(1);
+    const kinds = (await server.events(jobId)).map((e) => e.kind);
+    expect(kinds).toEqual([
+      'lease',
+      'step:preflight',
+      'step:rehearsal',
+      'step:pre-hooks',
+      'apply:begin',
+      'step:apply',
+      'step:restart',
+      'step:verify',
+      'step:post-hooks',
+      'end',
+    ]);
+    const apply = (await server.events(jobId)).find((e) => e.kind === 'apply:begin');
+    expect(apply?.data).toMatchObject({ previous: [{ name: PCDEMO.name, version: PCDEMO.base }] });
+    // The inventory sent after the job shows the new version in the store.
+    const packages = await loadAssetPackages(server.store.db, 'host-a');
+    expect(packages.find((p) => p.name === PCDEMO.name)?.version).toBe(PCDEMO.fix);
+    // Nothing is left in flight.
+    const journal = JSON.parse((await host.executor().readFile(`${STATE}/journal.json`)) ?? '{}');
+    expect(journal.jobs).toEqual([]);
+  }, 300_000);
+
+  it('refuses a replayed report under the finished lease, from the API and from a restored journal', async () => {
+    const jobId = server.jobIds[0] as string;
+    const lease = (await server.events(jobId)).find((e) => e.kind === 'lease');
+    const token = lease?.data.token as number;
+    const credential = JSON.parse((await host.executor().readFile(`${STATE}/credential.json`)) ?? '{}');
+    const client = new AgentClient({ server: server.url, attempts: 1 }, credential.credential);
+    const report = {
+      step: 'apply' as const,
+      outcome: 'ok' as const,
+      startedAt: new Date().toISOString(),
+      endedAt: new Date().toISOString(),
+      excerpt: 'replayed',
+    };
+    await expect(client.reportStep(jobId, token, report)).rejects.toMatchObject({
+      code: 'ROLLOUT_LEASE_STALE',
+    });
+    // An agent restored with an old journal holding an undelivered report: it tries, is refused, drops it.
+    const journal = {
+      schema: 'patchcast.agent-journal/1',
+      jobs: [
+        {
+          jobId,
+          token,
+          step: 'apply',
+          phase: 'ended',
+          pending: [{ kind: 'step', report }],
+          updatedAt: report.endedAt,
+        },
+      ],
+    };
+    const wrote = await host.run(['sh', '-c', 'cat > "$1"', 'sh', `${STATE}/journal.json`], {
+      input: JSON.stringify(journal),
+    });
+    expect(wrote.code).toBe(0);
+    const before = (await server.events(jobId)).length;
+    const run = await runPatchcastIn(host, [
+      'agent',
+      'run',
+      '--state',
+      STATE,
+      '--once',
+      '--poll-wait',
+      '0',
+      ...APT_SETTINGS,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/refused the journaled result under token \d+ \(it moved on\); dropped/);
+    expect((await server.events(jobId)).length).toBe(before);
+    expect(JSON.parse((await host.executor().readFile(`${STATE}/journal.json`)) ?? '{}').jobs).toEqual([]);
+    expect(await readFile(join(host.dir, 'u', STATE.slice(1), 'credential.json'), 'utf8')).toContain(
+      credential.agentId,
+    );
+  }, 300_000);
+});
