@@ -27,10 +27,17 @@ interface Exit {
 
 /** Runs `patchcast …` inside the host as a separate process and waits for it to exit. */
 function runPatchcastIn(host: TestHost, args: string[]): Promise<Exit> {
-  const child = host.spawn([process.execPath, BIN, ...args], {
+  return collect(startPatchcastIn(host, args));
+}
+
+function startPatchcastIn(host: TestHost, args: string[]) {
+  return host.spawn([process.execPath, BIN, ...args], {
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', LC_ALL: 'C', PATCHCAST_FROM_SOURCE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+function collect(child: ReturnType<typeof startPatchcastIn>): Promise<Exit> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -42,6 +49,24 @@ function runPatchcastIn(host: TestHost, args: string[]): Promise<Exit> {
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
+async function prepareHost(dir: string): Promise<TestHost> {
+  const repo = await buildDemoDebs(join(dir, 'repo'));
+  const host = await makeTestHost({ dir: join(dir, 'host'), repo: repo.dir, hostname: 'host-a' });
+  for (const argv of [
+    ['apt-get', ...host.aptOptions, 'update'],
+    ['apt-get', ...host.aptOptions, 'install', '-y', `${PCDEMO.name}=${PCDEMO.base}`],
+  ]) {
+    const result = await host.run(argv);
+    if (result.code !== 0) throw new Error(`${argv.join(' ')}: ${result.stderr}`);
+  }
+  return host;
+}
+
+async function enroll(host: TestHost, server: AgentServer): Promise<Exit> {
+  const args = ['--json', 'agent', 'enroll', '--server', server.url, '--token', await server.enrollToken()];
+  return runPatchcastIn(host, [...args, '--state', STATE]);
+}
+
 describe.skipIf(!isRoot)('patchcast agent on a test host (root, real apt, real server)', () => {
   let dir: string;
   let host: TestHost;
@@ -49,15 +74,7 @@ describe.skipIf(!isRoot)('patchcast agent on a test host (root, real apt, real s
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'patchcast-agent-int-'));
-    const repo = await buildDemoDebs(join(dir, 'repo'));
-    host = await makeTestHost({ dir: join(dir, 'host'), repo: repo.dir, hostname: 'host-a' });
-    for (const argv of [
-      ['apt-get', ...host.aptOptions, 'update'],
-      ['apt-get', ...host.aptOptions, 'install', '-y', `${PCDEMO.name}=${PCDEMO.base}`],
-    ]) {
-      const result = await host.run(argv);
-      if (result.code !== 0) throw new Error(`${argv.join(' ')}: ${result.stderr}`);
-    }
+    host = await prepareHost(dir);
     server = await startAgentServer({
       jobs: [{ assetId: 'host-a', packages: [`${PCDEMO.name}@${PCDEMO.fix}`] }],
     });
@@ -72,17 +89,7 @@ describe.skipIf(!isRoot)('patchcast agent on a test host (root, real apt, real s
 
   it('enrolls, leases its job, installs the target with apt, reports every step and the inventory', async () => {
     const jobId = server.jobIds[0] as string;
-    const enrolled = await runPatchcastIn(host, [
-      '--json',
-      'agent',
-      'enroll',
-      '--server',
-      server.url,
-      '--token',
-      await server.enrollToken(),
-      '--state',
-      STATE,
-    ]);
+    const enrolled = await enroll(host, server);
     expect(enrolled.stderr).toBe('');
     expect(enrolled.code).toBe(0);
     // The asset defaults to the host's name, read from its /etc/hostname.
@@ -136,7 +143,7 @@ describe.skipIf(!isRoot)('patchcast agent on a test host (root, real apt, real s
   it('refuses a replayed report under the finished lease, from the API and from a restored journal', async () => {
     const jobId = server.jobIds[0] as string;
     const lease = (await server.events(jobId)).find((e) => e.kind === 'lease');
-    const token = lease?.data.token as number;
+    const token = lease?.data?.token as number;
     const credential = JSON.parse((await host.executor().readFile(`${STATE}/credential.json`)) ?? '{}');
     const client = new AgentClient({ server: server.url, attempts: 1 }, credential.credential);
     const report = {
@@ -185,5 +192,98 @@ describe.skipIf(!isRoot)('patchcast agent on a test host (root, real apt, real s
     expect(await readFile(join(host.dir, 'u', STATE.slice(1), 'credential.json'), 'utf8')).toContain(
       credential.agentId,
     );
+  }, 300_000);
+});
+
+describe.skipIf(!isRoot)('patchcast agent killed during apply (root, real apt, real server)', () => {
+  let dir: string;
+  let host: TestHost;
+  let server: AgentServer;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'patchcast-agent-kill-'));
+    host = await prepareHost(dir);
+    server = await startAgentServer({
+      jobs: [{ assetId: 'host-a', packages: [`${PCDEMO.name}@${PCDEMO.fix}`] }],
+      rollout: ['lease: 3s'],
+    });
+    await server.release();
+  }, 300_000);
+
+  afterAll(async () => {
+    await host?.destroy();
+    await server?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('journals the versions before apply; the next lease asks the host and installs once', async () => {
+    const jobId = server.jobIds[0] as string;
+    expect((await enroll(host, server)).code).toBe(0);
+    // apt runs this before dpkg (a constant test script): it names apt's pid, then waits to be killed.
+    const hold = 'DPkg::Pre-Invoke::=echo $PPID > /run/pcdemo-apt.pid; sleep 60';
+    const first = startPatchcastIn(host, [
+      'agent',
+      'run',
+      '--state',
+      STATE,
+      '--poll-wait',
+      '1',
+      ...APT_SETTINGS,
+      '--apt-option',
+      hold,
+    ]);
+    const firstExit = collect(first);
+    let aptPid: number | undefined;
+    for (let i = 0; i < 600 && !aptPid; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const text = await host.executor().readFile('/run/pcdemo-apt.pid');
+      aptPid = text ? Number(text.trim()) : undefined;
+    }
+    expect(aptPid).toBeGreaterThan(1);
+    // The machine "crashes" before dpkg ran: the agent and apt die at once.
+    process.kill(-(first.pid as number), 'SIGKILL');
+    // apt-get runs in its own process group (the executor's): kill that group, sleep and all.
+    const stat = await readFile(`/proc/${aptPid}/stat`, 'utf8');
+    const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    process.kill(-group, 'SIGKILL');
+    await firstExit;
+    const journal = JSON.parse((await host.executor().readFile(`${STATE}/journal.json`)) ?? '{}');
+    expect(journal.jobs).toMatchObject([
+      { jobId, step: 'apply', phase: 'started', previous: [{ name: PCDEMO.name, version: PCDEMO.base }] },
+    ]);
+    expect(journal.jobs[0].appliedToken).toBe(journal.jobs[0].token);
+    expect(await host.installed(PCDEMO.name)).toBe(PCDEMO.base);
+
+    // Restarted once the lease ran out (the server's long poll would wait for that too, but see the
+    // report: it returns at once today): the job is leased again, and the host says apply never happened.
+    const expires = Date.parse((await server.job(jobId))?.leaseExpiresAt ?? '');
+    while (Date.now() <= expires) await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = await runPatchcastIn(host, [
+      '--json',
+      'agent',
+      'run',
+      '--state',
+      STATE,
+      '--once',
+      '--poll-wait',
+      '10',
+      ...APT_SETTINGS,
+    ]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/in flight \(token \d+, apply\); its next lease re-checks the host/);
+    expect(JSON.parse(second.stdout)).toEqual({ jobs: [{ jobId, outcome: 'succeeded' }] });
+    expect(await server.job(jobId)).toMatchObject({ status: 'succeeded' });
+    expect(await host.installed(PCDEMO.name)).toBe(PCDEMO.fix);
+    const installs = (await host.dpkgLog()).filter(
+      (l) => / (install|upgrade) /.test(l) && l.includes(PCDEMO.fix),
+    );
+    expect(installs).toHaveLength(1);
+    const events = await server.events(jobId);
+    expect(events.filter((e) => e.kind === 'lease')).toHaveLength(2);
+    expect(events.filter((e) => e.kind === 'apply:begin')).toHaveLength(1);
+    expect(events.find((e) => e.kind === 'step:apply')?.data).toMatchObject({
+      outcome: 'ok',
+      data: { resumed: true },
+    });
   }, 300_000);
 });
