@@ -59,7 +59,8 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentRunSummar
     }
     if (leased.length === 0) {
       if (options.once) break;
-      if (agent.pollWait === 0) await pause(1000, signal);
+      // A server that answers a long poll early (or wait 0) must not turn the loop into a busy one.
+      await pause(1000, signal);
       continue;
     }
     for (const work of leased) {

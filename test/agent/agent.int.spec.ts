@@ -287,3 +287,86 @@ describe.skipIf(!isRoot)('patchcast agent killed during apply (root, real apt, r
     });
   }, 300_000);
 });
+
+describe.skipIf(!isRoot)(
+  'patchcast agent stopped with SIGTERM during apply (root, real apt, real server)',
+  () => {
+    let dir: string;
+    let host: TestHost;
+    let server: AgentServer;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'patchcast-agent-term-'));
+      host = await prepareHost(dir);
+      server = await startAgentServer({
+        jobs: [{ assetId: 'host-a', packages: [`${PCDEMO.name}@${PCDEMO.fix}`] }],
+        rollout: ['lease: 3s'],
+      });
+      await server.release();
+    }, 300_000);
+
+    afterAll(async () => {
+      await host?.destroy();
+      await server?.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('lets the running step finish and reports it, then exits; the next run carries on after it', async () => {
+      const jobId = server.jobIds[0] as string;
+      expect((await enroll(host, server)).code).toBe(0);
+      const hold = 'DPkg::Pre-Invoke::=echo $PPID > /run/pcdemo-apt.pid; sleep 2';
+      const agent = startPatchcastIn(host, [
+        'agent',
+        'run',
+        '--state',
+        STATE,
+        '--poll-wait',
+        '1',
+        ...APT_SETTINGS,
+        '--apt-option',
+        hold,
+      ]);
+      const exit = collect(agent);
+      for (let i = 0; i < 600; i++) {
+        if (await host.executor().readFile('/run/pcdemo-apt.pid')) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // What systemd's KillMode=mixed does: SIGTERM to the agent alone, apt keeps running.
+      process.kill(agent.pid as number, 'SIGTERM');
+      const stopped = await exit;
+      expect(stopped.code, stopped.stderr).toBe(0);
+      expect(stopped.stderr).toContain("SIGTERM: finishing the current step's report, then stopping");
+      expect(await host.installed(PCDEMO.name)).toBe(PCDEMO.fix);
+      let kinds = (await server.events(jobId)).map((e) => e.kind);
+      expect(kinds.slice(-2)).toEqual(['apply:begin', 'step:apply']);
+      expect(await server.job(jobId)).toMatchObject({ status: 'leased', step: 'apply' });
+      const journal = JSON.parse((await host.executor().readFile(`${STATE}/journal.json`)) ?? '{}');
+      expect(journal.jobs).toMatchObject([
+        { jobId, step: 'apply', phase: 'ended', lastOutcome: 'ok', pending: [] },
+      ]);
+
+      const expires = Date.parse((await server.job(jobId))?.leaseExpiresAt ?? '');
+      while (Date.now() <= expires) await new Promise((resolve) => setTimeout(resolve, 200));
+      const next = await runPatchcastIn(host, [
+        '--json',
+        'agent',
+        'run',
+        '--state',
+        STATE,
+        '--once',
+        '--poll-wait',
+        '10',
+        ...APT_SETTINGS,
+      ]);
+      expect(next.code, next.stderr).toBe(0);
+      expect(JSON.parse(next.stdout)).toEqual({ jobs: [{ jobId, outcome: 'succeeded' }] });
+      kinds = (await server.events(jobId)).map((e) => e.kind);
+      expect(kinds.filter((k) => k === 'step:apply')).toHaveLength(1);
+      expect(kinds.slice(-4)).toEqual(['step:restart', 'step:verify', 'step:post-hooks', 'end']);
+      const installs = (await host.dpkgLog()).filter(
+        (l) => / (install|upgrade) /.test(l) && l.includes(PCDEMO.fix),
+      );
+      expect(installs).toHaveLength(1);
+    }, 300_000);
+  },
+);
