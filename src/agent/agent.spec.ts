@@ -14,7 +14,8 @@ import { AgentClient, isLeaseStale } from './client.js';
 import { enrollAgent } from './enroll.js';
 import { getDpkgStamp, loadHostReport } from './inventory.js';
 import { deliverPending, getResume } from './journaled-channel.js';
-import { AgentJournal, type JournalEntry, loadCredential, openStateDir } from './state.js';
+import { runAgent } from './run.js';
+import { AgentJournal, type JournalEntry, loadCredential, openStateDir, saveCredential } from './state.js';
 
 const STATE_MODULE = fileURLToPath(new URL('./state.ts', import.meta.url));
 const instant = { sleep: async () => {} };
@@ -268,5 +269,97 @@ describe('inventory', () => {
     await writeFile(join(root, 'var/lib/dpkg/status'), '\n', { flag: 'a' });
     expect(await getDpkgStamp(root)).not.toBe(stamp);
     expect(await loadHostReport(join(dir, 'no-dpkg'), new Date())).toBeUndefined();
+  });
+});
+
+describe('jobs the agent refuses to run', () => {
+  const spec = (assetId: string) => ({
+    jobId: 'p/job:x#0',
+    assetId,
+    manager: 'apt',
+    targets: [{ name: 'pcdemo', version: '1.0-2' }],
+    allow: { removals: false, downgrades: false, held: false },
+    rehearsal: false,
+    hooks: { pre: [], post: [] },
+    probes: [],
+    reboot: 'never',
+    restartServices: false,
+    refresh: false,
+  });
+  const leased = (assetId: string, token: number) => ({
+    job: { id: 'p/job:x#0', assetId, attempts: 1 },
+    token,
+    spec: spec(assetId),
+    resume: {},
+    leaseExpiresAt: new Date(Date.now() + 600_000).toISOString(),
+  });
+
+  /** A server that leases `work` once, then nothing; it records every other request. */
+  async function serve(work: unknown) {
+    const seen: string[] = [];
+    let leases = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const url = req.url ?? '';
+        if (url === '/api/v1/agent/lease') {
+          leases++;
+          return res.writeHead(200).end(JSON.stringify(leases === 1 ? [work] : []));
+        }
+        if (url === '/api/v1/agent/jobs')
+          return res.writeHead(200).end(JSON.stringify([{ id: 'p/job:x#0', status: 'leased' }]));
+        seen.push(url);
+        res.writeHead(200).end('{"accepted":true,"assetId":"host-a","packages":0,"warnings":[]}');
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return { server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  }
+
+  async function run(work: unknown, journal: JournalEntry[] = []) {
+    const fake = await serve(work);
+    const state = await mkdtemp(join(dir, 'refuse-'));
+    await saveCredential(state, {
+      server: fake.url,
+      agentId: 'agt_1',
+      assetId: 'host-a',
+      credential: 'pca_x',
+    });
+    const loaded = await AgentJournal.load(state);
+    for (const entry of journal) await loaded.put(entry);
+    const lines: string[] = [];
+    try {
+      const summary = await runAgent({
+        stateDir: state,
+        root: join(dir, 'no-root'),
+        once: true,
+        pollWait: 0,
+        log: (l) => lines.push(l),
+      });
+      return { summary, lines, seen: fake.seen };
+    } finally {
+      fake.server.close();
+    }
+  }
+
+  it('never runs a job leased for another asset', async () => {
+    const { summary, lines, seen } = await run(leased('host-b', 1));
+    expect(summary.jobs).toEqual([]);
+    expect(lines.join('\n')).toContain('leased for asset host-b, but this agent is host-a; not run');
+    expect(seen.filter((url) => url.includes('/agent/jobs/'))).toEqual([]);
+  });
+
+  it('never applies twice under a token the journal says it already applied under', async () => {
+    const applied = {
+      ...entry('p/job:x#0', 4, []),
+      step: 'apply',
+      previous: [{ name: 'pcdemo', version: '1.0-1' }],
+      appliedToken: 4,
+    };
+    const { summary, lines, seen } = await run(leased('host-a', 4), [applied]);
+    expect(summary.jobs).toEqual([]);
+    expect(lines.join('\n')).toContain('token 4 was already applied under (journal); not run again');
+    expect(seen.filter((url) => url.includes('/agent/jobs/'))).toEqual([]);
   });
 });
