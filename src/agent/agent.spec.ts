@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -361,5 +362,51 @@ describe('jobs the agent refuses to run', () => {
     expect(summary.jobs).toEqual([]);
     expect(lines.join('\n')).toContain('token 4 was already applied under (journal); not run again');
     expect(seen.filter((url) => url.includes('/agent/jobs/'))).toEqual([]);
+  });
+});
+
+describe('TLS', () => {
+  it('trusts a self-signed server only through --ca, and says so when it is missing', async () => {
+    const key = join(dir, 'tls-key.pem');
+    const cert = join(dir, 'tls-cert.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = createHttpsServer({ key: await readFile(key), cert: await readFile(cert) }, (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('[]'));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const untrusted = new AgentClient({ server: url, attempts: 1 }, 'x');
+      await expect(untrusted.lease({ wait: 0 })).rejects.toMatchObject({
+        code: 'UPSTREAM_UNAVAILABLE',
+        hint: expect.stringContaining('pass --ca FILE'),
+      });
+      const trusted = new AgentClient({ server: url, ca: await readFile(cert, 'utf8') }, 'x');
+      expect(await trusted.lease({ wait: 0 })).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });

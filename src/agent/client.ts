@@ -280,7 +280,9 @@ function toError(answer: Answer, method: string, path: string): PatchcastError {
       ? 'UPSTREAM_UNAVAILABLE'
       : 'INPUT_INVALID';
   const detail = typeof problem.detail === 'string' ? problem.detail : `HTTP ${answer.status}`;
-  const hint = getHint(code, answer.status, typeof problem.hint === 'string' ? problem.hint : undefined);
+  const hint = known
+    ? getHint(code, answer.status, typeof problem.hint === 'string' ? problem.hint : undefined)
+    : 'The answer is not a patchcast problem document: check that --server is the base URL of `patchcast serve` (no /api/v1, no proxy page in between).';
   return new PatchcastError(code, `${method} ${path}: ${detail}`, {
     ...(hint ? { hint } : {}),
     details: {
