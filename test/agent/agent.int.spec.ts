@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ function startPatchcastIn(host: TestHost, args: string[]) {
   });
 }
 
-function collect(child: ReturnType<typeof startPatchcastIn>): Promise<Exit> {
+function collect(child: ChildProcess): Promise<Exit> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -370,3 +371,99 @@ describe.skipIf(!isRoot)(
     }, 300_000);
   },
 );
+
+describe.skipIf(!isRoot)('patchcast agent --root (root, real apt, real server)', () => {
+  let dir: string;
+  let host: TestHost;
+  let server: AgentServer;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'patchcast-agent-root-'));
+    host = await prepareHost(dir);
+    server = await startAgentServer({
+      jobs: [{ assetId: 'host-r', packages: [`${PCDEMO.name}@${PCDEMO.fix}`] }],
+    });
+    await server.release();
+  }, 300_000);
+
+  afterAll(async () => {
+    await host?.destroy();
+    await server?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('manages the installation rooted at DIR from outside it: commands chrooted, inventory read there', async () => {
+    const jobId = server.jobIds[0] as string;
+    const root = join(host.dir, 'm');
+    const state = join(root, 'var/lib/patchcast-agent-r');
+    // The agent runs in the host's mount namespace but not chrooted: only --root points it at the host.
+    // Its own namespace has this machine's / read-only, so a command that missed the chroot would fail
+    // instead of changing this machine's packages.
+    const guard = 'mount -o remount,bind,ro / && exec "$@"';
+    const run = (args: string[]) =>
+      collect(
+        spawn(
+          'nsenter',
+          [
+            `--mount=${join(host.dir, 'ns')}`,
+            '--',
+            'unshare',
+            '-m',
+            '--propagation',
+            'private',
+            'sh',
+            '-c',
+            guard,
+            'sh',
+            process.execPath,
+            BIN,
+            ...args,
+          ],
+          {
+            env: {
+              PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+              LANG: 'C',
+              LC_ALL: 'C',
+              PATCHCAST_FROM_SOURCE: '1',
+              TMPDIR: join(root, 'tmp'),
+            },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        ),
+      );
+    const token = await server.enrollToken();
+    const enrolled = await run([
+      'agent',
+      'enroll',
+      '--server',
+      server.url,
+      '--token',
+      token,
+      '--state',
+      state,
+      '--asset',
+      'host-r',
+    ]);
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    const agent = await run([
+      '--json',
+      'agent',
+      'run',
+      '--state',
+      state,
+      '--root',
+      root,
+      '--once',
+      '--poll-wait',
+      '1',
+      ...APT_SETTINGS,
+    ]);
+    expect(agent.code, agent.stderr).toBe(0);
+    expect(JSON.parse(agent.stdout)).toEqual({ jobs: [{ jobId, outcome: 'succeeded' }] });
+    expect(await host.installed(PCDEMO.name)).toBe(PCDEMO.fix);
+    // The inventory is the host's (its hostname file and dpkg database), not this machine's.
+    expect(agent.stderr).toMatch(/inventory \(after a job\): \d+ packages reported for host-r/);
+    const packages = await loadAssetPackages(server.store.db, 'host-r');
+    expect(packages.find((p) => p.name === PCDEMO.name)?.version).toBe(PCDEMO.fix);
+  }, 300_000);
+});
