@@ -31,6 +31,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<RegisterCommand>]>
   ['reliability', async () => (await import('./commands/reliability.js')).registerReliabilityCommand],
   ['plan', async () => (await import('./commands/plan.js')).registerPlanCommand],
   ['rollout', async () => (await import('./commands/rollout.js')).registerRolloutCommand],
+  ['controller', async () => (await import('./commands/controller.js')).registerControllerCommand],
   ['serve', async () => (await import('./commands/serve.js')).registerServeCommand],
   ['tokens', async () => (await import('./commands/tokens.js')).registerTokensCommand],
   ['agents', async () => (await import('./commands/agents.js')).registerAgentsCommand],

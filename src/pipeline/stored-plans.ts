@@ -207,6 +207,7 @@ export async function savePlan(
         packages: a.packages,
         patches: a.patches ?? [],
         end: a.end,
+        ...(a.failureProbability !== undefined ? { failureProbability: a.failureProbability } : {}),
       },
       ...(waveOf.has(a.ring) ? { waveId: waveOf.get(a.ring) } : {}),
     }));

@@ -29,6 +29,38 @@ describe('Debian changelog', () => {
     });
   });
 
+  it('keeps an old entry whose trailer is indented twice and has no date (make 3.74-12, Debian, 1996)', () => {
+    const text = [
+      'make (3.74-13) unstable; urgency=low',
+      '',
+      '  * New upstream version',
+      '',
+      ' -- Manoj Srivastava <srivasta@debian.org>  Thu, 7 Nov 1996 17:42:34 -0600',
+      '',
+      'make (3.74-12) unstable; urgency=low',
+      '  * Added patch to job.c to allow make to exec scripts which do not',
+      '    have the #! magic as the first line.  This fixed Bug#1149',
+      '',
+      '  -- Manoj Srivastava <srivasta@debian.org>',
+      '',
+    ].join('\n');
+    const entries = parseDebianChangelog(text);
+    expect(entries.map((e) => [e.version, e.date])).toEqual([
+      ['3.74-13', '1996-11-07T23:42:34.000Z'],
+      ['3.74-12', undefined],
+    ]);
+    expect(entries[1]?.author).toBe('Manoj Srivastava');
+  });
+
+  it('ends an entry without a trailer at the next header', () => {
+    const text =
+      'p (2-1) unstable; urgency=high\n  * CVE-2024-0001\np (1-1) unstable; urgency=low\n  * first\n';
+    expect(parseDebianChangelog(text).map((e) => [e.version, e.urgency, e.cves])).toEqual([
+      ['2-1', 'high', ['CVE-2024-0001']],
+      ['1-1', 'low', []],
+    ]);
+  });
+
   it('summarises a security update between two stable revisions', () => {
     const summary = summarizeDebianChangelog(cjson, '1.7.15-1+deb12u2', '1.7.15-1+deb12u4');
     expect(summary.entries.map((e) => e.version)).toEqual(['1.7.15-1+deb12u4', '1.7.15-1+deb12u3']);

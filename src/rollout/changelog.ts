@@ -35,7 +35,8 @@ export interface ChangelogSummary {
 const CVE = /CVE-\d{4}-\d{4,}/g;
 // deb-changelog(5): `package (version) distribution(s); urgency=urgency[, key=value]`.
 const DEB_HEADER = /^[a-z0-9][a-z0-9+.-]*\s+\(([^)\s]+)\)\s+([^;]+);(.*)$/;
-const DEB_TRAILER = /^ -- (.*?)\s*<[^>]*>\s{1,2}(.+)$/;
+// ` -- name <mail>  date`; very old entries indent it by two or leave the date out.
+const DEB_TRAILER = /^ {1,2}-- (.*?)\s*<[^>]*>(?:\s+(.+))?$/;
 
 /** The entries of a Debian changelog (deb-changelog(5)), newest first as written. */
 export function parseDebianChangelog(text: string): ChangelogEntry[] {
@@ -44,6 +45,8 @@ export function parseDebianChangelog(text: string): ChangelogEntry[] {
   for (const line of text.split('\n')) {
     const header = DEB_HEADER.exec(line);
     if (header) {
+      // An entry without a trailer still counts; the next header ends it.
+      if (current) entries.push(finish(current.entry, current.lines));
       const urgency = /urgency=(\w+)/i.exec(header[3]!)?.[1]?.toLowerCase() as Urgency | undefined;
       const entry: ChangelogEntry = {
         version: header[1]!,
@@ -58,12 +61,13 @@ export function parseDebianChangelog(text: string): ChangelogEntry[] {
     if (!current) continue;
     const trailer = DEB_TRAILER.exec(line);
     if (trailer) {
-      entries.push(finish(current.entry, current.lines, trailer[1]!, trailer[2]!));
+      entries.push(finish(current.entry, current.lines, trailer[1]!, trailer[2]));
       current = undefined;
     } else {
       current.lines.push(line);
     }
   }
+  if (current) entries.push(finish(current.entry, current.lines));
   return entries;
 }
 

@@ -27,6 +27,12 @@ export interface WaveState {
   soakUntil?: string;
   counts: Partial<Record<JobStatus, number>>;
   policy: RingPolicy;
+  /**
+   * What the fleet has learned about the wave's patches so far: patches whose failure rate is credibly
+   * above the tolerated one (the wave waits for an approver before it starts), and the soak multiplier
+   * for risky ones.
+   */
+  learned?: { halting: string[]; soakMultiplier: number };
 }
 
 export interface RolloutState {
@@ -36,7 +42,7 @@ export interface RolloutState {
 }
 
 export type Action =
-  | { kind: 'await-approval'; waveId: string; ring: string }
+  | { kind: 'await-approval'; waveId: string; ring: string; reason?: string }
   | { kind: 'start-wave'; waveId: string; ring: string; from: WaveStatus }
   | { kind: 'release'; waveId: string; ring: string; limit: number; running: number; concurrency: number }
   | {
@@ -110,6 +116,14 @@ export function decide(state: RolloutState, now: Date): Action[] {
   switch (wave.status) {
     case 'pending':
       if (policy.approval === 'required' && !wave.approvedBy) return [{ kind: 'await-approval', ...base }];
+      if (wave.learned?.halting.length && !wave.approvedBy)
+        return [
+          {
+            kind: 'await-approval',
+            ...base,
+            reason: `failure rate credibly above tolerance for ${wave.learned.halting.join(', ')}`,
+          },
+        ];
       return [{ kind: 'start-wave', ...base, from: 'pending' }];
     case 'awaiting-approval':
       return wave.approvedBy ? [{ kind: 'start-wave', ...base, from: 'awaiting-approval' }] : [];
@@ -118,7 +132,8 @@ export function decide(state: RolloutState, now: Date): Action[] {
       const running = sum(counts, RUNNING);
       const waiting = counts.pending ?? 0;
       if (waiting === 0 && running === 0) {
-        const until = new Date(now.getTime() + policy.soakMinutes * 60_000).toISOString();
+        const soak = policy.soakMinutes * (wave.learned?.soakMultiplier ?? 1);
+        const until = new Date(now.getTime() + soak * 60_000).toISOString();
         return [{ kind: 'soak', ...base, until, failures, budget }];
       }
       const concurrency = Math.max(1, resolveCount(policy.concurrency, jobs, 'up'));

@@ -1,9 +1,8 @@
 import { Scalar, stringify } from 'yaml';
 import { PatchcastError } from '../core/errors.js';
 import type { JobSpec, PackageManager, PackageManagerName, PackageTarget, Probe } from './contract.js';
+import { quoteArgv, quoteForShell } from './executors/shell-quote.js';
 import { getPackageManager } from './package-managers/index.js';
-
-import { quoteShellArg, quoteShellCommand } from './shell-quote.js';
 
 export interface PlaybookOptions {
   /** Hosts changed at once (Ansible `serial`). */
@@ -168,31 +167,31 @@ const SIMULATION_CHECKS: Record<PackageManagerName, { removals: string; downgrad
   };
 
 function guard(pattern: string, what: string): string {
-  return `if grep -Eq ${quoteShellArg(pattern)} "$simulation"; then echo ${quoteShellArg(`blocked: the simulation ${what}`)} >&2; exit 1; fi`;
+  return `if grep -Eq ${quoteForShell(pattern)} "$simulation"; then echo ${quoteForShell(`blocked: the simulation ${what}`)} >&2; exit 1; fi`;
 }
 
 function probeLine(probe: Probe, index: number): string {
   const seconds = String(Math.max(1, Math.ceil((probe.timeoutMs ?? 10_000) / 1000)));
-  const failed = `echo ${quoteShellArg(`probe ${probe.name ?? index + 1} failed`)} >&2; exit 1`;
-  if (probe.kind === 'command') return `${quoteShellCommand(probe.argv)} || { ${failed}; }`;
+  const failed = `echo ${quoteForShell(`probe ${probe.name ?? index + 1} failed`)} >&2; exit 1`;
+  if (probe.kind === 'command') return `${quoteArgv(probe.argv)} || { ${failed}; }`;
   if (probe.kind === 'tcp') {
-    return `${quoteShellCommand(['nc', '-z', '-w', seconds, probe.host, String(probe.port)])} || { ${failed}; }`;
+    return `${quoteArgv(['nc', '-z', '-w', seconds, probe.host, String(probe.port)])} || { ${failed}; }`;
   }
   // The status code goes on a line of its own after the body, so digits ending the body cannot join it.
   const curl = ['curl', '-sS', '-o', '-', '-w', '\\n%{http_code}', '--max-time', seconds, probe.url];
-  const status = quoteShellArg(String(probe.status ?? 200));
+  const status = quoteForShell(String(probe.status ?? 200));
   const body =
     probe.bodyIncludes === undefined
       ? ''
-      : ` && printf '%s' "$out" | grep -Fq -- ${quoteShellArg(probe.bodyIncludes)}`;
+      : ` && printf '%s' "$out" | grep -Fq -- ${quoteForShell(probe.bodyIncludes)}`;
   // `set -e` ignores a failure inside an && list, so the probe's outcome is tested explicitly.
-  return `if ! { out=$(${quoteShellCommand(curl)}) && [ "\${out##*[!0-9]}" = ${status} ]${body}; }; then ${failed}; fi`;
+  return `if ! { out=$(${quoteArgv(curl)}) && [ "\${out##*[!0-9]}" = ${status} ]${body}; }; then ${failed}; fi`;
 }
 
 /** `dnf --assumeno` answers no and exits 1 with "Operation aborted.": for the simulation, that is success. */
 function simulationLine(manager: PackageManager, spec: JobSpec): string {
-  const run = `${quoteShellCommand(manager.simulate(spec.targets))} > "$simulation" 2>&1`;
-  const aborted = manager.name === 'dnf' ? ` || grep -q '^Operation aborted' "$simulation"` : '';
+  const run = `${quoteArgv(manager.simulate(spec.targets))} > "$simulation" 2>&1`;
+  const aborted = manager.name === 'dnf' ? ` || grep -q 'Operation aborted' "$simulation"` : '';
   return `${run}${aborted} || { cat "$simulation" >&2; exit 1; }`;
 }
 
@@ -212,7 +211,7 @@ export function exportShellScript(spec: JobSpec): string {
     'set -eu',
     'DEBIAN_FRONTEND=noninteractive',
     'export DEBIAN_FRONTEND',
-    `previous=${quoteShellArg(`/var/tmp/patchcast-${spec.jobId.replace(/[^\w.-]/g, '_')}.previous`)}`,
+    `previous=${quoteForShell(`/var/tmp/patchcast-${spec.jobId.replace(/[^\w.-]/g, '_')}.previous`)}`,
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
     'if [ -n "${PATCHCAST_PREVIOUS_FILE:-}" ]; then previous=$PATCHCAST_PREVIOUS_FILE; fi',
     'simulation=$(mktemp)',
@@ -220,8 +219,8 @@ export function exportShellScript(spec: JobSpec): string {
     '',
     '# The installed versions first: they are what a rollback goes back to. A package that is not',
     '# installed makes the query exit non-zero, which is expected here.',
-    `${quoteShellCommand(manager.queryInstalled(names))} > "$previous" || true`,
-    ...(refresh ? [quoteShellCommand(refresh)] : []),
+    `${quoteArgv(manager.queryInstalled(names))} > "$previous" || true`,
+    ...(refresh ? [quoteArgv(refresh)] : []),
     '',
     '# The package manager resolves the change without making it; stop on what the job does not allow.',
     simulationLine(manager, spec),
@@ -229,12 +228,12 @@ export function exportShellScript(spec: JobSpec): string {
     ...(spec.allow.downgrades ? [] : [guard(checks.downgrades, 'downgrades packages')]),
     ...(spec.allow.held || !checks.held ? [] : [guard(checks.held, 'changes held packages')]),
     '',
-    ...spec.hooks.pre.map(quoteShellCommand),
-    quoteShellCommand(
+    ...spec.hooks.pre.map(quoteArgv),
+    quoteArgv(
       manager.install(spec.targets, { allowDowngrades: spec.allow.downgrades, allowHeld: spec.allow.held }),
     ),
     ...spec.probes.map((probe, i) => probeLine(probe, i)),
-    ...spec.hooks.post.map(quoteShellCommand),
+    ...spec.hooks.post.map(quoteArgv),
     ...rebootLines(spec.reboot),
   ];
   return `${lines.join('\n')}\n`;

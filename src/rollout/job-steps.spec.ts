@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeManager } from '../../test/support/fake-host.js';
-import { describeState, getRemoveArgv } from './job-steps.js';
+import { describeState, getRemoveArgv, parseDpkgUnsettled } from './job-steps.js';
 
 describe('job steps', () => {
   it("removes with the driver's own argv, else with the manager's plain command", () => {
@@ -31,5 +31,12 @@ describe('job steps', () => {
     expect(text).toBe(
       'pcdemo is 1.0-3 (target 1.0-2, previous 1.0-1), pcdemo-lib is 1.0-2 (previous absent)',
     );
+  });
+
+  it('finds the packages dpkg left half-done in the query output of the apt driver', () => {
+    // dpkg-query -W -f='${Package}\t${Version}\t${db:Status-Status}\n' after a postinst failed.
+    const stdout =
+      'pcdemo\t1.0-3\thalf-configured\npcdemo-lib\t1.0-1\tinstalled\nold\t0.9\tconfig-files\nnew\t2.0\tunpacked\n';
+    expect(parseDpkgUnsettled(stdout)).toEqual(['pcdemo', 'new']);
   });
 });

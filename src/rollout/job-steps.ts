@@ -112,10 +112,9 @@ export async function runVerify(spec: JobSpec, host: JobHost): Promise<StepVerdi
   return { outcome: 'ok', output, data };
 }
 
-/** The job's `allow` as install flags; `allowHeld` is apt's and dnf's extension of the contract. */
-export function getInstallOptions(spec: JobSpec): { allowDowngrades: boolean } {
-  const options = { allowDowngrades: spec.allow.downgrades, allowHeld: spec.allow.held };
-  return options;
+/** The job's `allow` as install flags. */
+export function getInstallOptions(spec: JobSpec): { allowDowngrades: boolean; allowHeld: boolean } {
+  return { allowDowngrades: spec.allow.downgrades, allowHeld: spec.allow.held };
 }
 
 /**
@@ -133,13 +132,76 @@ export function getRemoveArgv(manager: JobHost['manager'], names: readonly strin
 
 /** name → installed version, as the host's package database says now. */
 export async function queryInstalled(host: JobHost, names: readonly string[]): Promise<Map<string, string>> {
-  if (names.length === 0) return new Map();
+  return (await queryHost(host, names)).installed;
+}
+
+/**
+ * The installed versions, and the packages that are neither installed nor absent: what an install cut
+ * off half-way leaves (dpkg's unpacked or half-configured). The query does not count those as
+ * installed, so without this a half-done install of a new package would look like no install at all.
+ */
+export async function queryHost(
+  host: JobHost,
+  names: readonly string[],
+): Promise<{ installed: Map<string, string>; unsettled: string[] }> {
+  if (names.length === 0) return { installed: new Map(), unsettled: [] };
   const result = await host.executor.run(host.manager.queryInstalled(names));
-  return host.manager.parseInstalled(result.stdout);
+  const installed = host.manager.parseInstalled(result.stdout);
+  const unsettled = host.manager.parseUnsettled
+    ? host.manager.parseUnsettled(result.stdout)
+    : host.manager.name === 'apt'
+      ? parseDpkgUnsettled(result.stdout)
+      : [];
+  return { installed, unsettled };
+}
+
+const DPKG_UNSETTLED = new Set([
+  'half-installed',
+  'unpacked',
+  'half-configured',
+  'triggers-awaited',
+  'triggers-pending',
+]);
+
+/** The apt driver's query prints "name\tversion\tdb:Status-Status" per package (package-managers/apt.ts). */
+export function parseDpkgUnsettled(stdout: string): string[] {
+  return stdout.split('\n').flatMap((line) => {
+    const [name, , status] = line.split('\t');
+    return name && status && DPKG_UNSETTLED.has(status.trim()) ? [name] : [];
+  });
 }
 
 export function isAt(installed: ReadonlyMap<string, string>, versions: readonly PackageTarget[]): boolean {
   return versions.every((target) => installed.get(target.name) === target.version);
+}
+
+/** At the recorded versions, and none of the touched packages that were absent then is installed now. */
+export function isAtRecorded(
+  installed: ReadonlyMap<string, string>,
+  touched: readonly string[],
+  previous: readonly PackageTarget[],
+): boolean {
+  const known = new Set(previous.map((p) => p.name));
+  return isAt(installed, previous) && touched.every((name) => known.has(name) || !installed.has(name));
+}
+
+/**
+ * Every target at its recorded or its target version (or unpacked but not configured, which reads as
+ * not installed), every other touched package at its recorded one: a dependency's intended version is
+ * not journaled, so a dependency moved elsewhere is not known to be ours.
+ */
+export function isPartlyApplied(
+  installed: ReadonlyMap<string, string>,
+  touched: readonly string[],
+  previous: readonly PackageTarget[],
+  targets: readonly PackageTarget[],
+): boolean {
+  return touched.every((name) => {
+    const now = installed.get(name);
+    const before = previous.find((p) => p.name === name)?.version;
+    const target = targets.find((t) => t.name === name)?.version;
+    return now === before || (target !== undefined && (now === target || now === undefined));
+  });
 }
 
 /** "pcdemo is 1.0-3 (target 1.0-2, previous 1.0-1)" for each package the job touches. */

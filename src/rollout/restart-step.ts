@@ -1,5 +1,19 @@
-import type { Executor, JobSpec, StepOutcome } from './contract.js';
-import { findStaleProcesses, isRestartable, isSystemdHost, needsReboot } from './restart.js';
+import type { Executor, JobSpec, PackageManager, StepOutcome } from './contract.js';
+import {
+  findStaleProcesses,
+  isRestartable,
+  isSystemdHost,
+  loadOwners,
+  needsReboot,
+  type StaleProcess,
+} from './restart.js';
+
+/** What scopes a service restart to the job's own change. */
+export interface RestartScope {
+  manager: PackageManager;
+  /** The packages the job changed: only services running their old files are restarted. */
+  packages: readonly string[];
+}
 
 export interface RestartStepOptions {
   /** How the host is rebooted (default `systemctl reboot`). */
@@ -27,6 +41,7 @@ export async function restartAfterChange(
   spec: Pick<JobSpec, 'reboot' | 'restartServices'>,
   executor: Executor,
   options: RestartStepOptions = {},
+  scope?: RestartScope,
 ): Promise<RestartStepResult> {
   const rebootRequired = spec.reboot === 'never' ? undefined : await needsReboot(executor);
   if (spec.reboot === 'always' || rebootRequired === true) {
@@ -44,7 +59,7 @@ export async function restartAfterChange(
       output: '',
     };
   }
-  const stale = await findStaleProcesses(executor);
+  const { stale, unrelated } = await findStaleForJob(executor, scope);
   if (!(await isSystemdHost(executor))) {
     const reason = 'systemd is not PID 1 on this host, so no service was restarted';
     return { outcome: 'skipped', reason, data: { rebootRequired, stale }, output: '' };
@@ -54,6 +69,7 @@ export async function restartAfterChange(
   const left = {
     units: units.filter((unit) => !isRestartable(unit)),
     pids: stale.filter((p) => !p.unit).map((p) => p.pid),
+    unrelated: unrelated.map((p) => p.unit ?? p.pid),
   };
   let output = '';
   for (const unit of restartable) {
@@ -100,4 +116,25 @@ async function reboot(
   }
   await options.waitForHost();
   return { outcome: 'ok', data: { reboot: why, rebooted: true }, output };
+}
+
+/**
+ * The stale processes this job made stale: those mapping an old file of one of its packages, or a
+ * deleted file no package owns any more (a library the new version no longer ships). Processes stale
+ * only from other packages (an earlier upgrade nobody restarted after) are left for their own job.
+ */
+async function findStaleForJob(
+  executor: Executor,
+  scope: RestartScope | undefined,
+): Promise<{ stale: StaleProcess[]; unrelated: StaleProcess[] }> {
+  const all = await findStaleProcesses(executor);
+  if (!scope || all.length === 0) return { stale: all, unrelated: [] };
+  const owners = await loadOwners(executor, scope.manager, [...new Set(all.flatMap((p) => p.files))]);
+  const ours = new Set(scope.packages);
+  const isOurs = (file: string) => {
+    const names = owners.get(file);
+    return names === undefined || names.some((name) => ours.has(name));
+  };
+  const stale = all.filter((process) => process.files.some(isOurs));
+  return { stale, unrelated: all.filter((process) => !stale.includes(process)) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeHost } from '../../test/support/fake-host.js';
+import { getPackageManager } from './package-managers/index.js';
 import { getServiceUnit, isRestartable, parseDeletedMaps } from './restart.js';
 import { restartAfterChange } from './restart-step.js';
 
@@ -86,5 +87,47 @@ describe('restart', () => {
       outcome: 'failed',
       reason: 'systemctl restart nginx.service exited with 1',
     });
+  });
+
+  it("restarts only the services running old files of the job's own packages", async () => {
+    const host = new FakeHost({});
+    host.files.set('/proc/1/comm', 'systemd\n');
+    host.scripted.push(
+      {
+        match: (argv) => argv[2]?.startsWith('grep') === true,
+        result: { code: 0, stdout: DELETED_MAPS, stderr: '' },
+      },
+      {
+        match: (argv) => argv[2]?.startsWith('for p') === true,
+        result: {
+          code: 0,
+          stdout:
+            '812\tapache2\t0::/system.slice/apache2.service|\n933\tnginx\t0::/system.slice/nginx.service|\n',
+          stderr: '',
+        },
+      },
+      {
+        match: (argv) => argv[0] === 'dpkg-query' && argv[1] === '-S',
+        result: {
+          code: 0,
+          stdout: 'libssl3:amd64: /usr/lib/x86_64-linux-gnu/libssl.so.3\nnginx-core: /usr/sbin/nginx\n',
+          stderr: '',
+        },
+      },
+    );
+    const result = await restartAfterChange(
+      { reboot: 'never', restartServices: true },
+      host,
+      {},
+      {
+        manager: getPackageManager('apt'),
+        packages: ['libssl3', 'openssl'],
+      },
+    );
+    expect(result.data).toMatchObject({
+      restarted: ['apache2.service'],
+      left: { unrelated: ['nginx.service'] },
+    });
+    expect(host.calls).not.toContainEqual(['systemctl', 'restart', '--', 'nginx.service']);
   });
 });

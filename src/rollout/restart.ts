@@ -173,8 +173,8 @@ export async function findPackagesInUse(
 
 const OWNER_BATCH = 200;
 
-/** file → owning package names, asked of the package database in batches. */
-async function loadOwners(
+/** file → owning package names, asked of the package database in batches; a file no package owns is absent. */
+export async function loadOwners(
   executor: Executor,
   manager: PackageManager,
   files: readonly string[],

@@ -214,7 +214,48 @@ describe('runJob resumed after a crash', () => {
     const host = new FakeHost({ openssl: '3.0.15-1' });
     const { sink } = await run(host, makeSpec(), undefined, { resume: { previous, lastStep: 'restart' } });
     expect(sink.steps()).toEqual(['verify:ok', 'post-hooks:skipped']);
+    const after = await run(host, makeSpec(), undefined, {
+      resume: { previous, lastStep: 'verify', lastOutcome: 'ok' },
+    });
+    expect(after.sink.steps()).toEqual(['post-hooks:skipped']);
     expect(host.changes()).toEqual([]);
+  });
+
+  it('verifies again when the outcome of the last verify is not known, and rolls back if it fails', async () => {
+    const host = new FakeHost({ openssl: '3.0.15-1' });
+    host.failing.add('check');
+    const spec = makeSpec({ probes: [{ kind: 'command', argv: ['check'] }] });
+    const { result, sink } = await run(host, spec, undefined, { resume: { previous, lastStep: 'verify' } });
+    expect(sink.steps()).toEqual(['verify:failed', 'rollback:ok']);
+    expect(result.outcome).toBe('rolled-back');
+  });
+
+  it('rolls back when the last reported step after apply failed', async () => {
+    const host = new FakeHost({ openssl: '3.0.15-1' });
+    const { result, sink } = await run(host, makeSpec(), undefined, {
+      resume: { previous, lastStep: 'restart', lastOutcome: 'failed' },
+    });
+    expect(sink.steps()).toEqual(['rollback:ok']);
+    expect(result.outcome).toBe('rolled-back');
+    expect(host.installed.get('openssl')).toBe('3.0.11-1');
+  });
+
+  it('only ends a job whose every step was reported, running no post-hook twice', async () => {
+    const host = new FakeHost({ openssl: '3.0.15-1' });
+    const spec = makeSpec({ hooks: { pre: [], post: [['notify']] } });
+    const failed = await run(host, spec, undefined, {
+      resume: { previous, lastStep: 'post-hooks', lastOutcome: 'failed' },
+    });
+    expect(failed.result.outcome).toBe('failed');
+    const done = await run(host, spec, undefined, {
+      resume: { previous, lastStep: 'post-hooks', lastOutcome: 'ok' },
+    });
+    expect(done.result.outcome).toBe('succeeded');
+    const rolledBack = await run(host, spec, undefined, {
+      resume: { previous, lastStep: 'rollback', lastOutcome: 'ok' },
+    });
+    expect(rolledBack.result.outcome).toBe('rolled-back');
+    expect(host.calls).toEqual([]);
   });
 
   it('applies again when the host is still at the recorded versions', async () => {
@@ -256,6 +297,24 @@ describe('runJob resumed after a crash', () => {
     expect(host.changes()).toEqual([]);
   });
 
+  it('rolls back an install that was cut off half-way', async () => {
+    const host = new FakeHost({ openssl: '3.0.15-1', libssl3: '3.0.11-1' });
+    const spec = makeSpec({
+      targets: [
+        { name: 'openssl', version: '3.0.15-1' },
+        { name: 'libssl3', version: '3.0.15-1' },
+      ],
+    });
+    const recorded = [...previous, { name: 'libssl3', version: '3.0.11-1' }];
+    const { result, sink } = await run(host, spec, undefined, {
+      resume: { previous: recorded, lastStep: 'pre-hooks' },
+    });
+    expect(result.outcome).toBe('rolled-back');
+    expect(result.lastError).toMatch(/^apply was interrupted half-way: openssl is 3.0.15-1/);
+    expect(sink.steps()).toEqual(['rollback:ok']);
+    expect(Object.fromEntries(host.installed)).toEqual({ openssl: '3.0.11-1', libssl3: '3.0.11-1' });
+  });
+
   it('finishes a rollback that was under way', async () => {
     const host = new FakeHost({ openssl: '3.0.15-1' });
     const { result, sink } = await run(host, makeSpec(), undefined, {
@@ -264,6 +323,17 @@ describe('runJob resumed after a crash', () => {
     expect(result.outcome).toBe('rolled-back');
     expect(sink.steps()).toEqual(['rollback:ok']);
     expect(host.installed.get('openssl')).toBe('3.0.11-1');
+  });
+
+  it('never guesses a rollback target it did not record', async () => {
+    const host = new FakeHost({ openssl: '3.0.15-1' });
+    const { result, sink } = await run(host, makeSpec(), undefined, {
+      resume: { lastStep: 'verify', rollingBack: true },
+    });
+    expect(result.outcome).toBe('failed');
+    expect(result.lastError).toContain('the versions from before apply were not recorded');
+    expect(sink.steps()).toEqual(['rollback:failed']);
+    expect(host.changes()).toEqual([]);
   });
 
   it('starts from the beginning when apply never began', async () => {

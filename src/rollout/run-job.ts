@@ -6,6 +6,7 @@ import type {
   PackageManager,
   PackageTarget,
   StepName,
+  StepOutcome,
   StepSink,
 } from './contract.js';
 import { makeExcerpt } from './excerpt.js';
@@ -14,6 +15,9 @@ import {
   getInstallOptions,
   getRemoveArgv,
   isAt,
+  isAtRecorded,
+  isPartlyApplied,
+  queryHost,
   queryInstalled,
   runHooks,
   runPreflight,
@@ -32,6 +36,8 @@ export interface ResumeState {
   previous?: PackageTarget[];
   /** The last step whose report the store accepted. */
   lastStep?: StepName;
+  /** That step's outcome. Without it a step after apply is checked again rather than trusted. */
+  lastOutcome?: StepOutcome;
   /** The job was already rolling back (a step after apply failed): only the rollback is left to do. */
   rollingBack?: boolean;
 }
@@ -63,7 +69,11 @@ export interface RunJobResult {
 export interface JobHost {
   executor: Executor;
   /** `remove` is optional until the contract has it (see getRemoveArgv): a rollback of a new install needs it. */
-  manager: PackageManager & { remove?(names: readonly string[]): string[] };
+  manager: PackageManager & {
+    remove?(names: readonly string[]): string[];
+    /** From the query's stdout, the packages left half-installed (see queryHost). */
+    parseUnsettled?(stdout: string): string[];
+  };
 }
 
 /** Thrown inside a run when the store refused a report: the run ends without touching the host again. */
@@ -99,6 +109,8 @@ export async function runJob(
 
 class JobRun {
   previous: PackageTarget[] = [];
+  /** Whether `previous` was recorded (by this run or the one it resumes): a rollback needs it. */
+  previousKnown = false;
   /** Packages the job touches: the targets and whatever else the simulation said would change. */
   touched: string[];
   readonly #clock: () => Date;
@@ -135,14 +147,33 @@ class JobRun {
    */
   async resumeAfterApplyStarted(resume: ResumeState): Promise<RunJobResult> {
     this.previous = resume.previous ?? [];
+    this.previousKnown = resume.previous !== undefined;
     this.touched = unique([...this.touched, ...this.previous.map((p) => p.name)]);
-    if (resume.rollingBack) return this.rollback(`resumed a rollback after ${resume.lastStep ?? 'apply'}`);
-    const installed = await this.queryInstalled(this.touched);
+    const last = resume.lastStep;
+    const failedAfterApply =
+      resume.lastOutcome === 'failed' && (last === 'apply' || last === 'restart' || last === 'verify');
+    if (resume.rollingBack || failedAfterApply || (last === 'rollback' && resume.lastOutcome !== 'ok')) {
+      return this.rollback(`resumed the rollback after ${last ?? 'apply'}`);
+    }
+    if (last === 'rollback')
+      return this.finish('rolled-back', 'the rollback was reported before the run was cut off');
+    if (last === 'post-hooks') {
+      // Everything was reported; only the job's end was not. Post-hooks are not run twice.
+      if (resume.lastOutcome === 'failed')
+        return this.finish('failed', 'post-hooks failed (reported before the run was cut off)');
+      return this.finish('succeeded');
+    }
+    const { installed, unsettled } = await queryHost(this.host, this.touched);
+    if (resume.previous !== undefined && unsettled.length > 0) {
+      const state = describeState(installed, this.touched, this.spec.targets, resume.previous);
+      return this.rollback(
+        `apply was interrupted half-way: ${unsettled.join(', ')} not fully installed; ${state}`,
+      );
+    }
     if (isAt(installed, this.spec.targets)) {
-      const last = resume.lastStep;
       this.log(`resume: the host is at the targets (last reported step: ${last ?? 'none'})`);
-      if (last === 'verify' || last === 'post-hooks')
-        return this.afterApply(last === 'verify' ? 'post-hooks' : 'done');
+      // A verify whose outcome is not known is run again: it only reads the host and probes.
+      if (last === 'verify') return this.afterApply(resume.lastOutcome === 'ok' ? 'post-hooks' : 'verify');
       if (last === 'restart') return this.afterApply('verify');
       if (last !== 'apply') {
         const data = { previous: this.previous, targets: this.spec.targets, resumed: true };
@@ -154,11 +185,18 @@ class JobRun {
       }
       return this.afterApply('restart');
     }
-    if (resume.previous !== undefined && this.isAtPrevious(installed)) {
+    if (resume.previous !== undefined && isAtRecorded(installed, this.touched, this.previous)) {
       this.log('resume: the host is at the recorded previous versions; applying again');
       return this.applyAndAfter({ recorded: true });
     }
     const state = describeState(installed, this.touched, this.spec.targets, resume.previous);
+    if (
+      resume.previous !== undefined &&
+      isPartlyApplied(installed, this.touched, this.previous, this.spec.targets)
+    ) {
+      // Each package at its recorded or its target version: our own install, cut off half-way.
+      return this.rollback(`apply was interrupted half-way: ${state}`);
+    }
     const reason = `host changed outside patchcast: ${state}`;
     await this.step('apply', async () => ({
       outcome: 'failed',
@@ -183,6 +221,7 @@ class JobRun {
         const version = installed.get(name);
         return version === undefined ? [] : [{ name, version }];
       });
+      this.previousKnown = true;
       await this.options.onPrevious?.(this.previous);
     }
     const verdict = await this.step('apply', async () => {
@@ -203,12 +242,15 @@ class JobRun {
   }
 
   /** The steps after apply, from `from` on (a resumed run skips those the store already has). */
-  async afterApply(from: 'restart' | 'verify' | 'post-hooks' | 'done'): Promise<RunJobResult> {
-    const order = ['restart', 'verify', 'post-hooks', 'done'];
+  async afterApply(from: 'restart' | 'verify' | 'post-hooks'): Promise<RunJobResult> {
+    const order = ['restart', 'verify', 'post-hooks'];
     const due = (step: string) => order.indexOf(step) >= order.indexOf(from);
     if (due('restart')) {
       const restart = await this.step('restart', () =>
-        restartAfterChange(this.spec, this.host.executor, this.options),
+        restartAfterChange(this.spec, this.host.executor, this.options, {
+          manager: this.host.manager,
+          packages: this.touched,
+        }),
       );
       if (restart.outcome === 'failed') return this.rollback(`restart: ${restart.reason}`);
     }
@@ -229,6 +271,12 @@ class JobRun {
 
   /** Puts the recorded versions back and removes what the job newly installed, then checks the host. */
   async rollback(why: string): Promise<RunJobResult> {
+    if (!this.previousKnown) {
+      // Without the versions from before, "roll back" would mean removing the targets: never guess.
+      const reason = 'the versions from before apply were not recorded, so nothing was changed';
+      await this.step('rollback', async () => ({ outcome: 'failed', reason, data: { why } }));
+      return this.finish('failed', `${why}; rollback failed: ${reason}`);
+    }
     const { manager } = this.host;
     const known = new Set(this.previous.map((p) => p.name));
     const added = this.touched.filter((name) => !known.has(name));
@@ -236,14 +284,18 @@ class JobRun {
       let output = '';
       const data = { why, previous: this.previous, removed: added };
       if (this.previous.length > 0) {
-        const argv = manager.install(this.previous, { allowDowngrades: true });
+        const argv = manager.install(this.previous, {
+          ...getInstallOptions(this.spec),
+          allowDowngrades: true,
+        });
         const result = await this.exec(argv);
         output += transcript(argv, result);
         if (result.code !== 0)
           return { outcome: 'failed', reason: `reinstall exited with ${result.code}`, output, data };
       }
-      const installedNow = await this.queryInstalled(added);
-      const toRemove = added.filter((name) => installedNow.has(name));
+      const now = await queryHost(this.host, added);
+      // A new package the failed install left half-configured is not "installed" to the query, but is on disk.
+      const toRemove = added.filter((name) => now.installed.has(name) || now.unsettled.includes(name));
       if (toRemove.length > 0) {
         const argv = getRemoveArgv(manager, toRemove);
         const result = await this.exec(argv);
@@ -251,8 +303,8 @@ class JobRun {
         if (result.code !== 0)
           return { outcome: 'failed', reason: `remove exited with ${result.code}`, output, data };
       }
-      const after = await this.queryInstalled(this.touched);
-      if (!this.isAtPrevious(after)) {
+      const { installed: after, unsettled } = await queryHost(this.host, this.touched);
+      if (!isAtRecorded(after, this.touched, this.previous) || unsettled.length > 0) {
         const reason = `the host is not back at the previous versions: ${describeState(after, this.touched, this.spec.targets, this.previous)}`;
         return { outcome: 'failed', reason, output, data: { ...data, installed: toObject(after) } };
       }
@@ -261,14 +313,6 @@ class JobRun {
     if (verdict.outcome === 'failed')
       return this.finish('failed', `${why}; rollback failed: ${verdict.reason}`);
     return this.finish('rolled-back', why);
-  }
-
-  /** At the recorded versions, and none of the packages that were absent then is installed now. */
-  isAtPrevious(installed: Map<string, string>): boolean {
-    const known = new Set(this.previous.map((p) => p.name));
-    return (
-      isAt(installed, this.previous) && this.touched.every((name) => known.has(name) || !installed.has(name))
-    );
   }
 
   /** Runs one step and reports it; a refused report ends the run (LeaseLost). */

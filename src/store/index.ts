@@ -34,6 +34,7 @@ export * from './repositories/match-state.js';
 export * from './repositories/model-registry.js';
 export * from './repositories/models.js';
 export * from './repositories/package-sources.js';
+export * from './repositories/patch-posteriors.js';
 export * from './repositories/pipeline-steps.js';
 export * from './repositories/plans.js';
 export * from './repositories/risk.js';

@@ -258,6 +258,16 @@ export interface WavesTable {
   halt_reason: string | null;
 }
 
+export interface PatchPosteriorsTable {
+  patch_key: string;
+  prior: number;
+  pseudo_count: number;
+  alpha: number;
+  beta: number;
+  counts: string;
+  updated_at: string;
+}
+
 export interface RolloutsTable {
   plan_id: string;
   status: string;
@@ -490,6 +500,7 @@ export interface Database {
   jobs: JobsTable;
   job_events: JobEventsTable;
   rollouts: RolloutsTable;
+  patch_posteriors: PatchPosteriorsTable;
   audit_events: AuditEventsTable;
   model_artifacts: ModelArtifactsTable;
   exploit_scores: ExploitScoresTable;

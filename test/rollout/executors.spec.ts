@@ -1,7 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +22,12 @@ import {
 } from '../../src/rollout/executors/index.js';
 import { buildDemoDebs, PCDEMO, PCDEMO_HEALTH_FILE, PCDEMO_LIB } from '../support/debs.js';
 import { hasSshd, startSshd, type TestSshd } from '../support/sshd.js';
-import { makeTestHost, NESTED_OVERLAY_SCRIPT, type TestHost } from '../support/test-hosts.js';
+import {
+  makeTestHost,
+  NESTED_OVERLAY_SCRIPT,
+  sweepStaleTestHosts,
+  type TestHost,
+} from '../support/test-hosts.js';
 import { describeExecutorContract, HOSTILE_ARGS } from './executor-contract.js';
 
 const exec = promisify(execFile);
@@ -222,6 +230,26 @@ describe.skipIf(!isRoot)(HOSTS_TITLE, () => {
     } finally {
       await other.destroy();
     }
+  });
+
+  it('a host left behind by a killed test run is swept: its processes killed, unmounted, removed', async () => {
+    const orphanDir = join(dir, 'orphan');
+    const script = fileURLToPath(new URL('../support/orphan-test-host.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, orphanDir, repo], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [line] = (await once(child.stdout, 'data')) as [Buffer];
+    const orphan = JSON.parse(line.toString()) as { dir: string; pid: number };
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const mounted = async () => (await readFile('/proc/self/mountinfo', 'utf8')).includes(orphanDir);
+    expect(await mounted()).toBe(true);
+    await sweepStaleTestHosts();
+    expect(await mounted()).toBe(false);
+    expect(existsSync(orphanDir)).toBe(false);
+    const state = await readFile(`/proc/${orphan.pid}/status`, 'utf8').catch(() => 'State:\tgone');
+    expect(state).toMatch(/State:\t(Z|gone)/);
+    expect(await host.installed('bash')).toBeDefined();
   });
 
   it('a rehearsal inside a host works with a tmpfs upper and leaves the host untouched', async () => {

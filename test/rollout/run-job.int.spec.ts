@@ -125,6 +125,32 @@ describe.skipIf(!isRoot)('runJob on test hosts (root, real apt)', () => {
     expect(await hostB.installed(PCDEMO.name)).toBe(PCDEMO.base);
   });
 
+  it('a run resumed after a crash in the middle of a failing install rolls the half-done install back', async () => {
+    // The crashed run recorded 1.0-1 and started the install; the install died in postinst.
+    const cut = await hostB.run([
+      'apt-get',
+      ...hostB.aptOptions,
+      'install',
+      '-y',
+      `${PCDEMO.name}=${PCDEMO.failingPostinst}`,
+    ]);
+    expect(cut.code).not.toBe(0);
+    const sink = new RecordingSink();
+    const manager = getPackageManager('apt', { apt: { aptOptions: hostB.aptOptions } });
+    const result = await runJob(
+      makeSpec(PCDEMO.failingPostinst),
+      { executor: hostB.executor(), manager },
+      sink,
+      {
+        resume: { previous: [{ name: PCDEMO.name, version: PCDEMO.base }], lastStep: 'pre-hooks' },
+      },
+    );
+    expect(result.outcome).toBe('rolled-back');
+    expect(result.lastError).toContain(`apply was interrupted half-way: ${PCDEMO.name} not fully installed`);
+    expect(sink.steps()).toEqual(['rollback:ok']);
+    expect(await hostB.installed(PCDEMO.name)).toBe(PCDEMO.base);
+  });
+
   it('removes a package the failed job newly installed when it rolls back', async () => {
     expect(await hostB.installed(PCDEMO_LIB.name)).toBeUndefined();
     const spec = makeSpec(PCDEMO.brokenHealth, {

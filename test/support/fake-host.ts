@@ -18,8 +18,10 @@ export class FakeHost implements Executor {
   readonly installed: Map<string, string>;
   readonly calls: string[][] = [];
   readonly files = new Map<string, string>([['/proc/1/comm', 'init\n']]);
-  /** `name=version` whose install fails, leaving the package at that version half-configured. */
+  /** `name=version` whose install fails (when it changes the package), leaving it half-configured. */
   failingInstalls = new Set<string>();
+  /** Packages a failed install left unpacked but not configured: the query does not count them as installed. */
+  readonly halfConfigured = new Set<string>();
   /** Makes every rollback install fail too. */
   failRollback = false;
   /** Simulation changes beyond the targets (`{ name, action, from, to }`). */
@@ -49,7 +51,11 @@ export class FakeHost implements Executor {
     if (verb === 'query') {
       return ok(
         rest
-          .flatMap((name) => (this.installed.has(name) ? [`${name} ${this.installed.get(name)}`] : []))
+          .flatMap((name) => {
+            if (!this.installed.has(name)) return [];
+            const state = this.halfConfigured.has(name) ? ' half-configured' : '';
+            return [`${name} ${this.installed.get(name)}${state}`];
+          })
           .join('\n'),
       );
     }
@@ -60,7 +66,10 @@ export class FakeHost implements Executor {
         rest.includes('--downgrades'),
       );
     if (verb === 'remove') {
-      for (const name of rest) this.installed.delete(name);
+      for (const name of rest) {
+        this.installed.delete(name);
+        this.halfConfigured.delete(name);
+      }
       return ok('removed');
     }
     return ok('');
@@ -92,8 +101,13 @@ export class FakeHost implements Executor {
   private install(targets: PackageTarget[], downgrades: boolean): CommandResult {
     if (downgrades && this.failRollback) return fail('E: rollback version not found');
     for (const target of targets) {
+      // As apt: a package already at the asked version is left alone (so it cannot fail).
+      const unchanged =
+        this.installed.get(target.name) === target.version && !this.halfConfigured.has(target.name);
       this.installed.set(target.name, target.version);
-      if (this.failingInstalls.has(`${target.name}=${target.version}`)) {
+      this.halfConfigured.delete(target.name);
+      if (!unchanged && this.failingInstalls.has(`${target.name}=${target.version}`)) {
+        this.halfConfigured.add(target.name);
         return fail(`dpkg: error processing package ${target.name} (--configure)`);
       }
     }
@@ -104,15 +118,18 @@ export class FakeHost implements Executor {
 }
 
 /** The package manager the FakeHost speaks: `pm query|simulate|install|remove …`. */
-export const fakeManager: PackageManager & { remove(names: readonly string[]): string[] } = {
+export const fakeManager: PackageManager & {
+  remove(names: readonly string[]): string[];
+  parseUnsettled(stdout: string): string[];
+} = {
   name: 'apt',
   refresh: () => ['pm', 'refresh'],
   queryInstalled: (names) => ['pm', 'query', ...names],
   parseInstalled(stdout) {
     const map = new Map<string, string>();
     for (const line of stdout.split('\n')) {
-      const [name, version] = line.split(' ');
-      if (name && version) map.set(name, version);
+      const [name, version, state] = line.split(' ');
+      if (name && version && !state) map.set(name, version);
     }
     return map;
   },
@@ -125,6 +142,8 @@ export const fakeManager: PackageManager & { remove(names: readonly string[]): s
     ...targets.map((t) => `${t.name}=${t.version}`),
   ],
   remove: (names) => ['pm', 'remove', ...names],
+  parseUnsettled: (stdout) =>
+    stdout.split('\n').flatMap((line) => (line.endsWith(' half-configured') ? [line.split(' ')[0]!] : [])),
 };
 
 /** A rehearsal wrapper the FakeHost recognises, keeping the commands it was given visible. */

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, type SpawnOptions, spawn } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CommandResult, Executor, RunOptions } from '../../src/rollout/contract.js';
 import { HOST_PATH } from '../../src/rollout/executors/env.js';
@@ -71,6 +71,7 @@ export interface TestHost {
 }
 
 let hostCount = 0;
+const OWNER_FILE = 'owner.pid';
 
 /**
  * A test host: this machine's `/` under an overlay in a persistent mount namespace, entered with
@@ -83,11 +84,14 @@ export async function makeTestHost(options: {
   hostname?: string;
 }): Promise<TestHost> {
   const { dir } = options;
+  await sweepStaleTestHosts();
   const hostname = options.hostname ?? `pc-test-${process.pid}-${++hostCount}`;
   await mkdir(join(dir, 'u'), { recursive: true });
   await mkdir(join(dir, 'w'));
   await mkdir(join(dir, 'm'));
   await writeFile(join(dir, 'ns'), '');
+  // Marks the directory as a test host and names the process that owns it (see sweepStaleTestHosts).
+  await writeFile(join(dir, OWNER_FILE), String(process.pid));
   const ns = join(dir, 'ns');
   const root = join(dir, 'm');
   const children = new Set<ChildProcess>();
@@ -204,4 +208,46 @@ async function killChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => kill('SIGKILL'), 3000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * Removes the hosts of test runs that died without their afterAll (a SIGKILLed vitest): their
+ * namespace stays mounted and their sshd keeps listening. A host is stale when its owner process is
+ * gone; its processes are found by their mount namespace and killed, then it is unmounted and removed.
+ */
+export async function sweepStaleTestHosts(): Promise<void> {
+  const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
+  for (const line of mountinfo.split('\n')) {
+    const fields = line.split(' ');
+    const [root, mountPoint] = [fields[3], fields[4]];
+    if (!line.includes(' - nsfs ') || root === undefined || mountPoint === undefined) continue;
+    const dir = dirname(mountPoint);
+    const owner = Number(await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => 'NaN'));
+    if (!Number.isInteger(owner) || isAlive(owner)) continue;
+    await killNamespace(root);
+    await destroyHost({ dir, hostname: '', ns: mountPoint, root: join(dir, 'm'), children: new Set() });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** SIGKILLs every process whose mount namespace is `namespace` (as /proc/PID/ns/mnt reads: `mnt:[inode]`). */
+async function killNamespace(namespace: string): Promise<void> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const link = await readlink(`/proc/${entry}/ns/mnt`).catch(() => undefined);
+    if (link !== namespace) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
 }

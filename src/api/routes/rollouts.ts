@@ -55,7 +55,14 @@ export const ROLLOUT_ROUTES = [
       'Start rolling out a plan (default the latest); `approve` (approver) approves a draft plan and approval-required rings',
     access: 'operate',
     status: 201,
-    body: z.strictObject({ planId: z.string().min(1).optional(), approve: z.boolean().default(false) }),
+    body: z.strictObject({
+      planId: z.string().min(1).optional(),
+      approve: z.boolean().default(false),
+      now: z
+        .boolean()
+        .default(false)
+        .describe("an approver's emergency change: start jobs now, not at their windows"),
+    }),
     response: openObject('StartedRollout', 'planId, status, planApproved, approvedRings, awaitingApproval'),
     handler: async ({ deps, body }) =>
       strip(

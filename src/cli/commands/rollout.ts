@@ -17,20 +17,33 @@ export function registerRolloutCommand(program: Command): void {
       'start rolling out a plan (default: the latest); --approve (approver) approves a draft plan and the rings marked approval: required',
     )
     .option('--approve', 'approve the plan and its approval-required rings as you start it')
-    .action(async (planId: string | undefined, options: { approve?: boolean }, command: Command) => {
-      const { startRollout } = await import('../../services/rollout/control-rollout.js');
-      const { auditEvent: _a, ...started } = await withServices(command, (deps) =>
-        startRollout(deps, { ...(planId ? { planId } : {}), ...(options.approve ? { approve: true } : {}) }),
-      );
-      if (getGlobalOptions(command).json) return printJson(started);
-      printLine(`Rollout of ${started.planId} started${started.planApproved ? ' (plan approved)' : ''}.`);
-      if (started.approvedRings.length > 0) printLine(`Approved rings: ${started.approvedRings.join(', ')}.`);
-      if (started.awaitingApproval.length > 0)
-        printLine(
-          `Waiting for an approver: ${started.awaitingApproval.join(', ')} (\`patchcast rollout approve\`).`,
+    .option(
+      '--now',
+      'an emergency change (approver): start the jobs now, not at their maintenance windows; rings, gates and budgets still hold',
+    )
+    .action(
+      async (planId: string | undefined, options: { approve?: boolean; now?: boolean }, command: Command) => {
+        const { startRollout } = await import('../../services/rollout/control-rollout.js');
+        const { auditEvent: _a, ...started } = await withServices(command, (deps) =>
+          startRollout(deps, {
+            ...(planId ? { planId } : {}),
+            ...(options.approve ? { approve: true } : {}),
+            ...(options.now ? { now: true } : {}),
+          }),
         );
-      printLine('The controller carries it out: `patchcast controller` (or `patchcast serve`).');
-    });
+        if (getGlobalOptions(command).json) return printJson(started);
+        printLine(`Rollout of ${started.planId} started${started.planApproved ? ' (plan approved)' : ''}.`);
+        if (started.movedToNow > 0)
+          printLine(`Emergency change: ${started.movedToNow} job(s) start now, not at their windows.`);
+        if (started.approvedRings.length > 0)
+          printLine(`Approved rings: ${started.approvedRings.join(', ')}.`);
+        if (started.awaitingApproval.length > 0)
+          printLine(
+            `Waiting for an approver: ${started.awaitingApproval.join(', ')} (\`patchcast rollout approve\`).`,
+          );
+        printLine('The controller carries it out: `patchcast controller` (or `patchcast serve`).');
+      },
+    );
 
   rollout
     .command('approve [plan-id]')

@@ -11,7 +11,8 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--host <host>', 'address to listen on (default: server.host, else 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default: server.port, else 8080; 0 picks a free one)')
-    .action(async (options: { host?: string; port?: string }, command: Command) => {
+    .option('--controller', 'also run the rollout controller in this process (default: server.controller)')
+    .action(async (options: { host?: string; port?: string; controller?: boolean }, command: Command) => {
       const config = loadCommandConfig(command);
       const port = options.port === undefined ? config.server.port : Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -32,11 +33,36 @@ export function registerServeCommand(program: Command): void {
         { url: server.url, store: store.location },
         `patchcast API listening on ${server.url}`,
       );
+      // The rollout controller runs beside the API when asked; several replicas may each run one
+      // (leases and guarded transitions keep them from acting twice).
+      const stopController = new AbortController();
+      const controller =
+        (options.controller ?? config.server.controller)
+          ? (async () => {
+              const { runController } = await import('../../services/rollout/run-controller.js');
+              const { systemClock } = await import('../../services/deps.js');
+              await runController(
+                {
+                  store,
+                  config,
+                  clock: systemClock,
+                  actor: { kind: 'system', id: 'system:controller', role: 'admin' },
+                  logger: server.app.log,
+                },
+                { signal: stopController.signal },
+              );
+            })().catch((error) =>
+              server.app.log.error({ error: String(error) }, 'rollout controller stopped'),
+            )
+          : undefined;
+      if (controller) server.app.log.info({}, 'rollout controller running');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      stopController.abort();
+      await controller;
       await server.close();
       await store.close();
     });

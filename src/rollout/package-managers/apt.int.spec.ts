@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyRepo, statusStanza, type TinyRepo } from '../__tests__/tiny-deb.js';
+import { summarizeDebianChangelog } from '../changelog.js';
 import type { CommandResult } from '../contract.js';
 import { evaluatePreflight } from '../preflight.js';
 import { AptPackageManager } from './apt.js';
@@ -152,5 +153,21 @@ describe('apt driver against real apt-get and dpkg-query', () => {
     expect(apt.parseSimulation(accepted).changes).toEqual([
       { name: 'pc-tiny', action: 'downgrade', from: '2.0-1', to: '1.0-1' },
     ]);
+  });
+
+  // Read-only on this host: dpkg-query and zcat on its own dpkg database and documentation.
+  it("reads this host's changelogs of a native (dpkg) and a non-native (bash) package and summarises them", async () => {
+    const host = new AptPackageManager();
+    const installed = host.parseInstalled((await exec(host.queryInstalled(['dpkg', 'bash']))).stdout);
+    for (const name of ['dpkg', 'bash']) {
+      const changelog = await exec(host.changelog(name));
+      expect(changelog.code, changelog.stderr).toBe(0);
+      const summary = summarizeDebianChangelog(changelog.stdout, undefined, installed.get(name)!);
+      expect(summary.entries[0]?.version, name).toBe(installed.get(name));
+    }
+    expect(await exec(host.changelog('pc-not-installed'))).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no changelog'),
+    });
   });
 });

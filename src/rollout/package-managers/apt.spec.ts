@@ -52,7 +52,8 @@ describe('apt argv', () => {
 
   it('reads the changelog from the package documentation, without the architecture qualifier', () => {
     expect(apt.changelogPath('libssl3:amd64')).toBe('/usr/share/doc/libssl3/changelog.Debian.gz');
-    expect(apt.changelog('libssl3')).toEqual(['zcat', '--', '/usr/share/doc/libssl3/changelog.Debian.gz']);
+    expect(apt.changelog('libssl3').slice(0, 2)).toEqual(['sh', '-c']);
+    expect(apt.changelog('libssl3').at(-1)).toBe('/usr/share/doc/libssl3');
   });
 });
 

@@ -100,19 +100,32 @@ export class AptPackageManager implements PackageManager {
   }
 
   /**
-   * Prints the installed package's changelog. `apt-get changelog` would fetch it from the
+   * Prints the installed package's Debian changelog. `apt-get changelog` would fetch it from the
    * distribution's servers, which a host in a closed network cannot reach; the copy dpkg installed is
-   * on disk. It is gzip, which `Executor.readFile` (text) cannot carry, hence `zcat` (part of gzip,
-   * which is Essential in Debian).
+   * on disk (Debian Policy §12.7). It is gzip, which `Executor.readFile` (text) cannot carry, hence
+   * `zcat` in a constant script with the directory as `$1`. A binary-only upload (`+b8`) has its entry
+   * in `changelog.Debian.<arch>.gz`, printed first since it is the newest; a native package (dpkg
+   * itself) has only `changelog.gz`, which in any other package is the upstream changelog.
    */
   changelog(name: string): string[] {
-    return ['zcat', '--', this.changelogPath(name)];
+    const script = [
+      'set -e; found=',
+      'for f in "$1"/changelog.Debian.*.gz "$1/changelog.Debian.gz"; do if [ -e "$f" ]; then zcat -- "$f"; found=1; fi; done',
+      'if [ -z "$found" ] && [ -e "$1/changelog.gz" ]; then exec zcat -- "$1/changelog.gz"; fi',
+      'if [ -z "$found" ]; then echo "no changelog in $1" >&2; exit 1; fi',
+    ].join('\n');
+    return ['sh', '-c', script, 'sh', this.docDir(name)];
   }
 
-  /** Where dpkg installs a package's Debian changelog (Debian Policy §12.7), gzip-compressed. */
+  /** Where dpkg installs a non-native package's Debian changelog (Debian Policy §12.7), gzip-compressed. */
   changelogPath(name: string): string {
+    return `${this.docDir(name)}/changelog.Debian.gz`;
+  }
+
+  /** `/usr/share/doc/<package>`, without an architecture qualifier. */
+  docDir(name: string): string {
     const bare = assertPackageName(name).split(':')[0] ?? name;
-    return `/usr/share/doc/${bare}/changelog.Debian.gz`;
+    return `/usr/share/doc/${bare}`;
   }
 }
 

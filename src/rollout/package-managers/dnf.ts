@@ -128,7 +128,8 @@ export function parseDnfSimulation(result: CommandResult): Simulation {
     else if (row && section === 'skip') errors.push(`skipped: ${row.name}-${row.version}`);
     else if (row && section !== 'skip') changes.push(rowChange(section, row.name, row.version));
   }
-  const aborted = result.code === 1 && /^Operation aborted\.?$/m.test(result.stdout + result.stderr);
+  // Not anchored at the line's start: where dnf prints its question, the answer follows on the same line.
+  const aborted = result.code === 1 && /Operation aborted\.?$/m.test(`${result.stdout}\n${result.stderr}`);
   const ok = (result.code === 0 || aborted) && errors.length === 0;
   return { ok, changes, held: [...new Set(held)], errors };
 }

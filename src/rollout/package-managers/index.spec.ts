@@ -12,6 +12,39 @@ describe('getPackageManager', () => {
   });
 });
 
+// The contract every driver keeps, run against each one.
+describe.each(['apt', 'dnf', 'apk'] as const)('%s driver contract', (name) => {
+  const manager = getPackageManager(name);
+  const target = { name: 'openssl', version: '3.0.15-1' };
+
+  it('refuses a target that would read as an option or carry shell syntax, in every builder', () => {
+    for (const bad of [
+      { name: '--force', version: '1' },
+      { name: 'openssl', version: '1 $(id)' },
+    ]) {
+      expect(() => manager.simulate([bad])).toThrow(/not a valid package/);
+      expect(() => manager.install([bad])).toThrow(/not a valid package/);
+    }
+    expect(() => manager.queryInstalled(['-x'])).toThrow(/not a valid package name/);
+  });
+
+  it('names the exact version in the simulation and the install, and in the same way', () => {
+    const simulated = manager.simulate([target]).at(-1);
+    expect(simulated).toMatch(/^openssl[=-]3\.0\.15-1$/);
+    expect(manager.install([target]).at(-1)).toBe(simulated);
+  });
+
+  it('reads empty output as nothing installed and nothing changed', () => {
+    expect(manager.parseInstalled('').size).toBe(0);
+    expect(manager.parseSimulation({ code: 0, stdout: '', stderr: '' })).toEqual({
+      ok: true,
+      changes: [],
+      held: [],
+      errors: [],
+    });
+  });
+});
+
 describe('detectPackageManager', () => {
   it('reads ID, then ID_LIKE in order', () => {
     expect(detectPackageManager({ ID: 'debian' })).toBe('apt');

@@ -11,6 +11,7 @@ import {
   listWaves,
   loadJob,
   loadRollout,
+  moveJobsToNow,
   type Rollout,
   type RolloutStatus,
   resetJob,
@@ -47,7 +48,7 @@ function rings(deps: ServiceDeps) {
   return new Map(deps.config.rings.map((r) => [r.id, r]));
 }
 
-/** Approves the waves of rings marked `approval: required` that no one approved yet; returns their rings. */
+/** Approves the waves that wait for an approver (rings marked `approval: required`, waves a gate stopped); returns their rings. */
 async function approveRequiredWaves(
   deps: ServiceDeps,
   db: Db,
@@ -59,8 +60,11 @@ async function approveRequiredWaves(
   const approved: string[] = [];
   for (const wave of await listWaves(db, planId)) {
     if (ring && wave.ring !== ring) continue;
-    if (policies.get(wave.ring)?.approval !== 'required' || wave.approvedBy) continue;
-    if (!['pending', 'awaiting-approval'].includes(wave.status)) continue;
+    if (wave.approvedBy) continue;
+    // A ring that requires approval, or any wave a gate stopped for an approver (what the fleet learned).
+    const waiting = wave.status === 'awaiting-approval';
+    if (!waiting && !(wave.status === 'pending' && policies.get(wave.ring)?.approval === 'required'))
+      continue;
     if (
       await updateWave(db, wave.id, ['pending', 'awaiting-approval'], {
         approvedBy: deps.actor.id,
@@ -80,18 +84,30 @@ export interface StartedRollout {
   approvedRings: string[];
   /** Rings that need approval and still wait for an approver. */
   awaitingApproval: string[];
+  /** Jobs moved to start now (`now`), instead of at their windows. */
+  movedToNow: number;
 }
 
 /**
  * Starts carrying out a plan (the latest by default). A draft plan needs `approve: true` and an
  * approver; with `approve`, an approver also approves the rings marked `approval: required`, which
- * otherwise wait for `approveRollout`. Needs `operate`.
+ * otherwise wait for `approveRollout`. `now` (an approver's emergency change) starts the jobs now
+ * instead of at their windows; rings, gates and budgets still hold. Needs `operate`.
  */
 export async function startRollout(
   deps: ServiceDeps,
-  input: { planId?: string; approve?: boolean } = {},
+  input: { planId?: string; approve?: boolean; now?: boolean } = {},
 ): Promise<StartedRollout & { auditEvent: unknown }> {
   const planId = await getPlanId(deps, input.planId);
+  if (input.now && !can(deps.actor, 'approve'))
+    throw new PatchcastError(
+      'AUTH_FORBIDDEN',
+      `${deps.actor.id} (${deps.actor.role}) may not start jobs outside their windows`,
+      {
+        hint: 'An emergency change outside maintenance windows needs an approver.',
+        details: { actor: deps.actor.id, permission: 'approve' },
+      },
+    );
   if (input.approve && !can(deps.actor, 'approve'))
     throw new PatchcastError('AUTH_FORBIDDEN', `${deps.actor.id} (${deps.actor.role}) may not approve`, {
       hint: 'Start without --approve, and ask an approver to run `patchcast rollout approve`.',
@@ -131,16 +147,22 @@ export async function startRollout(
       updatedAt: at,
     });
     const approvedRings = input.approve ? await approveRequiredWaves(deps, db, planId, at) : [];
+    const movedToNow = input.now ? await moveJobsToNow(db, planId, now) : 0;
     const policies = rings(deps);
     const awaitingApproval = (await listWaves(db, planId))
       .filter((w) => policies.get(w.ring)?.approval === 'required' && !w.approvedBy)
       .map((w) => w.ring);
     return {
-      result: { planId, status: 'running', planApproved, approvedRings, awaitingApproval },
+      result: { planId, status: 'running', planApproved, approvedRings, awaitingApproval, movedToNow },
       audit: {
         action: 'rollout:start',
         subject: planId,
-        data: { planApproved, approvedRings, awaitingApproval },
+        data: {
+          planApproved,
+          approvedRings,
+          awaitingApproval,
+          ...(input.now ? { emergency: true, movedToNow } : {}),
+        },
       },
       event: { kind: 'rollout:changed', subject: planId, data: { status: 'running' } },
     };

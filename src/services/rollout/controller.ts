@@ -26,6 +26,7 @@ import {
 import { recordEvent } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadPatchGates } from './patch-learning.js';
 
 export interface TickResult {
   at: string;
@@ -97,6 +98,7 @@ export async function loadRolloutState(
 ): Promise<RolloutState> {
   const counts = await countWaveJobs(db, planId);
   const waves = await listWaves(db, planId);
+  const gates = await loadPatchGates(db, planId);
   return {
     status,
     waves: waves.map((w) => ({
@@ -107,6 +109,10 @@ export async function loadRolloutState(
       ...(w.soakUntil ? { soakUntil: w.soakUntil } : {}),
       counts: counts.get(w.id) ?? {},
       policy: getPolicy(deps, w.ring),
+      learned: {
+        halting: (gates.get(w.id) ?? []).filter((g) => g.halt).map((g) => g.key),
+        soakMultiplier: Math.max(1, ...(gates.get(w.id) ?? []).map((g) => g.soakMultiplier)),
+      },
     })),
   };
 }
@@ -138,7 +144,7 @@ async function applyAction(
       case 'await-approval':
         applied = await updateWave(db, action.waveId, ['pending'], { status: 'awaiting-approval' });
         auditAction = 'wave:await-approval';
-        auditData = { ring: action.ring };
+        auditData = { ring: action.ring, reason: action.reason ?? 'the ring requires approval' };
         break;
       case 'start-wave':
         applied = await updateWave(db, action.waveId, [action.from], { status: 'running', startedAt: at });

@@ -22,6 +22,7 @@ import {
 import { recordEvent } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { getPatchEvidence, recordPatchOutcome } from './patch-learning.js';
 
 const MAX_EXCERPT = 4096;
 
@@ -245,6 +246,9 @@ export async function endJob(
       kind: retry ? 'retry' : 'end',
       data: { token: input.token, status, lastError: input.lastError ?? null, ...(retry ? { retryAt } : {}) },
     });
+    // Every outcome that says something about the patches updates their fleet posterior at once.
+    const evidence = retry ? undefined : getPatchEvidence(input.outcome, job.step);
+    const learned = evidence ? await recordPatchOutcome(db, job, evidence, at) : undefined;
     if (!retry)
       await appendAuditEvent(db, {
         at,
@@ -257,6 +261,7 @@ export async function endJob(
           attempts: job.attempts,
           packages: job.payload?.packages ?? [],
           ...(input.lastError ? { reason: input.lastError.slice(0, 500) } : {}),
+          ...(learned ? { failurePosterior: learned } : {}),
         },
       });
     await recordEvent(db, {

@@ -233,6 +233,80 @@ describe('rollout services', () => {
     ).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
   });
 
+  it('learns from each outcome: a rolled-back patch makes its ring soak longer and stops the next ring for an approver', async () => {
+    const learning = readConfig(
+      [
+        'rings:',
+        '  - { id: canary, select: { assets: [c1] }, concurrency: 1, errorBudget: 1, soak: 30m }',
+        '  - { id: prod, concurrency: 3 }',
+        'rollout:',
+        '  hosts: [{ executor: ssh, ssh: { host: 127.0.0.1, privateKey: k, knownHosts: kh } }]',
+      ].join('\n'),
+      '/etc/patchcast/patchcast.yaml',
+      {},
+    );
+    const withConfig = (d: ServiceDeps): ServiceDeps => ({ ...d, config: learning });
+    // The planner predicted a 30% failure rate for this patch; the canary rolls it back.
+    await store.db
+      .updateTable('jobs')
+      .set({
+        payload: JSON.stringify({
+          jobId: 'job:c1#0',
+          ring: 'canary',
+          packages: ['openssl@3.0.15-1~deb12u1'],
+          failureProbability: 0.3,
+        }),
+      })
+      .where('asset_id', '=', 'c1')
+      .execute();
+    await startRollout(withConfig(deps('approver')), { approve: true });
+    await runControllerTick(withConfig(controller()));
+    await runControllerTick(withConfig(controller()));
+    const [work] = await leaseWork(withConfig(controller()), { owner: 'w', limit: 1, executors: ['ssh'] });
+    if (!work) throw new Error('nothing leased');
+    await reportStep(withConfig(controller()), {
+      jobId: work.job.id,
+      token: work.token,
+      report: step('apply'),
+    });
+    await endJob(withConfig(controller()), {
+      jobId: work.job.id,
+      token: work.token,
+      outcome: 'rolled-back',
+      lastError: 'probe failed',
+    });
+    const [audit] = (await listAuditEvents(store.db, { limit: 100 })).filter(
+      (e) => e.action === 'job:rolled-back',
+    );
+    expect(audit?.data?.failurePosterior).toMatchObject({
+      'openssl@3.0.15-1~deb12u1': {
+        before: expect.closeTo(0.3, 6),
+        after: expect.closeTo(7 / 21, 6),
+        counts: { rollback: 1 },
+      },
+    });
+    // Within the canary's budget of 1, but the patch is now risky: the soak grows (mean 1/3 → ×4).
+    let tick = await runControllerTick(withConfig(controller()));
+    expect(tick.actions).toMatchObject([{ kind: 'soak', until: '2026-03-01T04:00:00.000Z' }]);
+    now = new Date('2026-03-01T04:00:00.000Z');
+    await runControllerTick(withConfig(controller())); // promote
+    // Its failure rate is credibly above 5%: prod (approval auto) waits for an approver, saying why.
+    tick = await runControllerTick(withConfig(controller()));
+    expect(tick.actions).toMatchObject([
+      {
+        kind: 'await-approval',
+        ring: 'prod',
+        reason: 'failure rate credibly above tolerance for openssl@3.0.15-1~deb12u1',
+      },
+    ]);
+    expect(await approveRollout(withConfig(deps('approver')), { ring: 'prod' })).toMatchObject({
+      approvedRings: ['prod'],
+    });
+    expect((await runControllerTick(withConfig(controller()))).actions).toMatchObject([
+      { kind: 'start-wave', ring: 'prod' },
+    ]);
+  });
+
   it('returns jobs whose window closed to the planner, and pauses and aborts on request', async () => {
     await startRollout(deps('approver'), { approve: true });
     await pauseRollout(deps('operator'), { reason: 'change freeze called' });

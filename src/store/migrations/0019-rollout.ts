@@ -10,6 +10,8 @@ import type { MigrationContext } from './types.js';
  *   the step in progress, heartbeats, retries with backoff, the last error and the versions recorded
  *   before apply (the rollback target, and what a re-run after a crash compares the host with), and
  *   which executor runs it (`agent` jobs are leased by their host's agent, the others by a controller).
+ * - `patch_posteriors`: each patch's (package@version) fleet failure posterior, a Beta updated by every
+ *   job outcome (src/predict/reliability/posterior.ts), which the next wave's gate reads.
  * Step records go to `job_events` (kind `step:<name>`).
  */
 export async function up(db: Kysely<unknown>, { json }: MigrationContext): Promise<void> {
@@ -46,5 +48,15 @@ export async function up(db: Kysely<unknown>, { json }: MigrationContext): Promi
   ] as const)
     await db.schema.alterTable('jobs').addColumn(name, type).execute();
   await db.schema.alterTable('jobs').addColumn('previous_versions', json).execute();
+  await db.schema
+    .createTable('patch_posteriors')
+    .addColumn('patch_key', 'text', (c) => c.primaryKey())
+    .addColumn('prior', 'real', (c) => c.notNull())
+    .addColumn('pseudo_count', 'real', (c) => c.notNull())
+    .addColumn('alpha', 'real', (c) => c.notNull())
+    .addColumn('beta', 'real', (c) => c.notNull())
+    .addColumn('counts', json, (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
   await db.schema.createIndex('jobs_wave').on('jobs').columns(['wave_id', 'status']).execute();
 }

@@ -301,3 +301,30 @@ export async function failExhaustedJobs(
     .execute();
   return rows.map((r) => r.id);
 }
+
+/**
+ * Moves a plan's pending jobs to start now (an emergency change): each keeps the length of its
+ * start span (`not_after − not_before`), counted from `now`. Returns how many moved.
+ */
+export async function moveJobsToNow(db: Db, planId: string, now: Date): Promise<number> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['id', 'not_before', 'not_after'])
+    .where('plan_id', '=', planId)
+    .where('status', '=', 'pending')
+    .execute();
+  const at = now.toISOString();
+  for (const r of rows) {
+    const span =
+      r.not_before && r.not_after
+        ? Math.max(0, Date.parse(r.not_after) - Date.parse(r.not_before))
+        : 3_600_000;
+    await db
+      .updateTable('jobs')
+      .set({ not_before: at, not_after: new Date(now.getTime() + span).toISOString(), updated_at: at })
+      .where('id', '=', r.id)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+  return rows.length;
+}

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quoteShellArg, quoteShellCommand } from './shell-quote.js';
+import { quoteArgv, quoteForShell } from './shell-quote.js';
 
 // The real test is a real shell: what `sh` receives after parsing the quoted line must be the
 // original arguments, byte for byte. printf '%s\0' prints each one NUL-terminated (and, given no
 // argument at all, one empty string: hence at least one).
 function throughShell(args: readonly string[]): string[] {
-  const out = execFileSync('sh', ['-c', `printf '%s\\0' ${quoteShellCommand(args)}`], { encoding: 'utf8' });
+  const out = execFileSync('sh', ['-c', `printf '%s\\0' ${quoteArgv(args)}`], { encoding: 'utf8' });
   return out.split('\0').slice(0, -1);
 }
 
@@ -35,7 +35,7 @@ const NASTY = [
   "a'b'c\\'d",
 ];
 
-describe('quoteShellArg', () => {
+describe('quoteForShell', () => {
   it('passes quotes, spaces, expansions and operators through sh unchanged', () => {
     expect(throughShell(NASTY)).toEqual(NASTY);
   });
@@ -51,10 +51,10 @@ describe('quoteShellArg', () => {
   });
 
   it('refuses a NUL byte, which no argv can carry', () => {
-    expect(() => quoteShellArg('a\0b')).toThrow(/NUL/);
+    expect(() => quoteForShell('a\0b')).toThrow(/NUL/);
   });
 
   it('writes the closing-quote escape POSIX prescribes', () => {
-    expect(quoteShellArg("it's")).toBe("'it'\\''s'");
+    expect(quoteForShell("it's")).toBe("'it'\\''s'");
   });
 });
