@@ -111,24 +111,10 @@ describe('resume from the journal', () => {
       lastStep: 'pre-hooks',
     });
   });
-  it("prefers the server's record, and rolls back after a failed verify", () => {
-    const journaled = {
-      ...entry('j', 3, []),
-      step: 'verify',
-      lastOutcome: 'failed' as const,
-      previous,
-      appliedToken: 3,
-    };
-    expect(
-      getResume(
-        { resume: { previous: [{ name: 'pcdemo', version: '1.0-0' }], lastStep: 'verify' } },
-        journaled,
-      ),
-    ).toEqual({
-      previous: [{ name: 'pcdemo', version: '1.0-0' }],
-      lastStep: 'verify',
-      rollingBack: true,
-    });
+  it("prefers the server's record when it has one", () => {
+    const journaled = { ...entry('j', 3, []), step: 'verify', previous, appliedToken: 3 };
+    const server = { previous: [{ name: 'pcdemo', version: '1.0-0' }], lastStep: 'restart' };
+    expect(getResume({ resume: server }, journaled)).toEqual(server);
   });
   it('starts afresh when nothing was applied', () => {
     expect(getResume({ resume: {} }, undefined)).toEqual({});

@@ -4,12 +4,10 @@
  * hears of them. After a crash, `deliverPending` sends what was seen but not delivered (with the token
  * it ran under), and the next lease of an unfinished job resumes from the host, not from a guess.
  */
+import { PatchcastError } from '../core/errors.js';
 import type { JobChannel, LeasedJob, StepReport } from '../rollout/contract.js';
-import type { ResumeState } from '../rollout/run-job.js';
 import { type AgentClient, isLeaseStale } from './client.js';
 import type { AgentJournal, JournalEntry, PendingReport } from './state.js';
-
-const AFTER_APPLY = new Set(['apply', 'restart', 'verify']);
 
 /** Wraps `inner` so that the journal always knows what the server may not have heard yet. */
 export function makeJournaledChannel(
@@ -65,6 +63,17 @@ export function makeJournaledChannel(
       await deliver(item, () => inner.report(report));
     },
     async end(outcome, detail) {
+      // A result still undelivered means the server is out of reach: the job is left to its next
+      // lease (which asks the host), not ended on a guess made while the server could not hear.
+      const waiting = entry().pending[0];
+      if (waiting)
+        throw new PatchcastError(
+          'UPSTREAM_UNAVAILABLE',
+          `job ${jobId}: an earlier result is not delivered yet; not ending the job`,
+          {
+            details: { jobId, pending: waiting.kind === 'step' ? waiting.report.step : waiting.kind },
+          },
+        );
       const item: PendingReport = { kind: 'end', outcome, ...detail };
       await update({ pending: [...entry().pending, item] });
       await deliver(item, () => inner.end(outcome, detail));
@@ -96,23 +105,37 @@ export async function journalLease(
  * wins on `previous` when the server lacks it (the agent crashed after journaling the versions but
  * before the server heard of them: the install may have started, so the host must be asked).
  */
-export function getResume(work: Pick<LeasedJob, 'resume'>, entry: JournalEntry | undefined): ResumeState {
+export function getResume(
+  work: Pick<LeasedJob, 'resume'>,
+  entry: JournalEntry | undefined,
+): LeasedJob['resume'] {
   const previous = work.resume.previous ?? (entry?.appliedToken !== undefined ? entry.previous : undefined);
-  const lastStep = (work.resume.lastStep ?? (entry && entry.step !== 'leased' ? entry.step : undefined)) as
-    | ResumeState['lastStep']
-    | undefined;
-  const failedAfterApply =
-    entry?.lastOutcome === 'failed' && AFTER_APPLY.has(entry.step) && entry.appliedToken !== undefined;
+  const lastStep = work.resume.lastStep ?? (entry && entry.step !== 'leased' ? entry.step : undefined);
+  return { ...(previous ? { previous } : {}), ...(lastStep ? { lastStep } : {}) };
+}
+
+/**
+ * Ends the run after the step whose report is being delivered when `shouldStop` says so (SIGTERM):
+ * the report goes through, then the runner is told the lease is no longer its own, which stops it
+ * without an end; before apply, the install never starts. The job's lease then runs out and its next
+ * lease resumes by asking the host.
+ */
+export function makeStoppableChannel(inner: JobChannel, shouldStop: () => boolean): JobChannel {
+  const stop = () =>
+    new PatchcastError('ROLLOUT_LEASE_STALE', 'the agent is stopping: the job is left to its next lease', {
+      details: { stopping: true },
+    });
   return {
-    ...(previous
-      ? {
-          previous: previous
-            .map((p) => ({ name: p.name, version: p.version ?? '' }))
-            .filter((p) => p.version !== ''),
-        }
-      : {}),
-    ...(lastStep ? { lastStep } : {}),
-    ...(lastStep === 'rollback' || failedAfterApply ? { rollingBack: true } : {}),
+    heartbeat: () => inner.heartbeat(),
+    async beginApply(previous) {
+      if (shouldStop()) throw stop();
+      await inner.beginApply(previous);
+    },
+    async report(report) {
+      await inner.report(report);
+      if (shouldStop()) throw stop();
+    },
+    end: (outcome, detail) => inner.end(outcome, detail),
   };
 }
 

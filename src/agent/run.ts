@@ -6,12 +6,18 @@
 import { readFile } from 'node:fs/promises';
 import { PatchcastError } from '../core/errors.js';
 import type { Executor, LeasedJob } from '../rollout/contract.js';
+import { executeJob } from '../rollout/execute-job.js';
 import { makeLocalExecutor } from '../rollout/executors/local.js';
 import { getPackageManager } from '../rollout/package-managers/index.js';
 import { AgentClient, makeApiJobChannel } from './client.js';
-import { executeLeasedJob } from './execute-job.js';
 import { getDpkgStamp, loadHostReport } from './inventory.js';
-import { deliverPending, getResume, journalLease, makeJournaledChannel } from './journaled-channel.js';
+import {
+  deliverPending,
+  getResume,
+  journalLease,
+  makeJournaledChannel,
+  makeStoppableChannel,
+} from './journaled-channel.js';
 import { type AgentCredential, AgentJournal, loadCredential, openStateDir } from './state.js';
 
 export interface AgentRunOptions {
@@ -188,12 +194,14 @@ class Agent {
       entry?.appliedToken !== undefined ? entry : undefined,
       this.options.clock,
     );
-    const channel = makeJournaledChannel(
+    const stopping = () => this.options.signal?.aborted === true;
+    const journaled = makeJournaledChannel(
       makeApiJobChannel(this.client, work),
       this.journal,
       work,
       this.options.clock,
     );
+    const channel = makeStoppableChannel(journaled, stopping);
     const manager = getPackageManager(work.spec.manager, {
       apt: { aptOptions: toAptArgs(this.options.aptOptions) },
     });
@@ -201,15 +209,17 @@ class Agent {
       `job ${jobId}: leased (token ${work.token}, attempt ${work.job.attempts}${resume.previous ? ', resuming after apply began' : ''})`,
     );
     try {
-      const result = await executeLeasedJob(work, { executor: this.executor, manager }, channel, {
-        resume,
-        log: this.log.bind(this),
-        shouldStop: () => this.options.signal?.aborted === true,
+      const result = await executeJob({ ...work, resume }, { executor: this.executor, manager }, channel, {
+        log: (line) => this.log(`job ${jobId}: ${line}`),
         clock: this.options.clock,
       });
-      if (result.stopped === 'lease-lost') await this.journal.remove(jobId);
-      this.log(`job ${jobId}: ${result.stopped ? `stopped (${result.stopped})` : result.outcome}`);
-      return { jobId, outcome: result.outcome, ...(result.stopped ? { stopped: result.stopped } : {}) };
+      if (result.outcome === 'lease-lost' && stopping()) {
+        this.log(`job ${jobId}: stopped after its current step (signal); its next lease resumes it`);
+        return { jobId, outcome: 'stopped', stopped: 'signal' };
+      }
+      if (result.outcome === 'lease-lost') await this.journal.remove(jobId);
+      this.log(`job ${jobId}: ${result.outcome}${result.lastError ? ` (${result.lastError})` : ''}`);
+      return { jobId, outcome: result.outcome };
     } catch (error) {
       this.log(
         `job ${jobId}: interrupted (${(error as Error).message}); the journal keeps it for delivery and resume`,
