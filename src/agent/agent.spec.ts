@@ -9,12 +9,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentServer, startAgentServer } from '../../test/support/agent-server.js';
+import { PatchcastError } from '../core/errors.js';
 import { agentReportFormat } from '../inventory/agent-report/index.js';
 import { dpkgStatusFormat } from '../inventory/dpkg-status/index.js';
+import type { JobChannel } from '../rollout/contract.js';
 import { AgentClient, isLeaseStale } from './client.js';
 import { enrollAgent } from './enroll.js';
 import { getDpkgStamp, loadHostReport } from './inventory.js';
-import { deliverPending, getResume } from './journaled-channel.js';
+import {
+  deliverPending,
+  getResume,
+  makeJournaledChannel,
+  makeStoppableChannel,
+} from './journaled-channel.js';
 import { runAgent } from './run.js';
 import { AgentJournal, type JournalEntry, loadCredential, openStateDir, saveCredential } from './state.js';
 
@@ -394,5 +401,60 @@ describe('TLS', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('journaled and stoppable channels', () => {
+  /** A channel whose server is out of reach from the given call on. */
+  function recorder(failFrom = Number.POSITIVE_INFINITY) {
+    const calls: string[] = [];
+    const call = async (name: string) => {
+      if (calls.length >= failFrom)
+        throw new PatchcastError(
+          'UPSTREAM_UNAVAILABLE',
+          'cannot reach the patchcast server at http://127.0.0.1:1',
+        );
+      calls.push(name);
+    };
+    const channel: JobChannel = {
+      heartbeat: () => call('heartbeat'),
+      beginApply: () => call('apply'),
+      report: (r) => call(`step:${r.step}`),
+      end: (outcome) => call(`end:${outcome}`),
+    };
+    return { calls, channel };
+  }
+  const work = { job: { id: 'p/job:x#0', assetId: 'host-a', attempts: 1 }, token: 7 };
+
+  it('journals the versions before the server hears of them, and keeps an undelivered report', async () => {
+    const state = await mkdtemp(join(dir, 'channel-'));
+    const journal = await AgentJournal.load(state);
+    const { calls, channel } = recorder(2);
+    const journaled = makeJournaledChannel(channel, journal, work);
+    await journaled.report(report('preflight'));
+    await journaled.beginApply([{ name: 'pcdemo', version: '1.0-1' }]);
+    expect((await AgentJournal.load(state)).get(work.job.id)).toMatchObject({
+      appliedToken: 7,
+      step: 'apply',
+      phase: 'started',
+    });
+    await expect(journaled.report(report('apply'))).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    // The end is not journaled behind an undelivered report: the next lease asks the host instead.
+    await expect(journaled.end('succeeded', {})).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    const kept = (await AgentJournal.load(state)).get(work.job.id);
+    expect(kept?.pending).toEqual([{ kind: 'step', report: report('apply') }]);
+    expect(calls).toEqual(['step:preflight', 'apply']);
+  });
+
+  it('after a signal, delivers the running step and then tells the runner to stop; apply never starts', async () => {
+    let stopping = false;
+    const { calls, channel } = recorder();
+    const stoppable = makeStoppableChannel(channel, () => stopping);
+    await stoppable.report(report('preflight'));
+    stopping = true;
+    const stopped = await stoppable.report(report('apply')).catch((e: unknown) => e);
+    expect(isLeaseStale(stopped)).toBe(true);
+    await expect(stoppable.beginApply([])).rejects.toMatchObject({ code: 'ROLLOUT_LEASE_STALE' });
+    expect(calls).toEqual(['step:preflight', 'step:apply']);
   });
 });
