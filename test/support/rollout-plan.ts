@@ -1,5 +1,5 @@
-import type { Plan } from '../../src/planning/plan.js';
 import { savePlan } from '../../src/pipeline/stored-plans.js';
+import type { Plan } from '../../src/planning/plan.js';
 import { type Store, upsertAsset } from '../../src/store/index.js';
 
 export interface PlannedJob {
@@ -17,7 +17,12 @@ export interface PlannedJob {
  * Stores Debian assets and a draft plan of the given jobs (one window occurrence per distinct start),
  * as `patchcast plan` would, so rollout specs start from a stored plan without running the planner.
  */
-export async function storePlan(store: Store, planId: string, jobs: readonly PlannedJob[], createdAt: string): Promise<void> {
+export async function storePlan(
+  store: Store,
+  planId: string,
+  jobs: readonly PlannedJob[],
+  createdAt: string,
+): Promise<void> {
   for (const assetId of new Set(jobs.map((j) => j.assetId)))
     await upsertAsset(
       store.db,
@@ -51,7 +56,9 @@ export async function storePlan(store: Store, planId: string, jobs: readonly Pla
       ring: j.ring,
       packages: j.packages,
       patches: [],
-      ...(j.failureProbability !== undefined ? { failureProbability: j.failureProbability, failureSource: 'model' } : {}),
+      ...(j.failureProbability !== undefined
+        ? { failureProbability: j.failureProbability, failureSource: 'model' }
+        : {}),
       reasons: [],
     })),
     unscheduled: [],
