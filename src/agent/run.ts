@@ -90,6 +90,14 @@ async function openAgent(options: AgentRunOptions) {
       `--poll-wait ${pollWait}: a whole number of seconds, 0 to 30`,
     );
   toAptArgs(options.aptOptions);
+  if (process.getuid?.() !== 0)
+    throw new PatchcastError(
+      'USAGE_INVALID_ARGUMENT',
+      'patchcast agent run must run as root: it installs packages with apt-get and dpkg',
+      {
+        hint: 'Run it from packaging/patchcast-agent.service (systemd, as root) or with sudo.',
+      },
+    );
   const dir = await openStateDir(options.stateDir);
   const credential = await loadCredential(dir);
   const ca = credential.caFile ? await readCa(credential.caFile) : undefined;
