@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { PatchcastError } from '../../core/errors.js';
 import type { RolloutStatusView } from '../../services/rollout/load-rollout-status.js';
 import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -118,6 +119,42 @@ export function registerRolloutCommand(program: Command): void {
       if (getGlobalOptions(command).json) return printJson(result);
       printLine(`Job ${result.jobId} (was ${result.was}) is pending again.`);
     });
+
+  rollout
+    .command('export [plan-id]')
+    .description(
+      'the jobs waiting to run as an Ansible playbook or shell scripts (exact versions, hooks, probes), for teams that run their own tools',
+    )
+    .option('--format <format>', 'ansible or shell', 'ansible')
+    .option(
+      '--ring <ring>',
+      'only this ring (its concurrency and error budget become serial and max_fail_percentage)',
+    )
+    .option('--job <job-id>', 'only this job')
+    .action(
+      async (
+        planId: string | undefined,
+        options: { format: string; ring?: string; job?: string },
+        command: Command,
+      ) => {
+        if (options.format !== 'ansible' && options.format !== 'shell')
+          throw new PatchcastError(
+            'USAGE_INVALID_ARGUMENT',
+            `--format ${options.format}: use ansible or shell`,
+          );
+        const format = options.format;
+        const { exportRollout } = await import('../../services/rollout/export-rollout.js');
+        const { text } = await withServices(command, (deps) =>
+          exportRollout(deps, {
+            format,
+            ...(planId ? { planId } : {}),
+            ...(options.ring ? { ring: options.ring } : {}),
+            ...(options.job ? { jobId: options.job } : {}),
+          }),
+        );
+        process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      },
+    );
 
   rollout
     .command('job <job-id>')

@@ -168,6 +168,14 @@ export async function reportStep(
       },
     );
     if (!ok) return false;
+    // A report whose acknowledgement was lost is sent again: the same step, token and start is kept once.
+    const seen = (await listJobEvents(db, job.id)).some(
+      (e) =>
+        e.kind === `step:${report.step}` &&
+        e.data?.token === input.token &&
+        e.data?.startedAt === report.startedAt,
+    );
+    if (seen) return true;
     await appendJobEvent(db, {
       jobId: job.id,
       at,
