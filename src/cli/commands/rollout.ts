@@ -200,6 +200,21 @@ function printStatus(status: RolloutStatusView): void {
       approval: w.approval === 'required' ? (w.approvedBy ? `by ${w.approvedBy}` : 'waiting') : 'auto',
     })),
   );
+  if (status.patches.length > 0) {
+    printLine('');
+    printLine(
+      "What the fleet learned (failure posterior per patch, 90% interval; prior: the planner's estimate):",
+    );
+    printTable(
+      status.patches.map((p) => ({
+        patch: p.key,
+        'P(fail)': `${(p.mean * 100).toFixed(1)}%`,
+        interval: `${(p.lower * 100).toFixed(1)}–${(p.upper * 100).toFixed(1)}%`,
+        outcomes: p.outcomes,
+        gate: p.halt ? 'stops the next ring' : p.risky ? 'risky: longer soak' : 'ok',
+      })),
+    );
+  }
   const notable = status.jobs.filter((j) => j.status !== 'pending' && j.status !== 'succeeded');
   if (notable.length > 0) {
     printLine('');
