@@ -306,7 +306,8 @@ describe('rollout services', () => {
       {
         kind: 'await-approval',
         ring: 'prod',
-        reason: 'failure rate credibly above tolerance for openssl@3.0.15-1~deb12u1',
+        reason:
+          'too risky to widen: openssl@3.0.15-1~deb12u1 fails 33.3% of the time after 1 outcome(s), credibly above 5.0% (90% interval 17.7%–50.8%)',
       },
     ]);
     expect(await approveRollout(withConfig(deps('approver')), { ring: 'prod' })).toMatchObject({
