@@ -7,7 +7,7 @@
 import { getDurationMinutes } from '../../config/index.js';
 import { PatchcastError } from '../../core/errors.js';
 import type { Job } from '../../core/types.js';
-import type { JobOutcome, JobSpec, StepOutcome, StepReport } from '../../rollout/contract.js';
+import type { JobOutcome, LeasedJob, StepOutcome, StepReport } from '../../rollout/contract.js';
 import { makeJobSpec } from '../../rollout/job-spec.js';
 import {
   appendAuditEvent,
@@ -48,18 +48,9 @@ function stale(job: Job, token: number): PatchcastError {
   );
 }
 
-export interface LeasedJobWork {
+/** A leased job as the services hand it out: the contract's `LeasedJob` with the whole job row. */
+export interface LeasedJobWork extends Omit<LeasedJob, 'job'> {
   job: Job;
-  token: number;
-  spec: JobSpec;
-  /** What a holder needs to resume after a crash: the versions recorded before apply and the last step. */
-  resume: {
-    previous?: Array<{ name: string; version: string | null }>;
-    lastStep?: string;
-    lastOutcome?: StepOutcome;
-    rollingBack?: boolean;
-  };
-  leaseExpiresAt: string;
 }
 
 /**
