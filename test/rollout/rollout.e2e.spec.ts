@@ -86,6 +86,15 @@ describe.skipIf(!root)('rollout on real hosts (README walk-through)', () => {
         'end',
       ]),
     );
+    // host-b is still vulnerable; its patch now says what the rollout learned about 1.0-4.
+    const patch = JSON.parse(cli('explain', 'host-b/debian/pcdemo', '--json'));
+    expect(patch.fleet).toEqual([
+      expect.objectContaining({
+        key: `pcdemo@${PCDEMO.brokenHealth}`,
+        outcomes: expect.objectContaining({ rollback: 1 }),
+      }),
+    ]);
+    expect(patch.fleet[0].mean).toBeGreaterThan(patch.fleet[0].prior);
     const audit = cli('audit', 'list', '--json');
     expect(audit).toMatch(/job:rolled-back/);
     expect(audit).toMatch(/wave:promote/);
