@@ -260,6 +260,12 @@ describe('inventory', () => {
       direct.packages.map((p) => [p.name, p.version]),
     );
     expect(read.packages.every((p) => p.ecosystem === 'Debian:12')).toBe(true);
+    expect(read.packages.some((p) => 'inUse' in p)).toBe(false);
+    const [first, ...others] = direct.packages.map((p) => p.name);
+    const scanned = await loadHostReport(root, new Date('2026-12-08T01:00:00Z'), {
+      inUse: new Set([first ?? '']),
+    });
+    expect(scanned?.packages.map((p) => p.inUse)).toEqual([true, ...others.map(() => false)]);
     await writeFile(join(root, 'var/lib/dpkg/status'), '\n', { flag: 'a' });
     expect(await getDpkgStamp(root)).not.toBe(stamp);
     expect(await loadHostReport(join(dir, 'no-dpkg'), new Date())).toBeUndefined();

@@ -1,9 +1,9 @@
 /**
  * The agent's report of its own host (`patchcast.agent-report/1`, see
  * ../inventory/agent-report/readme.md), read with patchcast's own parsers of /etc/os-release and the
- * dpkg status database under the managed root.
+ * dpkg status database under the managed root, with which packages running processes use.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { PackageURL } from 'packageurl-js';
@@ -11,6 +11,10 @@ import { PatchcastError } from '../core/errors.js';
 import { AGENT_REPORT_SCHEMA } from '../inventory/agent-report/index.js';
 import { dpkgStatusFormat } from '../inventory/dpkg-status/index.js';
 import { parseOsReleaseText } from '../inventory/os-release.js';
+import type { Executor } from '../rollout/contract.js';
+import { makeLocalExecutor } from '../rollout/executors/local.js';
+import { getPackageManager } from '../rollout/package-managers/index.js';
+import { findPackagesInUse } from '../rollout/restart.js';
 
 export const DPKG_STATUS = 'var/lib/dpkg/status';
 
@@ -19,7 +23,22 @@ export interface AgentReport {
   host: { hostname: string };
   os: { id: string; version_id?: string };
   collectedAt: string;
-  packages: Array<{ name: string; version: string; arch?: string; source?: string; sourceVersion?: string }>;
+  packages: Array<{
+    name: string;
+    version: string;
+    arch?: string;
+    source?: string;
+    sourceVersion?: string;
+    inUse?: boolean;
+  }>;
+}
+
+export interface HostReportOptions {
+  /**
+   * Names of the packages running processes map (`loadPackagesInUse`): every package gets `inUse`
+   * true or false. Absent: usage is unknown and no package says anything about it.
+   */
+  inUse?: ReadonlySet<string>;
 }
 
 /** The host name: the root's /etc/hostname, else this machine's (when the root is `/`). */
@@ -34,7 +53,11 @@ export async function loadHostname(root: string): Promise<string> {
  * Builds the report of the package installation rooted at `root`. Undefined when the root has no
  * dpkg database (only dpkg-based hosts are inventoried by the agent so far).
  */
-export async function loadHostReport(root: string, now: Date): Promise<AgentReport | undefined> {
+export async function loadHostReport(
+  root: string,
+  now: Date,
+  options: HostReportOptions = {},
+): Promise<AgentReport | undefined> {
   const statusPath = join(root, DPKG_STATUS);
   const status = await readOptional(statusPath, 'buffer');
   if (status === undefined) return undefined;
@@ -66,9 +89,30 @@ export async function loadHostReport(root: string, now: Date): Promise<AgentRepo
         version: p.version,
         ...(arch ? { arch } : {}),
         ...(p.sourceName ? { source: p.sourceName, sourceVersion: p.sourceVersion ?? p.version } : {}),
+        ...(options.inUse ? { inUse: options.inUse.has(p.name) } : {}),
       };
     }),
   };
+}
+
+/**
+ * The names of the packages whose files running processes map (the way needrestart looks: every
+ * process's /proc/PID/maps, the mapped files' owners asked of dpkg; a program maps its own binary, so
+ * the programs of listening services count too). Undefined when that cannot be known from here: not
+ * root (other users' maps are unreadable), or a `root` that is not the running system (its processes
+ * run someone else's files). Also undefined when the scan sees nothing at all, which on a running
+ * system (this agent maps libc) means it could not look, not that nothing is in use. One grep over
+ * /proc and a few dpkg-query calls: the agent runs it only when it reports its inventory.
+ */
+export async function loadPackagesInUse(
+  root: string,
+  executor: Executor = makeLocalExecutor(),
+): Promise<Set<string> | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  if ((await realpath(root).catch(() => undefined)) !== '/') return undefined;
+  const found = await findPackagesInUse(executor, getPackageManager('apt'));
+  if (found.length === 0) return undefined;
+  return new Set(found.map((p) => p.name));
 }
 
 /**

@@ -10,7 +10,7 @@ import { executeJob } from '../rollout/execute-job.js';
 import { makeLocalExecutor } from '../rollout/executors/local.js';
 import { getPackageManager } from '../rollout/package-managers/index.js';
 import { AgentClient, makeApiJobChannel } from './client.js';
-import { getDpkgStamp, loadHostReport } from './inventory.js';
+import { getDpkgStamp, loadHostReport, loadPackagesInUse } from './inventory.js';
 import {
   deliverPending,
   getResume,
@@ -167,7 +167,8 @@ class Agent {
   async reportInventory(why: string): Promise<void> {
     const stamp = await getDpkgStamp(this.options.root);
     try {
-      const report = await loadHostReport(this.options.root, this.options.clock());
+      const inUse = await this.loadPackagesInUse();
+      const report = await loadHostReport(this.options.root, this.options.clock(), inUse ? { inUse } : {});
       if (!report) {
         this.#stamp = stamp;
         return this.log(`inventory: no dpkg database under ${this.options.root}; not reported`);
@@ -177,6 +178,16 @@ class Agent {
       this.log(`inventory (${why}): ${answer.packages} packages reported for ${answer.assetId}`);
     } catch (error) {
       this.log(`inventory (${why}) not reported: ${(error as Error).message}`);
+    }
+  }
+
+  /** Which packages running processes use; a scan that fails leaves usage unknown, not the report unsent. */
+  async loadPackagesInUse(): Promise<Set<string> | undefined> {
+    try {
+      return await loadPackagesInUse(this.options.root, this.executor);
+    } catch (error) {
+      this.log(`inventory: packages in use not known (${(error as Error).message})`);
+      return undefined;
     }
   }
 

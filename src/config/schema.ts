@@ -158,6 +158,8 @@ const riskSection = z.strictObject({
       dataClassification: z.number().min(0).default(0.1),
       compensatingControls: z.number().min(0).default(0.2),
       drift: z.number().min(0).default(0.05),
+      /** A running process maps the package's files (the agent's report): exposure rises (src/risk/readme.md). */
+      inUse: z.number().min(0).default(0.15),
     })
     .prefault({}),
 });

@@ -136,6 +136,11 @@ describe.skipIf(!isRoot)('patchcast agent on a test host (root, real apt, real s
     // The inventory sent after the job shows the new version in the store.
     const packages = await loadAssetPackages(server.store.db, 'host-a');
     expect(packages.find((p) => p.name === PCDEMO.name)?.version).toBe(PCDEMO.fix);
+    // As root on its own running system the agent says of every package whether a process maps it:
+    // libc6 (the agent itself maps it) yes, the demo package (no program) no.
+    expect(packages.every((p) => typeof p.inUse === 'boolean')).toBe(true);
+    expect(packages.find((p) => p.name === 'libc6')?.inUse).toBe(true);
+    expect(packages.find((p) => p.name === PCDEMO.name)?.inUse).toBe(false);
     // Nothing is left in flight.
     const journal = JSON.parse((await host.executor().readFile(`${STATE}/journal.json`)) ?? '{}');
     expect(journal.jobs).toEqual([]);
@@ -465,5 +470,7 @@ describe.skipIf(!isRoot)('patchcast agent --root (root, real apt, real server)',
     expect(agent.stderr).toMatch(/inventory \(after a job\): \d+ packages reported for host-r/);
     const packages = await loadAssetPackages(server.store.db, 'host-r');
     expect(packages.find((p) => p.name === PCDEMO.name)?.version).toBe(PCDEMO.fix);
+    // The processes running here are not DIR's: usage stays unknown.
+    expect(packages.some((p) => 'inUse' in p)).toBe(false);
   }, 300_000);
 });
