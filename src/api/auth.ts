@@ -13,6 +13,7 @@ import { authenticateApiToken } from '../services/auth/tokens.js';
 import { authorize } from '../services/authz.js';
 import type { Actor, Clock } from '../services/deps.js';
 import type { Store } from '../store/index.js';
+import type { AgentSlot } from './agent-gate.js';
 import type { RouteAccess } from './route.js';
 
 declare module 'fastify' {
@@ -22,6 +23,8 @@ declare module 'fastify' {
     authError: unknown;
     /** Set once an authorization decision ran for this request (allowed, or public). */
     authzDecided: boolean;
+    /** An agent's request: its slot of the agent gate (agent-gate.ts), given back while a long poll waits. */
+    agentSlot: AgentSlot | undefined;
   }
 }
 
