@@ -1,5 +1,5 @@
 /**
- * `npm run bench rollout [--agents 250 | --scale] [--wait 10 | --wait 0 --interval 10] [--work 300] [--fail 0.02]`
+ * `npm run bench rollout [--agents 250 | --scale] [--wait 10 | --wait 0 --interval 10] [--work 300] [--fail 0.02] [--max 900]`
  * (or `npx tsx bench/rollout.ts …`): a rollout at scale on PostgreSQL. Per fleet size, a fresh schema
  * (PATCHCAST_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) holds one Debian
  * asset and one job per simulated agent in a stored plan of four rings — canary (1 %), ring-1..3 (the
@@ -54,6 +54,8 @@ const INTERVAL_MS = numberFlag('--interval', 10) * 1000;
 const WORK_MS = numberFlag('--work', 300, true);
 const FAIL = numberFlag('--fail', 0.02, true);
 const TICK_MS = numberFlag('--tick', 1000);
+/** A run's limit in seconds: then the controller is stopped and the figures are of what was done. */
+const MAX_S = numberFlag('--max', 900);
 const PACKAGES = ['openssl@3.0.15-1~deb12u1'];
 const RINGS = ['canary', 'ring-1', 'ring-2', 'ring-3'];
 
@@ -190,12 +192,17 @@ async function runController(
     },
   );
   children.push(child);
+  const limit = setTimeout(() => {
+    console.log(`  the rollout is not over after ${MAX_S} s (--max): stopping the controller`);
+    child.kill('SIGTERM');
+  }, MAX_S * 1000);
   const ticks: TickLine[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   for await (const line of createInterface({ input: child.stdout })) {
     if (line.startsWith('{')) ticks.push(JSON.parse(line) as TickLine);
   }
   const code = await exited;
+  clearTimeout(limit);
   if (code !== 0) throw new Error(`the controller exited with ${code}`);
   return ticks;
 }

@@ -58,8 +58,9 @@ export class SimulatedAgent {
         this.onDispatch({ jobId: work.job.id, receivedMs });
         await this.runJob(work);
       }
-      if (leased === undefined) await this.pause(1000);
-      else if (this.options.wait === 0) await this.pause(this.options.intervalMs - (Date.now() - at));
+      if (this.options.wait === 0) await this.pause(this.options.intervalMs - (Date.now() - at));
+      // As `patchcast agent run` does (src/agent/run.ts): a second's pause after an empty answer or an error.
+      else if (!Array.isArray(leased) || leased.length === 0) await this.pause(1000);
     }
   }
 
