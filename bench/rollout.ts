@@ -1,5 +1,5 @@
 /**
- * `npm run bench rollout [--agents 250 | --scale] [--wait 10 | --wait 0 --interval 10] [--work 300] [--fail 0.02] [--max 900]`
+ * `npm run bench rollout [--agents 250 | --scale] [--wait 10 | --wait 0 --interval 10] [--work 300] [--fail 0.02] [--idle-pause 1000] [--max 900]`
  * (or `npx tsx bench/rollout.ts …`): a rollout at scale on PostgreSQL. Per fleet size, a fresh schema
  * (PATCHCAST_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) holds one Debian
  * asset and one job per simulated agent in a stored plan of four rings — canary (1 %), ring-1..3 (the
@@ -52,6 +52,8 @@ const SIZES = process.argv.includes('--scale')
 const WAIT_S = numberFlag('--wait', 10, true);
 const INTERVAL_MS = numberFlag('--interval', 10) * 1000;
 const WORK_MS = numberFlag('--work', 300, true);
+/** The agents' pause after an empty long-poll answer: 1 s, as `patchcast agent run`. */
+const IDLE_PAUSE_MS = numberFlag('--idle-pause', 1000, true);
 const FAIL = numberFlag('--fail', 0.02, true);
 const TICK_MS = numberFlag('--tick', 1000);
 /** A run's limit in seconds: then the controller is stopped and the figures are of what was done. */
@@ -125,6 +127,7 @@ async function runOnce(agents: number): Promise<RunFigures> {
             wait: WAIT_S,
             intervalMs: INTERVAL_MS,
             workMs: WORK_MS,
+            idlePauseMs: IDLE_PAUSE_MS,
             fails: isFailing(i, agents),
           },
           counters,
@@ -277,7 +280,7 @@ if (await isPostgresUp()) {
   console.log(
     `rollout of ${SIZES.join(', ')} agents: 4 rings (canary 1 %, 3 × the rest), concurrency 25 %, error budget 5 %, ` +
       `tick ${TICK_MS} ms; agents ${WAIT_S > 0 ? `long-poll (wait ${WAIT_S} s)` : `poll every ${INTERVAL_MS / 1000} s`}, ` +
-      `steps take ${WORK_MS} ms, ${(FAIL * 100).toFixed(1)} % roll back; load average ${loadAverage()}`,
+      `pause ${IDLE_PAUSE_MS} ms after an empty answer, steps take ${WORK_MS} ms, ${(FAIL * 100).toFixed(1)} % roll back; load average ${loadAverage()}`,
   );
   const runs: RunFigures[] = [];
   for (const agents of SIZES) {

@@ -14,6 +14,8 @@ export interface AgentOptions {
   intervalMs: number;
   /** Simulated time a job's steps take in all. */
   workMs: number;
+  /** The pause after an empty long-poll answer (`patchcast agent run`: 1 s). */
+  idlePauseMs: number;
   fails: boolean;
 }
 
@@ -59,8 +61,9 @@ export class SimulatedAgent {
         await this.runJob(work);
       }
       if (this.options.wait === 0) await this.pause(this.options.intervalMs - (Date.now() - at));
-      // As `patchcast agent run` does (src/agent/run.ts): a second's pause after an empty answer or an error.
-      else if (!Array.isArray(leased) || leased.length === 0) await this.pause(1000);
+      // As `patchcast agent run` does (src/agent/run.ts): a pause after an empty answer or an error.
+      else if (!Array.isArray(leased)) await this.pause(1000);
+      else if (leased.length === 0) await this.pause(this.options.idlePauseMs);
     }
   }
 
