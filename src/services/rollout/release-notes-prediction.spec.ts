@@ -17,7 +17,8 @@ import { type ServiceDeps, silentLogger } from '../deps.js';
 import { startRollout } from './control-rollout.js';
 import { runControllerTick } from './controller.js';
 import { endJob, leaseWork, reportStep } from './job-reports.js';
-import { loadJobDetail } from './load-rollout-status.js';
+import { loadJobDetail, loadRolloutStatus } from './load-rollout-status.js';
+import { describePreflightFacts } from './release-notes-prediction.js';
 
 const CONFIG = readConfig(
   [
@@ -119,6 +120,14 @@ describe('the release notes update the failure prediction', () => {
     expect((await loadJob(store.db, work.job.id))?.payload?.failureProbability).toBe(0.05);
   });
 
+  it('accepts a report with malformed notes but reads nothing from them', async () => {
+    const work = await startWith(['openssl@3.0.15-1~deb12u1']);
+    const notes = { openssl: { cves: 'CVE-2024-5535', entries: -1 } };
+    await reportStep(controller(), { jobId: work.job.id, token: work.token, report: preflight(notes) });
+    expect(await loadPrediction(work.job.id)).toBeUndefined();
+    expect((await loadRolloutStatus(controller())).jobs[0]?.releaseNotes).toBeUndefined();
+  });
+
   it('says the model cannot score a version that names no Debian release', async () => {
     const work = await startWith(['pcdemo@1.0-2']);
     const notes = { pcdemo: { ...REGRESSION_FIX, mentionsRegression: false } };
@@ -157,6 +166,20 @@ describe('the release notes update the failure prediction', () => {
       failureProbability: prediction.after,
       plannerFailureProbability: 0.05,
     });
+
+    // `rollout status --json` carries the notes and the update; `rollout job` words them.
+    const status = await loadRolloutStatus(controller());
+    expect(status.jobs[0]).toMatchObject({ releaseNotes: { openssl: REGRESSION_FIX }, prediction });
+    const lines = describePreflightFacts(status.jobs[0] ?? {});
+    expect(lines[0]).toBe(
+      'release notes openssl: 1 entry, urgency high, CVE-2024-5535, same upstream version, stable/security update, mentions a regression — "Fix a regression in the previous update"',
+    );
+    expect(lines[1]).toBe(
+      `P(fail) 5.0% → ${(prediction.after * 100).toFixed(1)}%: rescored by the reliability model with the release notes`,
+    );
+    expect(lines[2]).toMatch(
+      /^ {2}openssl 3\.0\.15-1~deb12u1: title "Fix a regression in the previous update", regression fix yes, CVE-2024-5535 \(model 3\.\d% as planned, 3\.\d% with the notes\)$/,
+    );
 
     // The first outcome's posterior starts from the updated prior.
     await endJob(controller(), { jobId: work.job.id, token: work.token, outcome: 'succeeded' });

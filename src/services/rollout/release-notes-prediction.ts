@@ -5,6 +5,7 @@
  * result becomes the prior of the patch's posterior (patch-learning.ts). Once a patch has outcomes,
  * its posterior speaks for it and the notes change nothing.
  */
+import { z } from 'zod';
 import type { Job } from '../../core/types.js';
 import { hasStoredAdvisories, loadAdvisoriesFromStore } from '../../pipeline/reliability-advisories.js';
 import {
@@ -19,7 +20,7 @@ import {
 } from '../../predict/reliability/index.js';
 import { getPatchKey } from '../../predict/reliability/posterior.js';
 import { getJobTargets } from '../../rollout/job-spec.js';
-import type { ReleaseNotes, ReleaseNotesSummary } from '../../rollout/release-notes.js';
+import { describeSummary, type ReleaseNotes, type ReleaseNotesSummary } from '../../rollout/release-notes.js';
 import { countDebianAdvisories, type Db, loadPatchPosteriors } from '../../store/index.js';
 import { getPrior } from './patch-learning.js';
 
@@ -44,10 +45,25 @@ export interface PredictionUpdate {
   }>;
 }
 
-/** The preflight report's `releaseNotes`, when it has a usable one. */
+// An agent's report is input from a host: its notes are checked before the model or a person reads them.
+const summarySchema = z.object({
+  maxUrgency: z.enum(['low', 'medium', 'high', 'emergency', 'critical']).optional(),
+  cves: z.array(z.string().max(40)).max(1000),
+  upstreamChanged: z.boolean(),
+  backport: z.boolean(),
+  entries: z.number().int().min(0),
+  mentionsRegression: z.boolean(),
+  firstLine: z.string().max(200).optional(),
+});
+const notesSchema = z.record(
+  z.string().max(200),
+  z.union([summarySchema, z.object({ error: z.string().max(2000) })]),
+);
+
+/** The preflight report's `releaseNotes`, when it has a well-formed one. */
 export function getReportedNotes(data: Record<string, unknown> | undefined): ReleaseNotes | undefined {
-  const notes = data?.releaseNotes;
-  return notes && typeof notes === 'object' && !Array.isArray(notes) ? (notes as ReleaseNotes) : undefined;
+  const parsed = notesSchema.safeParse(data?.releaseNotes);
+  return parsed.success ? (parsed.data as ReleaseNotes) : undefined;
 }
 
 /**
@@ -199,4 +215,51 @@ async function loadModelInputs(db: Db): Promise<{ artifact: ReliabilityArtifact;
   }
   model ??= loadReliabilityModel(SHIPPED_RELIABILITY_MODEL_PATH);
   return { artifact: model, advisories: await entry.advisories };
+}
+
+/** The release notes and prediction a preflight event recorded (its `data.data.releaseNotes`, `data.prediction`). */
+export function getPreflightFacts(eventData: Record<string, unknown> | undefined): {
+  releaseNotes?: ReleaseNotes;
+  prediction?: PredictionUpdate;
+} {
+  const step = eventData?.data;
+  const notes = getReportedNotes(
+    step && typeof step === 'object' ? (step as Record<string, unknown>) : undefined,
+  );
+  const prediction = eventData?.prediction;
+  return {
+    ...(notes ? { releaseNotes: notes } : {}),
+    ...(prediction && typeof prediction === 'object' ? { prediction: prediction as PredictionUpdate } : {}),
+  };
+}
+
+/** Lines for people: each package's notes, then how the prediction moved and why. */
+export function describePreflightFacts(facts: {
+  releaseNotes?: ReleaseNotes;
+  prediction?: PredictionUpdate;
+}): string[] {
+  const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+  const lines: string[] = [];
+  for (const [name, note] of Object.entries(facts.releaseNotes ?? {}))
+    lines.push(
+      'error' in note
+        ? `release notes ${name}: not fetched (${note.error})`
+        : `release notes ${name}: ${describeSummary(note)}`,
+    );
+  const p = facts.prediction;
+  if (p) {
+    const moved = p.after === p.before ? `stays ${pct(p.before)}` : `${pct(p.before)} → ${pct(p.after)}`;
+    lines.push(`P(fail) ${moved}: ${p.reason}`);
+    for (const input of p.inputs) {
+      const scores =
+        input.planner !== undefined && input.withNotes !== undefined
+          ? ` (model ${pct(input.planner)} as planned, ${pct(input.withNotes)} with the notes)`
+          : '';
+      const cves = input.cves.length > 0 ? input.cves.join(' ') : 'no CVE';
+      lines.push(
+        `  ${input.package} ${input.version}: title "${input.title}", regression fix ${input.isRegressionUpdate ? 'yes' : 'no'}, ${cves}${scores}`,
+      );
+    }
+  }
+  return lines;
 }
