@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeHost, fakeManager } from '../../test/support/fake-host.js';
 import type { CommandResult } from './contract.js';
+import { makeDryRunExecutor } from './executors/dry-run.js';
 import { AptPackageManager } from './package-managers/apt.js';
 import { describeReleaseNotes, fetchReleaseNotes, summarizeNotes } from './release-notes.js';
 
@@ -104,7 +105,13 @@ describe('release notes', () => {
     );
   });
 
-  it('fetches nothing when the manager cannot', async () => {
+  it('fetches nothing when the manager cannot, nor on a dry run', async () => {
+    const dry = makeDryRunExecutor();
+    const apt = new AptPackageManager();
+    expect(
+      await fetchReleaseNotes({ executor: dry, manager: apt }, [{ name: 'x', version: '1' }], new Map()),
+    ).toBeUndefined();
+    expect(dry.calls).toEqual([]);
     const host = new FakeHost({});
     expect(
       await fetchReleaseNotes(

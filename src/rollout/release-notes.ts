@@ -28,7 +28,7 @@ const MAX_CHANGELOG_CHARS = 4 << 20;
 
 /**
  * Each target's release notes, fetched from its package without changing the host; undefined when
- * the manager cannot fetch them (only apt can yet). A failure is recorded per package and never thrown:
+ * the manager cannot fetch them (only apt can yet) or the executor is a dry run. A failure is recorded per package and never thrown:
  * notes inform the prediction, they do not gate the job.
  */
 export async function fetchReleaseNotes(
@@ -37,7 +37,8 @@ export async function fetchReleaseNotes(
   installed: ReadonlyMap<string, string>,
 ): Promise<ReleaseNotes | undefined> {
   const { manager, executor } = host;
-  if (!manager.targetChangelog || manager.name !== 'apt') return undefined;
+  // A dry run answers every command with nothing: "no entries" would be a fact it never learned.
+  if (!manager.targetChangelog || manager.name !== 'apt' || executor.kind === 'dry-run') return undefined;
   const notes: ReleaseNotes = {};
   for (const target of targets) {
     try {
