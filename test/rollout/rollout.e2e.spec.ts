@@ -106,6 +106,14 @@ describe.skipIf(!root)('rollout on real hosts (README walk-through)', () => {
       }),
     ]);
     expect(patch.fleet[0].mean).toBeGreaterThan(patch.fleet[0].prior);
+    expect(patch.preflight).toMatchObject({
+      jobId: byAsset['host-b'].id,
+      releaseNotes: { pcdemo: { entries: 3, cves: ['CVE-2026-0001'] } },
+      prediction: { reason: expect.stringContaining('+debNuM') },
+    });
+    expect(cli('explain', 'host-b/debian/pcdemo')).toContain(
+      'release notes pcdemo: 3 entries, urgency high, CVE-2026-0001, same upstream version',
+    );
     const audit = cli('audit', 'list', '--json');
     expect(audit).toMatch(/job:rolled-back/);
     expect(audit).toMatch(/wave:promote/);
