@@ -158,9 +158,7 @@ export function registerRolloutCommand(program: Command): void {
 
   rollout
     .command('job <job-id>')
-    .description(
-      'one job: its state and each step it ran (start, end, outcome, output excerpt), with the release notes and the failure prediction they updated',
-    )
+    .description('one job: its state and each step it ran (start, end, outcome, output excerpt)')
     .action(async (jobId: string, _options: unknown, command: Command) => {
       const { loadJobDetail } = await import('../../services/rollout/load-rollout-status.js');
       const { describePreflightFacts, getPreflightFacts } = await import(
