@@ -149,7 +149,13 @@ export async function heartbeatJob(
 export async function setJobStep(
   db: Db,
   lease: LeaseRef,
-  change: { step: string; at: string; previousVersions?: Array<{ name: string; version: string | null }> },
+  change: {
+    step: string;
+    at: string;
+    previousVersions?: Array<{ name: string; version: string | null }>;
+    /** A new payload (the failure prediction the release notes updated), under the same guard. */
+    payload?: Record<string, unknown>;
+  },
 ): Promise<boolean> {
   const result = await db
     .updateTable('jobs')
@@ -157,6 +163,7 @@ export async function setJobStep(
       step: change.step,
       updated_at: change.at,
       ...(change.previousVersions ? { previous_versions: toJson(change.previousVersions) } : {}),
+      ...(change.payload ? { payload: toJson(change.payload) } : {}),
     })
     .where('id', '=', lease.id)
     .where('lease_token', '=', lease.token)
