@@ -16,6 +16,7 @@ import {
   heartbeatJob,
   leaseJobs,
   listJobEvents,
+  listJobs,
   loadAsset,
   loadJob,
   setJobStep,
@@ -52,6 +53,15 @@ function stale(job: Job, token: number): PatchcastError {
 /** A leased job as the services hand it out: the contract's `LeasedJob` with the whole job row. */
 export interface LeasedJobWork extends Omit<LeasedJob, 'job'> {
   job: Job;
+}
+
+/** The calling agent's own host's jobs that are not over (pending, ready, leased); no other host's. */
+export async function listOwnJobs(deps: ServiceDeps): Promise<Job[]> {
+  authorize(deps.actor, 'agent');
+  const assetId = deps.actor.assetId;
+  if (!assetId) throw new PatchcastError('AUTH_FORBIDDEN', `${deps.actor.id} is bound to no asset`);
+  const jobs = await listJobs(deps.store.db, { assetId });
+  return jobs.filter((j) => j.status === 'pending' || j.status === 'ready' || j.status === 'leased');
 }
 
 /**
