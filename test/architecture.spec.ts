@@ -58,10 +58,7 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   'risk/sla/apply-sla.ts': 'due dates written',
   'risk/sla/load-sla-contexts.ts': 'SLA contexts read',
   'risk/vulnerability-context.ts': 'vulnerability contexts read',
-  // The HTTP API's routes call the services (issue 16); left: credentials and
-  // the store the server opens and hands to each request's deps.
-  'api/auth.ts': 'credential lookup (tokens, agents, OIDC)',
-  'api/route.ts': 'route deps hand the store to handlers',
+  // The HTTP API's routes call the services (issue 16); left: the store the server opens and hands to each request's deps.
   'api/server.ts': 'opens the store it serves',
   'cli/commands/serve.ts': 'opens the store for the server',
   'cli/commands/reliability.ts': "reliability commands read the store's advisories",

@@ -11,8 +11,7 @@ import { authenticateAgent } from '../services/auth/agents.js';
 import type { OidcVerifier } from '../services/auth/oidc.js';
 import { authenticateApiToken } from '../services/auth/tokens.js';
 import { authorize } from '../services/authz.js';
-import type { Actor, Clock } from '../services/deps.js';
-import type { Store } from '../store/index.js';
+import type { Actor, Clock, ServiceDeps } from '../services/deps.js';
 import type { AgentSlot } from './agent-gate.js';
 import type { RouteAccess } from './route.js';
 
@@ -31,7 +30,7 @@ declare module 'fastify' {
 /** The actor of the request's bearer credential; undefined without one; AUTH_REQUIRED for a bad one. */
 export async function authenticate(
   request: FastifyRequest,
-  store: Store,
+  store: ServiceDeps['store'],
   clock: Clock,
   oidc: OidcVerifier | undefined,
 ): Promise<Actor | undefined> {
