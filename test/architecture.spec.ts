@@ -61,7 +61,6 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   // The HTTP API's routes call the services (issue 16); left: the store the server opens and hands to each request's deps.
   'api/server.ts': 'opens the store it serves',
   'cli/commands/serve.ts': 'opens the store for the server',
-  'cli/commands/reliability.ts': "reliability commands read the store's advisories",
   // The Debian-advisories feed and the reliability model's history from the store.
   'feeds/debian-advisories/index.ts': 'advisories writer',
   'pipeline/patch-reliability.ts': "plan's failure estimates from the store",

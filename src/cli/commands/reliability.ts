@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import { loadAdvisoriesFromDir, loadAdvisoriesFromStore } from '../../pipeline/reliability-advisories.js';
+import { loadAdvisoriesFromDir } from '../../pipeline/reliability-advisories.js';
 import { fromDay } from '../../predict/index.js';
 import {
   ADVISORIES_FILE,
@@ -16,7 +16,8 @@ import {
   scorePatch,
   trainReliability,
 } from '../../predict/reliability/index.js';
-import { getGlobalOptions, withStore } from '../context.js';
+import { loadReliabilityAdvisories } from '../../services/reliability/load-advisories.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { parseDayOption, today } from './predict-options.js';
 
@@ -28,7 +29,7 @@ async function loadCommandAdvisories(
   data: string | undefined,
 ): Promise<{ advisories: Advisory[]; from: string }> {
   if (data) return { advisories: await loadAdvisoriesFromDir(data), from: join(data, ADVISORIES_FILE) };
-  const advisories = await withStore(command, (store) => loadAdvisoriesFromStore(store.db));
+  const advisories = await withServices(command, loadReliabilityAdvisories);
   return { advisories, from: 'the store (debian-advisories feed)' };
 }
 
