@@ -11,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentServer, startAgentServer } from '../../test/support/agent-server.js';
 import { PatchcastError } from '../core/errors.js';
 import { agentReportFormat } from '../inventory/agent-report/index.js';
+import { apkInstalledFormat } from '../inventory/apk-installed/index.js';
 import { dpkgStatusFormat } from '../inventory/dpkg-status/index.js';
 import type { JobChannel } from '../rollout/contract.js';
 import { AgentClient, isLeaseStale } from './client.js';
 import { enrollAgent } from './enroll.js';
-import { getDpkgStamp, loadHostReport } from './inventory.js';
+import { getDatabaseStamp, loadHostReport } from './inventory.js';
 import {
   deliverPending,
   getResume,
@@ -250,7 +251,7 @@ describe('inventory', () => {
     await writeFile(join(root, 'etc/hostname'), 'web-07\n');
     const status = fileURLToPath(new URL('../inventory/dpkg-status/__fixtures__/status', import.meta.url));
     await copyFile(status, join(root, 'var/lib/dpkg/status'));
-    const stamp = await getDpkgStamp(root);
+    const stamp = await getDatabaseStamp(root);
     const built = await loadHostReport(root, new Date('2026-12-08T01:00:00Z'));
     const text = JSON.stringify(built);
     const read = agentReportFormat.parse({ path: 'report.json', content: Buffer.from(text) });
@@ -267,8 +268,36 @@ describe('inventory', () => {
     });
     expect(scanned?.packages.map((p) => p.inUse)).toEqual([true, ...others.map(() => false)]);
     await writeFile(join(root, 'var/lib/dpkg/status'), '\n', { flag: 'a' });
-    expect(await getDpkgStamp(root)).not.toBe(stamp);
+    expect(await getDatabaseStamp(root)).not.toBe(stamp);
     expect(await loadHostReport(join(dir, 'no-dpkg'), new Date())).toBeUndefined();
+  });
+});
+
+describe('inventory of an Alpine root', () => {
+  it("reports apk's installed database with the root's os-release", async () => {
+    const root = join(dir, 'alpine-root');
+    await mkdir(join(root, 'etc'), { recursive: true });
+    await mkdir(join(root, 'lib/apk/db'), { recursive: true });
+    await writeFile(join(root, 'etc/os-release'), 'ID=alpine\nVERSION_ID=3.20.3\n');
+    await writeFile(join(root, 'etc/hostname'), 'edge-01\n');
+    const installed = fileURLToPath(
+      new URL('../inventory/apk-installed/__fixtures__/installed', import.meta.url),
+    );
+    await copyFile(installed, join(root, 'lib/apk/db/installed'));
+    const stamp = await getDatabaseStamp(root);
+    const built = await loadHostReport(root, new Date('2026-12-08T01:00:00Z'));
+    const read = agentReportFormat.parse({
+      path: 'report.json',
+      content: Buffer.from(JSON.stringify(built)),
+    });
+    const direct = apkInstalledFormat.parse({ path: 'installed', content: await readFile(installed) });
+    expect(read.asset).toMatchObject({ name: 'edge-01', osEcosystem: 'Alpine:v3.20' });
+    expect(read.packages.map((p) => [p.name, p.version])).toEqual(
+      direct.packages.map((p) => [p.name, p.version]),
+    );
+    expect(read.packages.length).toBeGreaterThan(0);
+    await writeFile(join(root, 'lib/apk/db/installed'), '\n', { flag: 'a' });
+    expect(await getDatabaseStamp(root)).not.toBe(stamp);
   });
 });
 

@@ -3,16 +3,18 @@
  * ../inventory/agent-report/readme.md), read with patchcast's own parsers of /etc/os-release and the
  * dpkg status database under the managed root, with which packages running processes use.
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { PatchcastError } from '../core/errors.js';
 import { AGENT_REPORT_SCHEMA } from '../inventory/agent-report/index.js';
+import { apkInstalledFormat } from '../inventory/apk-installed/index.js';
 import { dpkgStatusFormat } from '../inventory/dpkg-status/index.js';
 import { parseOsReleaseText } from '../inventory/os-release.js';
+import { rpmQaFormat } from '../inventory/rpm-qa/index.js';
 import type { Executor } from '../rollout/contract.js';
-import { makeLocalExecutor } from '../rollout/executors/local.js';
+import { makeLocalExecutor, runArgv } from '../rollout/executors/local.js';
 import { getPackageManager } from '../rollout/package-managers/index.js';
 import { findPackagesInUse } from '../rollout/restart.js';
 
@@ -51,16 +53,15 @@ export async function loadHostname(root: string): Promise<string> {
 
 /**
  * Builds the report of the package installation rooted at `root`. Undefined when the root has no
- * dpkg database (only dpkg-based hosts are inventoried by the agent so far).
+ * package database (dpkg, apk or rpm).
  */
 export async function loadHostReport(
   root: string,
   now: Date,
   options: HostReportOptions = {},
 ): Promise<AgentReport | undefined> {
-  const statusPath = join(root, DPKG_STATUS);
-  const status = await readOptional(statusPath, 'buffer');
-  if (status === undefined) return undefined;
+  const database = await readPackageDatabase(root);
+  if (database === undefined) return undefined;
   const osText =
     (await readOptional(join(root, 'etc/os-release'))) ??
     (await readOptional(join(root, 'usr/lib/os-release')));
@@ -73,7 +74,7 @@ export async function loadHostReport(
       },
     );
   const fields = parseOsReleaseText(osText);
-  const parsed = dpkgStatusFormat.parse({ path: statusPath, content: status });
+  const parsed = database.format.parse({ path: database.path, content: database.content });
   return {
     schema: AGENT_REPORT_SCHEMA,
     host: { hostname: await loadHostname(root) },
@@ -115,17 +116,61 @@ export async function loadPackagesInUse(
   return new Set(found.map((p) => p.name));
 }
 
+/** The apk database (Alpine) and the rpm database directory (RHEL family, SUSE), under the root. */
+export const APK_INSTALLED = 'lib/apk/db/installed';
+export const RPM_DATABASES = ['var/lib/rpm', 'usr/lib/sysimage/rpm'];
+/** What the agent asks rpm for: the query format patchcast's rpm-qa reader expects. */
+const RPM_QUERY_FORMAT = '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n';
+
 /**
- * What changes when dpkg changes its database: the status file's mtime and size (dpkg rewrites it
- * whole through a rename, so either moves on every install or removal).
+ * The package database of the installation at `root`, read with patchcast's own readers: dpkg's
+ * status file, apk's installed database, or rpm's (through `rpm --root ROOT -qa`, since its database
+ * is a Berkeley DB or SQLite file only rpm should read). Undefined when there is none.
  */
-export async function getDpkgStamp(root: string): Promise<string | undefined> {
-  try {
-    const info = await stat(join(root, DPKG_STATUS));
-    return `${info.mtimeMs}:${info.size}`;
-  } catch {
-    return undefined;
+async function readPackageDatabase(
+  root: string,
+): Promise<{ path: string; content: Buffer; format: typeof dpkgStatusFormat } | undefined> {
+  const dpkg = join(root, DPKG_STATUS);
+  const status = await readOptional(dpkg, 'buffer');
+  if (status !== undefined) return { path: dpkg, content: status, format: dpkgStatusFormat };
+  const apk = join(root, APK_INSTALLED);
+  const installed = await readOptional(apk, 'buffer');
+  if (installed !== undefined) return { path: apk, content: installed, format: apkInstalledFormat };
+  for (const dir of RPM_DATABASES) {
+    if ((await stat(join(root, dir)).catch(() => undefined)) === undefined) continue;
+    const listing = await runArgv(['rpm', '--root', root, '-qa', '--queryformat', RPM_QUERY_FORMAT]);
+    if (listing.code !== 0)
+      throw new PatchcastError(
+        'INPUT_INVALID',
+        `rpm -qa under ${root} exited ${listing.code}: ${listing.stderr.trim()}`,
+        {
+          hint: 'Install rpm on this host, or point --root at the installed system.',
+        },
+      );
+    return { path: join(root, dir), content: Buffer.from(listing.stdout), format: rpmQaFormat };
   }
+  return undefined;
+}
+
+/**
+ * What changes when the package manager changes its database: the dpkg status file's or the apk
+ * database's mtime and size (both are rewritten whole through a rename), or the rpm database
+ * directory's files' newest mtime.
+ */
+export async function getDatabaseStamp(root: string): Promise<string | undefined> {
+  for (const file of [DPKG_STATUS, APK_INSTALLED]) {
+    const info = await stat(join(root, file)).catch(() => undefined);
+    if (info) return `${info.mtimeMs}:${info.size}`;
+  }
+  for (const dir of RPM_DATABASES) {
+    const names = await readdir(join(root, dir)).catch(() => undefined);
+    if (!names) continue;
+    let newest = 0;
+    for (const name of names)
+      newest = Math.max(newest, (await stat(join(root, dir, name)).catch(() => undefined))?.mtimeMs ?? 0);
+    return `rpm:${newest}:${names.length}`;
+  }
+  return undefined;
 }
 
 function getArch(purl: string): string | undefined {

@@ -10,7 +10,7 @@ import { executeJob } from '../rollout/execute-job.js';
 import { makeLocalExecutor } from '../rollout/executors/local.js';
 import { getPackageManager } from '../rollout/package-managers/index.js';
 import { AgentClient, makeApiJobChannel } from './client.js';
-import { getDpkgStamp, loadHostReport, loadPackagesInUse } from './inventory.js';
+import { getDatabaseStamp, loadHostReport, loadPackagesInUse } from './inventory.js';
 import {
   deliverPending,
   getResume,
@@ -159,13 +159,13 @@ class Agent {
   }
 
   async reportInventoryIfChanged(): Promise<void> {
-    if ((await getDpkgStamp(this.options.root)) !== this.#stamp)
+    if ((await getDatabaseStamp(this.options.root)) !== this.#stamp)
       await this.reportInventory('dpkg database changed');
   }
 
   /** Sends the host's report; a failure is logged and retried when the next poll sees the stamp unchanged-from-sent. */
   async reportInventory(why: string): Promise<void> {
-    const stamp = await getDpkgStamp(this.options.root);
+    const stamp = await getDatabaseStamp(this.options.root);
     try {
       const inUse = await this.loadPackagesInUse();
       const report = await loadHostReport(this.options.root, this.options.clock(), inUse ? { inUse } : {});
