@@ -7,6 +7,7 @@
  */
 import { PatchcastError } from '../core/errors.js';
 import type { JobChannel, JobOutcome, LeasedJob, PackageTarget, StepName } from './contract.js';
+import { passDrillBoundary } from './drill-hook.js';
 import { type JobHost, type RunJobOptions, runJob } from './run-job.js';
 
 export interface ExecuteOptions extends Omit<RunJobOptions, 'resume' | 'onPrevious'> {
@@ -51,7 +52,9 @@ export async function executeJob(
         async report(report) {
           if (lost) return false;
           try {
+            passDrillBoundary(`before step:${report.step}`);
             await channel.report(report);
+            passDrillBoundary(`after step:${report.step}`);
             return true;
           } catch (error) {
             if (isStale(error)) return false;
@@ -72,14 +75,18 @@ export async function executeJob(
             name: t.name,
             version: found.find((p) => p.name === t.name)?.version ?? null,
           }));
+          passDrillBoundary('before apply:begin');
           await channel.beginApply(recorded);
+          passDrillBoundary('after apply:begin');
         },
       },
     );
     if (result.stopped === 'lease-lost')
       return { outcome: 'lease-lost', ...(result.lastError ? { lastError: result.lastError } : {}) };
     try {
+      passDrillBoundary(`before end:${result.outcome}`);
       await channel.end(result.outcome, result.lastError ? { lastError: result.lastError } : {});
+      passDrillBoundary(`after end:${result.outcome}`);
     } catch (error) {
       if (isStale(error)) return { outcome: 'lease-lost' };
       throw error;
