@@ -174,8 +174,13 @@ export interface LeasedJob {
   /** The fencing token every report must carry. */
   token: number;
   spec: JobSpec;
-  /** After a crash: the versions recorded before apply, and the last step reported. */
-  resume: { previous?: Array<{ name: string; version: string | null }>; lastStep?: string };
+  /** After a crash: the versions recorded before apply, the last step reported and its outcome. */
+  resume: {
+    previous?: Array<{ name: string; version: string | null }>;
+    lastStep?: string;
+    /** The outcome of `lastStep`'s report (a failed verify means the rollback is what is left). */
+    lastOutcome?: StepOutcome;
+  };
   leaseExpiresAt: string;
 }
 

@@ -78,6 +78,7 @@ export async function executeJob(
         resume: {
           ...(previous ? { previous } : {}),
           ...(work.resume.lastStep ? { lastStep: work.resume.lastStep as StepName } : {}),
+          ...(work.resume.lastOutcome ? { lastOutcome: work.resume.lastOutcome } : {}),
         },
         onPrevious: async (found) => {
           if (lost)

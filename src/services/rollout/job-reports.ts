@@ -7,7 +7,7 @@
 import { getDurationMinutes } from '../../config/index.js';
 import { PatchcastError } from '../../core/errors.js';
 import type { Job } from '../../core/types.js';
-import type { JobOutcome, JobSpec, StepReport } from '../../rollout/contract.js';
+import type { JobOutcome, JobSpec, StepOutcome, StepReport } from '../../rollout/contract.js';
 import { makeJobSpec } from '../../rollout/job-spec.js';
 import {
   appendAuditEvent,
@@ -15,6 +15,7 @@ import {
   finishJob,
   heartbeatJob,
   leaseJobs,
+  listJobEvents,
   loadAsset,
   loadJob,
   setJobStep,
@@ -51,8 +52,12 @@ export interface LeasedJobWork {
   job: Job;
   token: number;
   spec: JobSpec;
-  /** What a holder needs to resume after a crash: the versions recorded before apply and the last step. */
-  resume: { previous?: Array<{ name: string; version: string | null }>; lastStep?: string };
+  /** What a holder needs to resume after a crash: the versions recorded before apply, the last step and its outcome. */
+  resume: {
+    previous?: Array<{ name: string; version: string | null }>;
+    lastStep?: string;
+    lastOutcome?: StepOutcome;
+  };
   leaseExpiresAt: string;
 }
 
@@ -102,6 +107,7 @@ export async function leaseWork(
         resume: {
           ...(job.previousVersions ? { previous: job.previousVersions } : {}),
           ...(job.step ? { lastStep: job.step } : {}),
+          ...(job.step ? await loadLastOutcome(deps, job.id, job.step) : {}),
         },
         leaseExpiresAt: job.leaseExpiresAt ?? at,
       });
@@ -112,6 +118,25 @@ export async function leaseWork(
     }
   }
   return work;
+}
+
+/**
+ * The outcome of the job's last reported step, when its report is the last thing the store heard
+ * (an `apply:begin` after it means apply started and has no outcome yet). Without it a new holder
+ * cannot tell "verify failed, then the rollback ran and its report was lost" from "verify never
+ * finished": the drill found the host back at the recorded versions after such a crash, and the
+ * resumed run applied the broken version a second time.
+ */
+async function loadLastOutcome(
+  deps: ServiceDeps,
+  jobId: string,
+  step: string,
+): Promise<{ lastOutcome?: StepOutcome }> {
+  const events = await listJobEvents(deps.store.db, jobId);
+  const last = events.findLast((e) => e.kind.startsWith('step:') || e.kind === 'apply:begin');
+  if (last?.kind !== `step:${step}`) return {};
+  const outcome = last.data?.outcome;
+  return outcome === 'ok' || outcome === 'failed' || outcome === 'skipped' ? { lastOutcome: outcome } : {};
 }
 
 /** Extends the lease; ROLLOUT_LEASE_STALE when it is no longer the holder's. */

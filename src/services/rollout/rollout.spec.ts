@@ -193,6 +193,28 @@ describe('rollout services', () => {
     ]);
   });
 
+  it('hands the next holder the outcome of the last reported step (a failed verify: only the rollback is left)', async () => {
+    await startRollout(deps('approver'), { approve: true });
+    await runControllerTick(controller());
+    await runControllerTick(controller());
+    const [first] = await leaseWork(controller(), { owner: 'worker-a', limit: 1, executors: ['ssh'] });
+    if (!first) throw new Error('nothing leased');
+    const lease = { jobId: first.job.id, token: first.token };
+    await reportStep(controller(), {
+      ...lease,
+      report: step('apply'),
+      previous: [{ name: 'openssl', version: '3.0.11-1~deb12u2' }],
+    });
+    await reportStep(controller(), { ...lease, report: step('verify', 'failed') });
+    now = new Date(now.getTime() + 11 * 60_000);
+    const [second] = await leaseWork(controller(), { owner: 'worker-b', limit: 1, executors: ['ssh'] });
+    expect(second?.resume).toEqual({
+      previous: [{ name: 'openssl', version: '3.0.11-1~deb12u2' }],
+      lastStep: 'verify',
+      lastOutcome: 'failed',
+    });
+  });
+
   it('refuses a report under a stale token, and lets an agent see only its own host’s jobs', async () => {
     await startRollout(deps('approver'), { approve: true });
     await runControllerTick(controller());
