@@ -33,7 +33,7 @@ export function makeOsvRecord(id: string, pkg: string, fixed: string) {
  * Two rings: `canary` (the first host, rehearsed) and `rest` (concurrency 2, not rehearsed, so the
  * broken pcdemo really installs and is really rolled back). The error budget is the whole ring: the
  * drill wants every job to run, not the gate to stop the rollout. Short leases, so a killed
- * controller's jobs are taken over within seconds; many attempts, so kills alone do not fail a job.
+ * controller's jobs are taken over within seconds; 5 attempts (kills can exhaust a job before apply: it fails, its host untouched).
  */
 export function makeDrillConfig(input: {
   hosts: Array<{ host: TestHost; pkg: string }>;
@@ -52,7 +52,7 @@ export function makeDrillConfig(input: {
     '  tick: 1s',
     '  lease: 10s',
     '  backoff: 1s',
-    '  maxAttempts: 20',
+    '  maxAttempts: 5',
     '  workers: 2',
     '  reboot: never',
     '  hosts:',
