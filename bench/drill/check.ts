@@ -32,6 +32,8 @@ export interface HostVerdict {
   neither: boolean;
   /** Events written under a token older than a lease already granted: a stale writer won. */
   staleWrites: number;
+  /** Leases after the first: the job was taken over (a killed or expired holder). */
+  takeovers: number;
   unexpected: boolean;
   why: string[];
 }
@@ -71,6 +73,7 @@ export function judgeHost(facts: HostFacts): HostVerdict {
     lostResult,
     neither,
     staleWrites,
+    takeovers: Math.max(0, facts.events.filter((e) => e.kind === 'lease').length - 1),
     unexpected: status !== facts.expected,
     why,
   };

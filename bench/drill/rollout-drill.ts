@@ -49,6 +49,7 @@ export interface DrillResult {
   faults: number;
   neither: number;
   staleWrites: number;
+  takeovers: number;
   unexpected: number;
   rollout: string;
   seed: number;
@@ -272,6 +273,7 @@ function summarize(
     faults: faultLog.length,
     neither: count((v) => v.neither),
     staleWrites: verdicts.reduce((n, v) => n + v.staleWrites, 0),
+    takeovers: verdicts.reduce((n, v) => n + v.takeovers, 0),
     unexpected: count((v) => v.unexpected),
     rollout,
     seed,

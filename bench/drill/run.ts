@@ -59,6 +59,7 @@ console.log(
     faults: sum('faults'),
     neither: sum('neither'),
     staleWrites: sum('staleWrites'),
+    takeovers: sum('takeovers'),
     unexpected: sum('unexpected'),
     seeds: results.map((r) => r.seed),
     unfinished: results.filter((r) => r.rollout === 'running').length,
