@@ -36,6 +36,8 @@ export interface HostVerdict {
   takeovers: number;
   unexpected: boolean;
   why: string[];
+  /** For a host that fails a check: the job's events (kind, outcome, reason) and its last error. */
+  trail?: string[];
 }
 
 const ENDED = new Set(['succeeded', 'failed', 'rolled-back']);
@@ -76,6 +78,9 @@ export function judgeHost(facts: HostFacts): HostVerdict {
     takeovers: Math.max(0, facts.events.filter((e) => e.kind === 'lease').length - 1),
     unexpected: status !== facts.expected,
     why,
+    ...(lostResult || neither || targetInstalls > 1 || staleWrites > 0 || status !== facts.expected
+      ? { trail: getTrail(facts) }
+      : {}),
   };
 }
 
@@ -101,4 +106,18 @@ export function countStaleWrites(
     else if (token < current) stale++;
   }
   return stale;
+}
+
+function getTrail(facts: HostFacts): string[] {
+  const lines = facts.events.map((e) => {
+    const data = e.data as {
+      token?: unknown;
+      outcome?: unknown;
+      data?: { reason?: unknown };
+      status?: unknown;
+    };
+    const reason = typeof data.data?.reason === 'string' ? ` ${data.data.reason.slice(0, 200)}` : '';
+    return `${e.kind} #${String(data.token ?? '?')} ${String(data.outcome ?? data.status ?? '')}${reason}`;
+  });
+  return [...lines, `last error: ${facts.job?.lastError ?? 'none'}`];
 }

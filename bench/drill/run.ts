@@ -44,6 +44,8 @@ for (let s = seed; s < seed + seeds; s++) {
     console.log(
       `  ${v.hostname}: ${v.status}, at ${v.installed ?? 'absent'}, target installed ${v.targetInstalls}x${v.why.length ? ` — ${v.why.join('; ')}` : ''}`,
     );
+  for (const v of result.verdicts)
+    for (const line of v.trail ?? []) console.log(`    ${v.hostname}: ${line}`);
   const { verdicts, faultLog, ...figures } = result;
   console.log(`seed ${s}: ${JSON.stringify(figures)}`);
   results.push(result);
