@@ -78,6 +78,7 @@ const KNOWN_STORE_USERS: Record<string, string> = {
 /** Doors that start another door: `patchcast serve` is the CLI's way to run the API. */
 const KNOWN_DOOR_LINKS: Record<string, string> = {
   'cli/commands/serve.ts': 'the serve command starts the API server',
+  'cli/commands/agent.ts': 'the agent command enrolls and starts the endpoint agent',
 };
 
 describe('architecture: imports follow the arrows', () => {

@@ -35,6 +35,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<RegisterCommand>]>
   ['serve', async () => (await import('./commands/serve.js')).registerServeCommand],
   ['tokens', async () => (await import('./commands/tokens.js')).registerTokensCommand],
   ['agents', async () => (await import('./commands/agents.js')).registerAgentsCommand],
+  ['agent', async () => (await import('./commands/agent.js')).registerAgentCommand],
 ];
 
 /** Root options that take a value: the word after them is not a command name. */

@@ -158,6 +158,8 @@ const riskSection = z.strictObject({
       dataClassification: z.number().min(0).default(0.1),
       compensatingControls: z.number().min(0).default(0.2),
       drift: z.number().min(0).default(0.05),
+      /** A running process maps the package's files (the agent's report): exposure rises (src/risk/readme.md). */
+      inUse: z.number().min(0).default(0.15),
     })
     .prefault({}),
 });
@@ -247,6 +249,13 @@ const serverSection = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   /** Run the rollout controller inside `patchcast serve` (else run `patchcast controller` beside it). */
   controller: z.boolean().default(false),
+  /** Scheduled syncs inside `patchcast serve`: every source (or those listed) when its last sync is older than `every`. */
+  sync: z
+    .strictObject({
+      every: durationText,
+      sources: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .optional(),
   port: z.number().int().min(0).max(65535).default(8080),
   /** HTTPS from a PEM key and certificate, relative to this file. */
   tls: z.strictObject({ key: z.string().min(1), cert: z.string().min(1) }).optional(),

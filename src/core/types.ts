@@ -173,6 +173,11 @@ export interface InstalledPackage {
   /** Source package, for distributions whose advisories are per source package (Debian, Ubuntu). */
   sourceName?: string;
   sourceVersion?: string;
+  /**
+   * Whether a running process maps the package's files (libraries, the programs themselves), as the
+   * host's agent last saw it; absent when nobody looked (other inventory formats, an agent not root).
+   */
+  inUse?: boolean;
 }
 
 /** `retired`: closed because its asset was retired (`patchcast assets retire`), not because it was fixed. */

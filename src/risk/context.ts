@@ -11,9 +11,11 @@ import { loadAssetDrift } from '../inventory/drift.js';
 import {
   type Db,
   type FindingFilter,
+  getAssetPackageKey,
   listAssets,
   listExceptions,
   loadFindingBatches,
+  loadPackageUsage,
 } from '../store/index.js';
 import { isExceptionCovering } from './exceptions/covering.js';
 import type { Asset, Finding, FindingContext, RiskException, VulnerabilityContext } from './types.js';
@@ -69,7 +71,8 @@ export async function* loadFindingContextBatches(
     const findings = batch.filter((f) => current.assets.has(f.assetId)).sort(compareIds);
     const known = await vulnerabilities.load(findings.map((f) => f.vulnerabilityId));
     const drift = await loadDriftCounts(db, current.baselines, findings);
-    yield findings.map((finding) => makeContext(finding, current, known, drift));
+    const usage = await loadPackageUsage(db, findings.map(getFindingPackage));
+    yield findings.map((finding) => makeContext(finding, current, known, drift, usage));
   }
 }
 
@@ -78,6 +81,7 @@ function makeContext(
   shared: Shared,
   vulnerabilities: ReadonlyMap<string, VulnerabilityContext>,
   drift: ReadonlyMap<string, number>,
+  usage: ReadonlyMap<string, boolean>,
 ): FindingContext {
   const vulnerability = vulnerabilities.get(finding.vulnerabilityId) as VulnerabilityContext;
   const ctx: FindingContext = { finding, asset: shared.assets.get(finding.assetId) as Asset, vulnerability };
@@ -85,7 +89,19 @@ function makeContext(
   if (named.length) ctx.compensatingControls = named;
   const changed = drift.get(finding.assetId);
   if (changed) ctx.drift = { changedPackages: changed };
+  const inUse = usage.get(getAssetPackageKey(getFindingPackage(finding)));
+  if (inUse !== undefined) ctx.inUse = inUse;
   return ctx;
+}
+
+/** The installed package a finding is about, as `asset_packages` keys it. */
+function getFindingPackage(finding: Finding) {
+  return {
+    assetId: finding.assetId,
+    ecosystem: finding.ecosystem,
+    name: finding.packageName,
+    version: finding.installedVersion,
+  };
 }
 
 async function loadShared(db: Db, asOf: string): Promise<Shared> {

@@ -48,6 +48,11 @@ export interface FindingContext {
   vulnerability: VulnerabilityContext;
   /** Asset drift relevant to this finding (packages changed since baseline), when known. */
   drift?: { changedPackages: number };
+  /**
+   * Whether a running process maps the finding's package's files on its asset (the agent's report);
+   * absent when unknown.
+   */
+  inUse?: boolean;
   /** Compensating controls recorded for this asset or finding (from exceptions), free text. */
   compensatingControls?: string[];
 }

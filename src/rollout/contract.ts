@@ -174,12 +174,15 @@ export interface LeasedJob {
   /** The fencing token every report must carry. */
   token: number;
   spec: JobSpec;
-  /** After a crash: the versions recorded before apply, the last step reported and its outcome. */
+  /**
+   * After a crash: the versions recorded before apply, the last step the store accepted and its
+   * outcome, and whether the job was rolling back (a step after apply had failed).
+   */
   resume: {
     previous?: Array<{ name: string; version: string | null }>;
     lastStep?: string;
-    /** The outcome of `lastStep`'s report (a failed verify means the rollback is what is left). */
     lastOutcome?: StepOutcome;
+    rollingBack?: boolean;
   };
   leaseExpiresAt: string;
 }

@@ -28,9 +28,9 @@ export interface WaveState {
   counts: Partial<Record<JobStatus, number>>;
   policy: RingPolicy;
   /**
-   * What the fleet has learned about the wave's patches so far: patches whose failure rate is credibly
-   * above the tolerated one (the wave waits for an approver before it starts), and the soak multiplier
-   * for risky ones.
+   * What the fleet has learned about the wave's patches so far: why patches are too risky to widen to
+   * this ring (failing credibly above tolerance, or predicted risky and untried), which makes the wave
+   * wait for an approver, and the soak multiplier for risky ones.
    */
   learned?: { halting: string[]; soakMultiplier: number };
 }
@@ -121,7 +121,7 @@ export function decide(state: RolloutState, now: Date): Action[] {
           {
             kind: 'await-approval',
             ...base,
-            reason: `failure rate credibly above tolerance for ${wave.learned.halting.join(', ')}`,
+            reason: `too risky to widen: ${wave.learned.halting.join('; ')}`,
           },
         ];
       return [{ kind: 'start-wave', ...base, from: 'pending' }];

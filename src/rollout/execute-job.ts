@@ -79,14 +79,16 @@ export async function executeJob(
           ...(previous ? { previous } : {}),
           ...(work.resume.lastStep ? { lastStep: work.resume.lastStep as StepName } : {}),
           ...(work.resume.lastOutcome ? { lastOutcome: work.resume.lastOutcome } : {}),
+          ...(work.resume.rollingBack ? { rollingBack: true } : {}),
         },
         onPrevious: async (found) => {
           if (lost)
             throw new PatchcastError('ROLLOUT_LEASE_STALE', `job ${work.job.id}: lease lost before apply`);
-          const recorded = work.spec.targets.map((t) => ({
-            name: t.name,
-            version: found.find((p) => p.name === t.name)?.version ?? null,
-          }));
+          // Everything the install touches (targets and the dependencies it changes), and `null` for a
+          // target that was not installed: the rollback removes it.
+          const recorded: Array<{ name: string; version: string | null }> = found.map((p) => ({ ...p }));
+          for (const t of work.spec.targets)
+            if (!found.some((p) => p.name === t.name)) recorded.push({ name: t.name, version: null });
           passDrillBoundary('before apply:begin');
           await channel.beginApply(recorded);
           passDrillBoundary('after apply:begin');

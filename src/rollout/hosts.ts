@@ -13,6 +13,39 @@ import { getPackageManager } from './package-managers/index.js';
 export interface HostConnection {
   executor: Executor;
   manager: PackageManager;
+  /** After a reboot: resolves once the host answers again, booted after the reboot was asked for. */
+  waitForHost?: () => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits for a rebooted host: polls `/proc/uptime` over the executor (which reconnects) until the host
+ * answers with an uptime shorter than the time since the reboot was asked for, i.e. it really went
+ * down and came back, not merely answered before going down. Gives up after `limitMs`.
+ */
+export function makeWaitForHost(
+  executor: Executor,
+  options: { limitMs?: number; pollMs?: number; now?: () => number } = {},
+): () => Promise<void> {
+  const { limitMs = 15 * 60_000, pollMs = 5000, now = Date.now } = options;
+  return async () => {
+    const asked = now();
+    while (now() - asked < limitMs) {
+      await sleep(pollMs);
+      try {
+        const result = await executor.run(['cat', '/proc/uptime'], { timeoutMs: 10_000 });
+        const uptimeMs = Number.parseFloat(result.stdout) * 1000;
+        if (result.code === 0 && uptimeMs < now() - asked) return;
+      } catch {
+        // Still down (or booting): ask again.
+      }
+    }
+    throw new PatchcastError(
+      'HOST_UNREACHABLE',
+      `the host did not come back within ${Math.round(limitMs / 60_000)} min of its reboot`,
+    );
+  };
 }
 
 function readKeyFile(path: string, what: string, assetId: string): string {
@@ -53,17 +86,15 @@ export function connectHost(entry: HostEntry, spec: JobSpec): HostConnection {
             details: { assetId: spec.assetId },
           },
         );
-      return {
-        executor: makeSshExecutor({
-          host: ssh.host,
-          port: ssh.port,
-          username: ssh.user,
-          privateKey: readKeyFile(ssh.privateKey, 'privateKey', spec.assetId),
-          knownHosts: readKeyFile(ssh.knownHosts, 'knownHosts', spec.assetId),
-          sudo: ssh.sudo,
-        }),
-        manager,
-      };
+      const executor = makeSshExecutor({
+        host: ssh.host,
+        port: ssh.port,
+        username: ssh.user,
+        privateKey: readKeyFile(ssh.privateKey, 'privateKey', spec.assetId),
+        knownHosts: readKeyFile(ssh.knownHosts, 'knownHosts', spec.assetId),
+        sudo: ssh.sudo,
+      });
+      return { executor, manager, waitForHost: makeWaitForHost(executor) };
     }
     default:
       throw new PatchcastError(

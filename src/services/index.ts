@@ -59,6 +59,33 @@ export { type RunOptions, type RunSummary, runPipeline } from './pipeline/run-pi
 export { type ApprovedPlan, approvePlan } from './plan/approve-plan.js';
 export { diffPlanAgainst, diffPlans, explainPlanJob, listPlans, loadPlan } from './plan/load-plan.js';
 export { type MakePlanInput, makePlan } from './plan/make-plan.js';
+export {
+  abortRollout,
+  approveRollout,
+  pauseRollout,
+  resumeRollout,
+  retryJob,
+  type StartedRollout,
+  startRollout,
+} from './rollout/control-rollout.js';
+export { runControllerTick, type TickResult } from './rollout/controller.js';
+export { type ExportInput, exportRollout } from './rollout/export-rollout.js';
+export {
+  beginApply,
+  endJob,
+  heartbeat,
+  type LeasedJobWork,
+  leaseWork,
+  reportStep,
+} from './rollout/job-reports.js';
+export {
+  loadJobDetail,
+  loadRolloutStatus,
+  type RolloutJobStatus,
+  type RolloutStatusView,
+  type RolloutWaveStatus,
+} from './rollout/load-rollout-status.js';
+export { type ControllerOptions, runController } from './rollout/run-controller.js';
 export { scanInventories } from './scan/scan-inventories.js';
 export { loadSlaReport, type SlaReportResult } from './sla/load-sla-report.js';
 export { checkReadiness } from './store/check-readiness.js';

@@ -9,6 +9,7 @@ import {
   enqueueJobs,
   ensureMatchStates,
   finishJob,
+  getAssetPackageKey,
   getFindingId,
   heartbeatJob,
   insertEpssScores,
@@ -34,6 +35,7 @@ import {
   loadKevEntry,
   loadMigrationStatus,
   loadNewestDataDay,
+  loadPackageUsage,
   loadPlan,
   loadSsvcAsOf,
   loadVulnerability,
@@ -278,6 +280,53 @@ export function describeStoreContract(
       );
       expect((await loadAssetPackages(store.db, 'web-1')).map((p) => p.name)).toEqual(['openssl']);
       expect((await listAssetImports(store.db, 'web-1')).map((i) => Number(i.package_count))).toEqual([1, 2]);
+    });
+
+    it('keeps whether each package is in use (true, false, unknown) and answers it for findings in bulk', async () => {
+      const host = {
+        id: 'usage-1',
+        name: 'usage-1',
+        kind: 'host' as const,
+        internetExposed: false,
+        services: [],
+        tags: [],
+      };
+      await upsertAsset(store.db, host, T0);
+      const meta = { assetId: 'usage-1', source: 'agent', format: 'agent-report', importedAt: T0 };
+      await replaceAssetPackages(store.db, meta, [
+        { ecosystem: 'Debian:12', name: 'openssh-server', version: '1:9.2p1-2', inUse: true },
+        { ecosystem: 'Debian:12', name: 'libxslt1.1', version: '1.1.35-1', inUse: false },
+        { ecosystem: 'Debian:12', name: 'tzdata', version: '2024a-0' },
+      ]);
+      expect(
+        (await loadAssetPackages(store.db, 'usage-1')).map((p) => [
+          p.name,
+          'inUse' in p ? p.inUse : 'unknown',
+        ]),
+      ).toEqual([
+        ['libxslt1.1', false],
+        ['openssh-server', true],
+        ['tzdata', 'unknown'],
+      ]);
+      const key = (name: string, version: string) => ({
+        assetId: 'usage-1',
+        ecosystem: 'Debian:12',
+        name,
+        version,
+      });
+      const usage = await loadPackageUsage(store.db, [
+        key('openssh-server', '1:9.2p1-2'),
+        key('libxslt1.1', '1.1.35-1'),
+        key('tzdata', '2024a-0'),
+        key('openssh-server', '1:9.0-1'),
+      ]);
+      expect(usage).toEqual(
+        new Map([
+          [getAssetPackageKey(key('openssh-server', '1:9.2p1-2')), true],
+          [getAssetPackageKey(key('libxslt1.1', '1.1.35-1')), false],
+        ]),
+      );
+      expect(await loadPackageUsage(store.db, [])).toEqual(new Map());
     });
 
     it('keeps first_seen, risk and due date on re-detection, refreshes the installed version, and resolves findings a new scan no longer reports', async () => {

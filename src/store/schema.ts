@@ -118,6 +118,8 @@ export interface AssetPackagesTable {
   source_name: string | null;
   source_version: string | null;
   import_id: number | null;
+  /** A running process maps the package's files: 1, 0, or null when the inventory did not say (0019). */
+  in_use: number | null;
 }
 
 /**

@@ -229,6 +229,25 @@ export async function sweepStaleTestHosts(): Promise<void> {
   }
 }
 
+/**
+ * Destroys a host made by another process (a lab kept after `scripts/rollout-lab.ts up`): kills the
+ * processes in its namespace, unmounts it and removes its directory.
+ */
+export async function destroyTestHostDir(dir: string): Promise<void> {
+  const ns = join(dir, 'ns');
+  const link = await readlink(`/proc/self/ns/mnt`).catch(() => undefined);
+  const inode = await exec('nsenter', [`--mount=${ns}`, '--', 'readlink', '/proc/self/ns/mnt'])
+    .then((r) => r.stdout.trim())
+    .catch(() => undefined);
+  if (inode && inode !== link) await killNamespace(inode);
+  await destroyHost({ dir, hostname: '', ns, root: join(dir, 'm'), children: new Set() });
+}
+
+/** Keeps a host after this process exits (a lab): the sweep of stale hosts passes over it. */
+export async function keepTestHost(host: TestHost): Promise<void> {
+  await rm(join(host.dir, OWNER_FILE), { force: true });
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

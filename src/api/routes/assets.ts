@@ -15,6 +15,8 @@ const packageSchema = z
     purl: z.string().optional(),
     sourceName: z.string().optional(),
     sourceVersion: z.string().optional(),
+    /** A running process maps its files (the agent's report); absent when unknown. */
+    inUse: z.boolean().optional(),
   })
   .meta({ id: 'InstalledPackage' });
 const driftSchema = z

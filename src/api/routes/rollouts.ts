@@ -162,13 +162,18 @@ export const AGENT_JOB_ROUTES = [
       wait: z.number().int().min(0).max(30).default(0),
     }),
     response: z.array(leased),
-    handler: async ({ deps, body, request }) => {
+    handler: async ({ deps, body, reply }) => {
       const owner = deps.actor.id;
       const deadline = Date.now() + body.wait * 1000;
+      // The client hung up: stop polling (a lease taken now would only expire unused).
+      let gone = false;
+      reply.raw.once('close', () => {
+        gone = true;
+      });
       for (;;) {
         const work = await leaseWork(deps, { owner, limit: body.limit, executors: ['agent'] });
-        if (work.length > 0 || Date.now() >= deadline || request.raw.destroyed) return work;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        if (work.length > 0 || Date.now() >= deadline || gone) return work;
+        await new Promise((resolve) => setTimeout(resolve, 500));
       }
     },
   }),

@@ -9,9 +9,21 @@ import { printJson, printLine, printTable } from '../output.js';
  * finding it closes, riskiest first.
  */
 export async function runExplainPatch(command: Command, id: string): Promise<void> {
-  const { patch, findings } = await withServices(command, (deps) => explainPatch(deps, { patchId: id }));
-  if (getGlobalOptions(command).json) return printJson({ patch: toPatchJson(patch), findings });
+  const { patch, findings, fleet } = await withServices(command, (deps) =>
+    explainPatch(deps, { patchId: id }),
+  );
+  if (getGlobalOptions(command).json) return printJson({ patch: toPatchJson(patch), findings, fleet });
   for (const line of describePatch(patch)) printLine(line);
+  const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+  for (const f of fleet) {
+    const seen = Object.entries(f.outcomes)
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${n} ${kind}`)
+      .join(', ');
+    printLine(
+      `  rollouts of ${f.key}: ${seen || 'none yet'}; P(fail) ${pct(f.mean)} (90% ${pct(f.lower)}–${pct(f.upper)}), from the predicted ${pct(f.prior)}`,
+    );
+  }
   printLine('');
   printTable(
     findings.map((f) => ({

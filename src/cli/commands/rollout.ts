@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { PatchcastError } from '../../core/errors.js';
 import type { RolloutStatusView } from '../../services/rollout/load-rollout-status.js';
 import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -120,6 +121,42 @@ export function registerRolloutCommand(program: Command): void {
     });
 
   rollout
+    .command('export [plan-id]')
+    .description(
+      'the jobs waiting to run as an Ansible playbook or shell scripts (exact versions, hooks, probes), for teams that run their own tools',
+    )
+    .option('--format <format>', 'ansible or shell', 'ansible')
+    .option(
+      '--ring <ring>',
+      'only this ring (its concurrency and error budget become serial and max_fail_percentage)',
+    )
+    .option('--job <job-id>', 'only this job')
+    .action(
+      async (
+        planId: string | undefined,
+        options: { format: string; ring?: string; job?: string },
+        command: Command,
+      ) => {
+        if (options.format !== 'ansible' && options.format !== 'shell')
+          throw new PatchcastError(
+            'USAGE_INVALID_ARGUMENT',
+            `--format ${options.format}: use ansible or shell`,
+          );
+        const format = options.format;
+        const { exportRollout } = await import('../../services/rollout/export-rollout.js');
+        const { text } = await withServices(command, (deps) =>
+          exportRollout(deps, {
+            format,
+            ...(planId ? { planId } : {}),
+            ...(options.ring ? { ring: options.ring } : {}),
+            ...(options.job ? { jobId: options.job } : {}),
+          }),
+        );
+        process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      },
+    );
+
+  rollout
     .command('job <job-id>')
     .description('one job: its state and each step it ran (start, end, outcome, output excerpt)')
     .action(async (jobId: string, _options: unknown, command: Command) => {
@@ -163,6 +200,21 @@ function printStatus(status: RolloutStatusView): void {
       approval: w.approval === 'required' ? (w.approvedBy ? `by ${w.approvedBy}` : 'waiting') : 'auto',
     })),
   );
+  if (status.patches.length > 0) {
+    printLine('');
+    printLine(
+      "What the fleet learned (failure posterior per patch, 90% interval; prior: the planner's estimate):",
+    );
+    printTable(
+      status.patches.map((p) => ({
+        patch: p.key,
+        'P(fail)': `${(p.mean * 100).toFixed(1)}%`,
+        interval: `${(p.lower * 100).toFixed(1)}–${(p.upper * 100).toFixed(1)}%`,
+        outcomes: p.outcomes,
+        gate: p.halt ? 'stops the next ring' : p.risky ? 'risky: longer soak' : 'ok',
+      })),
+    );
+  }
   const notable = status.jobs.filter((j) => j.status !== 'pending' && j.status !== 'succeeded');
   if (notable.length > 0) {
     printLine('');

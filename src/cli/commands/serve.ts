@@ -56,11 +56,39 @@ export function registerServeCommand(program: Command): void {
             )
           : undefined;
       if (controller) server.app.log.info({}, 'rollout controller running');
+      // Scheduled syncs: checked every minute; a sync starts when the schedule says one is due.
+      const schedule = config.server.sync;
+      let syncTimer: NodeJS.Timeout | undefined;
+      if (schedule) {
+        const { runScheduledSync } = await import('../../services/sync/scheduled-sync.js');
+        const { systemClock } = await import('../../services/deps.js');
+        const check = () =>
+          runScheduledSync(
+            {
+              store,
+              config,
+              clock: systemClock,
+              actor: { kind: 'system', id: 'system:scheduler', role: 'operator' },
+              logger: server.app.log,
+            },
+            schedule,
+          )
+            .then(
+              (started) =>
+                started?.started &&
+                server.app.log.info({ sources: started.sources }, 'scheduled sync started'),
+            )
+            .catch((error) => server.app.log.warn({ error: String(error) }, 'scheduled sync check failed'));
+        void check();
+        syncTimer = setInterval(check, 60_000);
+        server.app.log.info({ every: schedule.every }, 'scheduled syncs on');
+      }
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      if (syncTimer) clearInterval(syncTimer);
       stopController.abort();
       await controller;
       await server.close();

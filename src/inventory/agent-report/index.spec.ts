@@ -70,6 +70,39 @@ describe('agent-report', () => {
     });
   });
 
+  it('keeps what the agent saw of package usage: in use, not in use, and unknown when absent', () => {
+    const report = (packages: object[]) =>
+      Buffer.from(
+        JSON.stringify({
+          schema: 'patchcast.agent-report/1',
+          host: { hostname: 'h' },
+          os: { id: 'debian', version_id: '12' },
+          collectedAt: '2024-12-02T08:15:00Z',
+          packages,
+        }),
+      );
+    const result = agentReportFormat.parse({
+      path: 'h.json',
+      content: report([
+        { name: 'openssh-server', version: '1:9.2p1-2+deb12u3', inUse: true },
+        { name: 'libxslt1.1', version: '1.1.35-1', inUse: false },
+        { name: 'tzdata', version: '2024a-0+deb12u1' },
+      ]),
+    });
+    expect(result.packages.map((p) => [p.name, p.inUse])).toEqual([
+      ['openssh-server', true],
+      ['libxslt1.1', false],
+      ['tzdata', undefined],
+    ]);
+    expect('inUse' in (result.packages[2] ?? {})).toBe(false);
+    expect(() =>
+      agentReportFormat.parse({
+        path: 'h.json',
+        content: report([{ name: 'a', version: '1', inUse: 'yes' }]),
+      }),
+    ).toThrow(/h.json:\/packages\/0\/inUse/);
+  });
+
   it('names the JSON path of an invalid field', () => {
     const content = Buffer.from(
       JSON.stringify({ image: 'x', tag: '1', os: { id: 'debian' }, packages: [{ name: 'a' }] }),

@@ -24,6 +24,8 @@ const packageShape = z.object({
   sourceVersion: text.optional(),
   source_name: text.optional(),
   source_version: text.optional(),
+  // Whether a running process maps the package's files, as the agent saw it; absent: not known.
+  inUse: z.boolean().optional(),
 });
 
 const osShape = z.object({ id: text, version_id: text.optional() });
@@ -63,6 +65,7 @@ function toPackage(
     version: pkg.version,
     ...(sourceName ? { sourceName, sourceVersion: sourceVersion ?? pkg.version } : {}),
     ...(purl ? { purl } : {}),
+    ...(pkg.inUse === undefined ? {} : { inUse: pkg.inUse }),
     location: `/packages/${index}`,
   };
 }

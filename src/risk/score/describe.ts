@@ -112,6 +112,11 @@ export function describeDrift(changed: number): string {
   return `${changed} package${changed === 1 ? '' : 's'} changed since the baseline`;
 }
 
+/** Words of the `in-use` term, from the agent's scan of the files running processes map. */
+export function describeInUse(inUse: boolean): string {
+  return inUse ? 'in use: a running process maps its files' : 'not in use: no running process maps its files';
+}
+
 export function describeControls(controls: readonly string[]): string {
   return `compensating control${controls.length === 1 ? '' : 's'}: ${controls.join('; ')}`;
 }

@@ -18,6 +18,7 @@ export interface RiskWeights {
   dataClassification: number;
   compensatingControls: number;
   drift: number;
+  inUse: number;
 }
 
 /** The defaults of `risk.weights` (kept equal to the config schema's by a test). */
@@ -32,6 +33,7 @@ export const DEFAULT_RISK_WEIGHTS: Readonly<RiskWeights> = {
   dataClassification: 0.1,
   compensatingControls: 0.2,
   drift: 0.05,
+  inUse: 0.15,
 };
 
 /** Impact every compromise has, whatever the asset (the constant term of I). */

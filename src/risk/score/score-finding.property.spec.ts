@@ -65,6 +65,7 @@ const weightsArb: fc.Arbitrary<RiskWeights> = fc.record({
   dataClassification: fc.double({ min: 0, max: 1, noNaN: true }),
   compensatingControls: fc.double({ min: 0, max: 1.5, noNaN: true }),
   drift: fc.double({ min: 0, max: 1, noNaN: true }),
+  inUse: fc.double({ min: 0, max: 1, noNaN: true }),
 });
 
 const risk = (ctx: FindingContext, w: RiskWeights = DEFAULT_RISK_WEIGHTS) => scoreFinding(ctx, w, AS_OF).risk;
@@ -150,6 +151,26 @@ describe('risk properties', () => {
         expect(risk({ ...ctx, drift: { changedPackages: changed + more } }, w)).toBeGreaterThanOrEqual(
           risk(ctx, w) - 1e-15,
         );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never falls when the package is in use; not in use scores as unknown; the parts still add up', () => {
+    fc.assert(
+      fc.property(contextArb, weightsArb, (ctx, w) => {
+        const unknown = scoreFinding(ctx, w, AS_OF);
+        const used = scoreFinding({ ...ctx, inUse: true }, w, AS_OF);
+        const unused = scoreFinding({ ...ctx, inUse: false }, w, AS_OF);
+        expect(used.risk).toBeGreaterThanOrEqual(unknown.risk - 1e-15);
+        expect(used.risk).toBeLessThanOrEqual(1);
+        expect(unused.risk).toBe(unknown.risk);
+        for (const score of [used, unused]) {
+          const sum = score.contributions.reduce((s, c) => s + c.value, 0);
+          expect(Math.abs(sum - score.risk)).toBeLessThan(1e-12);
+          expect(score.contributions.filter((c) => c.factor === 'in-use')).toHaveLength(1);
+        }
+        expect(unknown.contributions.some((c) => c.factor === 'in-use')).toBe(false);
       }),
       { numRuns: 1000 },
     );

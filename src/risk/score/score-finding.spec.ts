@@ -138,6 +138,57 @@ describe('scoreFinding', () => {
   });
 });
 
+describe('scoreFinding: package in use', () => {
+  const internal = makeContext({ epss: { score: 0.2, date: '2026-01-30' } });
+
+  it('scores exactly as before when usage is unknown, and names no in-use term', () => {
+    const unknown = scoreFinding(internal, W, AS_OF);
+    const { inUse: _ignored, ...withoutUsage } = { ...internal, inUse: undefined };
+    expect(scoreFinding(withoutUsage, W, AS_OF)).toEqual(unknown);
+    expect(unknown.contributions.map((c) => c.factor)).not.toContain('in-use');
+    // E₀ = 0.3/0.65, I₀ = (0.2 + 0.3/3 + 0.1/3)/0.7.
+    expect(unknown.risk).toBeCloseTo(0.2 * (1 / 3 / 0.7) * (0.3 / 0.65), 12);
+  });
+
+  it('raises exposure to (S + w)/(M + w) when in use, and leaves it when not in use', () => {
+    const unknown = scoreFinding(internal, W, AS_OF);
+    const used = scoreFinding({ ...internal, inUse: true }, W, AS_OF);
+    const unused = scoreFinding({ ...internal, inUse: false }, W, AS_OF);
+    expect(used.risk).toBeCloseTo(0.2 * (1 / 3 / 0.7) * ((0.3 + 0.15) / (0.65 + 0.15)), 12);
+    expect(used.risk).toBeGreaterThan(unused.risk);
+    expect(unused.risk).toBe(unknown.risk);
+    for (const score of [used, unused]) expect(Math.abs(total(score) - score.risk)).toBeLessThan(1e-12);
+    expect(byFactor(used)['in-use']).toBeGreaterThan(0);
+    expect(byFactor(unused)['in-use']).toBe(0);
+  });
+
+  it('says in words whether a running process maps the package', () => {
+    const text = (inUse: boolean) =>
+      scoreFinding({ ...internal, inUse }, W, AS_OF)
+        .contributions.filter((c) => c.factor === 'in-use')
+        .map((c) => formatContribution(c));
+    expect(text(true)).toEqual([
+      expect.stringMatching(/^\+0\.0\d\d in use: a running process maps its files$/),
+    ]);
+    expect(text(false)).toEqual(['+0.000 not in use: no running process maps its files']);
+  });
+
+  it('never lifts exposure past full: an internet-facing, drifted host in use stays at E = 1', () => {
+    const full = makeContext(
+      {
+        epss: { score: 0.2, date: '2026-01-30' },
+        cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+      },
+      { internetExposed: true },
+      { drift: { changedPackages: 20 } },
+    );
+    const before = scoreFinding(full, W, AS_OF);
+    const used = scoreFinding({ ...full, inUse: true }, W, AS_OF);
+    expect(used.risk).toBeCloseTo(before.risk, 12);
+    expect(byFactor(used)['in-use']).toBeCloseTo(0, 12);
+  });
+});
+
 describe('getExploitProbability', () => {
   it("takes max(model on EPSS's scale, EPSS) in the model population, else EPSS, else the CVSS prior", () => {
     const epss = { score: 0.4, date: '2026-01-30' };

@@ -10,6 +10,7 @@ import {
   describeData,
   describeDrift,
   describeEnvironment,
+  describeInUse,
   describeKev,
   describeMaturity,
   describeProbability,
@@ -27,6 +28,9 @@ import {
 } from './levels.js';
 import { getNoisyOrShares, getProductRates, noisyOr } from './shapley.js';
 import { getSsvc } from './ssvc.js';
+
+/** The factor name of package usage in contributions. */
+const IN_USE_FACTOR = 'in-use';
 
 /** One named term of a factor: its value on the factor's scale and its words. */
 interface Term {
@@ -106,7 +110,8 @@ export function scoreFinding(ctx: FindingContext, weights: RiskWeights, asOf: Da
   // Impact and exposure terms are deviations from the reference context.
   for (const t of impact.terms) contributions.push({ ...t, value: t.value * rates.i });
   for (const t of exposure.terms) contributions.push({ ...t, value: t.value * rates.e });
-  const kept = contributions.filter((c) => c.value !== 0);
+  // A known "not in use" moves nothing, yet the explanation names it, as a person checks it first.
+  const kept = contributions.filter((c) => c.value !== 0 || c.factor === IN_USE_FACTOR);
   // Largest first; equal values (to rounding) by factor name, so the order never depends on float noise.
   kept.sort((a, b) => {
     const diff = Math.abs(b.value) - Math.abs(a.value);
@@ -203,7 +208,11 @@ interface Reach {
 
 const AV_WORDS: Record<string, string> = { A: 'adjacent network', L: 'local', P: 'physical' };
 
-/** Exposure E = (base + internet·reach + drift) / (sum of their maxima), reduced by each compensating control. */
+/**
+ * Exposure E = (base + internet·reach + drift) / (sum of their maxima), reduced by each compensating
+ * control. A package known to be in use adds its weight to both sums (E' = (S + w)/(M + w)); one
+ * known not to be in use, or of unknown usage, leaves E as it is (see ../readme.md, "in use").
+ */
 function getExposureTerms(ctx: FindingContext, w: RiskWeights, reach: Reach) {
   const norm = EXPOSURE_BASE + w.internetExposure + w.drift;
   const changed = ctx.drift?.changedPackages ?? 0;
@@ -211,16 +220,29 @@ function getExposureTerms(ctx: FindingContext, w: RiskWeights, reach: Reach) {
   const reference = EXPOSURE_BASE / norm;
   const inet = ctx.asset.internetExposed ? (w.internetExposure * reach.level) / norm : 0;
   const drift = (w.drift * driftLevel) / norm;
-  const before = reference + inet + drift;
+  const inUse = getInUseTerm(ctx.inUse, reference + inet + drift, norm, w.inUse);
+  const before = reference + inet + drift + (inUse?.value ?? 0);
   const controls = [...new Set(ctx.compensatingControls ?? [])];
   const value = clamp01(before * (1 - clamp01(w.compensatingControls)) ** controls.length);
   const reduction = controls.length > 0 ? value - before : 0;
   const terms: Term[] = [
     { factor: 'internet-exposure', value: inet, text: reach.text },
     { factor: 'drift', value: drift, text: describeDrift(changed) },
+    ...(inUse ? [inUse] : []),
     { factor: 'compensating-controls', value: reduction, text: describeControls(controls) },
   ];
   return { value, reference, terms };
+}
+
+/**
+ * The `in-use` term: in use, what (S + w)/(M + w) adds to S/M, i.e. w·(1 − E)/(M + w), the share
+ * w/(M + w) of the way from E to full exposure, so E stays within [0, 1] with no clamp and the terms
+ * still add up; not in use, zero (kept, so the explanation says so); unknown, no term at all.
+ */
+function getInUseTerm(inUse: boolean | undefined, exposure: number, norm: number, weight: number) {
+  if (inUse === undefined) return undefined;
+  const value = inUse ? (weight * (1 - exposure)) / (norm + weight) : 0;
+  return { factor: IN_USE_FACTOR, value, text: describeInUse(inUse) };
 }
 
 function clamp01(x: number): number {

@@ -26,7 +26,7 @@ import {
 import { recordEvent } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
-import { loadPatchGates } from './patch-learning.js';
+import { getHaltReason, loadPatchGates } from './patch-learning.js';
 
 export interface TickResult {
   at: string;
@@ -110,7 +110,9 @@ export async function loadRolloutState(
       counts: counts.get(w.id) ?? {},
       policy: getPolicy(deps, w.ring),
       learned: {
-        halting: (gates.get(w.id) ?? []).filter((g) => g.halt).map((g) => g.key),
+        halting: (gates.get(w.id) ?? [])
+          .map((g) => getHaltReason(g, w.position === 0))
+          .filter((r): r is string => r !== undefined),
         soakMultiplier: Math.max(1, ...(gates.get(w.id) ?? []).map((g) => g.soakMultiplier)),
       },
     })),

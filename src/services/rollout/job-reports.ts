@@ -7,7 +7,7 @@
 import { getDurationMinutes } from '../../config/index.js';
 import { PatchcastError } from '../../core/errors.js';
 import type { Job } from '../../core/types.js';
-import type { JobOutcome, JobSpec, StepOutcome, StepReport } from '../../rollout/contract.js';
+import type { JobOutcome, LeasedJob, StepOutcome, StepReport } from '../../rollout/contract.js';
 import { makeJobSpec } from '../../rollout/job-spec.js';
 import {
   appendAuditEvent,
@@ -48,17 +48,9 @@ function stale(job: Job, token: number): PatchcastError {
   );
 }
 
-export interface LeasedJobWork {
+/** A leased job as the services hand it out: the contract's `LeasedJob` with the whole job row. */
+export interface LeasedJobWork extends Omit<LeasedJob, 'job'> {
   job: Job;
-  token: number;
-  spec: JobSpec;
-  /** What a holder needs to resume after a crash: the versions recorded before apply, the last step and its outcome. */
-  resume: {
-    previous?: Array<{ name: string; version: string | null }>;
-    lastStep?: string;
-    lastOutcome?: StepOutcome;
-  };
-  leaseExpiresAt: string;
 }
 
 /**
@@ -94,6 +86,7 @@ export async function leaseWork(
           `job ${job.id}: asset ${job.assetId} is not in the store`,
         );
       const spec = makeJobSpec(job, asset, deps.config);
+      const last = job.step ? await loadLastStep(deps, job.id) : undefined;
       await appendJobEvent(deps.store.db, {
         jobId: job.id,
         at,
@@ -107,7 +100,8 @@ export async function leaseWork(
         resume: {
           ...(job.previousVersions ? { previous: job.previousVersions } : {}),
           ...(job.step ? { lastStep: job.step } : {}),
-          ...(job.step ? await loadLastOutcome(deps, job.id, job.step) : {}),
+          ...(last?.outcome ? { lastOutcome: last.outcome } : {}),
+          ...(last && isRollingBack(last) ? { rollingBack: true } : {}),
         },
         leaseExpiresAt: job.leaseExpiresAt ?? at,
       });
@@ -118,25 +112,6 @@ export async function leaseWork(
     }
   }
   return work;
-}
-
-/**
- * The outcome of the job's last reported step, when its report is the last thing the store heard
- * (an `apply:begin` after it means apply started and has no outcome yet). Without it a new holder
- * cannot tell "verify failed, then the rollback ran and its report was lost" from "verify never
- * finished": the drill found the host back at the recorded versions after such a crash, and the
- * resumed run applied the broken version a second time.
- */
-async function loadLastOutcome(
-  deps: ServiceDeps,
-  jobId: string,
-  step: string,
-): Promise<{ lastOutcome?: StepOutcome }> {
-  const events = await listJobEvents(deps.store.db, jobId);
-  const last = events.findLast((e) => e.kind.startsWith('step:') || e.kind === 'apply:begin');
-  if (last?.kind !== `step:${step}`) return {};
-  const outcome = last.data?.outcome;
-  return outcome === 'ok' || outcome === 'failed' || outcome === 'skipped' ? { lastOutcome: outcome } : {};
 }
 
 /** Extends the lease; ROLLOUT_LEASE_STALE when it is no longer the holder's. */
@@ -184,6 +159,14 @@ export async function reportStep(
       },
     );
     if (!ok) return false;
+    // A report whose acknowledgement was lost is sent again: the same step, token and start is kept once.
+    const seen = (await listJobEvents(db, job.id)).some(
+      (e) =>
+        e.kind === `step:${report.step}` &&
+        e.data?.token === input.token &&
+        e.data?.startedAt === report.startedAt,
+    );
+    if (seen) return true;
     await appendJobEvent(db, {
       jobId: job.id,
       at,
@@ -304,6 +287,32 @@ export async function endJob(
   });
   if (!done) throw stale(await requireOwnJob(deps, input.jobId), input.token);
   return { status };
+}
+
+/** The last step report the store accepted for a job (its `step:*` event). */
+async function loadLastStep(
+  deps: ServiceDeps,
+  jobId: string,
+): Promise<{ step: string; outcome?: StepOutcome } | undefined> {
+  const events = await listJobEvents(deps.store.db, jobId);
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (!e?.kind.startsWith('step:')) continue;
+    const outcome = e.data?.outcome;
+    return {
+      step: e.kind.slice(5),
+      ...(outcome === 'ok' || outcome === 'skipped' || outcome === 'failed' ? { outcome } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** A job is rolling back once a step after apply failed, or its rollback step was reported. */
+function isRollingBack(last: { step: string; outcome?: StepOutcome }): boolean {
+  return (
+    last.step === 'rollback' ||
+    (['apply', 'restart', 'verify'].includes(last.step) && last.outcome === 'failed')
+  );
 }
 
 function clip(text: string): string {

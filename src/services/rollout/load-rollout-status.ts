@@ -19,6 +19,7 @@ import {
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { loadRolloutState } from './controller.js';
+import { loadPatchGates } from './patch-learning.js';
 
 export interface RolloutWaveStatus {
   id: string;
@@ -60,6 +61,16 @@ export interface RolloutStatusView {
   reason?: string;
   waves: RolloutWaveStatus[];
   jobs: RolloutJobStatus[];
+  /** What the rollout has learned about its patches: each one's failure posterior after the outcomes so far. */
+  patches: Array<{
+    key: string;
+    mean: number;
+    lower: number;
+    upper: number;
+    outcomes: number;
+    risky: boolean;
+    halt: boolean;
+  }>;
 }
 
 /** The rollout of a plan (default: the newest rollout, else the latest plan's). Needs `read`. */
@@ -90,6 +101,18 @@ export async function loadRolloutStatus(
     ).map((a) => [a.jobId, a]),
   );
   const jobs = await listJobs(db, { planId });
+  const learned = new Map<string, RolloutStatusView['patches'][number]>();
+  for (const gates of (await loadPatchGates(db, planId)).values())
+    for (const g of gates)
+      learned.set(g.key, {
+        key: g.key,
+        mean: g.estimate.mean,
+        lower: g.estimate.lower,
+        upper: g.estimate.upper,
+        outcomes: g.outcomes,
+        risky: g.risky,
+        halt: g.halt,
+      });
   return {
     planId,
     status: rollout.status,
@@ -116,6 +139,7 @@ export async function loadRolloutStatus(
       };
     }),
     jobs: jobs.map((j) => toJobStatus(j, assignments.get(String(j.payload?.jobId ?? '')))),
+    patches: [...learned.values()].sort((a, b) => b.mean - a.mean),
   };
 }
 

@@ -81,7 +81,20 @@ export interface PatchGate {
   soakMultiplier: number;
 }
 
-/** Per wave of the plan, the gate facts of the patches its jobs apply (only patches with outcomes). */
+/** Why a patch stops a wave that is not the first, or undefined when it may widen. */
+export function getHaltReason(gate: PatchGate, firstWave: boolean): string | undefined {
+  const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+  // Untried, a patch goes to the first ring (that is what a canary is for), never wider.
+  if (gate.outcomes === 0)
+    return firstWave || !gate.risky
+      ? undefined
+      : `${gate.key} is predicted to fail ${pct(gate.estimate.mean)} of the time and no earlier ring has tried it`;
+  if (gate.halt)
+    return `${gate.key} fails ${pct(gate.estimate.mean)} of the time after ${gate.outcomes} outcome(s), credibly above ${pct(DEFAULT_RISK_POLICY.maxFailureProbability)} (90% interval ${pct(gate.estimate.lower)}–${pct(gate.estimate.upper)})`;
+  return undefined;
+}
+
+/** Per wave of the plan, the gate facts of the patches its jobs apply (a patch without outcomes: its prior). */
 export async function loadPatchGates(db: Db, planId: string): Promise<Map<string, PatchGate[]>> {
   const jobs = await listJobs(db, { planId });
   const byWave = new Map<string, Set<string>>();
@@ -91,12 +104,16 @@ export async function loadPatchGates(db: Db, planId: string): Promise<Map<string
     byWave.set(job.waveId ?? '', keys);
   }
   const posteriors = await loadPatchPosteriors(db, [...new Set([...byWave.values()].flatMap((k) => [...k]))]);
+  // A patch no job has reported on yet: its prior, the planner's highest predicted failure for it.
+  const priors = new Map<string, number>();
+  for (const job of jobs)
+    for (const key of getKeys(job)) priors.set(key, Math.max(priors.get(key) ?? 0, getPrior(job)));
   const out = new Map<string, PatchGate[]>();
   for (const [waveId, keys] of byWave) {
     const gates: PatchGate[] = [];
     for (const key of keys) {
-      const state = posteriors.get(key);
-      if (!state) continue;
+      const state =
+        posteriors.get(key) ?? makeReliabilityPosterior(priors.get(key) ?? DEFAULT_PRIOR, PRIOR_PSEUDO_COUNT);
       const advice = getRolloutAdvice(state, DEFAULT_RISK_POLICY);
       const outcomes = Object.values(state.counts).reduce((n, c) => n + c, 0);
       gates.push({

@@ -15,8 +15,9 @@ import {
   startRollout,
 } from './control-rollout.js';
 import { runControllerTick } from './controller.js';
+import { exportRollout } from './export-rollout.js';
 import { endJob, heartbeat, leaseWork, reportStep } from './job-reports.js';
-import { loadRolloutStatus } from './load-rollout-status.js';
+import { loadJobDetail, loadRolloutStatus } from './load-rollout-status.js';
 
 const CONFIG = readConfig(
   [
@@ -208,7 +209,7 @@ describe('rollout services', () => {
     await reportStep(controller(), { ...lease, report: step('verify', 'failed') });
     now = new Date(now.getTime() + 11 * 60_000);
     const [second] = await leaseWork(controller(), { owner: 'worker-b', limit: 1, executors: ['ssh'] });
-    expect(second?.resume).toEqual({
+    expect(second?.resume).toMatchObject({
       previous: [{ name: 'openssl', version: '3.0.11-1~deb12u2' }],
       lastStep: 'verify',
       lastOutcome: 'failed',
@@ -259,6 +260,15 @@ describe('rollout services', () => {
       token: 2,
       resume: { lastStep: 'apply', previous: [{ name: 'openssl', version: '3.0.11-1~deb12u2' }] },
     });
+    // A step report sent twice (its answer was lost) is stored once.
+    const again = { jobId: second?.job.id ?? '', token: second?.token ?? 0, report: step('verify') };
+    await reportStep(controller(), again);
+    await reportStep(controller(), again);
+    expect(
+      (await loadJobDetail(deps('viewer'), { jobId: again.jobId })).events.filter(
+        (e) => e.kind === 'step:verify',
+      ),
+    ).toHaveLength(1);
     const old = { jobId: first.job.id, token: first.token };
     await expect(reportStep(controller(), { ...old, report: step('verify') })).rejects.toMatchObject({
       code: 'ROLLOUT_LEASE_STALE',
@@ -343,7 +353,8 @@ describe('rollout services', () => {
       {
         kind: 'await-approval',
         ring: 'prod',
-        reason: 'failure rate credibly above tolerance for openssl@3.0.15-1~deb12u1',
+        reason:
+          'too risky to widen: openssl@3.0.15-1~deb12u1 fails 33.3% of the time after 1 outcome(s), credibly above 5.0% (90% interval 17.7%–50.8%)',
       },
     ]);
     expect(await approveRollout(withConfig(deps('approver')), { ring: 'prod' })).toMatchObject({
@@ -352,6 +363,21 @@ describe('rollout services', () => {
     expect((await runControllerTick(withConfig(controller()))).actions).toMatchObject([
       { kind: 'start-wave', ring: 'prod' },
     ]);
+  });
+
+  it('exports the jobs waiting to run as an Ansible playbook and as shell scripts, with exact versions', async () => {
+    const playbook = await exportRollout(deps('viewer'), { format: 'ansible', ring: 'prod' });
+    expect(playbook.jobs).toBe(3);
+    expect(playbook.text).toMatch(/openssl=3\.0\.15-1~deb12u1/);
+    expect(playbook.text).toMatch(/serial: 2/);
+    expect(playbook.text).not.toMatch(/c1/);
+    const shell = await exportRollout(deps('viewer'), { format: 'shell', jobId: 'plan-1/job:c1#0' });
+    expect(shell.jobs).toBe(1);
+    expect(shell.text).toMatch(/^# --- plan-1\/job:c1#0 on c1/);
+    expect(shell.text).toMatch(/'openssl=3\.0\.15-1~deb12u1'/);
+    await expect(exportRollout(deps('viewer'), { format: 'shell', ring: 'nope' })).rejects.toMatchObject({
+      code: 'STORE_NOT_FOUND',
+    });
   });
 
   it('returns jobs whose window closed to the planner, and pauses and aborts on request', async () => {

@@ -55,7 +55,12 @@ async function runLeased(deps: ServiceDeps, work: LeasedJobWork): Promise<void> 
     const asset = await loadAsset(deps.store.db, work.job.assetId);
     const entry = getHostEntry(deps.config, asset ?? { id: work.job.assetId, tags: [] });
     connection = connectHost(entry, work.spec);
-    const result = await executeJob(work as unknown as LeasedJob, connection, channel);
+    const result = await executeJob(
+      work,
+      connection,
+      channel,
+      connection.waitForHost ? { waitForHost: connection.waitForHost } : {},
+    );
     deps.logger.info(
       { jobId: work.job.id, outcome: result.outcome, lastError: result.lastError },
       'job ended',

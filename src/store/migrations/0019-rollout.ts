@@ -12,6 +12,8 @@ import type { MigrationContext } from './types.js';
  *   which executor runs it (`agent` jobs are leased by their host's agent, the others by a controller).
  * - `patch_posteriors`: each patch's (package@version) fleet failure posterior, a Beta updated by every
  *   job outcome (src/predict/reliability/posterior.ts), which the next wave's gate reads.
+ * - `asset_packages.in_use`: whether a running process maps the package's files, as the host's agent
+ *   saw it (1 in use, 0 not, NULL unknown); risk counts it as exposure.
  * Step records go to `job_events` (kind `step:<name>`).
  */
 export async function up(db: Kysely<unknown>, { json }: MigrationContext): Promise<void> {
@@ -59,4 +61,5 @@ export async function up(db: Kysely<unknown>, { json }: MigrationContext): Promi
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('jobs_wave').on('jobs').columns(['wave_id', 'status']).execute();
+  await db.schema.alterTable('asset_packages').addColumn('in_use', 'integer').execute();
 }

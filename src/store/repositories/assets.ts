@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Asset, InstalledPackage } from '../../core/types.js';
-import { type Db, definedOnly, fromJson, isPostgres, orNull, toJson } from '../rows.js';
+import { type Db, definedOnly, fromJson, isPostgres, loadByKeys, orNull, toJson } from '../rows.js';
 import type { AssetsTable } from '../schema.js';
 import { type BulkColumn, insertRows } from './bulk.js';
 
@@ -111,6 +111,7 @@ export async function replaceAssetPackages(
     orNull(p.sourceName),
     orNull(p.sourceVersion),
     importId,
+    p.inUse === undefined ? null : p.inUse ? 1 : 0,
   ]);
   await insertRows(db, 'asset_packages', PACKAGE_COLUMNS, rows);
   return importId;
@@ -125,6 +126,7 @@ const PACKAGE_COLUMNS: readonly BulkColumn[] = [
   { name: 'source_name', type: 'text' },
   { name: 'source_version', type: 'text' },
   { name: 'import_id', type: 'integer' },
+  { name: 'in_use', type: 'integer' },
 ];
 
 export async function loadAssetPackages(db: Db, assetId: string): Promise<InstalledPackage[]> {
@@ -143,9 +145,65 @@ export async function loadAssetPackages(db: Db, assetId: string): Promise<Instal
       purl: r.purl,
       sourceName: r.source_name,
       sourceVersion: r.source_version,
+      inUse: r.in_use === null ? null : r.in_use === 1,
     }),
   );
 }
+
+/** An installed package version on an asset: what a finding is about. */
+export interface AssetPackageKey {
+  assetId: string;
+  ecosystem: string;
+  name: string;
+  version: string;
+}
+
+/** The key of `loadPackageUsage`'s map. */
+export function getAssetPackageKey(k: AssetPackageKey): string {
+  return `${k.assetId}\0${k.ecosystem}\0${k.name}\0${k.version}`;
+}
+
+/**
+ * Whether each of these installed packages is in use (a running process maps its files), for those
+ * whose inventory said so; a package whose usage is unknown is absent. One query per chunk of names
+ * (IN-lists within the parameter limits), never one per package: the assets' rows are read through
+ * the primary key (asset_id first) and only the named packages with a known usage come back.
+ */
+export async function loadPackageUsage(
+  db: Db,
+  keys: readonly AssetPackageKey[],
+): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  if (keys.length === 0) return out;
+  const wanted = new Set(keys.map(getAssetPackageKey));
+  const assetIds = [...new Set(keys.map((k) => k.assetId))];
+  const names = keys.map((k) => k.name);
+  for (let i = 0; i < assetIds.length; i += USAGE_CHUNK) {
+    const assets = assetIds.slice(i, i + USAGE_CHUNK);
+    const rows = await loadByKeys(names, USAGE_CHUNK, (chunk) =>
+      db
+        .selectFrom('asset_packages')
+        .select(['asset_id', 'ecosystem', 'name', 'version', 'in_use'])
+        .where('asset_id', 'in', assets)
+        .where('name', 'in', chunk)
+        .where('in_use', 'is not', null)
+        .execute(),
+    );
+    for (const r of rows) {
+      const key = getAssetPackageKey({
+        assetId: r.asset_id,
+        ecosystem: r.ecosystem,
+        name: r.name,
+        version: r.version,
+      });
+      if (wanted.has(key)) out.set(key, r.in_use === 1);
+    }
+  }
+  return out;
+}
+
+/** Assets and names per IN-list: two lists of this size stay far below both backends' limits. */
+const USAGE_CHUNK = 5_000;
 
 /** The dated imports of an asset, newest first. */
 /** The purl an asset recorded for an installed package version, when its inventory gave one. */

@@ -22,7 +22,7 @@ export function makeAsset(overrides: Partial<Asset> = {}): Asset {
 export function makeContext(
   vulnerability: Partial<VulnerabilityContext> = {},
   asset: Partial<Asset> = {},
-  extra: Partial<Pick<FindingContext, 'drift' | 'compensatingControls'>> = {},
+  extra: Partial<Pick<FindingContext, 'drift' | 'compensatingControls' | 'inUse'>> = {},
 ): FindingContext {
   return {
     finding: {
