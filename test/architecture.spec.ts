@@ -58,16 +58,9 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   'risk/sla/apply-sla.ts': 'due dates written',
   'risk/sla/load-sla-contexts.ts': 'SLA contexts read',
   'risk/vulnerability-context.ts': 'vulnerability contexts read',
-  // The HTTP API's routes call the services (issue 16); left: credentials, findings pages and the
-  // agent's jobs (being reworked), and the store the server opens and hands to each request's deps.
-  'api/auth.ts': 'credential lookup (tokens, agents, OIDC)',
-  'api/finding-page.ts': 'findings pages read',
-  'api/route.ts': 'route deps hand the store to handlers',
-  'api/routes/agents.ts': "an agent's jobs read",
+  // The HTTP API's routes call the services (issue 16); left: the store the server opens and hands to each request's deps.
   'api/server.ts': 'opens the store it serves',
-  'cli/commands/agents.ts': 'enrollment tokens and agents through withStore',
   'cli/commands/serve.ts': 'opens the store for the server',
-  'cli/commands/tokens.ts': 'API tokens through withStore',
   'cli/commands/reliability.ts': "reliability commands read the store's advisories",
   // The Debian-advisories feed and the reliability model's history from the store.
   'feeds/debian-advisories/index.ts': 'advisories writer',

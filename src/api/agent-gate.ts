@@ -50,3 +50,48 @@ export function makeGate(slots: number): Gate {
 
 /** Agent slots per process: fewer than the PostgreSQL pool's 10 connections, so two stay free. */
 export const AGENT_SLOTS = 8;
+
+/** What a slot watches of the answer: its end ('finish') or its connection's ('close'). */
+export interface AnswerEnd {
+  once(event: 'finish' | 'close', listener: () => void): unknown;
+  readonly destroyed: boolean;
+}
+
+/**
+ * One agent request's slot. A long poll (`POST /api/v1/agent/lease {wait}`) spends most of its life
+ * waiting for a job, using no store connection; holding the slot meanwhile would let 8 waiting agents
+ * shut every other agent of the process out, so it gives the slot back for the wait.
+ */
+export interface AgentSlot {
+  /** Runs `wait` without the slot, then queues for a slot again before handing back its result. */
+  whileWaiting<T>(wait: () => Promise<T>): Promise<T>;
+}
+
+/** Takes a slot for an agent's request; it is given back when the answer ends (sent, or its connection closed). */
+export async function takeAgentSlot(gate: Gate, answer: AnswerEnd, gone = false): Promise<AgentSlot> {
+  let release = await gate.acquire();
+  let ended = false;
+  const end = () => {
+    ended = true;
+    release();
+  };
+  answer.once('finish', end);
+  answer.once('close', end);
+  // The client may have gone while it waited: its 'close' has passed, so give the slot back now.
+  if (gone || answer.destroyed) end();
+  return {
+    async whileWaiting(wait) {
+      release();
+      try {
+        return await wait();
+      } finally {
+        if (!ended) {
+          const next = await gate.acquire();
+          // The answer may have ended while this queued: then the new slot goes straight back.
+          if (ended) next();
+          else release = next;
+        }
+      }
+    },
+  };
+}

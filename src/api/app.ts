@@ -11,7 +11,7 @@ import { getDurationMinutes } from '../config/duration.js';
 import { PatchcastError } from '../core/errors.js';
 import { makeOidcVerifier, type OidcVerifier } from '../services/auth/oidc.js';
 import { type Clock, type Logger, type ServiceDeps, systemClock } from '../services/deps.js';
-import { AGENT_SLOTS, makeGate } from './agent-gate.js';
+import { AGENT_SLOTS, makeGate, takeAgentSlot } from './agent-gate.js';
 import { authenticate, checkAuthzRan, decideAccess } from './auth.js';
 import { parseInput } from './parse.js';
 import { sendProblem } from './problem.js';
@@ -60,6 +60,7 @@ export async function makeApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('actor', undefined);
   app.decorateRequest('authError', undefined);
   app.decorateRequest('authzDecided', false);
+  app.decorateRequest('agentSlot', undefined);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => {
     request.authzDecided = true;
@@ -74,11 +75,7 @@ export async function makeApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     if (request.headers.authorization?.startsWith('Bearer pca_')) {
       // An agent's request holds a slot (agent-gate.ts) until its answer is sent or its connection ends.
-      const release = await agentGate.acquire();
-      reply.raw.once('finish', release);
-      reply.raw.once('close', release);
-      // The client may have gone while it waited: its 'close' has passed, so give the slot back now.
-      if (reply.raw.destroyed || request.raw.socket?.destroyed) release();
+      request.agentSlot = await takeAgentSlot(agentGate, reply.raw, request.raw.socket?.destroyed === true);
     }
     // A bad credential is answered by the route (401), after the rate limit counted it by address.
     try {

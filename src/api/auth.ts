@@ -11,8 +11,8 @@ import { authenticateAgent } from '../services/auth/agents.js';
 import type { OidcVerifier } from '../services/auth/oidc.js';
 import { authenticateApiToken } from '../services/auth/tokens.js';
 import { authorize } from '../services/authz.js';
-import type { Actor, Clock } from '../services/deps.js';
-import type { Store } from '../store/index.js';
+import type { Actor, Clock, ServiceDeps } from '../services/deps.js';
+import type { AgentSlot } from './agent-gate.js';
 import type { RouteAccess } from './route.js';
 
 declare module 'fastify' {
@@ -22,13 +22,15 @@ declare module 'fastify' {
     authError: unknown;
     /** Set once an authorization decision ran for this request (allowed, or public). */
     authzDecided: boolean;
+    /** An agent's request: its slot of the agent gate (agent-gate.ts), given back while a long poll waits. */
+    agentSlot: AgentSlot | undefined;
   }
 }
 
 /** The actor of the request's bearer credential; undefined without one; AUTH_REQUIRED for a bad one. */
 export async function authenticate(
   request: FastifyRequest,
-  store: Store,
+  store: ServiceDeps['store'],
   clock: Clock,
   oidc: OidcVerifier | undefined,
 ): Promise<Actor | undefined> {

@@ -9,7 +9,6 @@ import type { z } from 'zod';
 import type { Config } from '../config/index.js';
 import type { Permission } from '../services/authz.js';
 import type { ServiceDeps } from '../services/deps.js';
-import type { Store } from '../store/index.js';
 
 /** Who may call a route: a permission from authz.ts, or `public` (health, the API description, agent enrollment). */
 export type RouteAccess = Permission | 'public';
@@ -57,7 +56,7 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
 
 /** What `makeApp` needs beyond the routes. */
 export interface AppDeps {
-  store: Store;
+  store: ServiceDeps['store'];
   config: Config;
   clock?: ServiceDeps['clock'];
   /** pino options, or false for none (tests). Default: JSON lines at info. */

@@ -100,6 +100,11 @@ export interface PackageManager {
   ): string[];
   /** The changelog between two versions, when the manager can show it (`apt-get changelog`). */
   changelog?(name: string): string[];
+  /**
+   * Prints the changelog the target version ships, read from its package file without installing
+   * it (the release notes the preflight reports), when the manager can.
+   */
+  targetChangelog?(target: PackageTarget): string[];
 }
 
 export type StepName =

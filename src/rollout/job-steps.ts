@@ -2,6 +2,7 @@ import type { CommandResult, JobSpec, PackageChange, PackageTarget, StepOutcome 
 import { assertPackageName } from './package-managers/shared.js';
 import { evaluatePreflight } from './preflight.js';
 import { runProbes } from './probes.js';
+import { describeReleaseNotes, fetchReleaseNotes } from './release-notes.js';
 import type { JobHost } from './run-job.js';
 
 /*
@@ -18,7 +19,10 @@ export interface StepVerdict {
   data?: Record<string, unknown>;
 }
 
-/** A refresh if the job asks for one, then the manager's simulation of exactly the targets, judged by the job's `allow`. */
+/**
+ * A refresh if the job asks for one, then the manager's simulation of exactly the targets, judged by
+ * the job's `allow`, and each target's release notes (release-notes.ts) in the report's data.
+ */
 export async function runPreflight(
   spec: JobSpec,
   host: JobHost,
@@ -43,7 +47,10 @@ export async function runPreflight(
     installed,
   );
   const changes = verdict.simulation.changes;
-  const data = { changes, blockers: verdict.blockers };
+  // The release notes feed the failure prediction; fetching them never fails the preflight.
+  const notes = await fetchReleaseNotes(host, spec.targets, installed);
+  if (notes) output += `${describeReleaseNotes(notes, spec.targets)}\n`;
+  const data = { changes, blockers: verdict.blockers, ...(notes ? { releaseNotes: notes } : {}) };
   if (!verdict.ok) return { outcome: 'failed', reason: verdict.blockers.join('; '), output, data, changes };
   return { outcome: 'ok', output, data, changes };
 }

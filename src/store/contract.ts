@@ -22,6 +22,7 @@ import {
   listExceptions,
   listFindings,
   listJobs,
+  listLeasableAssets,
   listPlans,
   loadActiveModel,
   loadAdvisoryEcosystems,
@@ -437,6 +438,9 @@ export function describeStoreContract(
       expect(
         await leaseJobs(store.db, { owner: 'x', limit: 5, leaseSeconds: 60, now, executors: ['agent'] }),
       ).toEqual([]);
+      // What a lease would take, read without leasing: by executor, each asset once.
+      expect(await listLeasableAssets(store.db, { now, executors: ['ssh'] })).toEqual(['web-1']);
+      expect(await listLeasableAssets(store.db, { now, executors: ['agent'] })).toEqual([]);
       const a = await leaseJobs(store.db, { owner: 'a', limit: 2, leaseSeconds: 60, now });
       const b = await leaseJobs(store.db, { owner: 'b', limit: 5, leaseSeconds: 60, now });
       expect(a.map((j) => [j.id, j.leaseToken])).toEqual([
@@ -445,6 +449,7 @@ export function describeStoreContract(
       ]);
       expect(b.map((j) => j.id)).toEqual(['j3']);
       expect(await leaseJobs(store.db, { owner: 'c', limit: 5, leaseSeconds: 60, now })).toEqual([]);
+      expect(await listLeasableAssets(store.db, { now })).toEqual([]);
       expect(await finishJob(store.db, { id: 'j1', token: 1 }, { status: 'succeeded', at })).toBe(true);
       expect(
         await setJobStep(
@@ -455,6 +460,7 @@ export function describeStoreContract(
       ).toBe(true);
       // After a's lease on j2 runs out, c takes it over (a new token) and a can no longer report on it.
       const later = new Date(now.getTime() + 120_000);
+      expect(await listLeasableAssets(store.db, { now: later, executors: ['ssh'] })).toEqual(['web-1']);
       const c = await leaseJobs(store.db, { owner: 'c', limit: 5, leaseSeconds: 60, now: later });
       expect(c.map((j) => [j.id, j.attempts, j.leaseToken, j.step, j.previousVersions])).toEqual([
         ['j2', 2, 2, 'apply', [{ name: 'x', version: '1' }]],

@@ -86,6 +86,17 @@ describe.skipIf(!root)('rollout on real hosts (README walk-through)', () => {
         'end',
       ]),
     );
+    // The preflight read 1.0-4's changelog from its package, and said why the prediction stayed.
+    expect(byAsset['host-b'].releaseNotes).toEqual({
+      pcdemo: expect.objectContaining({ entries: 3, maxUrgency: 'high', firstLine: 'New upstream release.' }),
+    });
+    expect(byAsset['host-b'].prediction).toMatchObject({
+      after: byAsset['host-b'].prediction.before,
+      reason: expect.stringContaining('+debNuM'),
+    });
+    const text = cli('rollout', 'job', byAsset['host-b'].id);
+    expect(text).toContain('release notes pcdemo: 3 entries, urgency high, CVE-2026-0001');
+    expect(text).toMatch(/P\(fail\) stays \d+\.\d%: the model scores only Debian security updates/);
     // host-b is still vulnerable; its patch now says what the rollout learned about 1.0-4.
     const patch = JSON.parse(cli('explain', 'host-b/debian/pcdemo', '--json'));
     expect(patch.fleet).toEqual([
@@ -95,6 +106,14 @@ describe.skipIf(!root)('rollout on real hosts (README walk-through)', () => {
       }),
     ]);
     expect(patch.fleet[0].mean).toBeGreaterThan(patch.fleet[0].prior);
+    expect(patch.preflight).toMatchObject({
+      jobId: byAsset['host-b'].id,
+      releaseNotes: { pcdemo: { entries: 3, cves: ['CVE-2026-0001'] } },
+      prediction: { reason: expect.stringContaining('+debNuM') },
+    });
+    expect(cli('explain', 'host-b/debian/pcdemo')).toContain(
+      'release notes pcdemo: 3 entries, urgency high, CVE-2026-0001, same upstream version',
+    );
     const audit = cli('audit', 'list', '--json');
     expect(audit).toMatch(/job:rolled-back/);
     expect(audit).toMatch(/wave:promote/);

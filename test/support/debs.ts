@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 
 const run = promisify(execFile);
 
@@ -28,6 +29,74 @@ export interface DemoRepo {
   dir: string;
   /** Name → version → path of the .deb. */
   debs: Record<string, Record<string, string>>;
+}
+
+/**
+ * Each version's Debian changelog entry (deb-changelog(5)), newest last here; a package ships the
+ * entries up to its own version, newest first, as /usr/share/doc/PKG/changelog.Debian.gz.
+ */
+const CHANGELOG: Record<
+  string,
+  Array<{ version: string; urgency: string; lines: string[]; date: string }>
+> = {
+  [PCDEMO.name]: [
+    {
+      version: PCDEMO.base,
+      urgency: 'low',
+      lines: ['Initial release.'],
+      date: 'Mon, 05 Jan 2026 10:00:00 +0000',
+    },
+    {
+      version: PCDEMO.fix,
+      urgency: 'high',
+      lines: ['Fix CVE-2026-0001: out-of-bounds read in the health parser.'],
+      date: 'Tue, 03 Feb 2026 10:00:00 +0000',
+    },
+    {
+      version: PCDEMO.failingPostinst,
+      urgency: 'low',
+      lines: ['Check the health file in postinst.'],
+      date: 'Wed, 04 Mar 2026 10:00:00 +0000',
+    },
+    {
+      version: PCDEMO.brokenHealth,
+      urgency: 'medium',
+      lines: ['New upstream release.', 'Rework the health file format.'],
+      date: 'Thu, 02 Apr 2026 10:00:00 +0000',
+    },
+  ],
+  [PCDEMO_LIB.name]: [
+    {
+      version: PCDEMO_LIB.base,
+      urgency: 'low',
+      lines: ['Initial release.'],
+      date: 'Mon, 05 Jan 2026 10:00:00 +0000',
+    },
+    {
+      version: PCDEMO_LIB.fix,
+      urgency: 'medium',
+      lines: ['Fix CVE-2026-0002.'],
+      date: 'Tue, 03 Feb 2026 10:00:00 +0000',
+    },
+  ],
+};
+
+/** The changelog a package version ships: its own entry and the earlier ones, newest first. */
+export function getDemoChangelog(name: string, version: string): string {
+  const all = CHANGELOG[name] ?? [];
+  const upTo = all.slice(0, all.findIndex((e) => e.version === version) + 1).reverse();
+  return upTo
+    .map((e) =>
+      [
+        `${name} (${e.version}) unstable; urgency=${e.urgency}`,
+        '',
+        ...e.lines.map((line) => `  * ${line}`),
+        '',
+        ` -- patchcast tests <tests@patchcast.invalid>  ${e.date}`,
+        '',
+      ].join('\n'),
+    )
+    .join('\n');
 }
 
 interface DemoPackage {
@@ -60,8 +129,9 @@ const PACKAGES: DemoPackage[] = [
 
 /**
  * Builds real .deb files of `pcdemo` (1.0-1 … 1.0-4) and `pcdemo-lib` (1.0-1, 1.0-2) with dpkg-deb,
- * and indexes them as a flat repository (`deb [trusted=yes] file:DIR ./`). `-m` keeps every version
- * in `Packages`; without it apt can install only the newest.
+ * each shipping its Debian changelog (see CHANGELOG), and indexes them as a flat repository
+ * (`deb [trusted=yes] file:DIR ./`). `-m` keeps every version in `Packages`; without it apt can
+ * install only the newest.
  */
 export async function buildDemoDebs(dir: string): Promise<DemoRepo> {
   await mkdir(dir, { recursive: true });
@@ -104,6 +174,13 @@ async function buildDeb(dir: string, pkg: DemoPackage): Promise<string> {
     await mkdir(join(target, '..'), { recursive: true });
     await writeFile(target, text);
   }
+  // Debian Policy §12.7: the Debian changelog, gzip-compressed; Node's gzip keeps no name or time, like dh_compress's `gzip -n`.
+  const doc = join(root, 'usr', 'share', 'doc', pkg.name);
+  await mkdir(doc, { recursive: true });
+  await writeFile(
+    join(doc, 'changelog.Debian.gz'),
+    gzipSync(getDemoChangelog(pkg.name, pkg.version), { level: 9 }),
+  );
   const deb = join(dir, `${pkg.name}_${pkg.version}_all.deb`);
   await run('dpkg-deb', ['--root-owner-group', '-b', root, deb]);
   return deb;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { PatchcastError } from '../../core/errors.js';
 import { createEnrollToken, enrollAgent, listAgents, revokeAgent } from '../../services/auth/agents.js';
-import { listJobs } from '../../store/index.js';
+import { listOwnJobs } from '../../services/rollout/job-reports.js';
 import { defineRoute } from '../route.js';
 import { idParam } from '../schemas.js';
 
@@ -95,11 +94,6 @@ export const AGENT_ROUTES = [
     summary: "The calling agent's own host's jobs (pending, ready and leased); no other host's",
     access: 'agent',
     response: z.array(jobSchema),
-    handler: async ({ deps }) => {
-      const assetId = deps.actor.assetId;
-      if (!assetId) throw new PatchcastError('AUTH_FORBIDDEN', `${deps.actor.id} is bound to no asset`);
-      const jobs = await listJobs(deps.store.db, { assetId });
-      return jobs.filter((j) => j.status === 'pending' || j.status === 'ready' || j.status === 'leased');
-    },
+    handler: async ({ deps }) => listOwnJobs(deps),
   }),
 ];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PatchcastError } from '../../core/errors.js';
 import { toPatchJson } from '../../matching/patches.js';
 import { loadPatch, loadPatchSelection } from '../../pipeline/patch-selection.js';
-import { loadFindingPage, PAGE_SORTS } from '../finding-page.js';
+import { loadFindingPage, PAGE_SORTS } from '../../services/findings/load-finding-page.js';
 import { defineRoute } from '../route.js';
 import { findingSchema, limitParam, openObject } from '../schemas.js';
 
@@ -57,7 +57,7 @@ export const FINDING_ROUTES = [
       })
       .meta({ id: 'FindingPage' }),
     handler: async ({ deps, query }) =>
-      loadFindingPage(deps.store.db, {
+      loadFindingPage(deps, {
         status: query.status,
         sort: query.sort,
         limit: query.limit,

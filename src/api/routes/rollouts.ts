@@ -8,6 +8,7 @@ import {
   startRollout,
 } from '../../services/rollout/control-rollout.js';
 import { beginApply, endJob, heartbeat, leaseWork, reportStep } from '../../services/rollout/job-reports.js';
+import { waitForLeasableJob } from '../../services/rollout/lease-wait.js';
 import { loadJobDetail, loadRolloutStatus } from '../../services/rollout/load-rollout-status.js';
 import { defineRoute } from '../route.js';
 import { idParam, openObject } from '../schemas.js';
@@ -162,18 +163,25 @@ export const AGENT_JOB_ROUTES = [
       wait: z.number().int().min(0).max(30).default(0),
     }),
     response: z.array(leased),
-    handler: async ({ deps, body, reply }) => {
+    handler: async ({ deps, body, request, reply }) => {
       const owner = deps.actor.id;
-      const deadline = Date.now() + body.wait * 1000;
-      // The client hung up: stop polling (a lease taken now would only expire unused).
-      let gone = false;
-      reply.raw.once('close', () => {
-        gone = true;
-      });
-      for (;;) {
-        const work = await leaseWork(deps, { owner, limit: body.limit, executors: ['agent'] });
-        if (work.length > 0 || Date.now() >= deadline || gone) return work;
-        await new Promise((resolve) => setTimeout(resolve, 500));
+      const untilMs = Date.now() + body.wait * 1000;
+      // The response closing before it was sent means the agent went away: stop waiting for it.
+      // (Not `request.raw.destroyed`: Node sets that as soon as the request body has been read.)
+      const gone = new AbortController();
+      const abort = () => gone.abort();
+      reply.raw.once('close', abort);
+      try {
+        for (;;) {
+          const work = await leaseWork(deps, { owner, limit: body.limit, executors: ['agent'] });
+          if (work.length > 0) return work;
+          const wait = () => waitForLeasableJob(deps, { untilMs, signal: gone.signal });
+          // The wait needs no store connection: it gives the agent slot back meanwhile (agent-gate.ts).
+          const found = await (request.agentSlot ? request.agentSlot.whileWaiting(wait) : wait());
+          if (!found) return [];
+        }
+      } finally {
+        reply.raw.off('close', abort);
       }
     },
   }),

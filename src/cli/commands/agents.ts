@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import { createEnrollToken, listAgents, revokeAgent } from '../../services/auth/agents.js';
-import { getGlobalOptions, withStore } from '../context.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
-import { getCliDeps } from './tokens.js';
 
 /** `patchcast agents`: enrollment tokens, enrolled agents, revocation. */
 export function registerAgentsCommand(program: Command): void {
@@ -21,8 +20,8 @@ export function registerAgentsCommand(program: Command): void {
       const uses = Number(o.uses);
       if (!Number.isInteger(uses) || uses < 1)
         throw new PatchcastError('USAGE_INVALID_ARGUMENT', `--uses ${o.uses} is not a whole number ≥ 1`);
-      const created = await withStore(command, (store) =>
-        createEnrollToken(getCliDeps(command, store), { expires: o.expires, uses }),
+      const created = await withServices(command, (deps) =>
+        createEnrollToken(deps, { expires: o.expires, uses }),
       );
       if (getGlobalOptions(command).json) return printJson(created);
       printLine(`enrollment token ${created.id} (${created.uses} uses, expires ${created.expiresAt}):`);
@@ -33,7 +32,7 @@ export function registerAgentsCommand(program: Command): void {
     .command('list')
     .description('list enrolled agents')
     .action(async (_o: unknown, command: Command) => {
-      const rows = await withStore(command, (store) => listAgents(getCliDeps(command, store)));
+      const rows = await withServices(command, (deps) => listAgents(deps));
       if (getGlobalOptions(command).json) return printJson(rows);
       printTable(
         rows.map((a) => ({
@@ -51,7 +50,7 @@ export function registerAgentsCommand(program: Command): void {
     .description("revoke an agent's credential")
     .argument('<id>', 'agent id (see `patchcast agents list`)')
     .action(async (id: string, _o: unknown, command: Command) => {
-      const agent = await withStore(command, (store) => revokeAgent(getCliDeps(command, store), id));
+      const agent = await withServices(command, (deps) => revokeAgent(deps, id));
       if (getGlobalOptions(command).json) return printJson(agent);
       printLine(`agent ${id} (${agent.assetId}) revoked`);
     });

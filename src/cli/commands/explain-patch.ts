@@ -1,18 +1,21 @@
 import type { Command } from 'commander';
 import { type PatchWithFindings, toPatchJson } from '../../matching/patches.js';
 import { explainPatch } from '../../services/patches/explain-patch.js';
+import { describePreflightFacts } from '../../services/rollout/release-notes-prediction.js';
 import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 /**
- * `patchcast explain <patch-id>`: the patch (asset, upgrade, risk removed, due date) and each open
- * finding it closes, riskiest first.
+ * `patchcast explain <patch-id>`: the patch (asset, upgrade, risk removed, due date), what rollouts
+ * learned about it (fleet posterior, the latest preflight's release notes and prediction update) and
+ * each open finding it closes, riskiest first.
  */
 export async function runExplainPatch(command: Command, id: string): Promise<void> {
-  const { patch, findings, fleet } = await withServices(command, (deps) =>
+  const { patch, findings, fleet, preflight } = await withServices(command, (deps) =>
     explainPatch(deps, { patchId: id }),
   );
-  if (getGlobalOptions(command).json) return printJson({ patch: toPatchJson(patch), findings, fleet });
+  if (getGlobalOptions(command).json)
+    return printJson({ patch: toPatchJson(patch), findings, fleet, ...(preflight ? { preflight } : {}) });
   for (const line of describePatch(patch)) printLine(line);
   const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
   for (const f of fleet) {
@@ -23,6 +26,10 @@ export async function runExplainPatch(command: Command, id: string): Promise<voi
     printLine(
       `  rollouts of ${f.key}: ${seen || 'none yet'}; P(fail) ${pct(f.mean)} (90% ${pct(f.lower)}–${pct(f.upper)}), from the predicted ${pct(f.prior)}`,
     );
+  }
+  if (preflight) {
+    printLine(`  preflight of ${preflight.jobId} at ${preflight.at}:`);
+    for (const line of describePreflightFacts(preflight)) printLine(`    ${line}`);
   }
   printLine('');
   printTable(

@@ -161,6 +161,9 @@ export function registerRolloutCommand(program: Command): void {
     .description('one job: its state and each step it ran (start, end, outcome, output excerpt)')
     .action(async (jobId: string, _options: unknown, command: Command) => {
       const { loadJobDetail } = await import('../../services/rollout/load-rollout-status.js');
+      const { describePreflightFacts, getPreflightFacts } = await import(
+        '../../services/rollout/release-notes-prediction.js'
+      );
       const detail = await withServices(command, (deps) => loadJobDetail(deps, { jobId }));
       if (getGlobalOptions(command).json) return printJson(detail);
       const { job } = detail;
@@ -178,6 +181,8 @@ export function registerRolloutCommand(program: Command): void {
         printLine(`  ${event.at}  ${event.kind}${outcome}`);
         if (typeof data.excerpt === 'string' && data.excerpt.trim())
           for (const line of data.excerpt.trim().split('\n').slice(-6)) printLine(`      ${line}`);
+        if (event.kind === 'step:preflight')
+          for (const line of describePreflightFacts(getPreflightFacts(data))) printLine(`    ${line}`);
       }
     });
 }
@@ -225,9 +230,17 @@ function printStatus(status: RolloutStatusView): void {
         status: j.status,
         step: j.step ?? '',
         tries: j.attempts,
-        'P(fail)': j.failureProbability === undefined ? '' : `${(j.failureProbability * 100).toFixed(1)}%`,
+        'P(fail)': formatJobFailure(j),
         'last error': (j.lastError ?? '').slice(0, 80),
       })),
     );
   }
+}
+
+/** The planner's P(fail), and where the release notes moved it. */
+function formatJobFailure(job: RolloutStatusView['jobs'][number]): string {
+  const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+  const moved = job.prediction && job.prediction.after !== job.prediction.before ? job.prediction : undefined;
+  if (moved) return `${pct(moved.before)} → ${pct(moved.after)} (notes)`;
+  return job.failureProbability === undefined ? '' : pct(job.failureProbability);
 }

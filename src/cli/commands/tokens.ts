@@ -1,20 +1,7 @@
 import type { Command } from 'commander';
 import { createApiToken, listApiTokens, parseRole, revokeApiToken } from '../../services/auth/tokens.js';
-import { type ServiceDeps, silentLogger, systemClock } from '../../services/deps.js';
-import type { Store } from '../../store/index.js';
-import { getActor, getGlobalOptions, loadCommandConfig, withStore } from '../context.js';
+import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
-
-/** Who runs the CLI on the store's machine holds the store itself: an admin. */
-export function getCliDeps(command: Command, store: Store): ServiceDeps {
-  return {
-    store,
-    config: loadCommandConfig(command),
-    clock: systemClock,
-    logger: silentLogger,
-    actor: { kind: 'cli', id: getActor(), role: 'admin' },
-  };
-}
 
 /** `patchcast tokens create|list|revoke`: API bearer tokens, stored hashed. */
 export function registerTokensCommand(program: Command): void {
@@ -29,8 +16,8 @@ export function registerTokensCommand(program: Command): void {
     .option('--expires <duration>', 'lifetime such as 90d or 12h (default: never)')
     .action(async (o: { name: string; role: string; expires?: string }, command: Command) => {
       const role = parseRole(o.role);
-      const created = await withStore(command, (store) =>
-        createApiToken(getCliDeps(command, store), {
+      const created = await withServices(command, (deps) =>
+        createApiToken(deps, {
           name: o.name,
           role,
           ...(o.expires ? { expires: o.expires } : {}),
@@ -47,7 +34,7 @@ export function registerTokensCommand(program: Command): void {
     .command('list')
     .description('list tokens (never their secrets), with their last use')
     .action(async (_o: unknown, command: Command) => {
-      const rows = await withStore(command, (store) => listApiTokens(getCliDeps(command, store)));
+      const rows = await withServices(command, (deps) => listApiTokens(deps));
       if (getGlobalOptions(command).json) return printJson(rows);
       printTable(
         rows.map((t) => ({
@@ -66,7 +53,7 @@ export function registerTokensCommand(program: Command): void {
     .description('revoke a token at once')
     .argument('<id>', 'token id (see `patchcast tokens list`)')
     .action(async (id: string, _o: unknown, command: Command) => {
-      const token = await withStore(command, (store) => revokeApiToken(getCliDeps(command, store), id));
+      const token = await withServices(command, (deps) => revokeApiToken(deps, id));
       if (getGlobalOptions(command).json) return printJson(token);
       printLine(`token ${id} (${token.name}) revoked`);
     });

@@ -2,12 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 /** One version of a throw-away package; `control` adds fields such as `Depends: x` or `Conflicts: y`. */
 export interface TinyDeb {
   name: string;
   version: string;
   control?: string[];
+  /** Files in /usr/share/doc/<name>/, gzip-compressed when the name ends in `.gz`. */
+  docs?: Record<string, string>;
 }
 
 /**
@@ -61,6 +64,11 @@ function buildDeb(dir: string, repo: string, deb: TinyDeb): void {
     ...(deb.control ?? []),
   ];
   writeFileSync(join(root, 'DEBIAN', 'control'), `${control.join('\n')}\n`);
+  const doc = join(root, 'usr', 'share', 'doc', deb.name);
+  for (const [file, text] of Object.entries(deb.docs ?? {})) {
+    mkdirSync(doc, { recursive: true });
+    writeFileSync(join(doc, file), file.endsWith('.gz') ? gzipSync(text) : text);
+  }
   execFileSync('dpkg-deb', ['-b', root, join(repo, `${deb.name}_${deb.version}_all.deb`)], {
     stdio: 'ignore',
   });

@@ -171,3 +171,44 @@ describe('apt driver against real apt-get and dpkg-query', () => {
     });
   });
 });
+
+describe("a target's changelog, read from its .deb with real apt-get download and dpkg-deb", () => {
+  let repo: TinyRepo;
+  let apt: AptPackageManager;
+  const entry = (version: string, text: string) =>
+    `pc-doc (${version}) unstable; urgency=low\n\n  * ${text}\n\n -- T <t@example.invalid>  Mon, 05 Jan 2026 10:00:00 +0000\n`;
+
+  beforeAll(async () => {
+    repo = makeTinyRepo([
+      {
+        name: 'pc-doc',
+        version: '1.0-1+b1',
+        docs: {
+          'changelog.Debian.gz': entry('1.0-1', 'Source upload.'),
+          'changelog.Debian.amd64.gz': entry('1.0-1+b1', 'Binary-only rebuild.'),
+          'changelog.gz': 'upstream notes, not Debian syntax\n',
+        },
+      },
+      { name: 'pc-doc', version: '2.0', docs: { 'changelog.gz': entry('2.0', 'Native package.') } },
+      { name: 'pc-doc', version: '3.0-1' },
+    ]);
+    apt = new AptPackageManager({ aptOptions: repo.aptOptions });
+    const update = await exec(apt.refresh());
+    expect(update.code, update.stderr).toBe(0);
+  });
+  afterAll(() => repo?.remove());
+
+  it('prints the binary-only entry first, then the source changelog, and not the upstream one', async () => {
+    const result = await exec(apt.targetChangelog({ name: 'pc-doc', version: '1.0-1+b1' }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(entry('1.0-1+b1', 'Binary-only rebuild.') + entry('1.0-1', 'Source upload.'));
+  });
+
+  it("prints a native package's changelog.gz, and says when there is none", async () => {
+    const native = await exec(apt.targetChangelog({ name: 'pc-doc', version: '2.0' }));
+    expect(native).toMatchObject({ code: 0, stdout: entry('2.0', 'Native package.') });
+    const none = await exec(apt.targetChangelog({ name: 'pc-doc', version: '3.0-1' }));
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('no changelog in ./usr/share/doc/pc-doc of pc-doc 3.0-1');
+  });
+});

@@ -1,6 +1,6 @@
 import { dpkgScheme } from '../../versioning/dpkg/index.js';
 import type { CommandResult, PackageChange, PackageManager, PackageTarget, Simulation } from '../contract.js';
-import { assertPackageName, classifyChange, outputLines, targetArgs } from './shared.js';
+import { assertPackageName, assertVersion, classifyChange, outputLines, targetArgs } from './shared.js';
 
 export interface AptOptions {
   /**
@@ -21,6 +21,28 @@ const QUERY_FORMAT = '${Package}\\t${Version}\\t${db:Status-Status}\\n';
 const INST = /^Inst (\S+)(?: \[([^\]]*)\])? \((\S+)/;
 // `Remv name [old]` (and `Purg` for --purge).
 const REMV = /^(?:Remv|Purg) (\S+)(?: \[([^\]]*)\])?/;
+
+// $1 package, $2 version, $3 its /usr/share/doc directory name, the rest apt options. apt's
+// download runs as the _apt user when it can, hence the readable temp dir; its chatter goes to
+// stderr so that stdout is the changelog alone.
+const TARGET_CHANGELOG_SCRIPT = [
+  'set -e',
+  'pkg=$1; ver=$2; doc=$3; shift 3',
+  'd=$(mktemp -d); trap \'rm -rf -- "$d"\' EXIT; chmod 755 "$d"; cd "$d"',
+  'apt-get "$@" download -- "$pkg=$ver" >&2',
+  'for f in ./*.deb; do dpkg-deb --fsys-tarfile "$f" > files.tar; done',
+  'tar -tf files.tar > members',
+  // Member names are matched literally ("$p" is quoted inside the patterns) and never globbed.
+  'set -f; p="./usr/share/doc/$doc"; arch=; main=; native=',
+  'while IFS= read -r m; do case "$m" in',
+  '  "$p/changelog.Debian.gz") main=$m ;;',
+  '  "$p/changelog.Debian."*.gz) arch="$arch $m" ;;',
+  '  "$p/changelog.gz") native=$m ;;',
+  'esac; done < members',
+  'list="$arch $main"; [ -n "$arch$main" ] || list=$native',
+  'if [ -z "$list" ]; then echo "no changelog in $p of $pkg $ver" >&2; exit 3; fi',
+  'for m in $list; do tar -xOf files.tar "$m" | gunzip -c; done',
+].join('\n');
 
 /**
  * apt/dpkg (Debian, Ubuntu). Commands expect `DEBIAN_FRONTEND=noninteractive` in the environment
@@ -115,6 +137,19 @@ export class AptPackageManager implements PackageManager {
       'if [ -z "$found" ]; then echo "no changelog in $1" >&2; exit 1; fi',
     ].join('\n');
     return ['sh', '-c', script, 'sh', this.docDir(name)];
+  }
+
+  /**
+   * Prints the Debian changelog shipped in the target's .deb, without installing it: `apt-get
+   * download` into a temp dir, the changelog members read out of `dpkg-deb --fsys-tarfile` in the
+   * order `changelog()` uses, gunzipped. A constant script; the package, version, doc dir name and
+   * apt options arrive as positional arguments. The temp dir is removed on every exit.
+   */
+  targetChangelog(target: PackageTarget): string[] {
+    const name = assertPackageName(target.name);
+    const version = assertVersion(name, target.version);
+    const doc = this.docDir(name).slice('/usr/share/doc/'.length);
+    return ['sh', '-c', TARGET_CHANGELOG_SCRIPT, 'sh', name, version, doc, ...this.#options];
   }
 
   /** Where dpkg installs a non-native package's Debian changelog (Debian Policy §12.7), gzip-compressed. */

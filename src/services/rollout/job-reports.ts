@@ -16,6 +16,7 @@ import {
   heartbeatJob,
   leaseJobs,
   listJobEvents,
+  listJobs,
   loadAsset,
   loadJob,
   setJobStep,
@@ -23,7 +24,8 @@ import {
 import { recordEvent } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
-import { getPatchEvidence, recordPatchOutcome } from './patch-learning.js';
+import { getPatchEvidence, getPrior, recordPatchOutcome } from './patch-learning.js';
+import { getPredictionUpdate, getReportedNotes, type PredictionUpdate } from './release-notes-prediction.js';
 
 const MAX_EXCERPT = 4096;
 
@@ -51,6 +53,15 @@ function stale(job: Job, token: number): PatchcastError {
 /** A leased job as the services hand it out: the contract's `LeasedJob` with the whole job row. */
 export interface LeasedJobWork extends Omit<LeasedJob, 'job'> {
   job: Job;
+}
+
+/** The calling agent's own host's jobs that are not over (pending, ready, leased); no other host's. */
+export async function listOwnJobs(deps: ServiceDeps): Promise<Job[]> {
+  authorize(deps.actor, 'agent');
+  const assetId = deps.actor.assetId;
+  if (!assetId) throw new PatchcastError('AUTH_FORBIDDEN', `${deps.actor.id} is bound to no asset`);
+  const jobs = await listJobs(deps.store.db, { assetId });
+  return jobs.filter((j) => j.status === 'pending' || j.status === 'ready' || j.status === 'leased');
 }
 
 /**
@@ -148,17 +159,8 @@ export async function reportStep(
   const job = await requireOwnJob(deps, input.jobId);
   const at = deps.clock.now().toISOString();
   const { report } = input;
+  const prediction = await getNotesPrediction(deps, job, report);
   const accepted = await deps.store.db.transaction().execute(async (db) => {
-    const ok = await setJobStep(
-      db,
-      { id: job.id, token: input.token },
-      {
-        step: report.step,
-        at,
-        ...(input.previous ? { previousVersions: input.previous } : {}),
-      },
-    );
-    if (!ok) return false;
     // A report whose acknowledgement was lost is sent again: the same step, token and start is kept once.
     const seen = (await listJobEvents(db, job.id)).some(
       (e) =>
@@ -166,6 +168,19 @@ export async function reportStep(
         e.data?.token === input.token &&
         e.data?.startedAt === report.startedAt,
     );
+    const ok = await setJobStep(
+      db,
+      { id: job.id, token: input.token },
+      {
+        step: report.step,
+        at,
+        ...(input.previous ? { previousVersions: input.previous } : {}),
+        ...(prediction && !seen && prediction.after !== prediction.before
+          ? { payload: withPrediction(job, prediction.after) }
+          : {}),
+      },
+    );
+    if (!ok) return false;
     if (seen) return true;
     await appendJobEvent(db, {
       jobId: job.id,
@@ -179,12 +194,45 @@ export async function reportStep(
         excerpt: clip(report.excerpt),
         ...(report.data ? { data: report.data } : {}),
         ...(input.previous ? { previous: input.previous } : {}),
+        ...(prediction ? { prediction } : {}),
       },
     });
     return true;
   });
   if (!accepted) throw stale(await requireOwnJob(deps, input.jobId), input.token);
   return { accepted: true };
+}
+
+/**
+ * A preflight with release notes re-scores the job's patches (release-notes-prediction.ts). A
+ * prediction that cannot be made leaves the report as it is: the notes inform, they never block.
+ */
+async function getNotesPrediction(
+  deps: ServiceDeps,
+  job: Job,
+  report: StepReport,
+): Promise<PredictionUpdate | undefined> {
+  const notes = report.step === 'preflight' ? getReportedNotes(report.data) : undefined;
+  if (!notes) return undefined;
+  try {
+    return await getPredictionUpdate(deps.store.db, job, notes, deps.clock.now());
+  } catch (error) {
+    deps.logger.warn(
+      { jobId: job.id, err: error instanceof Error ? error.message : String(error) },
+      'the release notes did not update the failure prediction',
+    );
+    return undefined;
+  }
+}
+
+/** The payload with the new prior; the planner's own number is kept beside it, once. */
+function withPrediction(job: Job, after: number): Record<string, unknown> {
+  const payload = job.payload ?? {};
+  return {
+    ...payload,
+    failureProbability: after,
+    ...('plannerFailureProbability' in payload ? {} : { plannerFailureProbability: getPrior(job) }),
+  };
 }
 
 /**

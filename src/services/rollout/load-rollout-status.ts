@@ -7,6 +7,7 @@ import { PatchcastError } from '../../core/errors.js';
 import type { Job, JobEvent, JobStatus, WaveStatus } from '../../core/types.js';
 import { loadLatestPlan } from '../../pipeline/stored-plans.js';
 import { resolveCount } from '../../rollout/decide.js';
+import type { ReleaseNotes } from '../../rollout/release-notes.js';
 import {
   listJobEvents,
   listJobs,
@@ -20,6 +21,7 @@ import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { loadRolloutState } from './controller.js';
 import { loadPatchGates } from './patch-learning.js';
+import { getPreflightFacts, type PredictionUpdate } from './release-notes-prediction.js';
 
 export interface RolloutWaveStatus {
   id: string;
@@ -51,6 +53,10 @@ export interface RolloutJobStatus {
   /** The planner's P(the job fails), and whether the reliability model or the default rate gave it. */
   failureProbability?: number;
   failureSource?: string;
+  /** The latest preflight's release notes per package (src/rollout/release-notes.ts). */
+  releaseNotes?: ReleaseNotes;
+  /** How those notes moved the job's failure prediction, and why (release-notes-prediction.ts). */
+  prediction?: PredictionUpdate;
 }
 
 export interface RolloutStatusView {
@@ -138,7 +144,12 @@ export async function loadRolloutStatus(
         ...(stored?.haltReason ? { haltReason: stored.haltReason } : {}),
       };
     }),
-    jobs: jobs.map((j) => toJobStatus(j, assignments.get(String(j.payload?.jobId ?? '')))),
+    jobs: await Promise.all(
+      jobs.map(async (j) => ({
+        ...toJobStatus(j, assignments.get(String(j.payload?.jobId ?? ''))),
+        ...(await loadPreflightFacts(db, j)),
+      })),
+    ),
     patches: [...learned.values()].sort((a, b) => b.mean - a.mean),
   };
 }
@@ -163,6 +174,17 @@ function toJobStatus(
       : {}),
     ...(assignment?.failureSource ? { failureSource: assignment.failureSource } : {}),
   };
+}
+
+/** The release notes and prediction of a job's latest preflight; nothing for a job that has not run. */
+async function loadPreflightFacts(
+  db: ServiceDeps['store']['db'],
+  job: Job,
+): Promise<Pick<RolloutJobStatus, 'releaseNotes' | 'prediction'>> {
+  if (!job.step) return {};
+  const events = await listJobEvents(db, job.id);
+  const last = events.filter((e) => e.kind === 'step:preflight').at(-1);
+  return last ? getPreflightFacts(last.data) : {};
 }
 
 /** One job with its step records (what ran, when, how it ended, an output excerpt). Needs `read`. */

@@ -34,7 +34,8 @@ function getKeys(job: Pick<Job, 'id' | 'payload'>): string[] {
   }
 }
 
-function getPrior(job: Pick<Job, 'payload'>): number {
+/** The prior of the job's patches: the planner's failure probability, updated by the release notes. */
+export function getPrior(job: Pick<Job, 'payload'>): number {
   const p = job.payload?.failureProbability;
   return typeof p === 'number' && p > 0 && p < 1 ? p : DEFAULT_PRIOR;
 }

@@ -38,7 +38,7 @@ export interface FindingsPageQuery {
   fixable?: boolean;
   /**
    * Only findings of these subjects (`finding_subjects.id`): the caller resolves what the store
-   * cannot index, e.g. a severity filter (src/api/finding-page.ts).
+   * cannot index, e.g. a severity filter (src/services/findings/load-finding-page.ts).
    */
   subjectIds?: readonly number[];
   sort: FindingsPageSort;

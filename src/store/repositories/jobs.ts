@@ -59,22 +59,8 @@ export async function leaseJobs(db: Db, request: LeaseRequest): Promise<LeasedJo
   const now = request.now.toISOString();
   const expires = new Date(request.now.getTime() + request.leaseSeconds * 1000).toISOString();
   const postgres = isPostgres(db);
-  const candidates = db
-    .selectFrom('jobs')
+  const candidates = selectLeasable(db, request)
     .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb('status', '=', 'ready'),
-          eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]),
-          eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]),
-          eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]),
-        ]),
-        eb.and([eb('status', '=', 'leased'), eb('lease_expires_at', '<', now)]),
-      ]),
-    )
-    .$if(request.assetId !== undefined, (q) => q.where('asset_id', '=', request.assetId ?? ''))
-    .$if(request.executors !== undefined, (q) => q.where('executor', 'in', [...(request.executors ?? [])]))
     .orderBy('created_at')
     .orderBy('id')
     .limit(request.limit)
@@ -95,6 +81,38 @@ export async function leaseJobs(db: Db, request: LeaseRequest): Promise<LeasedJo
     .returningAll()
     .execute();
   return rows.map(fromRow).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** The jobs `leaseJobs` would take now: one predicate, so a waiter woken by it finds what it was woken for. */
+function selectLeasable(db: Db, request: Pick<LeaseRequest, 'now' | 'assetId' | 'executors'>) {
+  const now = request.now.toISOString();
+  return db
+    .selectFrom('jobs')
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('status', '=', 'ready'),
+          eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]),
+          eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]),
+          eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]),
+        ]),
+        eb.and([eb('status', '=', 'leased'), eb('lease_expires_at', '<', now)]),
+      ]),
+    )
+    .$if(request.assetId !== undefined, (q) => q.where('asset_id', '=', request.assetId ?? ''))
+    .$if(request.executors !== undefined, (q) => q.where('executor', 'in', [...(request.executors ?? [])]));
+}
+
+/**
+ * The assets that have a job `leaseJobs` would take now (of the given executors), without leasing
+ * anything: one cheap read that tells every agent waiting on a replica whether to try a lease.
+ */
+export async function listLeasableAssets(
+  db: Db,
+  request: { now: Date; executors?: readonly string[] },
+): Promise<string[]> {
+  const rows = await selectLeasable(db, request).select('asset_id').distinct().execute();
+  return rows.map((r) => r.asset_id);
 }
 
 /** The lease a report names: the job and the fencing token it was given. */
@@ -131,7 +149,13 @@ export async function heartbeatJob(
 export async function setJobStep(
   db: Db,
   lease: LeaseRef,
-  change: { step: string; at: string; previousVersions?: Array<{ name: string; version: string | null }> },
+  change: {
+    step: string;
+    at: string;
+    previousVersions?: Array<{ name: string; version: string | null }>;
+    /** A new payload (the failure prediction the release notes updated), under the same guard. */
+    payload?: Record<string, unknown>;
+  },
 ): Promise<boolean> {
   const result = await db
     .updateTable('jobs')
@@ -139,6 +163,7 @@ export async function setJobStep(
       step: change.step,
       updated_at: change.at,
       ...(change.previousVersions ? { previous_versions: toJson(change.previousVersions) } : {}),
+      ...(change.payload ? { payload: toJson(change.payload) } : {}),
     })
     .where('id', '=', lease.id)
     .where('lease_token', '=', lease.token)

@@ -1,15 +1,17 @@
 /**
- * One page of findings for the API: the CLI's filters and sorts (plus `due`), keyset-paginated by the
+ * One page of findings for the API (`GET /api/v1/findings`): the CLI's filters and sorts (plus `due`), keyset-paginated by the
  * store (`loadFindingsPage`, an index range per page). The order is total (ties broken by asset,
  * vulnerability, package: a finding's identity), so the cursor — the last row's sort key — says
  * exactly where the next page starts, however findings were added or closed between pages.
  */
-import { PatchcastError } from '../core/errors.js';
-import type { Finding } from '../core/types.js';
-import { makeStoreAdvisorySource } from '../matching/advisory-source.js';
-import { getSeverity } from '../matching/scan.js';
-import type { FindingQuery } from '../services/findings/load-finding-selection.js';
-import { type Db, FINDINGS_PAGE_SORTS, listFindingSubjects, loadFindingsPage } from '../store/index.js';
+import { PatchcastError } from '../../core/errors.js';
+import type { Finding } from '../../core/types.js';
+import { makeStoreAdvisorySource } from '../../matching/advisory-source.js';
+import { getSeverity } from '../../matching/scan.js';
+import { type Db, FINDINGS_PAGE_SORTS, listFindingSubjects, loadFindingsPage } from '../../store/index.js';
+import { authorize } from '../authz.js';
+import type { ServiceDeps } from '../deps.js';
+import type { FindingQuery } from './load-finding-selection.js';
 
 export const PAGE_SORTS = FINDINGS_PAGE_SORTS;
 export type PageSort = (typeof PAGE_SORTS)[number];
@@ -32,7 +34,10 @@ export interface FindingPage {
   nextCursor: string | null;
 }
 
-export async function loadFindingPage(db: Db, q: FindingPageQuery): Promise<FindingPage> {
+/** One page of findings (the API's `GET /findings`). Needs `read`. */
+export async function loadFindingPage(deps: ServiceDeps, q: FindingPageQuery): Promise<FindingPage> {
+  authorize(deps.actor, 'read');
+  const db = deps.store.db;
   return loadFindingsPage(db, {
     status: q.status,
     sort: q.sort,
