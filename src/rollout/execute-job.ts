@@ -7,11 +7,15 @@
  */
 import { PatchcastError } from '../core/errors.js';
 import type { JobChannel, JobOutcome, LeasedJob, PackageTarget, StepName } from './contract.js';
+import { passDrillBoundary } from './drill-hook.js';
+import { FENCE_DIR, makeFencedExecutor } from './host-fence.js';
 import { type JobHost, type RunJobOptions, runJob } from './run-job.js';
 
 export interface ExecuteOptions extends Omit<RunJobOptions, 'resume' | 'onPrevious'> {
   /** How often to renew the lease (default: a third of the time left on it, at most 60 s). */
   heartbeatMs?: number;
+  /** The host's fence directory (host-fence.ts), or false for a host nothing else can reach (a fake in tests). */
+  fenceDir?: string | false;
 }
 
 export interface ExecuteResult {
@@ -43,15 +47,25 @@ export async function executeJob(
   const previous = work.resume.previous
     ?.filter((p): p is { name: string; version: string } => p.version !== null)
     .map((p): PackageTarget => ({ name: p.name, version: p.version }));
+  // Every command runs under the job's fence on the host (host-fence.ts): an older holder still at
+  // work there is waited for, then barred.
+  const { fenceDir = FENCE_DIR, ...runOptions } = options;
+  const fenced =
+    fenceDir === false
+      ? undefined
+      : makeFencedExecutor(host.executor, { jobId: work.job.id, token: work.token }, fenceDir);
   try {
+    await fenced?.claim();
     const result = await runJob(
       work.spec,
-      host,
+      fenced ? { ...host, executor: fenced } : host,
       {
         async report(report) {
           if (lost) return false;
           try {
+            passDrillBoundary(`before step:${report.step}`);
             await channel.report(report);
+            passDrillBoundary(`after step:${report.step}`);
             return true;
           } catch (error) {
             if (isStale(error)) return false;
@@ -60,7 +74,7 @@ export async function executeJob(
         },
       },
       {
-        ...options,
+        ...runOptions,
         resume: {
           ...(previous ? { previous } : {}),
           ...(work.resume.lastStep ? { lastStep: work.resume.lastStep as StepName } : {}),
@@ -75,14 +89,18 @@ export async function executeJob(
           const recorded: Array<{ name: string; version: string | null }> = found.map((p) => ({ ...p }));
           for (const t of work.spec.targets)
             if (!found.some((p) => p.name === t.name)) recorded.push({ name: t.name, version: null });
+          passDrillBoundary('before apply:begin');
           await channel.beginApply(recorded);
+          passDrillBoundary('after apply:begin');
         },
       },
     );
     if (result.stopped === 'lease-lost')
       return { outcome: 'lease-lost', ...(result.lastError ? { lastError: result.lastError } : {}) };
     try {
+      passDrillBoundary(`before end:${result.outcome}`);
       await channel.end(result.outcome, result.lastError ? { lastError: result.lastError } : {});
+      passDrillBoundary(`after end:${result.outcome}`);
     } catch (error) {
       if (isStale(error)) return { outcome: 'lease-lost' };
       throw error;

@@ -279,7 +279,12 @@ export async function endJob(
   const now = deps.clock.now();
   const at = now.toISOString();
   const { maxAttempts, backoff } = deps.config.rollout;
-  const retry = input.transient === true && input.outcome === 'failed' && job.attempts < maxAttempts;
+  // Once apply may have started (the versions before it are recorded), a transient failure never ends
+  // the job: the host may be at the targets, and only the next holder's re-check can say. An expired
+  // lease after apply is taken over without limit too; the backoff keeps such retries rare.
+  const applyBegan = job.previousVersions !== undefined;
+  const retry =
+    input.transient === true && input.outcome === 'failed' && (job.attempts < maxAttempts || applyBegan);
   const status = retry ? 'ready' : input.outcome;
   const retryAt = new Date(
     now.getTime() + durationSeconds(backoff) * 1000 * 2 ** Math.max(0, job.attempts - 1),

@@ -194,6 +194,53 @@ describe('rollout services', () => {
     ]);
   });
 
+  it('hands the next holder the outcome of the last reported step (a failed verify: only the rollback is left)', async () => {
+    await startRollout(deps('approver'), { approve: true });
+    await runControllerTick(controller());
+    await runControllerTick(controller());
+    const [first] = await leaseWork(controller(), { owner: 'worker-a', limit: 1, executors: ['ssh'] });
+    if (!first) throw new Error('nothing leased');
+    const lease = { jobId: first.job.id, token: first.token };
+    await reportStep(controller(), {
+      ...lease,
+      report: step('apply'),
+      previous: [{ name: 'openssl', version: '3.0.11-1~deb12u2' }],
+    });
+    await reportStep(controller(), { ...lease, report: step('verify', 'failed') });
+    now = new Date(now.getTime() + 11 * 60_000);
+    const [second] = await leaseWork(controller(), { owner: 'worker-b', limit: 1, executors: ['ssh'] });
+    expect(second?.resume).toMatchObject({
+      previous: [{ name: 'openssl', version: '3.0.11-1~deb12u2' }],
+      lastStep: 'verify',
+      lastOutcome: 'failed',
+    });
+  });
+
+  it('never ends a job on a transient failure once apply may have started, however many attempts it took', async () => {
+    await startRollout(deps('approver'), { approve: true });
+    await runControllerTick(controller());
+    await runControllerTick(controller());
+    const lease = async () => {
+      const [work] = await leaseWork(controller(), { owner: 'w', limit: 1, executors: ['ssh'] });
+      if (!work) throw new Error('nothing leased');
+      return { jobId: work.job.id, token: work.token, attempts: work.job.attempts };
+    };
+    let held = await lease();
+    await reportStep(controller(), {
+      ...held,
+      report: step('apply'),
+      previous: [{ name: 'openssl', version: '3.0.11-1~deb12u2' }],
+    });
+    for (const _ of [1, 2]) {
+      now = new Date(now.getTime() + 11 * 60_000);
+      held = await lease();
+    }
+    expect(held.attempts).toBe(CONFIG.rollout.maxAttempts);
+    // The store broke off the run's report (a terminated connection): the executor ends the job as transient.
+    const ended = await endJob(controller(), { ...held, outcome: 'failed', lastError: 'x', transient: true });
+    expect(ended).toEqual({ status: 'ready' });
+  });
+
   it('refuses a report under a stale token, and lets an agent see only its own host’s jobs', async () => {
     await startRollout(deps('approver'), { approve: true });
     await runControllerTick(controller());

@@ -82,19 +82,27 @@ export async function runController(deps: ServiceDeps, options: ControllerOption
   let idleTicks = 0;
   for (;;) {
     if (options.signal?.aborted) break;
-    const tick = await runControllerTick(deps);
+    let tick: TickResult | undefined;
     let leased = 0;
-    const free = workers - inFlight.size;
-    if (free > 0) {
-      for (const work of await leaseWork(deps, { owner, limit: free, executors: CONTROLLER_EXECUTORS })) {
-        leased++;
-        const running = runLeased(deps, work).finally(() => inFlight.delete(work.job.id));
-        inFlight.set(work.job.id, running);
+    try {
+      tick = await runControllerTick(deps);
+      const free = workers - inFlight.size;
+      if (free > 0) {
+        for (const work of await leaseWork(deps, { owner, limit: free, executors: CONTROLLER_EXECUTORS })) {
+          leased++;
+          const running = runLeased(deps, work).finally(() => inFlight.delete(work.job.id));
+          inFlight.set(work.job.id, running);
+        }
       }
+      options.onTick?.(tick, inFlight.size);
+    } catch (error) {
+      // The store went away for a moment (a restart, a dropped connection): the jobs in flight go on,
+      // and the next tick reads the state again. Exiting would abandon them until their leases ran out.
+      const message = error instanceof Error ? error.message : String(error);
+      deps.logger.error({ error: message }, 'controller tick failed; trying again next tick');
     }
-    options.onTick?.(tick, inFlight.size);
     if (options.untilIdle) {
-      const busy = inFlight.size > 0 || leased > 0 || tick.actions.some((a) => a.applied);
+      const busy = !tick || inFlight.size > 0 || leased > 0 || tick.actions.some((a) => a.applied);
       idleTicks = busy ? 0 : idleTicks + 1;
       // Idle twice in a row: every rollout is over, or waits for time (a soak, a window) or a person.
       if (idleTicks >= 2) break;
