@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeLocalExecutor } from './executors/local.js';
-import { makeFencedExecutor } from './host-fence.js';
+import { getFencedArgv, makeFencedExecutor } from './host-fence.js';
 
 // Real sh and flock on this machine; the fence files live in a temp dir.
 describe('host fence', () => {
@@ -37,20 +38,62 @@ describe('host fence', () => {
   it("waits for an older holder's running command before a new holder reads the host", async () => {
     const old = fenced(1);
     await old.claim();
+    // The old command holds the lock until the test creates `go`: no timing, only files.
     const running = old.run([
       'sh',
       '-c',
-      'sleep 0.5; echo "$1" >> "$2"',
+      'echo started > "$3"; while [ ! -e "$4" ]; do sleep 0.05; done; echo "$1" >> "$2"',
       'sh',
       'old install',
       join(dir, 'log'),
+      join(dir, 'started'),
+      join(dir, 'go'),
     ]);
-    // Let the old command take the lock before the new holder claims.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitForFile(join(dir, 'started'));
     const next = fenced(2);
-    await next.claim();
+    const claimed = next.claim();
+    writeFileSync(join(dir, 'go'), '');
+    await claimed;
     await next.run(append('new holder reads'));
     await running;
     expect(log()).toEqual(['old install', 'new holder reads']);
   });
+
+  it('lets a command outlive its holder: killed mid-command, the command still finishes on the host', async () => {
+    const old = fenced(1);
+    await old.claim();
+    // A holder process (sh) runs the fenced command and is SIGKILLed while the command waits.
+    const [program, ...args] = getFencedArgv(
+      [
+        'sh',
+        '-c',
+        'echo started > "$4"; while [ ! -e "$3" ]; do sleep 0.05; done; echo progress; echo "$1" >> "$2"',
+        'sh',
+        'finished',
+        join(dir, 'log'),
+        join(dir, 'go'),
+        join(dir, 'started'),
+      ],
+      'plan-1/job:host-a',
+      1,
+      join(dir, 'fence'),
+    );
+    // The holder (as a controller would be) is the parent of flock, not flock itself.
+    const holder = spawn('sh', ['-c', '"$@"; echo ended', 'holder', program as string, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await waitForFile(join(dir, 'started'));
+    holder.kill('SIGKILL');
+    holder.stdout?.destroy();
+    holder.stderr?.destroy();
+    const next = fenced(2);
+    const claimed = next.claim();
+    writeFileSync(join(dir, 'go'), '');
+    await claimed;
+    expect(log()).toEqual(['finished']);
+  });
 });
+
+async function waitForFile(path: string): Promise<void> {
+  while (!existsSync(path)) await new Promise((resolve) => setTimeout(resolve, 20));
+}

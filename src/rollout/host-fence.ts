@@ -30,8 +30,18 @@ const FENCE_SCRIPT = [
   'case "$seen" in ""|*[!0-9]*) seen=0 ;; esac',
   `if [ "$seen" -gt "$2" ]; then echo "${FENCE_MARK}: token $2, the host has seen token $seen" >&2; exit ${FENCE_REFUSED_EXIT}; fi`,
   'if [ "$seen" -lt "$2" ]; then printf "%s\\n" "$2" > "$1.new" && mv -f "$1.new" "$1" || exit 1; fi',
+  'f=$1',
   'shift 2',
-  'exec "$@"',
+  // The command must outlive its holder: a controller or agent killed mid-install must not take dpkg
+  // down with it (a half-done install the next holder could only roll back). So hang-ups and broken
+  // pipes are ignored (the command inherits that), and its output goes to files on the host, printed
+  // once it has ended; the next holder's claim waits on the lock until then.
+  "trap '' HUP PIPE",
+  '"$@" > "$f.out" 2> "$f.err"',
+  'rc=$?',
+  'cat "$f.out"; cat "$f.err" >&2',
+  'rm -f "$f.out" "$f.err"',
+  'exit $rc',
 ].join('\n');
 
 export interface FencedExecutor extends Executor {
@@ -52,7 +62,9 @@ export function getFencedArgv(
   dir = FENCE_DIR,
 ): string[] {
   const file = `${dir}/${getFenceName(jobId)}`;
+  // nohup: flock holds the lock, so it must not die of the hang-up an SSH session's end sends either.
   return [
+    'nohup',
     'flock',
     '-o',
     `${file}.lock`,
