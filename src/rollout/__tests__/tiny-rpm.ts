@@ -108,9 +108,10 @@ function specText(rpm: TinyRpm): string {
     'A throw-away package for patchcast tests.',
     '%install',
     `mkdir -p %{buildroot}/usr/share/${rpm.name}`,
-    `echo ${rpm.version} > %{buildroot}/usr/share/${rpm.name}/version`,
+    // One file per version, so that two versions of an install-only package can sit side by side.
+    `echo ${rpm.version} > %{buildroot}/usr/share/${rpm.name}/${rpm.version}`,
     '%files',
-    `/usr/share/${rpm.name}/version`,
+    `/usr/share/${rpm.name}/${rpm.version}`,
     '',
   ].join('\n');
 }

@@ -61,6 +61,8 @@ describe.skipIf(missing.length > 0)(
         { name: LONG, version: '1.0-1' },
         { name: 'pcdemo-tool', version: '1.0-1', tags: ['Conflicts: pcdemo-old'] },
         { name: 'pcdemo-tool', version: '2.0-1', tags: ['Conflicts: pcdemo-epoch'] },
+        { name: 'pcdemo-kernel', version: '1.0-1' },
+        { name: 'pcdemo-kernel', version: '1.0-2' },
       ]);
       dnf = getPackageManager('dnf', {
         dnf: { dnfOptions: repo.dnfOptions, rpmRoot: repo.root },
@@ -232,6 +234,35 @@ describe.skipIf(missing.length > 0)(
       expect(evaluatePreflight(sim, [{ name: 'pcdemo-epoch', version: '2:1.0-2' }], ALLOW_NOTHING).ok).toBe(
         false,
       );
+    });
+
+    // What the runner's rollback does not handle yet (readme.md): the facts it would have to work with.
+    it('installs a newer install-only package beside the old one, and "installing" the old one does nothing', async () => {
+      const kernels = getPackageManager('dnf', {
+        dnf: {
+          dnfOptions: [...repo.dnfOptions, '--setopt=installonlypkgs=pcdemo-kernel'],
+          rpmRoot: repo.root,
+        },
+      });
+      const install = async (version: string) => {
+        const result = await exec(kernels.install([{ name: 'pcdemo-kernel', version }]));
+        expect(result.code, result.stderr).toBe(0);
+        return result;
+      };
+      await install('1.0-1');
+      const result = await exec(kernels.simulate([{ name: 'pcdemo-kernel', version: '1.0-2' }]));
+      capture('installonly', result);
+      expect(kernels.parseSimulation(result).changes).toEqual([
+        { name: 'pcdemo-kernel', action: 'install', to: '1.0-2' },
+      ]);
+      await install('1.0-2');
+      const query = await exec(kernels.queryInstalled(['pcdemo-kernel']));
+      expect(query.stdout).toBe('pcdemo-kernel\t0:1.0-1\npcdemo-kernel\t0:1.0-2\n');
+      expect(kernels.parseInstalled(query.stdout)).toEqual(new Map([['pcdemo-kernel', '1.0-2']]));
+      expect((await install('1.0-1')).stdout).toContain(
+        'Package pcdemo-kernel-1.0-1.noarch is already installed.',
+      );
+      expect(await installed('pcdemo-kernel')).toEqual(new Map([['pcdemo-kernel', '1.0-2']]));
     });
   },
 );
