@@ -261,6 +261,10 @@ describe('output captured from dnf 4.14 and rpm 4.18 (dnf.int.spec.ts)', () => {
       ok([{ name: 'pcdemo-epoch', action: 'upgrade', to: '2:1.0-2' }]),
     );
     expect(parseDnfSimulation(fixture('already-installed'))).toEqual(ok([]));
+    // An install-only package's newer version goes in beside the old one: dnf says Installing.
+    expect(parseDnfSimulation(fixture('installonly'))).toEqual(
+      ok([{ name: 'pcdemo-kernel', action: 'install', to: '1.0-2' }]),
+    );
   });
 
   it('reads a name wider than the table: dnf 4.14 widens the table and wraps the header, not the row', () => {
