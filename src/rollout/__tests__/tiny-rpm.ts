@@ -14,8 +14,8 @@ export interface TinyRpm {
 /**
  * A yum repository of tiny rpms in a temp dir, an empty install root beside it, and the options that
  * keep dnf and rpm inside them. Nothing on the host changes:
- * - dnf gets `--installroot` (its cache, logs, history and rpm database all land under the root),
- *   its own config file and repo dir, and only the `pcdemo` repository;
+ * - dnf gets `--installroot` (its logs, history and rpm database land under the root), a metadata
+ *   cache in the temp dir, its own config file and repo dir, and only the `pcdemo` repository;
  * - `env.HOME` points at a temp home whose `.rpmmacros` sets `%_dbpath /var/lib/rpm`. Debian's rpm
  *   otherwise keeps its database in `~/.rpmdb` (it is not the system's package manager there), which
  *   would put the root's database at `ROOT/root/.rpmdb`; a Fedora or RHEL host has it in /var/lib/rpm,
@@ -67,8 +67,10 @@ export function makeTinyRpmRepo(rpms: readonly TinyRpm[]): TinyRpmRepo {
     `--installroot=${root}`,
     `--config=${config}`,
     `--setopt=reposdir=${repos}`,
-    // Relative to the install root, like the logs and the history.
-    '--setopt=cachedir=/var/cache/dnf',
+    // Run as root, dnf keeps repository metadata in system_cachedir, which --installroot does not
+    // move (the host's /var/cache/dnf otherwise): both point into the temp dir.
+    `--setopt=cachedir=${join(dir, 'cache')}`,
+    `--setopt=system_cachedir=${join(dir, 'cache')}`,
     // dnf would read the release from the root's system-release package, which an empty root lacks.
     '--releasever=1',
     '--nogpgcheck',

@@ -1,8 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingSink } from '../../../test/support/fake-host.js';
-import { makeTinyRpmRepo, missingRpmTools, type TinyRpmRepo } from '../__tests__/tiny-rpm.js';
+import {
+  makeTinyRpmRepo,
+  missingRpmTools,
+  TINY_RPM_REPO_ID,
+  type TinyRpmRepo,
+} from '../__tests__/tiny-rpm.js';
 import type { CommandResult, Executor, JobSpec } from '../contract.js';
 import { makeLocalExecutor } from '../executors/local.js';
 import { evaluatePreflight } from '../preflight.js';
@@ -263,6 +268,13 @@ describe.skipIf(missing.length > 0)(
         'Package pcdemo-kernel-1.0-1.noarch is already installed.',
       );
       expect(await installed('pcdemo-kernel')).toEqual(new Map([['pcdemo-kernel', '1.0-2']]));
+    });
+
+    it("left nothing in this host's dnf cache (all of it is in the temp dir)", () => {
+      const hostCache = '/var/cache/dnf';
+      const entries = existsSync(hostCache) ? readdirSync(hostCache) : [];
+      expect(entries.filter((e) => e.startsWith(TINY_RPM_REPO_ID))).toEqual([]);
+      expect(readdirSync(repo.dir)).toContain('cache');
     });
   },
 );
