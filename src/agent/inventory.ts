@@ -138,7 +138,18 @@ async function readPackageDatabase(
   if (installed !== undefined) return { path: apk, content: installed, format: apkInstalledFormat };
   for (const dir of RPM_DATABASES) {
     if ((await stat(join(root, dir)).catch(() => undefined)) === undefined) continue;
-    const listing = await runArgv(['rpm', '--root', root, '-qa', '--queryformat', RPM_QUERY_FORMAT]);
+    // The database found is named to rpm: its own default is a build-time macro (Debian's rpm, for
+    // one, says ~/.rpmdb), and a default that misses the root's database lists nothing and exits 0.
+    const listing = await runArgv([
+      'rpm',
+      '--root',
+      root,
+      '--dbpath',
+      `/${dir}`,
+      '-qa',
+      '--queryformat',
+      RPM_QUERY_FORMAT,
+    ]);
     if (listing.code !== 0)
       throw new PatchcastError(
         'INPUT_INVALID',

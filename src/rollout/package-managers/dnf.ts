@@ -32,20 +32,38 @@ const ROW_TAIL = /^\s+(\S+)\s+(\S+)\s+(\S+)\s+[\d.,]+ ?[kMG]?$/;
 // An obsoleted package under the row that replaces it: `     replacing  name.arch version`.
 const REPLACING = /^\s+replacing\s+(\S+)\.[^.\s]+\s+(\S+)$/;
 
+export interface DnfOptions {
+  /**
+   * Extra options put right after `dnf` in every dnf command, e.g. `--installroot=… --config=…
+   * --setopt=reposdir=… --disablerepo=* --enablerepo=…` (tests keep dnf inside a temp root this way).
+   */
+  dnfOptions?: readonly string[];
+  /** `rpm --root` for the installed-versions query, matching a dnf `--installroot` (tests only). */
+  rpmRoot?: string;
+}
+
 /**
- * dnf 4 / rpm (Fedora, RHEL 8+, and derivatives). Written from dnf 4's documented output format; not
- * run against a real dnf here (see readme.md).
+ * dnf 4 / rpm (Fedora, RHEL 8+, and derivatives). Checked against dnf 4.14 and rpm 4.18 (see
+ * readme.md and dnf.int.spec.ts).
  */
 export class DnfPackageManager implements PackageManager {
   readonly name = 'dnf' as const;
+  readonly #options: readonly string[];
+  readonly #rpmRoot: string | undefined;
+
+  constructor(options: DnfOptions = {}) {
+    this.#options = [...(options.dnfOptions ?? [])];
+    this.#rpmRoot = options.rpmRoot;
+  }
 
   /** Expire the cached metadata now; dnf otherwise refreshes by its own `metadata_expire`. */
   refresh(): string[] {
-    return ['dnf', '-y', 'makecache', '--refresh'];
+    return ['dnf', ...this.#options, '-y', 'makecache', '--refresh'];
   }
 
   queryInstalled(names: readonly string[]): string[] {
-    return ['rpm', '-q', '--qf', QUERY_FORMAT, ...names.map(assertPackageName)];
+    const root = this.#rpmRoot === undefined ? [] : ['--root', this.#rpmRoot];
+    return ['rpm', ...root, '-q', '--qf', QUERY_FORMAT, ...names.map(assertPackageName)];
   }
 
   /**
@@ -67,7 +85,7 @@ export class DnfPackageManager implements PackageManager {
 
   /** `--assumeno` resolves the transaction, prints it and answers no: nothing is downloaded or changed. */
   simulate(targets: readonly PackageTarget[]): string[] {
-    return ['dnf', '--assumeno', 'install', ...targetArgs(targets, (n, v) => `${n}-${v}`)];
+    return ['dnf', ...this.#options, '--assumeno', 'install', ...targetArgs(targets, (n, v) => `${n}-${v}`)];
   }
 
   parseSimulation(result: CommandResult): Simulation {
@@ -83,7 +101,12 @@ export class DnfPackageManager implements PackageManager {
     targets: readonly PackageTarget[],
     _options: { allowDowngrades?: boolean; allowHeld?: boolean } = {},
   ): string[] {
-    return ['dnf', '-y', 'install', ...targetArgs(targets, (n, v) => `${n}-${v}`)];
+    return ['dnf', ...this.#options, '-y', 'install', ...targetArgs(targets, (n, v) => `${n}-${v}`)];
+  }
+
+  /** What a rollback runs for a package the job newly installed (the runner's getRemoveArgv uses it). */
+  remove(names: readonly string[]): string[] {
+    return ['dnf', ...this.#options, '-y', 'remove', '--', ...names.map(assertPackageName)];
   }
 }
 

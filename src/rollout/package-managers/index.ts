@@ -2,15 +2,17 @@ import { PatchcastError } from '../../core/errors.js';
 import type { PackageManager, PackageManagerName } from '../contract.js';
 import { ApkPackageManager } from './apk.js';
 import { type AptOptions, AptPackageManager } from './apt.js';
-import { DnfPackageManager } from './dnf.js';
+import { type DnfOptions, DnfPackageManager } from './dnf.js';
 
 export { ApkPackageManager, parseApkSimulation } from './apk.js';
 export { type AptOptions, AptPackageManager, parseAptSimulation } from './apt.js';
-export { DnfPackageManager, parseDnfSimulation } from './dnf.js';
+export { type DnfOptions, DnfPackageManager, parseDnfSimulation } from './dnf.js';
 
 export interface PackageManagerOptions {
-  /** Only apt takes options (extra `-o` settings, a dpkg admin dir). */
+  /** apt: extra `-o` settings, a dpkg admin dir. */
   apt?: AptOptions;
+  /** dnf: extra dnf options (an install root, a repo dir), an `rpm --root`. */
+  dnf?: DnfOptions;
 }
 
 /** The driver for a package manager by name. Throws `INPUT_INVALID` for an unknown name. */
@@ -22,7 +24,7 @@ export function getPackageManager(
     case 'apt':
       return new AptPackageManager(options.apt);
     case 'dnf':
-      return new DnfPackageManager();
+      return new DnfPackageManager(options.dnf);
     case 'apk':
       return new ApkPackageManager();
     default:
