@@ -130,6 +130,9 @@ describe.skipIf(!isRoot)('patchcast agent on a test host (root, real apt, real s
       'step:verify',
       'step:post-hooks',
       'end',
+      // The server records the verified version in the store as the job ends.
+      'store:packages',
+      'store:findings',
     ]);
     const apply = (await server.events(jobId)).find((e) => e.kind === 'apply:begin');
     expect(apply?.data).toMatchObject({ previous: [{ name: PCDEMO.name, version: PCDEMO.base }] });

@@ -97,6 +97,18 @@ describe.skipIf(!root)('rollout on real hosts (README walk-through)', () => {
     const text = cli('rollout', 'job', byAsset['host-b'].id);
     expect(text).toContain('release notes pcdemo: 3 entries, urgency high, CVE-2026-0001');
     expect(text).toMatch(/P\(fail\) stays \d+\.\d%: the model scores only Debian security updates/);
+    // The store learned host-a's verified version: its finding is fixed without a new inventory;
+    // host-b's stays open.
+    const statuses = (asset: string) =>
+      JSON.parse(
+        cli('findings', '--asset', asset, '--status', 'open,fixed', '--format', 'json'),
+      ).findings.map((f: { vulnerabilityId: string; status: string }) => `${f.vulnerabilityId} ${f.status}`);
+    expect(statuses('host-a')).toEqual(['PCDEMO-2026-0001 fixed']);
+    expect(statuses('host-b')).toEqual(['PCDEMO-2026-0002 open']);
+    const hostA = JSON.parse(cli('rollout', 'job', byAsset['host-a'].id, '--json'));
+    expect(hostA.events.find((e: { kind: string }) => e.kind === 'store:findings')?.data).toMatchObject({
+      resolved: 1,
+    });
     // host-b is still vulnerable; its patch now says what the rollout learned about 1.0-4.
     const patch = JSON.parse(cli('explain', 'host-b/debian/pcdemo', '--json'));
     expect(patch.fleet).toEqual([

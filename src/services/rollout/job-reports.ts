@@ -25,6 +25,7 @@ import { recordEvent } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { getPatchEvidence, getPrior, recordPatchOutcome } from './patch-learning.js';
+import { recordPatchedVersions } from './record-patched.js';
 import { getPredictionUpdate, getReportedNotes, type PredictionUpdate } from './release-notes-prediction.js';
 
 const MAX_EXCERPT = 4096;
@@ -334,6 +335,13 @@ export async function endJob(
     return true;
   });
   if (!done) throw stale(await requireOwnJob(deps, input.jobId), input.token);
+  if (status === 'succeeded') {
+    // The store learns the verified versions now; a failure here leaves the job succeeded and the
+    // next inventory (an agent's report, an import) says the same.
+    await recordPatchedVersions(deps, job).catch((error) =>
+      deps.logger.warn({ jobId: job.id, error: String(error) }, 'could not record the patched versions'),
+    );
+  }
   return { status };
 }
 

@@ -213,6 +213,17 @@ export async function countFindings(db: Db, filter: { status?: FindingStatus[] }
   return Number((await query.executeTakeFirst())?.n ?? 0);
 }
 
+/** How many of an asset's findings are open. */
+export async function countOpenFindingsOfAsset(db: Db, assetId: string): Promise<number> {
+  const row = await db
+    .selectFrom('findings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('asset_id', '=', assetId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /** A finding's new status, with its suppression (null to clear it). */
 export interface FindingStatusChange {
   id: string;
