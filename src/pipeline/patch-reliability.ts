@@ -53,15 +53,7 @@ export function loadPatchFailureProbabilities(
   const keys = [...new Set([...targets.values()].map((t) => `${t.source}\0${t.version}\0${t.release}`))];
   const candidates = keys.map((key): PatchCandidate => {
     const [source = '', version = '', release = ''] = key.split('\0');
-    const family = guessFamily(advisories, release, day);
-    return {
-      package: source,
-      fixed: [{ release, package: source, version }],
-      ...(family ? { family } : {}),
-      revision: 1,
-      title: 'security update',
-      isRegressionUpdate: false,
-    };
+    return makePlannedCandidate(source, version, release, advisories, day);
   });
   const probabilities = scorePatches(artifact, advisories, candidates, day);
   const scores = new Map(keys.map((key, i) => [key, probabilities[i]]));
@@ -98,4 +90,26 @@ function getDebianTargets(
     if (version && release) out.set(id, { source: e.source, version, release });
   }
   return out;
+}
+
+/**
+ * A patch as the planner scores it before anything is known of its release notes: one source package
+ * at one version in one release, its family guessed from the advisory history, a plain security update.
+ */
+export function makePlannedCandidate(
+  source: string,
+  version: string,
+  release: string,
+  advisories: readonly Advisory[],
+  day: number,
+): PatchCandidate {
+  const family = guessFamily(advisories, release, day);
+  return {
+    package: source,
+    fixed: [{ release, package: source, version }],
+    ...(family ? { family } : {}),
+    revision: 1,
+    title: 'security update',
+    isRegressionUpdate: false,
+  };
 }

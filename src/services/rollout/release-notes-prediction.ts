@@ -7,13 +7,12 @@
  */
 import { z } from 'zod';
 import type { Job } from '../../core/types.js';
+import { makePlannedCandidate } from '../../pipeline/patch-reliability.js';
 import { hasStoredAdvisories, loadAdvisoriesFromStore } from '../../pipeline/reliability-advisories.js';
 import {
   type Advisory,
-  guessFamily,
   guessRelease,
   loadReliabilityModel,
-  type PatchCandidate,
   type ReliabilityArtifact,
   SHIPPED_RELIABILITY_MODEL_PATH,
   scorePatches,
@@ -103,7 +102,7 @@ export async function getPredictionUpdate(
   const day = Math.min(Math.floor(now.getTime() / DAY), last + 1);
   const scored = inputs.map((input) => {
     const release = input.release ?? '';
-    const base = toCandidate(input.package, input.version, release, advisories, day);
+    const base = makePlannedCandidate(input.package, input.version, release, advisories, day);
     const [planner, withNotes] = scorePatches(
       artifact,
       advisories,
@@ -170,25 +169,6 @@ function getCandidates(
     });
   }
   return out;
-}
-
-/** The candidate as the planner scores it (src/pipeline/patch-reliability.ts). */
-function toCandidate(
-  source: string,
-  version: string,
-  release: string,
-  advisories: readonly Advisory[],
-  day: number,
-): PatchCandidate {
-  const family = guessFamily(advisories, release, day);
-  return {
-    package: source,
-    fixed: [{ release, package: source, version }],
-    ...(family ? { family } : {}),
-    revision: 1,
-    title: 'security update',
-    isRegressionUpdate: false,
-  };
 }
 
 function safeTargets(job: Pick<Job, 'id' | 'payload'>): Array<{ name: string; version: string }> {

@@ -5,7 +5,7 @@
  * the services as its channel. Agent hosts' jobs are left to their agents.
  */
 import { randomBytes } from 'node:crypto';
-import type { JobChannel, LeasedJob } from '../../rollout/contract.js';
+import type { JobChannel } from '../../rollout/contract.js';
 import { executeJob } from '../../rollout/execute-job.js';
 import { connectHost } from '../../rollout/hosts.js';
 import { getHostEntry } from '../../rollout/job-spec.js';
