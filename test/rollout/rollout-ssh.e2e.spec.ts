@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPatchcast } from '../support/cli.js';
+import { makeCli } from '../support/cli.js';
 import { PCDEMO_LIB } from '../support/debs.js';
 import { makeRolloutLab, type RolloutLab } from '../support/rollout-lab.js';
 import { hasSshd, startSshd, type TestSshd } from '../support/sshd.js';
@@ -18,14 +18,10 @@ let lab: RolloutLab | undefined;
 let sshd: TestSshd | undefined;
 
 describe.skipIf(!runnable)('rollout over SSH (needs root and /usr/sbin/sshd)', () => {
-  const cli = (...args: string[]) => {
-    const result = runPatchcast(args, { cwd: dir, env: { PATCHCAST_HOME: join(dir, 'store') } });
-    if (result.code !== 0)
-      throw new Error(
-        `patchcast ${args.join(' ')} exited ${result.code}:\n${result.stderr}\n${result.stdout}`,
-      );
-    return result.stdout;
-  };
+  const cli = makeCli(
+    () => dir,
+    () => join(dir, 'store'),
+  );
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'patchcast-rollout-ssh-'));

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPatchcast } from '../support/cli.js';
+import { makeCli } from '../support/cli.js';
 import { PCDEMO, PCDEMO_LIB } from '../support/debs.js';
 import { makeRolloutLab, type RolloutLab } from '../support/rollout-lab.js';
 
@@ -17,14 +17,10 @@ let dir = '';
 let lab: RolloutLab | undefined;
 
 describe.skipIf(!root)('rollout on real hosts (README walk-through)', () => {
-  const cli = (...args: string[]) => {
-    const result = runPatchcast(args, { cwd: dir, env: { PATCHCAST_HOME: join(dir, 'store') } });
-    if (result.code !== 0)
-      throw new Error(
-        `patchcast ${args.join(' ')} exited ${result.code}:\n${result.stderr}\n${result.stdout}`,
-      );
-    return result.stdout;
-  };
+  const cli = makeCli(
+    () => dir,
+    () => join(dir, 'store'),
+  );
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'patchcast-rollout-'));

@@ -32,3 +32,15 @@ export function runPatchcast(
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** `patchcast …` in `cwd` with its store under `home`, returning stdout; throws with the output when it fails. */
+export function makeCli(cwd: () => string, home: () => string): (...args: string[]) => string {
+  return (...args) => {
+    const result = runPatchcast(args, { cwd: cwd(), env: { PATCHCAST_HOME: home() } });
+    if (result.code !== 0)
+      throw new Error(
+        `patchcast ${args.join(' ')} exited ${result.code}:\n${result.stderr}\n${result.stdout}`,
+      );
+    return result.stdout;
+  };
+}
