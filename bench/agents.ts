@@ -22,7 +22,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -32,6 +31,7 @@ import { configSchema, normalizeConfig } from '../src/config/index.js';
 import { createEnrollToken, enrollAgent } from '../src/services/auth/agents.js';
 import { silentLogger, systemClock } from '../src/services/deps.js';
 import { enqueueJobs, openStore, upsertAsset } from '../src/store/index.js';
+import { freePort, loadAverage, stopChild, waitReady } from './support/replicas.js';
 
 const BIN = fileURLToPath(new URL('../bin/patchcast.js', import.meta.url));
 const PG_URL = process.env.PATCHCAST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   for (const port of ports) replicas.push(startReplica(port, log));
   closeSync(log);
   const origins = ports.map((p) => `http://127.0.0.1:${p}`);
-  await Promise.all(origins.map((o) => waitReady(o, logFile)));
+  await Promise.all(origins.map((o, i) => waitReady(o, replicas[i] as ChildProcess, logFile)));
   console.log(
     `2 replicas (node bin/patchcast.js serve, sources through tsx) ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${origins.join(' ')}`,
   );
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   console.log(
     `load generator's event-loop delay: p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`,
   );
-  await Promise.all(replicas.map(stopReplica));
+  await Promise.all(replicas.map(stopChild));
   serverSide(logFile, wall);
   if (errors.length) console.log(`first errors:\n  ${errors.join('\n  ')}`);
   for (const agent of agents) agent.close();
@@ -444,45 +444,6 @@ function startReplica(port: number, log: number): ChildProcess {
   });
 }
 
-async function stopReplica(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function waitReady(origin: string, logFile: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${origin}/readyz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (replicas.some((r) => r.exitCode !== null))
-      throw new Error(`a replica exited:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
-    await sleep(250);
-  }
-  throw new Error(`${origin} not ready after 120 s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function loadAverage(): string {
-  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -506,7 +467,7 @@ else
   try {
     await main();
   } finally {
-    await Promise.all(replicas.map(stopReplica));
+    await Promise.all(replicas.map(stopChild));
     const client = new pg.Client({ connectionString: PG_URL });
     await client.connect();
     await client.query(`drop schema if exists "${schema}" cascade`);
