@@ -31,7 +31,7 @@ import { configSchema, normalizeConfig } from '../src/config/index.js';
 import { createEnrollToken, enrollAgent } from '../src/services/auth/agents.js';
 import { silentLogger, systemClock } from '../src/services/deps.js';
 import { enqueueJobs, openStore, upsertAsset } from '../src/store/index.js';
-import { freePort, loadAverage, stopChild, waitReady } from './support/replicas.js';
+import { freePort, isPostgresUp, loadAverage, stopChild, waitReady } from './support/replicas.js';
 
 const BIN = fileURLToPath(new URL('../bin/patchcast.js', import.meta.url));
 const PG_URL = process.env.PATCHCAST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -448,21 +448,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Whether the PostgreSQL answers: without one the benchmark says so and skips (`npm run bench` runs all). */
-async function isPostgresUp(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (error) {
-    console.log(`skipped: PostgreSQL at ${PG_URL} is unreachable (${(error as Error).message})`);
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-if (!(await isPostgresUp())) rmSync(work, { recursive: true, force: true });
+if (!(await isPostgresUp(PG_URL))) rmSync(work, { recursive: true, force: true });
 else
   try {
     await main();

@@ -32,6 +32,7 @@ import { openStore } from '../src/store/index.js';
 import { storePlan } from '../test/support/rollout-plan.js';
 import {
   freePort,
+  isPostgresUp,
   loadAverage,
   readCpuSeconds,
   readPostgresCpuSeconds,
@@ -263,20 +264,7 @@ async function prepareStore(
   }
 }
 
-async function isPostgresUp(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (error) {
-    console.log(`skipped: PostgreSQL at ${PG_URL} is unreachable (${(error as Error).message})`);
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-if (await isPostgresUp()) {
+if (await isPostgresUp(PG_URL)) {
   console.log(
     `rollout of ${SIZES.join(', ')} agents: 4 rings (canary 1 %, 3 × the rest), concurrency 25 %, error budget 5 %, ` +
       `tick ${TICK_MS} ms; agents ${WAIT_S > 0 ? `long-poll (wait ${WAIT_S} s)` : `poll every ${INTERVAL_MS / 1000} s`}, ` +

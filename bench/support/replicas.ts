@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const BIN = fileURLToPath(new URL('../../bin/patchcast.js', import.meta.url));
 
@@ -91,4 +92,18 @@ export function readPostgresCpuSeconds(): number {
 
 export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
+/** Whether the PostgreSQL answers: without one a benchmark says so and skips (`npm run bench` runs all). */
+export async function isPostgresUp(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    console.log(`skipped: PostgreSQL at ${url} is unreachable (${(error as Error).message})`);
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
