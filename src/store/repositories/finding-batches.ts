@@ -21,6 +21,17 @@ export interface FindingBatchOptions {
 }
 
 /**
+ * Which findings a step after matching works on (issue #18's incremental path): the findings of these
+ * assets, plus the findings of these vulnerabilities on any asset. Neither given: every finding.
+ */
+export interface FindingScope {
+  /** Findings of these assets (their inventory or their facts changed). */
+  assetIds?: readonly string[];
+  /** Findings of these vulnerabilities, on every asset (their advisory, EPSS, forecast or KEV listing changed). */
+  vulnerabilityIds?: readonly string[];
+}
+
+/**
  * The ids of the assets that have findings, in any status, sorted. Every finding's asset exists (a
  * foreign key, since migration 0010 a delete trigger), so this is an index probe per asset rather than
  * a scan of the findings.
