@@ -9,21 +9,11 @@
  * (`--rematch` matches a second time with nothing changed — the daily steady state — and prints
  * what it wrote: nothing per finding, one `matched_at` per asset.)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import {
-  type PhaseFigures,
-  type PhaseOptions,
-  runAdvisoriesPhase,
-  runLoadPhase,
-  runMatchPhase,
-} from './support/fleet-store.js';
+import { parseBackend, toLocation, withBackend } from './support/backend.js';
+import { type PhaseFigures, runAdvisoriesPhase, runLoadPhase, runMatchPhase } from './support/fleet-store.js';
 import { getFlagValue, runPhaseProcess } from './support/phase-process.js';
 
-const PG_URL = process.env.PATCHCAST_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET_SECONDS = 30;
 const TARGET_RSS_MIB = 2048;
 const PHASES = { advisories: runAdvisoriesPhase, load: runLoadPhase, match: runMatchPhase } as const;
@@ -46,17 +36,15 @@ function parseArgs(argv: readonly string[]): Args {
     hosts,
     seed: Number(value('--seed') ?? 42),
     rematch: argv.includes('--rematch'),
-    backends: backend === 'sqlite' || backend === 'postgres' ? [backend] : ['sqlite', 'postgres'],
+    backends: parseBackend(backend)
+      ? [parseBackend(backend) as 'sqlite' | 'postgres']
+      : ['sqlite', 'postgres'],
   };
   const phase = value('--phase');
   if (phase && phase in PHASES) args.phase = phase as Phase;
   const location = value('--location');
   if (location) args.location = location;
   return args;
-}
-
-function toLocation(location: string): PhaseOptions['location'] {
-  return location.startsWith('postgres') ? { databaseUrl: location } : { home: location };
 }
 
 /** Runs one phase in a fresh process; its last stdout line is the figures as JSON. */
@@ -123,29 +111,6 @@ function report(backend: string, figures: Record<Phase, PhaseFigures>): void {
       `live findings; written: ${fmt(again.inserted)} inserted, ${fmt(again.updated)} updated, ` +
       `${fmt(again.resolved)} resolved, ${fmt(again.touchedAssets)} assets touched`,
   );
-}
-
-async function withBackend(backend: 'sqlite' | 'postgres', fn: (location: string) => void): Promise<void> {
-  if (backend === 'sqlite') {
-    const home = mkdtempSync(join(tmpdir(), 'pc-bench-'));
-    try {
-      fn(home);
-    } finally {
-      rmSync(home, { recursive: true, force: true });
-    }
-    return;
-  }
-  const schema = `pc_bench_${process.pid}`;
-  const url = new URL(PG_URL);
-  url.searchParams.set('schema', schema);
-  try {
-    fn(url.toString());
-  } finally {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
-  }
 }
 
 async function main(): Promise<void> {

@@ -1,14 +1,16 @@
 /**
- * The steps after matching at fleet scale, on SQLite: a bench fleet of `--hosts N` hosts (default
- * 1,000; bench/support/fleet-store.ts) matched whole, then `updateFindings`' post-match steps — VEX,
- * risk scoring and the policies (exceptions, SLA, history) — as `patchcast run` runs them. Each phase
- * runs in its own process, so each peak RSS is its own. Prints per-step seconds, findings/s, peak RSS.
+ * The steps after matching at fleet scale, on SQLite or PostgreSQL: a bench fleet of `--hosts N` hosts
+ * (default 1,000; bench/support/fleet-store.ts) matched whole, then `updateFindings`' post-match steps —
+ * VEX, risk scoring and the policies (exceptions, SLA, history) — as `patchcast run` runs them; then a
+ * typical daily sync (50 advisories and 300 EPSS scores change, the next day) and the incremental run
+ * `patchcast sync` does after it. Each phase runs in its own process, so each peak RSS is its own.
+ * Prints per-step seconds, findings/s, peak RSS; the last line is one JSON object (issue #18):
+ * `{"hosts","backend","findings","matchSeconds","afterMatchSeconds","incrementalSeconds","peakRssMiB"}`.
  *
- * Run: npm run bench pipeline-scale -- [--hosts N] [--seed S] [--batch-assets N]
+ * Run: npm run bench pipeline-scale -- [--hosts N] [--backend sqlite|postgres] [--seed S]
+ *      [--batch-assets N] [--keep]   (`--keep` leaves the store; re-run one phase on it with
+ *      `--phase P --location DIR|URL`)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/index.js';
 import { getFeedSource, syncSource } from '../src/feeds/index.js';
@@ -21,6 +23,8 @@ import {
   replaceVexStatements,
   type Store,
 } from '../src/store/index.js';
+import { type Backend, parseBackend, toLocation, withBackend } from './support/backend.js';
+import { runDailySyncPhase, runIncrementalPhase } from './support/daily-sync.js';
 import {
   BENCH_NOW,
   DATA_DIR,
@@ -46,6 +50,8 @@ const PHASES = {
   vex: runVexPhase,
   score: runScorePhase,
   policies: runPoliciesPhase,
+  sync: runDailySyncPhase,
+  incremental: runIncrementalPhase,
 } as const;
 type Phase = keyof typeof PHASES;
 /** A phase's options: the bench fleet's, and the batch size of the steps after matching. */
@@ -56,18 +62,30 @@ const POST_MATCH: readonly Phase[] = ['vex', 'score', 'policies'];
 interface Args {
   hosts: number;
   seed: number;
+  backend: Backend;
+  keep: boolean;
   batchAssets?: number;
   phase?: Phase;
-  home?: string;
+  location?: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const value = (flag: string) => getFlagValue(argv, flag);
-  const args: Args = { hosts: Number(value('--hosts') ?? 1000), seed: Number(value('--seed') ?? 42) };
+  const backend = value('--backend');
+  const parsed = parseBackend(backend);
+  if (backend !== undefined && !parsed) throw new Error(`--backend ${backend}: use sqlite or postgres`);
+  const args: Args = {
+    hosts: Number(value('--hosts') ?? 1000),
+    seed: Number(value('--seed') ?? 42),
+    backend: parsed ?? 'sqlite',
+    keep: argv.includes('--keep'),
+  };
   const phase = value('--phase');
-  if (phase && phase in PHASES) args.phase = phase as Phase;
-  const home = value('--home');
-  if (home) args.home = home;
+  if (phase !== undefined && !(phase in PHASES))
+    throw new Error(`--phase ${phase}: use one of ${Object.keys(PHASES).join(', ')}`);
+  if (phase) args.phase = phase as Phase;
+  const location = value('--location') ?? value('--home');
+  if (location) args.location = location;
   const batch = value('--batch-assets');
   if (batch) args.batchAssets = Number(batch);
   return args;
@@ -195,8 +213,17 @@ async function runPoliciesPhase(options: BenchOptions): Promise<PhaseFigures> {
 const getBatching = (o: BenchOptions) => (o.batchAssets === undefined ? {} : { batchAssets: o.batchAssets });
 
 /** Runs one phase in a fresh process; its last stdout line is the figures as JSON. */
-function runPhase(phase: Phase, home: string, args: Args): PhaseFigures {
-  const argv = ['--phase', phase, '--home', home, '--hosts', String(args.hosts), '--seed', String(args.seed)];
+function runPhase(phase: Phase, location: string, args: Args): PhaseFigures {
+  const argv = [
+    '--phase',
+    phase,
+    '--location',
+    location,
+    '--hosts',
+    String(args.hosts),
+    '--seed',
+    String(args.seed),
+  ];
   if (args.batchAssets !== undefined) argv.push('--batch-assets', String(args.batchAssets));
   return runPhaseProcess(fileURLToPath(import.meta.url), argv);
 }
@@ -216,9 +243,9 @@ function printPhase(phase: Phase, figures: PhaseFigures, findings: number): void
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  if (args.phase && args.home) {
+  if (args.phase && args.location) {
     const options: BenchOptions = {
-      location: { home: args.home },
+      location: toLocation(args.location),
       hosts: args.hosts,
       seed: args.seed,
       rematch: false,
@@ -228,23 +255,40 @@ async function main(): Promise<void> {
     return;
   }
   const batch = `${args.batchAssets ?? FINDING_BATCH_ASSETS} assets a batch`;
-  console.log(`pipeline-scale bench: ${fmt(args.hosts)} hosts, seed ${args.seed}, SQLite, ${batch}`);
-  const home = mkdtempSync(join(tmpdir(), 'pc-bench-'));
-  try {
-    let findings = 0;
-    let post = 0;
-    for (const phase of Object.keys(PHASES) as Phase[]) {
-      const figures = runPhase(phase, home, args);
-      if (phase === 'match') findings = Number((figures.first as { findings?: number }).findings ?? 0);
-      if (POST_MATCH.includes(phase)) post += figures.seconds;
-      printPhase(phase, figures, findings);
-    }
-    console.log(
-      `post-match  ${post.toFixed(1).padStart(7)} s ${rate(findings, post).padStart(10)} findings/s`,
-    );
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
+  console.log(`pipeline-scale bench: ${fmt(args.hosts)} hosts, seed ${args.seed}, ${args.backend}, ${batch}`);
+  const summary = await withBackend(
+    args.backend,
+    (location) => {
+      let findings = 0;
+      let post = 0;
+      const seconds: Partial<Record<Phase, number>> = {};
+      let peak = 0;
+      for (const phase of Object.keys(PHASES) as Phase[]) {
+        const figures = runPhase(phase, location, args);
+        if (phase === 'match') findings = Number((figures.first as { findings?: number }).findings ?? 0);
+        if (POST_MATCH.includes(phase)) post += figures.seconds;
+        seconds[phase] = figures.seconds;
+        peak = Math.max(peak, figures.maxRssMiB);
+        printPhase(phase, figures, findings);
+      }
+      console.log(
+        `post-match  ${post.toFixed(1).padStart(7)} s ${rate(findings, post).padStart(10)} findings/s`,
+      );
+      return {
+        hosts: args.hosts,
+        backend: args.backend,
+        findings,
+        matchSeconds: round(seconds.match ?? 0),
+        afterMatchSeconds: round(post),
+        incrementalSeconds: round(seconds.incremental ?? 0),
+        peakRssMiB: Math.round(peak),
+      };
+    },
+    { keep: args.keep },
+  );
+  console.log(JSON.stringify(summary));
 }
+
+const round = (n: number) => Math.round(n * 10) / 10;
 
 await main();
