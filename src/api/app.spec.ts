@@ -25,7 +25,7 @@ describe('makeApp', () => {
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ready', store: 'sqlite', schema: '0019-rollout' });
+    expect(ready.json()).toMatchObject({ status: 'ready', store: 'sqlite', schema: '0022-fact-fingerprints' });
     expect(ready.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -44,6 +44,7 @@ describe('makeApp', () => {
         '0017-findings-page',
         '0018-jobs-asset',
         '0019-rollout',
+        '0022-fact-fingerprints',
       ]);
       expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
     } finally {

@@ -21,6 +21,7 @@ export * from './repositories/exceptions.js';
 export * from './repositories/exploit-scores.js';
 export * from './repositories/feed-state.js';
 export * from './repositories/finding-batches.js';
+export * from './repositories/fact-fingerprints.js';
 export * from './repositories/finding-history.js';
 export * from './repositories/finding-keys.js';
 export * from './repositories/finding-matches.js';
