@@ -1,0 +1,66 @@
+/**
+ * The app: Mantine (the one component and style system, light and dark), TanStack Query for every
+ * API read, react-router for deep links. Every page but sign-in needs a session.
+ */
+import { createTheme, MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from 'react-router';
+import { ApiError } from './api/client';
+import { useToken } from './auth/session';
+import { Layout } from './components/layout';
+import { AssetPage } from './pages/asset';
+import { FindingsPage } from './pages/findings';
+import { OverviewPage } from './pages/overview';
+import { SignInPage } from './pages/sign-in';
+import { VulnerabilityPage } from './pages/vulnerability';
+import { PATHS } from './paths';
+
+const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm' });
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A 4xx will not change on retry; network trouble and 5xx get two more tries.
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      staleTime: 30_000,
+    },
+  },
+});
+
+/** Pages behind sign-in: without a session, to the sign-in page, which comes back here after. */
+function RequireSession() {
+  const token = useToken();
+  const location = useLocation();
+  if (!token) {
+    const next = location.pathname + location.search;
+    return <Navigate to={`${PATHS.signIn}?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return (
+    <Layout>
+      <Outlet />
+    </Layout>
+  );
+}
+
+const router = createBrowserRouter([
+  { path: PATHS.signIn, element: <SignInPage /> },
+  {
+    element: <RequireSession />,
+    children: [
+      { path: PATHS.overview, element: <OverviewPage /> },
+      { path: PATHS.findings, element: <FindingsPage /> },
+      { path: PATHS.vulnerability, element: <VulnerabilityPage /> },
+      { path: PATHS.asset, element: <AssetPage /> },
+    ],
+  },
+]);
+
+export function App() {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}
