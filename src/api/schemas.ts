@@ -77,9 +77,10 @@ export const findingExplanationSchema = z
         .nullable(),
     }),
     contributions: z.array(
-      z
-        .object({ factor: z.string(), value: z.number(), text: z.string() })
-        .meta({ id: 'Contribution', description: 'One named, signed part of a score; the parts add up to it' }),
+      z.object({ factor: z.string(), value: z.number(), text: z.string() }).meta({
+        id: 'Contribution',
+        description: 'One named, signed part of a score; the parts add up to it',
+      }),
     ),
   })
   .meta({ id: 'FindingExplanation' });

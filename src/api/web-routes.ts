@@ -37,12 +37,17 @@ export function findWebRoot(env: NodeJS.ProcessEnv = process.env): string | unde
 /** Registers the web app's routes; without a built app they answer a 404 that says how to build it. */
 export async function registerWebRoutes(app: FastifyInstance, root: string | undefined): Promise<void> {
   const built = root !== undefined && existsSync(join(root, 'index.html'));
-  if (built) await app.register(fastifyStatic, { root, serve: false });
+  // Cache-Control is set per route below (the page revalidated, the hashed files for a year).
+  if (built) await app.register(fastifyStatic, { root, serve: false, cacheControl: false });
   const notBuilt = (request: FastifyRequest) =>
-    new PatchcastError('API_ROUTE_NOT_FOUND', `the web dashboard is not built (no index.html in ${root ?? 'dist/web'})`, {
-      hint: 'Run `npm run build` (it builds web/ into dist/web), or set PATCHCAST_WEB_ROOT to a built app.',
-      details: { path: request.url.split('?')[0] },
-    });
+    new PatchcastError(
+      'API_ROUTE_NOT_FOUND',
+      `the web dashboard is not built (no index.html in ${root ?? 'dist/web'})`,
+      {
+        hint: 'Run `npm run build` (it builds web/ into dist/web), or set PATCHCAST_WEB_ROOT to a built app.',
+        details: { path: request.url.split('?')[0] },
+      },
+    );
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     request.authzDecided = true; // public: the page is the same for everyone and holds no data
     if (!built) throw notBuilt(request);
@@ -54,6 +59,8 @@ export async function registerWebRoutes(app: FastifyInstance, root: string | und
     request.authzDecided = true;
     if (!built) throw notBuilt(request);
     const path = (request.params as { '*': string })['*'];
-    return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(join('static', path));
+    return reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .sendFile(join('static', path));
   });
 }

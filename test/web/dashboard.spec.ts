@@ -18,7 +18,8 @@ import { copyDemoStore } from '../support/demo-store.js';
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs the chromium package`);
+  if (process.env.CI === 'true')
+    throw new Error(`${CHROMIUM} is missing: .ci/run installs the chromium package`);
   console.warn(`test/web/dashboard.spec.ts skipped: no ${CHROMIUM} (apt-get install chromium)`);
 }
 
@@ -37,7 +38,17 @@ async function buildWeb(outDir: string): Promise<void> {
   const { NODE_ENV: _, ...env } = process.env;
   const child = spawn(
     process.execPath,
-    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(root, 'web/vite.config.ts'), '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+    [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      join(root, 'web/vite.config.ts'),
+      '--outDir',
+      outDir,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
     { env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let err = '';
@@ -47,9 +58,12 @@ async function buildWeb(outDir: string): Promise<void> {
 }
 
 async function createToken(home: string, role: 'viewer' | 'approver'): Promise<string> {
-  const result = await runPatchcastInProcess(['tokens', 'create', '--name', `web-${role}`, '--role', role, '--json'], {
-    home,
-  });
+  const result = await runPatchcastInProcess(
+    ['tokens', 'create', '--name', `web-${role}`, '--role', role, '--json'],
+    {
+      home,
+    },
+  );
   if (result.code !== 0) throw new Error(`tokens create failed: ${result.stderr}`);
   return (JSON.parse(result.stdout) as { token: string }).token;
 }
@@ -127,7 +141,7 @@ describe.skipIf(!hasChromium)('the web dashboard in Chromium', () => {
     const open = await page.getByTestId('kpi-Open findings').textContent();
     expect(Number(open?.replace(/\D/g, ''))).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('kpi-SLA breaches').textContent()).toMatch(/^[\d,.]+$/);
-    expect((page as Page & { errors: string[] }).errors.join("\n")).toBe("");
+    expect((page as Page & { errors: string[] }).errors.join('\n')).toBe('');
     await page.context().close();
   });
 
@@ -138,7 +152,9 @@ describe.skipIf(!hasChromium)('the web dashboard in Chromium', () => {
     await first.waitFor();
     // The top row is the API's top finding (highest risk first).
     const top = (await (
-      await fetch(`${url}/api/v1/findings?sort=risk&limit=1`, { headers: { authorization: `Bearer ${tokens.viewer}` } })
+      await fetch(`${url}/api/v1/findings?sort=risk&limit=1`, {
+        headers: { authorization: `Bearer ${tokens.viewer}` },
+      })
     ).json()) as { findings: Array<{ id: string; vulnerabilityId: string; assetId: string; risk: number }> };
     const best = top.findings[0];
     if (!best) throw new Error('the demo store has no finding');
@@ -161,7 +177,7 @@ describe.skipIf(!hasChromium)('the web dashboard in Chromium', () => {
     // Escape closes the drawer (keyboard) and the URL forgets it.
     await page.keyboard.press('Escape');
     await expect.poll(() => new URL(page.url()).searchParams.get('finding')).toBeNull();
-    expect((page as Page & { errors: string[] }).errors.join("\n")).toBe("");
+    expect((page as Page & { errors: string[] }).errors.join('\n')).toBe('');
     await page.context().close();
   });
 
@@ -194,7 +210,7 @@ describe.skipIf(!hasChromium)('the web dashboard in Chromium', () => {
     const asset = await page.locator('tbody a[href^="/assets/"]').first().textContent();
     await page.goto(`${url}/assets/${encodeURIComponent(asset ?? '')}`);
     await page.getByRole('heading', { level: 2, name: `Asset ${asset}` }).waitFor();
-    expect((page as Page & { errors: string[] }).errors.join("\n")).toBe("");
+    expect((page as Page & { errors: string[] }).errors.join('\n')).toBe('');
     await page.context().close();
   });
 });

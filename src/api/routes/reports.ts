@@ -35,7 +35,12 @@ const slaReportSchema = z
     asOf: z.string(),
     totals: z.object(slaCounts),
     rules: z.array(
-      z.looseObject({ rule: z.string(), description: z.string().optional(), total: z.number().int(), ...slaCounts }),
+      z.looseObject({
+        rule: z.string(),
+        description: z.string().optional(),
+        total: z.number().int(),
+        ...slaCounts,
+      }),
     ),
     breached: z.array(slaItem).describe('most overdue first'),
     dueSoon: z.array(slaItem).describe('soonest due first'),

@@ -23,7 +23,7 @@ const cveForecastSchema = z
     ),
     epss: z.object({ score: z.number(), date: z.string() }).nullable(),
   })
-  .meta({ id: 'CveForecast', description: 'A CVE\'s exploit forecast: probability, percentile, top factors' });
+  .meta({ id: 'CveForecast', description: "A CVE's exploit forecast: probability, percentile, top factors" });
 
 export const VULNERABILITY_ROUTES = [
   defineRoute({
@@ -51,7 +51,10 @@ export const VULNERABILITY_ROUTES = [
             modified: z.string().optional(),
             withdrawn: z.string().optional(),
           })
-          .meta({ id: 'Vulnerability', description: 'The stored record: aliases, severity, CVSS, affected packages' }),
+          .meta({
+            id: 'Vulnerability',
+            description: 'The stored record: aliases, severity, CVSS, affected packages',
+          }),
         forecast: cveForecastSchema.nullable(),
       })
       .meta({ id: 'VulnerabilityWithForecast' }),

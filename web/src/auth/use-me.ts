@@ -14,6 +14,9 @@ export function useMe() {
 }
 
 /** Whether the signed-in user's role grants the permission (the API enforces it anyway). */
-export function can(me: Schemas['Me'] | undefined, permission: Schemas['Me']['permissions'][number]): boolean {
+export function can(
+  me: Schemas['Me'] | undefined,
+  permission: Schemas['Me']['permissions'][number],
+): boolean {
   return me?.permissions.includes(permission) ?? false;
 }

@@ -2,7 +2,7 @@
  * "Request an exception" for one finding (POST /api/v1/exception-requests): offered only to roles
  * with `operate`; it suppresses nothing until an approver approves it.
  */
-import { Alert, Button, Stack, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Stack, Textarea, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, unwrap } from '../api/client';

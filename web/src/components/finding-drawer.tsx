@@ -3,13 +3,25 @@
  * adding up to the score; the exploit forecast with EPSS beside it and the forecast's top factors;
  * SSVC; the due date and the SLA rule; VEX or exception when one covers it.
  */
-import { Alert, Anchor, Badge, Divider, Drawer, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Divider,
+  Drawer,
+  Group,
+  Loader,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../api/client';
 import { formatDay, formatPercent, formatRisk } from '../format';
-import { ExceptionRequest } from './exception-request';
 import { assetPath, vulnerabilityPath } from '../paths';
+import { ExceptionRequest } from './exception-request';
 
 const SOURCE: Record<Schemas['FindingExplanation']['exploit']['source'], string> = {
   model: "patchcast's exploit model",
@@ -79,7 +91,9 @@ function Forecast({ e }: { e: Schemas['FindingExplanation'] }) {
           <Text fw={600} data-testid="exploit-probability">
             {formatPercent(x.probability)}
           </Text>
-          <Text size="xs">from {SOURCE[x.source]}, as of {formatDay(x.asOf)}</Text>
+          <Text size="xs">
+            from {SOURCE[x.source]}, as of {formatDay(x.asOf)}
+          </Text>
         </div>
         <div>
           <Text size="xs" c="dimmed">
@@ -123,7 +137,9 @@ function Forecast({ e }: { e: Schemas['FindingExplanation'] }) {
 function Sla({ e }: { e: Schemas['FindingExplanation'] }) {
   // The SLA report lists the breached, due-soon and paused findings with their rule.
   const sla = useQuery({ queryKey: ['sla'], queryFn: async () => unwrap(await api.GET('/api/v1/sla')) });
-  const item = sla.data && [...sla.data.breached, ...sla.data.dueSoon, ...sla.data.paused].find((i) => i.findingId === e.findingId);
+  const item =
+    sla.data &&
+    [...sla.data.breached, ...sla.data.dueSoon, ...sla.data.paused].find((i) => i.findingId === e.findingId);
   return (
     <Stack gap={4}>
       <Title order={3} size="h5">
@@ -142,7 +158,11 @@ function Sla({ e }: { e: Schemas['FindingExplanation'] }) {
           Rule <strong>{item.rule}</strong>: {item.reason}
         </Text>
       ) : (
-        sla.data && <Text size="sm" c="dimmed">On track (the SLA report lists rules for breached, due-soon and paused findings).</Text>
+        sla.data && (
+          <Text size="sm" c="dimmed">
+            On track (the SLA report lists rules for breached, due-soon and paused findings).
+          </Text>
+        )
       )}
     </Stack>
   );
@@ -162,7 +182,9 @@ export function FindingDrawer({
     queryKey: ['explanation', findingId],
     enabled: findingId !== null,
     queryFn: async () =>
-      unwrap(await api.GET('/api/v1/findings/{id}/explanation', { params: { path: { id: findingId ?? '' } } })),
+      unwrap(
+        await api.GET('/api/v1/findings/{id}/explanation', { params: { path: { id: findingId ?? '' } } }),
+      ),
   });
   const e = explanation.data?.findings[0];
   return (
@@ -233,12 +255,16 @@ export function FindingDrawer({
               {finding?.suppression &&
                 ` — ${finding.suppression.kind === 'vex' ? 'VEX' : 'exception'}: ${finding.suppression.justification}${finding.suppression.ref ? ` (${finding.suppression.ref})` : ''}`}
             </Text>
-            {e.status === 'open' && <Text size="sm" c="dimmed">No VEX statement or exception covers it.</Text>}
+            {e.status === 'open' && (
+              <Text size="sm" c="dimmed">
+                No VEX statement or exception covers it.
+              </Text>
+            )}
             {e.status === 'open' && <ExceptionRequest findingId={e.findingId} />}
           </Stack>
           <Text size="xs" c="dimmed">
-            Scored now with the configured weights, as of {formatDay(explanation.data?.asOf.day)} (as `patchcast explain{' '}
-            {e.findingId}`).
+            Scored now with the configured weights, as of {formatDay(explanation.data?.asOf.day)} (as
+            `patchcast explain {e.findingId}`).
           </Text>
         </Stack>
       )}

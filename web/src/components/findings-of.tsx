@@ -9,7 +9,8 @@ import { assetPath, vulnerabilityPath } from '../paths';
 export function FindingsOf({ filter }: { filter: { asset: string } | { vulnerability: string } }) {
   const findings = useQuery({
     queryKey: ['findings-of', filter],
-    queryFn: async () => unwrap(await api.GET('/api/v1/findings', { params: { query: { ...filter, limit: 25 } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/findings', { params: { query: { ...filter, limit: 25 } } })),
   });
   const link = `/findings?${new URLSearchParams(filter).toString()}`;
   return (

@@ -138,7 +138,7 @@ export function FindingsTable({
         </thead>
         <tbody>
           {top > 0 && (
-            <tr aria-hidden="true">
+            <tr>
               <td style={{ height: top }} colSpan={columns.length} />
             </tr>
           )}
@@ -155,7 +155,13 @@ export function FindingsTable({
                 {row.getVisibleCells().map((cell) => (
                   <td
                     key={cell.id}
-                    style={{ padding: '4px 6px', fontSize: 14, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+                    style={{
+                      padding: '4px 6px',
+                      fontSize: 14,
+                      overflow: 'hidden',
+                      textOverflow: 'ellipsis',
+                      whiteSpace: 'nowrap',
+                    }}
                   >
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </td>
@@ -164,7 +170,7 @@ export function FindingsTable({
             );
           })}
           {bottom > 0 && (
-            <tr aria-hidden="true">
+            <tr>
               <td style={{ height: bottom }} colSpan={columns.length} />
             </tr>
           )}

@@ -28,7 +28,12 @@ function ThemeToggle() {
   const scheme = useComputedColorScheme('light');
   const next = scheme === 'dark' ? 'light' : 'dark';
   return (
-    <ActionIcon variant="default" size="lg" aria-label={`Use the ${next} theme`} onClick={() => setColorScheme(next)}>
+    <ActionIcon
+      variant="default"
+      size="lg"
+      aria-label={`Use the ${next} theme`}
+      onClick={() => setColorScheme(next)}
+    >
       <span aria-hidden="true">{scheme === 'dark' ? '☀' : '☾'}</span>
     </ActionIcon>
   );

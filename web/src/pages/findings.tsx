@@ -2,7 +2,18 @@
  * Patches and findings: the keyset pages of GET /api/v1/findings, filtered and sorted by the server.
  * Every filter, the sort and the open explanation live in the URL, so any view is a deep link.
  */
-import { Alert, Button, Checkbox, Group, MultiSelect, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  MultiSelect,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -36,7 +47,17 @@ function toQuery(params: URLSearchParams): Query {
   return query;
 }
 
-function TextFilter({ name, label, params, set }: { name: string; label: string; params: URLSearchParams; set: (k: string, v: string | null) => void }) {
+function TextFilter({
+  name,
+  label,
+  params,
+  set,
+}: {
+  name: string;
+  label: string;
+  params: URLSearchParams;
+  set: (k: string, v: string | null) => void;
+}) {
   const [value, setValue] = useState(params.get(name) ?? '');
   return (
     <TextInput
@@ -68,7 +89,11 @@ export function FindingsPage() {
     queryKey: ['findings', query],
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) =>
-      unwrap(await api.GET('/api/v1/findings', { params: { query: { ...query, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+      unwrap(
+        await api.GET('/api/v1/findings', {
+          params: { query: { ...query, ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
   const rows = useMemo(() => findings.data?.pages.flatMap((p) => p.findings) ?? [], [findings.data]);
@@ -130,7 +155,9 @@ export function FindingsPage() {
         </Alert>
       )}
       <Text size="sm" aria-live="polite" data-testid="findings-count">
-        {findings.isPending ? 'Loading…' : `${formatCount(rows.length)} of ${formatCount(total ?? rows.length)} findings shown`}
+        {findings.isPending
+          ? 'Loading…'
+          : `${formatCount(rows.length)} of ${formatCount(total ?? rows.length)} findings shown`}
       </Text>
       <FindingsTable findings={rows} hasMore={hasNextPage} loadMore={loadMore} onExplain={onExplain} />
       {hasNextPage && (

@@ -44,7 +44,8 @@ export function OverviewPage() {
   });
   const patches = useQuery({
     queryKey: ['patches', PATCH_LIMIT],
-    queryFn: async () => unwrap(await api.GET('/api/v1/patches', { params: { query: { limit: PATCH_LIMIT } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/patches', { params: { query: { limit: PATCH_LIMIT } } })),
   });
   const error = sla.error ?? open.error ?? patches.error;
   const riskRemoved = patches.data?.patches.reduce((sum, p) => sum + p.riskRemoved, 0);
