@@ -76,6 +76,15 @@ export const findingExplanationSchema = z
         .object({ probability: z.number(), onEpssScale: z.number().nullable(), asOf: z.string() })
         .nullable(),
     }),
+    sla: z
+      .object({
+        dueDate: z.string().nullable().describe('null when the rule says "next upgrade"'),
+        state: z.enum(['on-track', 'due-soon', 'breached', 'paused', 'closed']),
+        rule: z.string().describe('the id of the config rule that set it (`none` when no rule matches)'),
+        reason: z.string(),
+        exceptionId: z.string().optional().describe('the exception that pauses or changes the clock'),
+      })
+      .describe('the SLA under the configured policy now, as `patchcast sla` computes it'),
     contributions: z.array(
       z.object({ factor: z.string(), value: z.number(), text: z.string() }).meta({
         id: 'Contribution',

@@ -174,6 +174,7 @@ describe.skipIf(!hasChromium)('the web dashboard in Chromium', () => {
     expect(Math.abs(sum - risk)).toBeLessThanOrEqual(0.0005);
     expect(await page.getByTestId('contribution-sum').textContent()).toBe(risk.toFixed(3));
     expect(await page.getByTestId('epss').textContent()).toBeTruthy();
+    expect(await page.getByTestId('sla-rule').textContent()).toMatch(/^Rule \S+: ./);
     // Escape closes the drawer (keyboard) and the URL forgets it.
     await page.keyboard.press('Escape');
     await expect.poll(() => new URL(page.url()).searchParams.get('finding')).toBeNull();

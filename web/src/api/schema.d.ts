@@ -1079,6 +1079,18 @@ export interface components {
             packageName: string;
             /** @description in [0, 1]: the sum of the contributions */
             risk: number;
+            /** @description the SLA under the configured policy now, as `patchcast sla` computes it */
+            sla: {
+                /** @description null when the rule says "next upgrade" */
+                dueDate: string | null;
+                /** @description the exception that pauses or changes the clock */
+                exceptionId?: string;
+                reason: string;
+                /** @description the id of the config rule that set it (`none` when no rule matches) */
+                rule: string;
+                /** @enum {string} */
+                state: "on-track" | "due-soon" | "breached" | "paused" | "closed";
+            };
             ssvc: {
                 /** @enum {string} */
                 automatable: "yes" | "no";

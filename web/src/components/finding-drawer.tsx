@@ -134,36 +134,34 @@ function Forecast({ e }: { e: Schemas['FindingExplanation'] }) {
   );
 }
 
+const SLA_STATE: Record<Schemas['FindingExplanation']['sla']['state'], { label: string; color: string }> = {
+  breached: { label: 'breached', color: 'red' },
+  'due-soon': { label: 'due soon', color: 'orange' },
+  'on-track': { label: 'on track', color: 'teal' },
+  paused: { label: 'paused by an exception', color: 'gray' },
+  closed: { label: 'closed', color: 'gray' },
+};
+
 function Sla({ e }: { e: Schemas['FindingExplanation'] }) {
-  // The SLA report lists the breached, due-soon and paused findings with their rule.
-  const sla = useQuery({ queryKey: ['sla'], queryFn: async () => unwrap(await api.GET('/api/v1/sla')) });
-  const item =
-    sla.data &&
-    [...sla.data.breached, ...sla.data.dueSoon, ...sla.data.paused].find((i) => i.findingId === e.findingId);
+  const state = SLA_STATE[e.sla.state];
   return (
     <Stack gap={4}>
       <Title order={3} size="h5">
         SLA
       </Title>
       <Text size="sm">
-        Due <strong data-testid="due-date">{formatDay(e.dueDate)}</strong>
-        {item && item.daysOverdue !== null && item.daysOverdue > 0 && (
-          <Badge color="red" ml="xs">
-            {item.daysOverdue} days over
-          </Badge>
-        )}
+        Due{' '}
+        <strong data-testid="due-date">
+          {e.sla.dueDate ? formatDay(e.sla.dueDate) : 'at the next upgrade'}
+        </strong>{' '}
+        <Badge color={state.color} variant="light">
+          {state.label}
+        </Badge>
       </Text>
-      {item ? (
-        <Text size="sm">
-          Rule <strong>{item.rule}</strong>: {item.reason}
-        </Text>
-      ) : (
-        sla.data && (
-          <Text size="sm" c="dimmed">
-            On track (the SLA report lists rules for breached, due-soon and paused findings).
-          </Text>
-        )
-      )}
+      <Text size="sm" data-testid="sla-rule">
+        Rule <strong>{e.sla.rule}</strong>: {e.sla.reason}
+      </Text>
+      {e.sla.exceptionId && <Text size="sm">Exception {e.sla.exceptionId} moves the clock.</Text>}
     </Stack>
   );
 }
