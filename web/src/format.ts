@@ -25,8 +25,11 @@ export function formatRisk(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : value.toFixed(3);
 }
 
+/** A probability as a percentage: one decimal, or two significant digits below 1 % (0.043 %, not 0.0 %). */
 export function formatPercent(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)} %`;
+  if (value === null || value === undefined) return '—';
+  const percent = value * 100;
+  return `${percent !== 0 && Math.abs(percent) < 1 ? percent.toPrecision(2) : percent.toFixed(1)} %`;
 }
 
 export function formatCount(value: number | null | undefined): string {
