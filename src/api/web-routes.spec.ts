@@ -64,6 +64,8 @@ describe('the web dashboard served by the API', () => {
     for (const url of [
       '/static/../secret.txt',
       '/static/%2e%2e/secret.txt',
+      '/static/..%2fsecret.txt',
+      '/static/%2e%2e%2fsecret.txt',
       '/secret.txt',
       '/static/missing.js',
     ]) {

@@ -18,6 +18,9 @@ export const WEB_PAGES = ['/', '/sign-in', '/findings', '/vulnerabilities/:id', 
 /** The built files (Vite's `build.assetsDir`): content-hashed names, cached for a year. */
 export const WEB_FILES = '/static/*';
 
+/** A built file's path under static/: plain names, no backslash, no encoded separator. */
+const FILE_NAME = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
 /** Every route of the web app as `METHOD url`, for the route × role test. */
 export const WEB_ROUTES: readonly string[] = [...WEB_PAGES.map((p) => `GET ${p}`), `GET ${WEB_FILES}`];
 
@@ -58,9 +61,12 @@ export async function registerWebRoutes(app: FastifyInstance, root: string | und
   app.get(WEB_FILES, async (request, reply) => {
     request.authzDecided = true;
     if (!built) throw notBuilt(request);
+    // Vite's names are plain (`index-C3XuJqWX.js`): anything else, `..` however encoded, is not a file of ours.
     const path = (request.params as { '*': string })['*'];
+    if (!FILE_NAME.test(path) || path.split('/').includes('..'))
+      throw new PatchcastError('API_ROUTE_NOT_FOUND', `no file ${request.url.split('?')[0]}`);
     return reply
       .header('cache-control', 'public, max-age=31536000, immutable')
-      .sendFile(join('static', path));
+      .sendFile(path, join(root as string, 'static'));
   });
 }
