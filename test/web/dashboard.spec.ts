@@ -182,6 +182,26 @@ describe.skipIf(!hasChromium)('the web dashboard in Chromium', () => {
     await page.context().close();
   });
 
+  it('lists the open patches, the one removing the most risk first', async () => {
+    const page = await signIn('viewer', '/findings?view=patches');
+    const first = page.getByTestId('patch-row').first();
+    await first.waitFor();
+    const api = (await (
+      await fetch(`${url}/api/v1/patches?limit=1`, { headers: { authorization: `Bearer ${tokens.viewer}` } })
+    ).json()) as { patches: Array<{ asset: string; package: string; riskRemoved: number }> };
+    const top = api.patches[0];
+    if (!top) throw new Error('the demo store has no open patch');
+    const cells = await first.locator('td').allTextContents();
+    expect(cells.slice(0, 3)).toEqual([top.riskRemoved.toFixed(3), top.asset, top.package]);
+    // Back to the findings by keyboard: the control is a radio group, moved with the arrow keys.
+    await page.getByRole('radio', { name: 'Patches' }).focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.getByTestId('finding-row').first().waitFor();
+    expect(new URL(page.url()).searchParams.get('view')).toBeNull();
+    expect((page as Page & { errors: string[] }).errors.join('\n')).toBe('');
+    await page.context().close();
+  });
+
   it('offers an exception request to an approver and not to a viewer', async () => {
     const top = (await (
       await fetch(`${url}/api/v1/findings?sort=risk&limit=1&status=open`, {

@@ -8,6 +8,7 @@ import {
   Checkbox,
   Group,
   MultiSelect,
+  SegmentedControl,
   Select,
   Stack,
   Text,
@@ -20,6 +21,7 @@ import { useSearchParams } from 'react-router';
 import { api, type paths, type Schemas, unwrap } from '../api/client';
 import { FindingDrawer } from '../components/finding-drawer';
 import { FindingsTable } from '../components/findings-table';
+import { PatchesTable } from '../components/patches-table';
 import { formatCount } from '../format';
 
 type Query = NonNullable<paths['/api/v1/findings']['get']['parameters']['query']>;
@@ -85,6 +87,37 @@ export function FindingsPage() {
       }),
     [setParams],
   );
+  return (
+    <Stack>
+      <Title order={2}>Patches and findings</Title>
+      <SegmentedControl
+        aria-label="Show"
+        data={[
+          { value: 'findings', label: 'Findings' },
+          { value: 'patches', label: 'Patches' },
+        ]}
+        value={params.get('view') === 'patches' ? 'patches' : 'findings'}
+        onChange={(v) => set('view', v === 'patches' ? 'patches' : null)}
+        w="fit-content"
+      />
+      {params.get('view') === 'patches' ? (
+        <PatchesTable asset={params.get('asset') ?? undefined} />
+      ) : (
+        <FindingsView params={params} set={set} query={query} />
+      )}
+    </Stack>
+  );
+}
+
+function FindingsView({
+  params,
+  set,
+  query,
+}: {
+  params: URLSearchParams;
+  set: (key: string, value: string | null) => void;
+  query: Query;
+}) {
   const findings = useInfiniteQuery({
     queryKey: ['findings', query],
     initialPageParam: undefined as string | undefined,
@@ -113,8 +146,7 @@ export function FindingsPage() {
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   return (
-    <Stack>
-      <Title order={2}>Patches and findings</Title>
+    <>
       <Group align="flex-end" role="search" aria-label="Filter the findings">
         <Select
           label="Sort by"
@@ -170,6 +202,6 @@ export function FindingsPage() {
         finding={opened?.id === openId ? opened : rows.find((r) => r.id === openId)}
         onClose={() => set('finding', null)}
       />
-    </Stack>
+    </>
   );
 }
