@@ -145,6 +145,45 @@ describe.skipIf(!hasChromium)('the web dashboard in Chromium', () => {
     await page.context().close();
   });
 
+  it('keeps text at WCAG AA contrast in the light and the dark theme', async () => {
+    const page = await signIn('viewer');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.evaluate(
+        (s) => document.documentElement.setAttribute('data-mantine-color-scheme', s),
+        scheme,
+      );
+      const ratios = await page.evaluate(() => {
+        const rgb = (css: string) => (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+        const luminance = (css: string) => {
+          const [r, g, b] = rgb(css).map((v) => {
+            const c = v / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          }) as [number, number, number];
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const probe = document.createElement('div');
+        document.body.append(probe);
+        const ratio = (fg: string) => {
+          probe.style.color = `var(${fg})`;
+          probe.style.background = 'var(--mantine-color-body)';
+          const style = getComputedStyle(probe);
+          const [a, b] = [luminance(style.color), luminance(style.backgroundColor)];
+          return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        };
+        const out = {
+          text: ratio('--mantine-color-text'),
+          dimmed: ratio('--mantine-color-dimmed'),
+          link: ratio('--mantine-color-anchor'),
+        };
+        probe.remove();
+        return out;
+      });
+      for (const [what, value] of Object.entries(ratios))
+        expect(value, `${scheme} ${what}`).toBeGreaterThanOrEqual(4.5);
+    }
+    await page.context().close();
+  });
+
   it('finds the top finding, explains it, and its contributions add up to the risk shown', async () => {
     const page = await signIn('viewer', '/findings?sort=risk');
     expect(new URL(page.url()).pathname).toBe('/findings');
