@@ -16,6 +16,9 @@ import { runPatchcastInProcess } from '../support/cli-in-process.js';
 import { copyDemoStore } from '../support/demo-store.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** How long to wait for the page to show what the API answered: generous, as the machine is shared and busy. */
+const WAIT_MS = 60_000;
+const POLL = { timeout: WAIT_MS, interval: 100 };
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   if (process.env.CI === 'true')
@@ -111,6 +114,7 @@ function getContrast(foreground: string, background: string): number {
 async function signIn(role: 'viewer' | 'approver', path = '/'): Promise<Page> {
   if (!browser) throw new Error('no browser');
   const context = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+  context.setDefaultTimeout(WAIT_MS);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -150,10 +154,10 @@ describe.skipIf(!hasChromium)('the web dashboard in Chromium', () => {
   it('sends a deep link to sign-in, then back to it; the overview shows the KPIs', async () => {
     const page = await signIn('viewer');
     expect(new URL(page.url()).pathname).toBe('/');
-    await expect.poll(() => page.getByTestId('kpi-Open findings').textContent()).toMatch(/^[\d,.]+$/);
+    await expect.poll(() => page.getByTestId('kpi-Open findings').textContent(), POLL).toMatch(/^[\d,.]+$/);
     const open = await page.getByTestId('kpi-Open findings').textContent();
     expect(Number(open?.replace(/\D/g, ''))).toBeGreaterThan(0);
-    await expect.poll(() => page.getByTestId('kpi-SLA breaches').textContent()).toMatch(/^[\d,.]+$/);
+    await expect.poll(() => page.getByTestId('kpi-SLA breaches').textContent(), POLL).toMatch(/^[\d,.]+$/);
     expect((page as Page & { errors: string[] }).errors.join('\n')).toBe('');
     await page.context().close();
   });
@@ -203,7 +207,7 @@ describe.skipIf(!hasChromium)('the web dashboard in Chromium', () => {
     ).json()) as { findings: Array<{ id: string; vulnerabilityId: string; assetId: string; risk: number }> };
     const best = top.findings[0];
     if (!best) throw new Error('the demo store has no finding');
-    await expect.poll(() => first.textContent()).toContain(best.vulnerabilityId);
+    await expect.poll(() => first.textContent(), POLL).toContain(best.vulnerabilityId);
     expect(await first.getByTestId('row-risk').textContent()).toBe(best.risk.toFixed(3));
 
     await first.getByRole('button', { name: /^Explain/ }).click();
@@ -222,7 +226,7 @@ describe.skipIf(!hasChromium)('the web dashboard in Chromium', () => {
     expect(await page.getByTestId('sla-rule').textContent()).toMatch(/^Rule \S+: ./);
     // Escape closes the drawer (keyboard) and the URL forgets it.
     await page.keyboard.press('Escape');
-    await expect.poll(() => new URL(page.url()).searchParams.get('finding')).toBeNull();
+    await expect.poll(() => new URL(page.url()).searchParams.get('finding'), POLL).toBeNull();
     expect((page as Page & { errors: string[] }).errors.join('\n')).toBe('');
     await page.context().close();
   });
