@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 // `npm run build` (and `prepare`, so `npm ci` and `npm pack` build too): a clean dist/ compiled from
 // src/, plus every runtime file that is not TypeScript (the shipped models, …), so the CLI runs from
-// dist/ alone. A stale file in dist/ never survives a build.
+// dist/ alone, plus the web dashboard (web/, Vite) in dist/web, which `patchcast serve` serves at /.
+// A stale file in dist/ never survives a build.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const src = join(root, 'src');
 const dist = join(root, 'dist');
@@ -26,8 +27,16 @@ for (const file of assets) {
   mkdirSync(dirname(target), { recursive: true });
   cpSync(file, target);
 }
+const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+const web = spawnSync(process.execPath, [vite, 'build', '--config', join(root, 'web', 'vite.config.ts')], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+if (web.status !== 0) {
+  console.error('build: vite build of web/ failed');
+  process.exit(web.status ?? 1);
+}
 console.error(
-  `build: dist/ compiled; ${assets.length} runtime assets copied (${assets.map((f) => relative(src, f)).join(', ')})`,
+  `build: dist/ compiled, web/ built into dist/web; ${assets.length} runtime assets copied (${assets.map((f) => relative(src, f)).join(', ')})`,
 );
 
 /** Files under `dir` the compiled code reads at run time: not TypeScript, not docs, not test fixtures. */

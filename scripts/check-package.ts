@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,10 @@ try {
     ['install', '-g', '--no-audit', '--no-fund', '--prefix', prefix, tarball],
     work,
   );
+  // The web dashboard is built into the package (prepare → build → vite); `patchcast serve` serves it.
+  const page = join(prefix, 'lib', 'node_modules', 'patchcast', 'dist', 'web', 'index.html');
+  if (!existsSync(page) || !readFileSync(page, 'utf8').includes('/static/'))
+    throw new Error(`the package has no built web dashboard at ${page}`);
   const bin = join(prefix, 'bin', 'patchcast');
   mkdirSync(join(work, 'run'));
   const run = step('patchcast run --demo', bin, ['run', '--demo'], join(work, 'run'));
@@ -67,7 +71,9 @@ try {
     1,
   );
   if (!scan.includes('PYSEC-2019-241')) throw new Error(`scan missed the critical GDAL finding:\n${scan}`);
-  console.log('package check: the installed tarball runs run --demo, model score and scan');
+  console.log(
+    'package check: the installed tarball holds the web dashboard and runs run --demo, model score and scan',
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -18,6 +18,7 @@ import { sendProblem } from './problem.js';
 import type { AppDeps, RouteSpec } from './route.js';
 import { ROUTES } from './routes/index.js';
 import { removeUpload, saveUpload } from './upload-file.js';
+import { findWebRoot, registerWebRoutes } from './web-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -121,6 +122,7 @@ export async function makeApp(deps: AppDeps): Promise<FastifyInstance> {
     uploads.addHook('onResponse', async (request) => removeUpload(request.body));
     for (const route of ROUTES.filter((r) => r.rawBody)) addRoute(uploads, route, makeDeps);
   });
+  await registerWebRoutes(app, deps.webRoot === undefined ? findWebRoot() : (deps.webRoot ?? undefined));
   return app;
 }
 

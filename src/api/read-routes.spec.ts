@@ -111,6 +111,29 @@ describe('read routes on the demo store', () => {
     expect(later.total).toBe(all().total);
   });
 
+  it("explains a finding's risk: contributions that add up to it, EPSS beside the forecast", async () => {
+    const [top] = (await get('/api/v1/findings?limit=1')).findings as Finding[];
+    const { asOf, findings } = await get(`/api/v1/findings/${top?.id}/explanation`);
+    expect(asOf.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(findings).toHaveLength(1);
+    const [e] = findings;
+    expect(e.findingId).toBe(top?.id);
+    const sum = e.contributions.reduce((total: number, c: { value: number }) => total + c.value, 0);
+    expect(sum).toBeCloseTo(e.risk, 9);
+    expect(e.exploit).toHaveProperty('epss');
+    const missing = await app.inject({ url: '/api/v1/findings/nope/explanation', headers: bearer(token) });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('tells the caller who they are and what their role may do', async () => {
+    expect(await get('/api/v1/me')).toEqual({
+      id: expect.stringMatching(/^token:/),
+      kind: 'token',
+      role: 'viewer',
+      permissions: ['read'],
+    });
+  });
+
   it('reads patches, a vulnerability with its forecast, plans, SLA, audit, model and sync status', async () => {
     const { patches } = await get('/api/v1/patches?limit=3');
     expect(patches.length).toBeGreaterThan(0);

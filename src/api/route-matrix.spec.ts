@@ -4,6 +4,9 @@
  * role. Allowed calls carry a body the route rejects (400) or name a record that does not exist
  * (404), so the matrix changes nothing and still proves the request got past authorization.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, makeTestApi } from '../../test/support/api.js';
@@ -14,11 +17,13 @@ import type { Store } from '../store/index.js';
 import { toOpenApiPath } from './openapi.js';
 import type { RouteSpec } from './route.js';
 import { ROUTES } from './routes/index.js';
+import { WEB_ROUTES } from './web-routes.js';
 
 /** Who may call what, written out: a route whose access changes must change here too. */
 const EXPECTED: Record<string, RouteSpec['access']> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
+  'GET /api/v1/me': 'read',
   'GET /openapi.json': 'public',
   'GET /docs': 'public',
   'POST /api/v1/agents/enroll': 'public',
@@ -27,6 +32,7 @@ const EXPECTED: Record<string, RouteSpec['access']> = {
   'GET /api/v1/assets/{id}/packages': 'read',
   'GET /api/v1/assets/{id}/drift': 'read',
   'GET /api/v1/findings': 'read',
+  'GET /api/v1/findings/{id}/explanation': 'read',
   'GET /api/v1/patches': 'read',
   'GET /api/v1/patches/{path}': 'read',
   'GET /api/v1/vulnerabilities/{id}': 'read',
@@ -72,6 +78,20 @@ const EXPECTED: Record<string, RouteSpec['access']> = {
   'POST /api/v1/agent/inventory': 'agent',
 };
 
+/**
+ * The web dashboard's routes (web-routes.ts), outside `ROUTES` and the OpenAPI document: public, as
+ * the page and its files hold no data (every datum comes from /api/v1 with the user's token). Each
+ * is written out so a new one is reviewed here.
+ */
+const EXPECTED_WEB: readonly string[] = [
+  'GET /',
+  'GET /sign-in',
+  'GET /findings',
+  'GET /vulnerabilities/:id',
+  'GET /assets/:id',
+  'GET /static/*',
+];
+
 const CALLERS = ['none', 'viewer', 'operator', 'approver', 'admin', 'agent'] as const;
 type Caller = (typeof CALLERS)[number];
 
@@ -87,11 +107,16 @@ const ALLOWED: Record<RouteSpec['access'], readonly Caller[]> = {
 let store: Store;
 let cleanup: () => Promise<void>;
 let app: FastifyInstance;
+let webRoot: string;
 const credentials = {} as Record<Caller, string | undefined>;
 
 beforeAll(async () => {
   ({ store, cleanup } = await makeTempStore());
-  const api = await makeTestApi(store);
+  webRoot = mkdtempSync(join(tmpdir(), 'patchcast-web-root-'));
+  mkdirSync(join(webRoot, 'static'));
+  writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>patchcast</title>');
+  writeFileSync(join(webRoot, 'static', 'app.js'), 'export {};');
+  const api = await makeTestApi(store, { webRoot });
   app = api.app;
   Object.assign(credentials, { none: undefined, ...api.tokens });
   const deps = {
@@ -110,7 +135,10 @@ beforeAll(async () => {
     })
   ).credential;
 });
-afterAll(async () => cleanup());
+afterAll(async () => {
+  await cleanup();
+  rmSync(webRoot, { recursive: true, force: true });
+});
 
 function key(route: RouteSpec): string {
   return `${route.method} ${toOpenApiPath(route.url)}`;
@@ -136,6 +164,28 @@ function makeRequest(route: RouteSpec, caller: Caller) {
 describe('route × role matrix', () => {
   it('has an expected access for every route, equal to the route’s own', () => {
     expect(Object.fromEntries(ROUTES.map((r) => [key(r), r.access]))).toEqual(EXPECTED);
+  });
+
+  it('serves nothing but the API routes and the web routes written out above', async () => {
+    await app.ready();
+    const api = new Set(ROUTES.map((r) => `${r.method} ${r.url}`));
+    expect(WEB_ROUTES).toEqual(EXPECTED_WEB);
+    expect(app.servedRoutes.filter((r) => !api.has(r)).sort()).toEqual([...EXPECTED_WEB].sort());
+  });
+
+  it('answers every web route to every caller alike, and never with API data', async () => {
+    for (const route of WEB_ROUTES) {
+      const url = route.replace(/^GET /, '').replace(':id', 'host-1').replace('*', 'app.js');
+      const answers = new Set<string>();
+      for (const caller of CALLERS) {
+        const token = credentials[caller];
+        const res = await app.inject({ url, headers: token ? bearer(token) : {} });
+        answers.add(`${res.statusCode} ${res.headers['content-type']}`);
+        expect(res.statusCode, `${route} as ${caller}`).toBe(200);
+        expect(res.headers['content-type'], `${route} as ${caller}`).not.toMatch(/json/);
+      }
+      expect([...answers], route).toHaveLength(1);
+    }
   });
 
   for (const route of ROUTES) {

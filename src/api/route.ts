@@ -63,4 +63,6 @@ export interface AppDeps {
   logger?: boolean | Record<string, unknown>;
   /** TLS key and certificate (PEM); default from `server.tls` when `patchcast serve` starts. */
   https?: { key: Buffer; cert: Buffer };
+  /** The built web dashboard's directory; default `findWebRoot()` (web-routes.ts); null for none. */
+  webRoot?: string | null;
 }

@@ -48,6 +48,52 @@ export const findingSchema = z
   })
   .meta({ id: 'Finding' });
 
+/** A finding's risk as `patchcast explain <finding-id> --json` gives it (services/findings/explain-finding.ts). */
+export const findingExplanationSchema = z
+  .object({
+    findingId: z.string(),
+    assetId: z.string(),
+    packageName: z.string(),
+    vulnerabilityId: z.string(),
+    cve: z.string().nullable(),
+    status: findingSchema.shape.status,
+    risk: z.number().describe('in [0, 1]: the sum of the contributions'),
+    ssvc: z.object({
+      decision: z.enum(['Track', 'Track*', 'Attend', 'Act']),
+      exploitation: z.enum(['none', 'poc', 'active']),
+      automatable: z.enum(['yes', 'no']),
+      technicalImpact: z.enum(['partial', 'total']),
+      missionWellbeing: z.enum(['low', 'medium', 'high']),
+    }),
+    dueDate: z.string().nullable(),
+    exploit: z.object({
+      probability: z.number(),
+      source: z.enum(['model', 'epss', 'cvss-prior']),
+      horizonDays: z.number(),
+      asOf: z.string(),
+      epss: z.object({ score: z.number(), date: z.string() }).nullable(),
+      model: z
+        .object({ probability: z.number(), onEpssScale: z.number().nullable(), asOf: z.string() })
+        .nullable(),
+    }),
+    sla: z
+      .object({
+        dueDate: z.string().nullable().describe('null when the rule says "next upgrade"'),
+        state: z.enum(['on-track', 'due-soon', 'breached', 'paused', 'closed']),
+        rule: z.string().describe('the id of the config rule that set it (`none` when no rule matches)'),
+        reason: z.string(),
+        exceptionId: z.string().optional().describe('the exception that pauses or changes the clock'),
+      })
+      .describe('the SLA under the configured policy now, as `patchcast sla` computes it'),
+    contributions: z.array(
+      z.object({ factor: z.string(), value: z.number(), text: z.string() }).meta({
+        id: 'Contribution',
+        description: 'One named, signed part of a score; the parts add up to it',
+      }),
+    ),
+  })
+  .meta({ id: 'FindingExplanation' });
+
 export const planSchema = z
   .object({
     id: z.string(),

@@ -12,6 +12,7 @@ export { retireAsset } from './assets/retire-asset.js';
 export { listAuditEvents } from './audit/list-audit-events.js';
 export { verifyAuditLog } from './audit/verify-audit-log.js';
 export { announce, type EventKind, loadEvents, loadNewestEventId } from './auth/events.js';
+export { loadMe, type Me } from './auth/load-me.js';
 export { authorize, can, type Permission, ROLES, type Role } from './authz.js';
 export { type AuditRecord, type Changed, type ChangeEvent, changeState } from './change.js';
 export {

@@ -17,11 +17,12 @@ export function makeTestConfig(server: Record<string, unknown> = {}): Config {
 
 export async function makeTestApi(
   store: Store,
-  options: { config?: Config; clock?: Clock } = {},
+  /** `webRoot`: a built web app to serve at / (default none: the API alone, whatever dist/ holds). */
+  options: { config?: Config; clock?: Clock; webRoot?: string } = {},
 ): Promise<{ app: FastifyInstance; tokens: Record<Role, string>; config: Config }> {
   const config = options.config ?? makeTestConfig();
   const clock = options.clock ?? systemClock;
-  const app = await makeApp({ store, config, clock, logger: false });
+  const app = await makeApp({ store, config, clock, logger: false, webRoot: options.webRoot ?? null });
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) {
     const deps = {

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { PatchcastError } from '../../core/errors.js';
 import { toPatchJson } from '../../matching/patches.js';
 import { loadPatch, loadPatchSelection } from '../../pipeline/patch-selection.js';
+import { explainFinding } from '../../services/findings/explain-finding.js';
 import { loadFindingPage, PAGE_SORTS } from '../../services/findings/load-finding-page.js';
 import { defineRoute } from '../route.js';
-import { findingSchema, limitParam, openObject } from '../schemas.js';
+import { findingExplanationSchema, findingSchema, idParam, limitParam } from '../schemas.js';
 
 const STATUSES = ['open', 'suppressed', 'excepted', 'fixed', 'retired'] as const;
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
@@ -32,7 +33,22 @@ const findingsQuery = z.strictObject({
     .describe('count the matching findings (default: on the first page only; a count scans them all)'),
 });
 
-const patchSchema = openObject('Patch', 'A patch as `patchcast patches --json` prints it');
+/** A patch as `patchcast patches --json` prints it (src/matching/patches.ts `Patch`). */
+const patchSchema = z
+  .looseObject({
+    id: z.string().describe('`<asset>/<ecosystem base, lower case>/<package>`'),
+    asset: z.string(),
+    ecosystem: z.string(),
+    package: z.string().describe('the source package (distributions) or the package itself'),
+    installedVersion: z.string(),
+    targetVersion: z.string().nullable(),
+    binaries: z.array(z.string()),
+    vulnerabilities: z.array(z.string()),
+    findings: z.number().int().describe('how many open findings it closes'),
+    riskRemoved: z.number().describe('Σ risk of those findings'),
+    due: z.string().nullable().describe('earliest due date of its findings'),
+  })
+  .meta({ id: 'Patch', description: 'A patch as `patchcast patches --json` prints it' });
 
 export const FINDING_ROUTES = [
   defineRoute({
@@ -69,6 +85,25 @@ export const FINDING_ROUTES = [
         ...(query.cursor ? { cursor: query.cursor } : {}),
         ...(query.total ? { total: query.total === 'true' } : {}),
       }),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/v1/findings/:id/explanation',
+    tag: 'findings',
+    summary:
+      "A finding's risk explained (as `patchcast explain <finding-id> --json`): contributions adding up to the risk, the exploit forecast with EPSS beside it, SSVC, due date",
+    access: 'read',
+    params: idParam,
+    response: z
+      .object({
+        asOf: z.object({ day: z.string(), instant: z.string(), dataThrough: z.string().nullable() }),
+        findings: z.array(findingExplanationSchema),
+      })
+      .meta({ id: 'FindingExplanations' }),
+    handler: async ({ deps, params }) => {
+      const { asOf, findings } = await explainFinding(deps, { target: params.id });
+      return { asOf: { ...asOf, instant: asOf.instant.toISOString() }, findings };
+    },
   }),
   defineRoute({
     method: 'GET',

@@ -5,6 +5,7 @@ import { makeDocRoutes } from './docs.js';
 import { EVENT_ROUTES } from './events.js';
 import { FINDING_ROUTES } from './findings.js';
 import { HEALTH_ROUTES } from './health.js';
+import { ME_ROUTES } from './me.js';
 import { PLAN_READ_ROUTES } from './plans.js';
 import { REPORT_ROUTES } from './reports.js';
 import { AGENT_JOB_ROUTES, ROLLOUT_ROUTES } from './rollouts.js';
@@ -15,6 +16,7 @@ import { WRITE_ROUTES } from './writes.js';
 /** Every route of the API; `makeApp`, the OpenAPI document and the route × role test read this list. */
 export const ROUTES: readonly RouteSpec[] = [
   ...HEALTH_ROUTES,
+  ...ME_ROUTES,
   ...ASSET_ROUTES,
   ...FINDING_ROUTES,
   ...VULNERABILITY_ROUTES,

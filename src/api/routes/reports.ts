@@ -7,6 +7,47 @@ import { loadSyncStatus } from '../../services/sync/load-sync-status.js';
 import { defineRoute } from '../route.js';
 import { auditEventSchema, limitParam, openObject } from '../schemas.js';
 
+const slaCounts = {
+  'on-track': z.number().int(),
+  'due-soon': z.number().int(),
+  breached: z.number().int(),
+  paused: z.number().int(),
+  closed: z.number().int(),
+};
+const slaItem = z
+  .looseObject({
+    findingId: z.string(),
+    assetId: z.string(),
+    packageName: z.string(),
+    vulnerabilityId: z.string(),
+    cve: z.string().nullable(),
+    kev: z.boolean(),
+    dueDate: z.string().nullable(),
+    daysOverdue: z.number().nullable().describe('days past the due date (positive) or left (negative)'),
+    rule: z.string(),
+    reason: z.string(),
+    exceptionId: z.string().optional(),
+  })
+  .meta({ id: 'SlaReportItem' });
+/** As `patchcast sla --json` (src/risk/sla/sla-report.ts `SlaReport`). */
+const slaReportSchema = z
+  .looseObject({
+    asOf: z.string(),
+    totals: z.object(slaCounts),
+    rules: z.array(
+      z.looseObject({
+        rule: z.string(),
+        description: z.string().optional(),
+        total: z.number().int(),
+        ...slaCounts,
+      }),
+    ),
+    breached: z.array(slaItem).describe('most overdue first'),
+    dueSoon: z.array(slaItem).describe('soonest due first'),
+    paused: z.array(slaItem).describe('findings whose clock an exception stops'),
+  })
+  .meta({ id: 'SlaReport', description: 'What is due and breached, per SLA rule' });
+
 export const REPORT_ROUTES = [
   defineRoute({
     method: 'GET',
@@ -14,7 +55,7 @@ export const REPORT_ROUTES = [
     tag: 'reports',
     summary: 'SLA report: breached, due soon, on track, paused, per rule (as `patchcast sla --json`)',
     access: 'read',
-    response: openObject('SlaReport', 'asOf, totals, rules, breached, dueSoon, paused'),
+    response: slaReportSchema,
     // As the CLI: due dates are recomputed under the current policy (and stored) before reporting.
     handler: async ({ deps }) => (await loadSlaReport(deps)).report,
   }),

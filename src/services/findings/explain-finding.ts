@@ -3,8 +3,11 @@ import { PatchcastError } from '../../core/errors.js';
 import type { Finding } from '../../core/types.js';
 import { makeForecastLoader } from '../../pipeline/exploit-forecast.js';
 import { type AsOf, loadAsOf } from '../../risk/as-of.js';
+import { loadFindingContexts } from '../../risk/context.js';
 import { type ScoredFinding, scoreFindings } from '../../risk/score-findings.js';
-import { listFindings, loadCveOfVulnerabilities, type Store } from '../../store/index.js';
+import { computeSla, getSlaRules } from '../../risk/sla/index.js';
+import type { SlaResult } from '../../risk/types.js';
+import { listExceptions, listFindings, loadCveOfVulnerabilities, type Store } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 
@@ -22,6 +25,8 @@ export interface FindingExplanation {
   /** The exploit probability the risk used, its source, and EPSS beside it. */
   exploit: ScoredFinding['score']['exploit'];
   contributions: ScoredFinding['score']['contributions'];
+  /** The SLA under the configured policy now, as `patchcast sla` computes it: rule, reason, state, due date. */
+  sla: SlaResult;
 }
 
 /**
@@ -48,13 +53,28 @@ export async function loadFindingExplanations(
     }),
     write: false,
   });
-  return new Map(scored.map((s) => [s.context.finding.id, toExplanation(s)]));
+  const slas = await loadSlas(store, config, findingIds, asOf);
+  return new Map(scored.map((s) => [s.context.finding.id, toExplanation(s, slas.get(s.context.finding.id))]));
 }
 
-function toExplanation({
-  context: { finding: f, vulnerability: v },
-  score,
-}: ScoredFinding): FindingExplanation {
+/** Each finding's SLA as `applyPolicies` computes it (the SLA contexts carry the publication date). */
+async function loadSlas(
+  store: Store,
+  config: Config,
+  findingIds: readonly string[],
+  asOf: Date,
+): Promise<Map<string, SlaResult>> {
+  const contexts = await loadFindingContexts(store.db, { asOf, published: true, findingIds });
+  const rules = getSlaRules(config.policies.sla);
+  const exceptions = await listExceptions(store.db);
+  const policy = config.policies.exceptions;
+  return new Map(contexts.map((c) => [c.finding.id, computeSla(c, rules, exceptions, policy, asOf)]));
+}
+
+function toExplanation(
+  { context: { finding: f, vulnerability: v }, score }: ScoredFinding,
+  sla: SlaResult | undefined,
+): FindingExplanation {
   return {
     findingId: f.id,
     assetId: f.assetId,
@@ -67,6 +87,12 @@ function toExplanation({
     dueDate: f.dueDate ?? null,
     exploit: score.exploit,
     contributions: score.contributions,
+    sla: sla ?? {
+      dueDate: f.dueDate ?? null,
+      state: 'closed',
+      rule: 'none',
+      reason: 'not judged: the finding is fixed',
+    },
   };
 }
 
