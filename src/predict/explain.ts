@@ -124,7 +124,7 @@ export function describeFactor(feature: string, value: number, ctx: DescribeCont
     const word = feature.slice(5).replaceAll('_', ' ');
     return value ? `description mentions "${word}"` : `description does not mention "${word}"`;
   }
-  if (feature.startsWith('cwe_')) return describeCwe(feature, value);
+  if (feature.startsWith('cwe_')) return describeCwe(feature, value, missing);
   if (feature.startsWith('ssvc_'))
     return missing ? 'no CISA SSVC assessment yet' : `CISA SSVC ${feature.slice(5)}: ${value ? 'yes' : 'no'}`;
   if (feature.startsWith('ref_')) return `${value} ${feature.slice(4).replaceAll('_', ' ')} reference(s)`;
@@ -138,7 +138,10 @@ function describeVendor(ctx: DescribeContext): string {
   return `vendor ${name}: ${top.count} of its CVEs are in KEV (${top.lastYear} added in the last year)`;
 }
 
-function describeCwe(feature: string, value: number): string {
+function describeCwe(feature: string, value: number, missing: boolean): string {
+  // A CVE without a known weakness type has no CWE counts: NaN, not zero.
+  if (missing && (feature === 'cwe_kev_count' || feature === 'cwe_kev_rate'))
+    return 'no weakness type (CWE) known';
   if (feature === 'cwe_kev_count') return `its weakness type (CWE) has ${value} CVEs in KEV`;
   if (feature === 'cwe_kev_rate') return `its CWE's KEV rate is ${(value * 100).toFixed(2)}%`;
   return value ? `weakness CWE-${feature.slice(4)}` : `not CWE-${feature.slice(4)}`;
