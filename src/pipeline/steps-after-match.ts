@@ -4,16 +4,44 @@
  * finished by the next one.
  */
 import type { Config } from '../config/index.js';
+import type { Asset, RiskException } from '../core/types.js';
+import { loadAssetDrift } from '../inventory/drift.js';
 import { applyStoredVex } from '../matching/index.js';
-import { findCoveringException } from '../risk/exceptions/covering.js';
-import { type ScoredFinding, scoreFindings } from '../risk/score-findings.js';
+import { loadFindingContexts } from '../risk/context.js';
+import {
+  countControls,
+  type FleetScored,
+  getVulnerabilityFactors,
+  makeFleetRisk,
+  makeFleetTop,
+  type VulnerabilityFactors,
+} from '../risk/fleet-risk.js';
+import { scoreFinding } from '../risk/score/index.js';
+import { compareScored, type ScoredFinding } from '../risk/score-findings.js';
 import { applyPolicies, type PolicyResult } from '../risk/sla/index.js';
+import { type LoadModelProbabilities, makeVulnerabilityCache } from '../risk/vulnerability-context.js';
 import {
   completePipelineStep,
+  type Db,
+  type FindingRiskRow,
+  type FindingRiskSubject,
+  type FindingRiskWrite,
+  type FindingScope,
+  getFindingId,
+  makeRiskChangeTest,
+  listAssets,
   listExceptions,
+  loadAssetIdsOfSubjects,
+  loadAssetTokens,
+  loadFindingAssetIds,
+  loadFindingRiskRows,
+  loadFindingRiskSubjects,
+  loadFindingUsage,
   loadOwedSteps,
+  loadSubjectIdsOf,
   markPipelineStepsOwed,
   type Store,
+  writeFindingRisks,
 } from '../store/index.js';
 import { pauseForCrashTest } from './crash-test-pause.js';
 import { makeForecastLoader } from './exploit-forecast.js';
@@ -101,30 +129,169 @@ export async function finishOwedSteps(
 }
 
 /**
- * Scores the findings in scope (writing their risk) and keeps the `top` highest-risk of those that
- * are open and stay open: no exception in force covers them, which the exceptions step would except.
+ * Scores the findings in scope and keeps the `top` highest-risk of those that are open and stay open:
+ * no exception in force covers them, which the exceptions step would except. The fleet's fast path
+ * (`scoreFleet`) computes every risk from per-vulnerability and per-asset factors and writes only the
+ * risks that changed; only the top findings get full contexts and `scoreFinding`'s contributions.
  */
 export async function scoreAndRank(store: Store, options: StepsOptions): Promise<ScoredFinding[]> {
-  const exceptions = await listExceptions(store.db);
-  const staysOpen = ({ context: { finding, vulnerability } }: ScoredFinding) =>
-    finding.status === 'open' &&
-    !findCoveringException(finding, exceptions, options.now, {
-      vulnerabilityIds: vulnerability.cve ? [vulnerability.cve] : [],
-    });
-  return scoreFindings(store, {
-    asOf: options.now,
-    weights: options.config.risk.weights,
-    model: makeForecastLoader(store, {
-      now: options.now,
-      tolerance: {
-        absolute: options.config.model.scores.absoluteTolerance,
-        relative: options.config.model.scores.relativeTolerance,
-      },
-      ...(options.onStep ? { onStep: options.onStep } : {}),
-    }),
-    keep: { top: options.top ?? DEFAULT_TOP, where: staysOpen },
-    afterBatch: () => pauseForCrashTest('risk-batch'),
-    ...(options.assetIds ? { assetIds: options.assetIds } : {}),
-    ...(options.batchAssets === undefined ? {} : { batchAssets: options.batchAssets }),
+  const model = makeForecastLoader(store, {
+    now: options.now,
+    tolerance: {
+      absolute: options.config.model.scores.absoluteTolerance,
+      relative: options.config.model.scores.relativeTolerance,
+    },
+    ...(options.onStep ? { onStep: options.onStep } : {}),
   });
+  const fleet = await scoreFleet(store.db, { ...options, model });
+  if (fleet.top.length === 0) return [];
+  const contexts = await loadFindingContexts(store.db, {
+    asOf: options.now,
+    findingIds: fleet.top.map((s) => s.finding.id),
+    model,
+  });
+  const weights = options.config.risk.weights;
+  const scored = contexts.map((context) => ({ context, score: scoreFinding(context, weights, options.now) }));
+  return scored.sort(compareRanked);
+}
+
+/** What `scoreFleet` did: findings scored, risks written (changed), and the top list. */
+export interface FleetScoreResult {
+  scored: number;
+  written: number;
+  top: FleetScored[];
+}
+
+/**
+ * Every risk in scope (`FindingScope`: these assets' findings and these vulnerabilities' findings;
+ * all when neither is given), a batch of assets at a time: each vulnerability's factors once, each
+ * asset's once, per finding only usage and controls; writes the risks that changed.
+ */
+export async function scoreFleet(
+  db: Db,
+  options: StepsOptions & { model?: LoadModelProbabilities },
+): Promise<FleetScoreResult> {
+  const asOf = options.now;
+  const weights = options.config.risk.weights;
+  const shared = await loadFleetShared(db, asOf);
+  const risk = makeFleetRisk({ weights });
+  const top = makeFleetTop(options.top ?? DEFAULT_TOP, shared.exceptions, asOf);
+  const vulnerabilities = makeVulnerabilityCache(db, { asOf, ...(options.model ? { model: options.model } : {}) });
+  const factors = new Map<string, VulnerabilityFactors>();
+  const subjects = new Map<number, FindingRiskSubject>();
+  const isChanged = makeRiskChangeTest(db);
+  let scored = 0;
+  let written = 0;
+  for await (const batch of loadScopeBatches(db, options)) {
+    const rows = await loadFindingRiskRows(db, batch.assetIds, batch.subjectIds);
+    const missing = [...new Set(rows.map((r) => r.subjectId))].filter((id) => !subjects.has(id));
+    for (const [id, subject] of await loadFindingRiskSubjects(db, missing)) subjects.set(id, subject);
+    const known = await vulnerabilities.load([...new Set(rows.map((r) => getSubject(subjects, r).vulnerabilityId))]);
+    for (const [id, v] of known) if (!factors.has(id)) factors.set(id, getVulnerabilityFactors(v, weights, asOf));
+    for (const assetId of batch.assetIds) risk.setAsset(getAsset(shared, assetId), await countDrift(db, shared, assetId));
+    const usage = await loadFindingUsage(db, batch.assetIds);
+    const tokens = await loadAssetTokens(db, batch.assetIds);
+    const changed: FindingRiskWrite[] = [];
+    for (const row of rows) {
+      const subject = getSubject(subjects, row);
+      const v = factors.get(subject.vulnerabilityId) as VulnerabilityFactors;
+      const inUse = usage.get(`${row.assetId}\0${row.subjectId}`);
+      const finding = () => ({
+        id: row.id ?? getFindingId(tokens.get(row.assetId) ?? 0, row.subjectId),
+        assetId: row.assetId,
+        vulnerabilityId: subject.vulnerabilityId,
+        packageName: subject.packageName,
+        open: row.open,
+        inUse,
+      });
+      const controls = shared.controls.length ? countControls(finding(), v, shared.controls) : 0;
+      const r = risk.getRisk(row.assetId, v, inUse, controls);
+      if (isChanged(row.risk, r)) changed.push({ assetId: row.assetId, subjectId: row.subjectId, risk: r });
+      if (top.mayEnter(r)) top.add({ finding: finding(), risk: r, cve: v.cve });
+    }
+    scored += rows.length;
+    await writeFindingRisks(db, changed);
+    written += changed.length;
+    await pauseForCrashTest('risk-batch');
+  }
+  return { scored, written, top: top.get() };
+}
+
+function getSubject(subjects: ReadonlyMap<number, FindingRiskSubject>, row: FindingRiskRow): FindingRiskSubject {
+  const subject = subjects.get(row.subjectId);
+  if (!subject) throw new Error(`risk: finding subject ${row.subjectId} of asset ${row.assetId} not found`);
+  return subject;
+}
+
+/** What every batch of `scoreFleet` shares, loaded once. */
+interface FleetShared {
+  assets: Map<string, Asset>;
+  exceptions: RiskException[];
+  /** Compensating controls of the exceptions in force. */
+  controls: RiskException[];
+  /** Assets with a baseline snapshot (drift is counted against it). */
+  baselines: Set<string>;
+}
+
+async function loadFleetShared(db: Db, asOf: Date): Promise<FleetShared> {
+  const assets = new Map((await listAssets(db)).map((a) => [a.id, a]));
+  const exceptions = await listExceptions(db);
+  const active = await listExceptions(db, { activeAt: asOf.toISOString() });
+  const baselines = await db
+    .selectFrom('asset_snapshots')
+    .select('asset_id')
+    .where('kind', '=', 'baseline')
+    .execute();
+  return {
+    assets,
+    exceptions,
+    controls: active.filter((e) => e.compensatingControl),
+    baselines: new Set(baselines.map((r) => r.asset_id)),
+  };
+}
+
+function getAsset(shared: FleetShared, assetId: string): Asset {
+  const asset = shared.assets.get(assetId);
+  if (!asset) throw new Error(`risk: asset ${assetId} has findings but is not in the store`);
+  return asset;
+}
+
+/** Packages changed since the asset's baseline; 0 without one. */
+async function countDrift(db: Db, shared: FleetShared, assetId: string): Promise<number> {
+  if (!shared.baselines.has(assetId)) return 0;
+  const d = await loadAssetDrift(db, assetId, 'baseline');
+  return d.added.length + d.removed.length + d.changed.length;
+}
+
+/** Assets per batch of the fast path: a row is a few numbers, so batches are larger than the contexts'. */
+const FLEET_BATCH_ASSETS = 250;
+
+/**
+ * The batches of a scope: the scope's assets (every asset with findings when the scope is empty), a
+ * batch of whole assets at a time; then the other assets holding findings of the scope's
+ * vulnerabilities, only those findings.
+ */
+async function* loadScopeBatches(
+  db: Db,
+  options: FindingScope & { batchAssets?: number },
+): AsyncGenerator<{ assetIds: string[]; subjectIds?: number[] }> {
+  const size = Math.max(1, Math.floor(options.batchAssets ?? FLEET_BATCH_ASSETS));
+  const whole = options.assetIds
+    ? [...new Set(options.assetIds)].sort()
+    : options.vulnerabilityIds
+      ? []
+      : await loadFindingAssetIds(db);
+  for (let i = 0; i < whole.length; i += size) yield { assetIds: whole.slice(i, i + size) };
+  if (!options.vulnerabilityIds) return;
+  const subjectIds = await loadSubjectIdsOf(db, options.vulnerabilityIds);
+  const done = new Set(whole);
+  const others = (await loadAssetIdsOfSubjects(db, subjectIds)).filter((a) => !done.has(a));
+  for (let i = 0; i < others.length; i += size) yield { assetIds: others.slice(i, i + size), subjectIds };
+}
+
+/** `compareScored`, then finding id: the total order of the `top` list. */
+function compareRanked(a: ScoredFinding, b: ScoredFinding): number {
+  const ia = a.context.finding.id;
+  const ib = b.context.finding.id;
+  return compareScored(a, b) || (ia < ib ? -1 : ia > ib ? 1 : 0);
 }

@@ -45,3 +45,4 @@ export * from './repositories/vex.js';
 export * from './repositories/vulnerabilities.js';
 export type { Db } from './rows.js';
 export type { Database } from './schema.js';
+export * from './repositories/finding-risk.js';
