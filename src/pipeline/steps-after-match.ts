@@ -9,9 +9,10 @@ import { loadAssetDrift } from '../inventory/drift.js';
 import { applyStoredVex } from '../matching/index.js';
 import { loadFindingContexts } from '../risk/context.js';
 import {
-  countControls,
+  type FleetFinding,
   type FleetScored,
   getVulnerabilityFactors,
+  makeControlCounter,
   makeFleetRisk,
   makeFleetTop,
   type VulnerabilityFactors,
@@ -19,16 +20,16 @@ import {
 import { scoreFinding } from '../risk/score/index.js';
 import { compareScored, type ScoredFinding } from '../risk/score-findings.js';
 import { applyPolicies, type PolicyResult } from '../risk/sla/index.js';
+import type { VulnerabilityContext } from '../risk/types.js';
 import { type LoadModelProbabilities, makeVulnerabilityCache } from '../risk/vulnerability-context.js';
 import {
   completePipelineStep,
   type Db,
-  type FindingRiskRow,
+  type FindingRiskRows,
   type FindingRiskSubject,
   type FindingRiskWrite,
   type FindingScope,
   getFindingId,
-  makeRiskChangeTest,
   listAssets,
   listExceptions,
   loadAssetIdsOfSubjects,
@@ -39,6 +40,7 @@ import {
   loadFindingUsage,
   loadOwedSteps,
   loadSubjectIdsOf,
+  makeRiskChangeTest,
   markPipelineStepsOwed,
   type Store,
   writeFindingRisks,
@@ -53,8 +55,13 @@ export const DEFAULT_TOP = 10;
 export interface StepsOptions {
   now: Date;
   config: Config;
-  /** Only these assets; all when omitted. */
+  /** Only these assets; all when omitted (and no `vulnerabilityIds`). */
   assetIds?: string[];
+  /**
+   * Also (or, without `assetIds`, only) the findings of these vulnerabilities on every asset (their
+   * advisory, EPSS, forecast or KEV listing changed): VEX and risk only; the policies run on all.
+   */
+  vulnerabilityIds?: string[];
   /** Progress of the exploit forecast (read from the stored scores, or computed and stored). */
   onStep?: (text: string) => void;
   /** How many of the highest-risk open findings to return (default `DEFAULT_TOP`). */
@@ -70,23 +77,40 @@ export interface StepsResult {
   policy: PolicyResult;
 }
 
+/** The scope a pass works on: undefined fields, every finding. */
+export interface PassScope {
+  assetIds?: string[];
+  vulnerabilityIds?: string[];
+}
+
 /**
  * Starts a pass: records that it owes every step after matching on its scope, widened by what an
  * interrupted pass still owes (`pipeline_steps`). Returns the pass id and the widened scope.
  */
 export async function startPass(
   store: Store,
-  options: { now: Date; assetIds?: string[] },
-): Promise<{ pass: string; assetIds?: string[] }> {
+  options: { now: Date } & PassScope,
+): Promise<{ pass: string } & PassScope> {
   const owed = await loadOwedSteps(store.db);
-  const assetIds = owed && !owed.assetIds ? undefined : unite(options.assetIds, owed?.assetIds);
-  const pass = await markPipelineStepsOwed(store.db, assetIds, options.now);
-  return assetIds ? { pass, assetIds } : { pass };
+  const all = (owed && !owed.assetIds) || (!options.assetIds && !options.vulnerabilityIds);
+  if (all) return { pass: await markPipelineStepsOwed(store.db, undefined, options.now) };
+  const assetIds = [...new Set([...(options.assetIds ?? []), ...(owed?.assetIds ?? [])])];
+  if (!options.vulnerabilityIds)
+    return { pass: await markPipelineStepsOwed(store.db, assetIds, options.now), assetIds };
+  // `pipeline_steps` records assets only: a pass scoped by vulnerabilities owes every asset until it
+  // commits, so a crash is finished by a whole pass (slower, never wrong).
+  const pass = await markPipelineStepsOwed(store.db, undefined, options.now);
+  return { pass, assetIds, vulnerabilityIds: options.vulnerabilityIds };
 }
 
-function unite(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
-  if (!a) return undefined;
-  return b ? [...new Set([...a, ...b])] : a;
+/** `options` on a pass's scope (`startPass`), whatever scope `options` had. */
+export function withPassScope<T extends PassScope>(options: T, scope: PassScope): T {
+  const { assetIds: _a, vulnerabilityIds: _v, ...rest } = options;
+  return {
+    ...rest,
+    ...(scope.assetIds ? { assetIds: scope.assetIds } : {}),
+    ...(scope.vulnerabilityIds ? { vulnerabilityIds: scope.vulnerabilityIds } : {}),
+  } as T;
 }
 
 /** VEX, risk, then policies on the scope of `options`, each step cleared from `pipeline_steps` as it commits. */
@@ -95,7 +119,10 @@ export async function runStepsAfterMatch(
   options: StepsOptions,
   pass: string,
 ): Promise<StepsResult> {
-  const scope = options.assetIds ? { assetIds: options.assetIds } : {};
+  const scope = {
+    ...(options.assetIds ? { assetIds: options.assetIds } : {}),
+    ...(options.vulnerabilityIds ? { vulnerabilityIds: options.vulnerabilityIds } : {}),
+  };
   const batching = options.batchAssets === undefined ? {} : { batchAssets: options.batchAssets };
   const vex = await store.db.transaction().execute(async (db) => {
     const result = await applyStoredVex(db, { ...scope, ...batching });
@@ -124,8 +151,8 @@ export async function finishOwedSteps(
   options: Omit<StepsOptions, 'assetIds'>,
 ): Promise<StepsResult | undefined> {
   if (!(await loadOwedSteps(store.db))) return undefined;
-  const { pass, assetIds } = await startPass(store, options);
-  return runStepsAfterMatch(store, { ...options, ...(assetIds ? { assetIds } : {}) }, pass);
+  const { pass, ...scope } = await startPass(store, options);
+  return runStepsAfterMatch(store, withPassScope(options, scope), pass);
 }
 
 /**
@@ -175,8 +202,13 @@ export async function scoreFleet(
   const weights = options.config.risk.weights;
   const shared = await loadFleetShared(db, asOf);
   const risk = makeFleetRisk({ weights });
+  const countControls = makeControlCounter(shared.controls);
+  const hasControls = shared.controls.length > 0;
   const top = makeFleetTop(options.top ?? DEFAULT_TOP, shared.exceptions, asOf);
-  const vulnerabilities = makeVulnerabilityCache(db, { asOf, ...(options.model ? { model: options.model } : {}) });
+  const vulnerabilities = makeVulnerabilityCache(db, {
+    asOf,
+    ...(options.model ? { model: options.model } : {}),
+  });
   const factors = new Map<string, VulnerabilityFactors>();
   const subjects = new Map<number, FindingRiskSubject>();
   const isChanged = makeRiskChangeTest(db);
@@ -184,32 +216,32 @@ export async function scoreFleet(
   let written = 0;
   for await (const batch of loadScopeBatches(db, options)) {
     const rows = await loadFindingRiskRows(db, batch.assetIds, batch.subjectIds);
-    const missing = [...new Set(rows.map((r) => r.subjectId))].filter((id) => !subjects.has(id));
+    const missing = [...new Set(rows.subject)].filter((id) => !subjects.has(id));
     for (const [id, subject] of await loadFindingRiskSubjects(db, missing)) subjects.set(id, subject);
-    const known = await vulnerabilities.load([...new Set(rows.map((r) => getSubject(subjects, r).vulnerabilityId))]);
-    for (const [id, v] of known) if (!factors.has(id)) factors.set(id, getVulnerabilityFactors(v, weights, asOf));
-    for (const assetId of batch.assetIds) risk.setAsset(getAsset(shared, assetId), await countDrift(db, shared, assetId));
+    const vulnerabilityIds = new Set(missing.map((id) => getSubject(subjects, id).vulnerabilityId));
+    const known = await vulnerabilities.load([...vulnerabilityIds]);
+    for (const id of vulnerabilityIds)
+      factors.set(id, getVulnerabilityFactors(known.get(id) as VulnerabilityContext, weights, asOf));
+    for (const assetId of batch.assetIds)
+      risk.setAsset(getAsset(shared, assetId), await countDrift(db, shared, assetId));
     const usage = await loadFindingUsage(db, batch.assetIds);
     const tokens = await loadAssetTokens(db, batch.assetIds);
     const changed: FindingRiskWrite[] = [];
-    for (const row of rows) {
-      const subject = getSubject(subjects, row);
+    for (let k = 0; k < rows.subject.length; k++) {
+      const assetId = rows.assetIds[rows.asset[k] as number] as string;
+      const subjectId = rows.subject[k] as number;
+      const subject = getSubject(subjects, subjectId);
       const v = factors.get(subject.vulnerabilityId) as VulnerabilityFactors;
-      const inUse = usage.get(`${row.assetId}\0${row.subjectId}`);
-      const finding = () => ({
-        id: row.id ?? getFindingId(tokens.get(row.assetId) ?? 0, row.subjectId),
-        assetId: row.assetId,
-        vulnerabilityId: subject.vulnerabilityId,
-        packageName: subject.packageName,
-        open: row.open,
-        inUse,
-      });
-      const controls = shared.controls.length ? countControls(finding(), v, shared.controls) : 0;
-      const r = risk.getRisk(row.assetId, v, inUse, controls);
-      if (isChanged(row.risk, r)) changed.push({ assetId: row.assetId, subjectId: row.subjectId, risk: r });
-      if (top.mayEnter(r)) top.add({ finding: finding(), risk: r, cve: v.cve });
+      const inUse = usage.size ? usage.get(assetId)?.get(subjectId) : undefined;
+      const controls = hasControls
+        ? countControls(assetId, subject, v.cve, () => toFleetFinding(rows, k, subject, tokens, inUse))
+        : 0;
+      const r = risk.getRisk(assetId, v, inUse, controls);
+      if (isChanged(rows.risk[k] as number, r)) changed.push({ assetId, subjectId, risk: r });
+      if (top.mayEnter(r))
+        top.add({ finding: toFleetFinding(rows, k, subject, tokens, inUse), risk: r, cve: v.cve });
     }
-    scored += rows.length;
+    scored += rows.subject.length;
     await writeFindingRisks(db, changed);
     written += changed.length;
     await pauseForCrashTest('risk-batch');
@@ -217,9 +249,31 @@ export async function scoreFleet(
   return { scored, written, top: top.get() };
 }
 
-function getSubject(subjects: ReadonlyMap<number, FindingRiskSubject>, row: FindingRiskRow): FindingRiskSubject {
-  const subject = subjects.get(row.subjectId);
-  if (!subject) throw new Error(`risk: finding subject ${row.subjectId} of asset ${row.assetId} not found`);
+/** Row `k` as the top list and the exceptions' scope rule see it (its id derived unless stored). */
+function toFleetFinding(
+  rows: FindingRiskRows,
+  k: number,
+  subject: FindingRiskSubject,
+  tokens: ReadonlyMap<string, number>,
+  inUse: boolean | undefined,
+): FleetFinding {
+  const assetId = rows.assetIds[rows.asset[k] as number] as string;
+  return {
+    id: rows.ids.get(k) ?? getFindingId(tokens.get(assetId) ?? 0, rows.subject[k] as number),
+    assetId,
+    vulnerabilityId: subject.vulnerabilityId,
+    packageName: subject.packageName,
+    open: rows.open[k] === 1,
+    inUse,
+  };
+}
+
+function getSubject(
+  subjects: ReadonlyMap<number, FindingRiskSubject>,
+  subjectId: number,
+): FindingRiskSubject {
+  const subject = subjects.get(subjectId);
+  if (!subject) throw new Error(`risk: finding subject ${subjectId} not found`);
   return subject;
 }
 

@@ -114,19 +114,46 @@ function getAssetExposure(
   return e;
 }
 
-/** Distinct compensating controls covering the finding (the exceptions module's scope rule). */
-export function countControls(f: FleetFinding, v: VulnerabilityFactors, controls: readonly RiskException[]): number {
-  const named = new Set<string>();
-  const finding = asFinding(f);
-  const options = { vulnerabilityIds: v.cve ? [v.cve] : [] };
-  for (const c of controls)
-    if (c.compensatingControl && isExceptionCovering(c, finding, options)) named.add(c.compensatingControl);
-  return named.size;
+/**
+ * Counts the distinct compensating controls covering a finding (the exceptions module's scope
+ * rule). The finding is built (its id derived) only when a control's asset, package and
+ * vulnerability fields already match: most findings are covered by none.
+ */
+export function makeControlCounter(controls: readonly RiskException[]) {
+  const named = controls.filter((c) => c.compensatingControl);
+  return (
+    assetId: string,
+    subject: { vulnerabilityId: string; packageName: string },
+    cve: string | undefined,
+    getFinding: () => FleetFinding,
+  ): number => {
+    if (named.length === 0) return 0;
+    const mayCover = named.filter(
+      (c) =>
+        (c.assetId === undefined || c.assetId === assetId) &&
+        (c.packageName === undefined || c.packageName === subject.packageName) &&
+        (c.vulnerabilityId === undefined ||
+          c.vulnerabilityId === subject.vulnerabilityId ||
+          c.vulnerabilityId === cve),
+    );
+    if (mayCover.length === 0) return 0;
+    const finding = asFinding(getFinding());
+    const options = { vulnerabilityIds: cve ? [cve] : [] };
+    const out = new Set<string>();
+    for (const c of mayCover)
+      if (isExceptionCovering(c, finding, options)) out.add(c.compensatingControl as string);
+    return out.size;
+  };
 }
 
 /** The fields of a finding the exceptions' scope rule reads. */
 function asFinding(f: FleetFinding): Finding {
-  return { id: f.id, assetId: f.assetId, vulnerabilityId: f.vulnerabilityId, packageName: f.packageName } as Finding;
+  return {
+    id: f.id,
+    assetId: f.assetId,
+    vulnerabilityId: f.vulnerabilityId,
+    packageName: f.packageName,
+  } as Finding;
 }
 
 /** A scored finding of the fast path, for the top list. */

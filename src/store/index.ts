@@ -46,3 +46,4 @@ export * from './repositories/vulnerabilities.js';
 export type { Db } from './rows.js';
 export type { Database } from './schema.js';
 export * from './repositories/finding-risk.js';
+export * from './repositories/vex-candidates.js';

@@ -12,20 +12,20 @@ import { type Db, getSqliteHandle, isPostgres } from '../rows.js';
 const SCORED = `('open', 'suppressed', 'excepted')`;
 const IDS_PER_QUERY = 1000;
 
-/** A scored finding's row: its key, its own id when not the derived one, whether open, its stored risk. */
-export interface FindingRiskRow {
-  assetId: string;
-  subjectId: number;
-  id: string | null;
-  open: boolean;
-  risk: number | null;
-}
-
-/** What a finding is about (`finding_subjects`). */
-export interface FindingRiskSubject {
-  vulnerabilityId: string;
-  ecosystem: string;
-  packageName: string;
+/**
+ * A batch's scored findings, column by column (a row is a few numbers, not an object): row k is
+ * the finding of asset `assetIds[asset[k]]` and subject `subject[k]`.
+ */
+export interface FindingRiskRows {
+  assetIds: readonly string[];
+  asset: number[];
+  subject: number[];
+  /** 1 when open (else suppressed or excepted). */
+  open: number[];
+  /** The stored risk; NaN when never scored. */
+  risk: number[];
+  /** The finding's own id by row, when it is not the derived one (`getFindingId`). */
+  ids: Map<number, string>;
 }
 
 /**
@@ -36,43 +36,59 @@ export async function loadFindingRiskRows(
   db: Db,
   assetIds: readonly string[],
   subjectIds?: readonly number[],
-): Promise<FindingRiskRow[]> {
-  if (assetIds.length === 0) return [];
+): Promise<FindingRiskRows> {
+  const out: FindingRiskRows = { assetIds, asset: [], subject: [], open: [], risk: [], ids: new Map() };
+  if (assetIds.length === 0) return out;
   const raw = getSqliteHandle(db);
   if (raw) {
+    // Stored ids are rare (findings_id, a partial index): most stores read none.
+    const stored = raw.prepare('select 1 from findings where id is not null limit 1').get() !== undefined;
     const bySubject = subjectIds ? ` and subject_id in (select value from json_each(?))` : '';
     const select = raw
       .prepare(
-        `select subject_id, id, status = 'open', risk from findings
-          where asset_id = ? and status in ${SCORED}${bySubject} order by subject_id`,
+        `select subject_id * 2 + (status = 'open'), risk${stored ? ', id' : ''} from findings
+          where asset_id = ? and status in ${SCORED}${bySubject}`,
       )
       .raw(true);
     const subjects = subjectIds ? [JSON.stringify(subjectIds)] : [];
-    const out: FindingRiskRow[] = [];
-    for (const assetId of assetIds)
-      for (const r of select.all(assetId, ...subjects) as Array<[number, string | null, number, number | null]>)
-        out.push({ assetId, subjectId: r[0], id: r[1], open: r[2] === 1, risk: r[3] });
+    assetIds.forEach((assetId, a) => {
+      for (const r of select.all(assetId, ...subjects) as Array<[number, number | null, string | null]>) {
+        if (stored && r[2] !== null) out.ids.set(out.asset.length, r[2]);
+        out.asset.push(a);
+        out.subject.push(Math.floor(r[0] / 2));
+        out.open.push(r[0] % 2);
+        out.risk.push(r[1] ?? Number.NaN);
+      }
+    });
     return out;
   }
-  const out: FindingRiskRow[] = [];
+  const index = new Map(assetIds.map((id, a) => [id, a]));
   const assets = `array[${assetIds.map(quote).join(', ')}]::text[]`;
-  const bySubject = subjectIds ? ` and subject_id = any(array[${subjectIds.map(Number).join(', ')}]::integer[])` : '';
+  const bySubject = subjectIds
+    ? ` and subject_id = any(array[${subjectIds.map(Number).join(', ')}]::integer[])`
+    : '';
   await runOnClient(db, (client) =>
     copyOut(
       client,
-      `select asset_id, subject_id, coalesce(id, ''), (status = 'open')::int, risk from findings
+      `select asset_id, subject_id, (status = 'open')::int, risk, id from findings
         where asset_id = any(${assets}) and status in ${SCORED}${bySubject} order by asset_id, subject_id`,
-      ([assetId = '', subject = '', id = '', open = '', risk = '']) =>
-        out.push({
-          assetId: unescapeCopy(assetId),
-          subjectId: Number(subject),
-          id: id === '' ? null : unescapeCopy(id),
-          open: open === '1',
-          risk: risk === '\\N' ? null : Number(risk),
-        }),
+      ([assetId = '', subject = '', open = '', risk = '', id = '']) => {
+        if (id !== '\\N') out.ids.set(out.asset.length, unescapeCopy(id));
+        out.asset.push(index.get(unescapeCopy(assetId)) as number);
+        out.subject.push(Number(subject));
+        out.open.push(Number(open));
+        out.risk.push(risk === '\\N' ? Number.NaN : Number(risk));
+      },
     ),
   );
   return out;
+}
+
+/** What a finding is about (`finding_subjects`). */
+export interface FindingRiskSubject {
+  vulnerabilityId: string;
+  ecosystem: string;
+  packageName: string;
 }
 
 /** The subjects of these ids. */
@@ -99,26 +115,44 @@ export async function loadFindingRiskSubjects(
 
 /**
  * Package usage of these assets' findings, where the inventory said (`asset_packages.in_use` not
- * null), by `asset\0subject`. Starts from the assets' packages (a primary-key range each), so an
- * asset without usage data costs a range scan and no join.
+ * null), by asset and subject. First the assets' packages with usage (a primary-key range each, so
+ * an asset without usage data costs a range scan), then the findings of only those assets.
  */
-export async function loadFindingUsage(db: Db, assetIds: readonly string[]): Promise<Map<string, boolean>> {
-  const out = new Map<string, boolean>();
+export async function loadFindingUsage(
+  db: Db,
+  assetIds: readonly string[],
+): Promise<Map<string, Map<number, boolean>>> {
+  const out = new Map<string, Map<number, boolean>>();
+  const withUsage = new Set<string>();
   for (let i = 0; i < assetIds.length; i += IDS_PER_QUERY) {
+    const rows = await db
+      .selectFrom('asset_packages')
+      .select('asset_id')
+      .distinct()
+      .where('asset_id', 'in', assetIds.slice(i, i + IDS_PER_QUERY))
+      .where('in_use', 'is not', null)
+      .execute();
+    for (const r of rows) withUsage.add(r.asset_id);
+  }
+  for (const assetId of withUsage) {
     const rows = await db
       .selectFrom('asset_packages as ap')
       .innerJoin('finding_subjects as s', (j) =>
         j.onRef('s.ecosystem', '=', 'ap.ecosystem').onRef('s.package_name', '=', 'ap.name'),
       )
-      .innerJoin('findings as f', (j) => j.onRef('f.asset_id', '=', 'ap.asset_id').onRef('f.subject_id', '=', 's.id'))
+      .innerJoin('findings as f', (j) =>
+        j.onRef('f.asset_id', '=', 'ap.asset_id').onRef('f.subject_id', '=', 's.id'),
+      )
       .innerJoin('finding_matches as m', (j) =>
         j.onRef('m.id', '=', 'f.match_id').onRef('m.installed_version', '=', 'ap.version'),
       )
-      .select(['ap.asset_id', 'f.subject_id', 'ap.in_use'])
-      .where('ap.asset_id', 'in', assetIds.slice(i, i + IDS_PER_QUERY))
+      .select(['f.subject_id', 'ap.in_use'])
+      .where('ap.asset_id', '=', assetId)
       .where('ap.in_use', 'is not', null)
       .execute();
-    for (const r of rows) out.set(`${r.asset_id}\0${Number(r.subject_id)}`, r.in_use === 1);
+    const usage = new Map<number, boolean>();
+    for (const r of rows) usage.set(Number(r.subject_id), r.in_use === 1);
+    out.set(assetId, usage);
   }
   return out;
 }
@@ -168,11 +202,11 @@ export async function loadAssetTokens(db: Db, assetIds: readonly string[]): Prom
 }
 
 /**
- * A test of whether a risk differs from the stored one (null: never scored). PostgreSQL stores `real` (float4, migration 0011):
+ * A test of whether a risk differs from the stored one (NaN: never scored, always differs). PostgreSQL stores `real` (float4, migration 0011):
  * there both are compared as float4, as a write would store the new one.
  */
-export function makeRiskChangeTest(db: Db): (stored: number | null, risk: number) => boolean {
-  if (isPostgres(db)) return (stored, risk) => stored === null || Math.fround(stored) !== Math.fround(risk);
+export function makeRiskChangeTest(db: Db): (stored: number, risk: number) => boolean {
+  if (isPostgres(db)) return (stored, risk) => Math.fround(stored) !== Math.fround(risk);
   return (stored, risk) => stored !== risk;
 }
 
@@ -202,7 +236,9 @@ export async function writeFindingRisks(db: Db, rows: readonly FindingRiskWrite[
     await sql`create temporary table pc_risks (asset_id text, subject_id integer, risk real) on commit drop`.execute(
       trx,
     );
-    await runOnClient(trx, (client) => copyIn(client, 'pc_risks (asset_id, subject_id, risk)', toCopyLines(rows)));
+    await runOnClient(trx, (client) =>
+      copyIn(client, 'pc_risks (asset_id, subject_id, risk)', toCopyLines(rows)),
+    );
     await sql`update findings as f set risk = v.risk from pc_risks v
       where f.asset_id = v.asset_id and f.subject_id = v.subject_id`.execute(trx);
   });
@@ -220,7 +256,10 @@ function* toCopyLines(rows: readonly FindingRiskWrite[]): Generator<string> {
 /** COPY's text format: backslash, tab, newline and carriage return escaped. */
 function escapeCopy(value: string): string {
   return /[\\\t\n\r]/.test(value)
-    ? value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] as string)
+    ? value.replace(
+        /[\\\t\n\r]/g,
+        (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] as string,
+      )
     : value;
 }
 
