@@ -5,6 +5,8 @@
  * runs in its own process, so each peak RSS is its own. Prints per-step seconds, findings/s, peak RSS.
  *
  * Run: npm run bench pipeline-scale -- [--hosts N] [--seed S] [--batch-assets N]
+ * PostgreSQL: add `--database-url postgres://…` (an empty database; with `--phase`, the one the
+ * earlier phases filled).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +61,7 @@ interface Args {
   batchAssets?: number;
   phase?: Phase;
   home?: string;
+  databaseUrl?: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -68,6 +71,8 @@ function parseArgs(argv: readonly string[]): Args {
   if (phase && phase in PHASES) args.phase = phase as Phase;
   const home = value('--home');
   if (home) args.home = home;
+  const url = value('--database-url');
+  if (url) args.databaseUrl = url;
   const batch = value('--batch-assets');
   if (batch) args.batchAssets = Number(batch);
   return args;
@@ -197,6 +202,7 @@ const getBatching = (o: BenchOptions) => (o.batchAssets === undefined ? {} : { b
 /** Runs one phase in a fresh process; its last stdout line is the figures as JSON. */
 function runPhase(phase: Phase, home: string, args: Args): PhaseFigures {
   const argv = ['--phase', phase, '--home', home, '--hosts', String(args.hosts), '--seed', String(args.seed)];
+  if (args.databaseUrl) argv.push('--database-url', args.databaseUrl);
   if (args.batchAssets !== undefined) argv.push('--batch-assets', String(args.batchAssets));
   return runPhaseProcess(fileURLToPath(import.meta.url), argv);
 }
@@ -218,7 +224,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.phase && args.home) {
     const options: BenchOptions = {
-      location: { home: args.home },
+      location: args.databaseUrl ? { databaseUrl: args.databaseUrl } : { home: args.home },
       hosts: args.hosts,
       seed: args.seed,
       rematch: false,
@@ -228,7 +234,8 @@ async function main(): Promise<void> {
     return;
   }
   const batch = `${args.batchAssets ?? FINDING_BATCH_ASSETS} assets a batch`;
-  console.log(`pipeline-scale bench: ${fmt(args.hosts)} hosts, seed ${args.seed}, SQLite, ${batch}`);
+  const backend = args.databaseUrl ? 'PostgreSQL' : 'SQLite';
+  console.log(`pipeline-scale bench: ${fmt(args.hosts)} hosts, seed ${args.seed}, ${backend}, ${batch}`);
   const home = mkdtempSync(join(tmpdir(), 'pc-bench-'));
   try {
     let findings = 0;
