@@ -32,12 +32,13 @@ import {
   getFindingId,
   listAssets,
   listExceptions,
-  loadAssetIdsOfSubjects,
   loadAssetTokens,
   loadFindingAssetIds,
   loadFindingRiskRows,
+  loadFindingRiskRowsOfSubjects,
   loadFindingRiskSubjects,
   loadFindingUsage,
+  loadFindingUsageOfSubjects,
   loadOwedSteps,
   loadSubjectIdsOf,
   makeRiskChangeTest,
@@ -215,20 +216,29 @@ export async function scoreFleet(
   let scored = 0;
   let written = 0;
   for await (const batch of loadScopeBatches(db, options)) {
-    const rows = await loadFindingRiskRows(db, batch.assetIds, batch.subjectIds);
+    const rows = batch.assetIds
+      ? await loadFindingRiskRows(db, batch.assetIds)
+      : await loadFindingRiskRowsOfSubjects(db, batch.subjectIds);
     const missing = [...new Set(rows.subject)].filter((id) => !subjects.has(id));
     for (const [id, subject] of await loadFindingRiskSubjects(db, missing)) subjects.set(id, subject);
     const vulnerabilityIds = new Set(missing.map((id) => getSubject(subjects, id).vulnerabilityId));
     const known = await vulnerabilities.load([...vulnerabilityIds]);
     for (const id of vulnerabilityIds)
       factors.set(id, getVulnerabilityFactors(known.get(id) as VulnerabilityContext, weights, asOf));
-    for (const assetId of batch.assetIds)
-      risk.setAsset(getAsset(shared, assetId), await countDrift(db, shared, assetId));
-    const usage = await loadFindingUsage(db, batch.assetIds);
-    const tokens = await loadAssetTokens(db, batch.assetIds);
+    for (const assetId of rows.assetIds)
+      if (!risk.hasAsset(assetId))
+        risk.setAsset(getAsset(shared, assetId), await countDrift(db, shared, assetId));
+    const usage = batch.assetIds
+      ? await loadFindingUsage(db, batch.assetIds)
+      : await loadFindingUsageOfSubjects(db, batch.subjectIds);
+    const tokens = await loadAssetTokens(db, rows.assetIds);
+    const skipped = batch.assetIds ? undefined : batch.skipAssets;
     const changed: FindingRiskWrite[] = [];
     for (let k = 0; k < rows.subject.length; k++) {
       const assetId = rows.assetIds[rows.asset[k] as number] as string;
+      // The scope's assets were scored whole already.
+      if (skipped?.has(assetId)) continue;
+      scored++;
       const subjectId = rows.subject[k] as number;
       const subject = getSubject(subjects, subjectId);
       const v = factors.get(subject.vulnerabilityId) as VulnerabilityFactors;
@@ -241,7 +251,6 @@ export async function scoreFleet(
       if (top.mayEnter(r))
         top.add({ finding: toFleetFinding(rows, k, subject, tokens, inUse), risk: r, cve: v.cve });
     }
-    scored += rows.subject.length;
     await writeFindingRisks(db, changed);
     written += changed.length;
     await pauseForCrashTest('risk-batch');
@@ -320,15 +329,22 @@ async function countDrift(db: Db, shared: FleetShared, assetId: string): Promise
 /** Assets per batch of the fast path: a row is a few numbers, so batches are larger than the contexts'. */
 const FLEET_BATCH_ASSETS = 250;
 
+/** Subjects per batch of the incremental path (a batch holds their findings on every asset). */
+const FLEET_BATCH_SUBJECTS = 500;
+
+type ScopeBatch =
+  | { assetIds: string[] }
+  | { assetIds?: undefined; subjectIds: number[]; skipAssets: Set<string> };
+
 /**
  * The batches of a scope: the scope's assets (every asset with findings when the scope is empty), a
- * batch of whole assets at a time; then the other assets holding findings of the scope's
- * vulnerabilities, only those findings.
+ * batch of whole assets at a time; then the findings of the scope's vulnerabilities on the other
+ * assets, a batch of subjects at a time.
  */
 async function* loadScopeBatches(
   db: Db,
   options: FindingScope & { batchAssets?: number },
-): AsyncGenerator<{ assetIds: string[]; subjectIds?: number[] }> {
+): AsyncGenerator<ScopeBatch> {
   const size = Math.max(1, Math.floor(options.batchAssets ?? FLEET_BATCH_ASSETS));
   const whole = options.assetIds
     ? [...new Set(options.assetIds)].sort()
@@ -338,9 +354,9 @@ async function* loadScopeBatches(
   for (let i = 0; i < whole.length; i += size) yield { assetIds: whole.slice(i, i + size) };
   if (!options.vulnerabilityIds) return;
   const subjectIds = await loadSubjectIdsOf(db, options.vulnerabilityIds);
-  const done = new Set(whole);
-  const others = (await loadAssetIdsOfSubjects(db, subjectIds)).filter((a) => !done.has(a));
-  for (let i = 0; i < others.length; i += size) yield { assetIds: others.slice(i, i + size), subjectIds };
+  const skipAssets = new Set(whole);
+  for (let i = 0; i < subjectIds.length; i += FLEET_BATCH_SUBJECTS)
+    yield { subjectIds: subjectIds.slice(i, i + FLEET_BATCH_SUBJECTS), skipAssets };
 }
 
 /** `compareScored`, then finding id: the total order of the `top` list. */

@@ -67,6 +67,7 @@ export function makeFleetRisk(inputs: FleetInputs) {
   const assets = new Map<string, AssetFactors>();
   const w = inputs.weights;
   return {
+    hasAsset: (assetId: string): boolean => assets.has(assetId),
     /** Sets an asset's parts (its drift: packages changed since the baseline, 0 without one). */
     setAsset(asset: Asset, changedPackages: number): void {
       assets.set(asset.id, {

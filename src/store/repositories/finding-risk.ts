@@ -17,7 +17,7 @@ const IDS_PER_QUERY = 1000;
  * the finding of asset `assetIds[asset[k]]` and subject `subject[k]`.
  */
 export interface FindingRiskRows {
-  assetIds: readonly string[];
+  assetIds: string[];
   asset: number[];
   subject: number[];
   /** 1 when open (else suppressed or excepted). */
@@ -28,60 +28,108 @@ export interface FindingRiskRows {
   ids: Map<number, string>;
 }
 
-/**
- * The open, suppressed and excepted findings of these assets (optionally only these subjects), in
- * primary-key order. On PostgreSQL through COPY (a row costs a split, not a parsed object).
- */
-export async function loadFindingRiskRows(
-  db: Db,
-  assetIds: readonly string[],
-  subjectIds?: readonly number[],
-): Promise<FindingRiskRows> {
-  const out: FindingRiskRows = { assetIds, asset: [], subject: [], open: [], risk: [], ids: new Map() };
+/** The open, suppressed and excepted findings of these assets, in primary-key order. */
+export async function loadFindingRiskRows(db: Db, assetIds: readonly string[]): Promise<FindingRiskRows> {
+  const out = makeRows([...assetIds]);
   if (assetIds.length === 0) return out;
   const raw = getSqliteHandle(db);
   if (raw) {
-    // Stored ids are rare (findings_id, a partial index): most stores read none.
-    const stored = raw.prepare('select 1 from findings where id is not null limit 1').get() !== undefined;
-    const bySubject = subjectIds ? ` and subject_id in (select value from json_each(?))` : '';
+    const stored = hasStoredIds(raw);
     const select = raw
       .prepare(
         `select subject_id * 2 + (status = 'open'), risk${stored ? ', id' : ''} from findings
-          where asset_id = ? and status in ${SCORED}${bySubject}`,
+          where asset_id = ? and status in ${SCORED}`,
       )
       .raw(true);
-    const subjects = subjectIds ? [JSON.stringify(subjectIds)] : [];
     assetIds.forEach((assetId, a) => {
-      for (const r of select.all(assetId, ...subjects) as Array<[number, number | null, string | null]>) {
-        if (stored && r[2] !== null) out.ids.set(out.asset.length, r[2]);
-        out.asset.push(a);
-        out.subject.push(Math.floor(r[0] / 2));
-        out.open.push(r[0] % 2);
-        out.risk.push(r[1] ?? Number.NaN);
-      }
+      for (const r of select.all(assetId) as SqliteRow[]) pushSqliteRow(out, a, r, stored);
     });
     return out;
   }
-  const index = new Map(assetIds.map((id, a) => [id, a]));
-  const assets = `array[${assetIds.map(quote).join(', ')}]::text[]`;
-  const bySubject = subjectIds
-    ? ` and subject_id = any(array[${subjectIds.map(Number).join(', ')}]::integer[])`
-    : '';
+  await copyRows(db, out, `asset_id = any(array[${assetIds.map(quote).join(', ')}]::text[])`);
+  return out;
+}
+
+/**
+ * The open, suppressed and excepted findings of these subjects on every asset
+ * (`findings_subject`, migration 0021), whatever their asset: the incremental path's rows.
+ */
+export async function loadFindingRiskRowsOfSubjects(
+  db: Db,
+  subjectIds: readonly number[],
+): Promise<FindingRiskRows> {
+  const out = makeRows([]);
+  if (subjectIds.length === 0) return out;
+  const raw = getSqliteHandle(db);
+  if (raw) {
+    const stored = hasStoredIds(raw);
+    const select = raw
+      .prepare(
+        `select subject_id * 2 + (status = 'open'), risk, ${stored ? 'id' : 'null'}, asset_id from findings
+          where subject_id = ? and status in ${SCORED}`,
+      )
+      .raw(true);
+    const index = new Map<string, number>();
+    for (const subjectId of subjectIds)
+      for (const r of select.all(subjectId) as Array<[number, number | null, string | null, string]>) {
+        let a = index.get(r[3]);
+        if (a === undefined) {
+          a = out.assetIds.length;
+          index.set(r[3], a);
+          out.assetIds.push(r[3]);
+        }
+        pushSqliteRow(out, a, r, stored);
+      }
+    return out;
+  }
+  await copyRows(db, out, `subject_id = any(array[${subjectIds.map(Number).join(', ')}]::integer[])`);
+  return out;
+}
+
+type SqliteRow = [number, number | null, string | null, string?];
+
+function makeRows(assetIds: string[]): FindingRiskRows {
+  return { assetIds, asset: [], subject: [], open: [], risk: [], ids: new Map() };
+}
+
+/** Stored ids are rare (`findings_id`, a partial index): most stores read none. */
+function hasStoredIds(raw: NonNullable<ReturnType<typeof getSqliteHandle>>): boolean {
+  return raw.prepare('select 1 from findings where id is not null limit 1').get() !== undefined;
+}
+
+function pushSqliteRow(out: FindingRiskRows, a: number, r: SqliteRow, stored: boolean): void {
+  if (stored && r[2] !== null) out.ids.set(out.asset.length, r[2]);
+  out.asset.push(a);
+  out.subject.push(Math.floor(r[0] / 2));
+  out.open.push(r[0] % 2);
+  out.risk.push(r[1] ?? Number.NaN);
+}
+
+/** PostgreSQL: the scored findings `where` selects, through COPY (a row costs a split, not an object). */
+async function copyRows(db: Db, out: FindingRiskRows, where: string): Promise<void> {
+  const index = new Map(out.assetIds.map((id, a) => [id, a]));
+  const assetIds = out.assetIds as string[];
   await runOnClient(db, (client) =>
     copyOut(
       client,
       `select asset_id, subject_id, (status = 'open')::int, risk, id from findings
-        where asset_id = any(${assets}) and status in ${SCORED}${bySubject} order by asset_id, subject_id`,
+        where ${where} and status in ${SCORED}`,
       ([assetId = '', subject = '', open = '', risk = '', id = '']) => {
+        const key = unescapeCopy(assetId);
+        let a = index.get(key);
+        if (a === undefined) {
+          a = assetIds.length;
+          index.set(key, a);
+          assetIds.push(key);
+        }
         if (id !== '\\N') out.ids.set(out.asset.length, unescapeCopy(id));
-        out.asset.push(index.get(unescapeCopy(assetId)) as number);
+        out.asset.push(a);
         out.subject.push(Number(subject));
         out.open.push(Number(open));
         out.risk.push(risk === '\\N' ? Number.NaN : Number(risk));
       },
     ),
   );
-  return out;
 }
 
 /** What a finding is about (`finding_subjects`). */
@@ -157,6 +205,43 @@ export async function loadFindingUsage(
   return out;
 }
 
+/**
+ * Package usage of these subjects' findings where the inventory said, by asset and subject: from
+ * the findings (`findings_subject`), one package lookup each.
+ */
+export async function loadFindingUsageOfSubjects(
+  db: Db,
+  subjectIds: readonly number[],
+): Promise<Map<string, Map<number, boolean>>> {
+  const out = new Map<string, Map<number, boolean>>();
+  for (let i = 0; i < subjectIds.length; i += IDS_PER_QUERY) {
+    const rows = await db
+      .selectFrom('findings as f')
+      .innerJoin('finding_subjects as s', 's.id', 'f.subject_id')
+      .innerJoin('finding_matches as m', 'm.id', 'f.match_id')
+      .innerJoin('asset_packages as ap', (j) =>
+        j
+          .onRef('ap.asset_id', '=', 'f.asset_id')
+          .onRef('ap.ecosystem', '=', 's.ecosystem')
+          .onRef('ap.name', '=', 's.package_name')
+          .onRef('ap.version', '=', 'm.installed_version'),
+      )
+      .select(['f.asset_id', 'f.subject_id', 'ap.in_use'])
+      .where('f.subject_id', 'in', subjectIds.slice(i, i + IDS_PER_QUERY))
+      .where('ap.in_use', 'is not', null)
+      .execute();
+    for (const r of rows) {
+      let usage = out.get(r.asset_id);
+      if (!usage) {
+        usage = new Map();
+        out.set(r.asset_id, usage);
+      }
+      usage.set(Number(r.subject_id), r.in_use === 1);
+    }
+  }
+  return out;
+}
+
 /** The subjects of these vulnerabilities (`finding_subjects_vulnerability`, migration 0021). */
 export async function loadSubjectIdsOf(db: Db, vulnerabilityIds: readonly string[]): Promise<number[]> {
   const out: number[] = [];
@@ -170,21 +255,6 @@ export async function loadSubjectIdsOf(db: Db, vulnerabilityIds: readonly string
     for (const r of rows) out.push(Number(r.id));
   }
   return out.sort((a, b) => a - b);
-}
-
-/** The assets holding findings of these subjects, in any status (`findings_subject`, migration 0021). */
-export async function loadAssetIdsOfSubjects(db: Db, subjectIds: readonly number[]): Promise<string[]> {
-  const out = new Set<string>();
-  for (let i = 0; i < subjectIds.length; i += IDS_PER_QUERY) {
-    const rows = await db
-      .selectFrom('findings')
-      .select('asset_id')
-      .distinct()
-      .where('subject_id', 'in', subjectIds.slice(i, i + IDS_PER_QUERY))
-      .execute();
-    for (const r of rows) out.add(r.asset_id);
-  }
-  return [...out].sort();
 }
 
 /** Each asset's finding-id token (`asset_match_state`), for the derived ids (`getFindingId`). */
