@@ -44,6 +44,7 @@ describe('makeApp', () => {
         '0017-findings-page',
         '0018-jobs-asset',
         '0019-rollout',
+        '0021-findings-by-vulnerability',
         '0022-fact-fingerprints',
       ]);
       expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);

@@ -1,41 +1,53 @@
 import { memoizeById } from '../core/collections.js';
-import type { Finding, FindingStatus } from '../core/types.js';
+import type { Finding } from '../core/types.js';
 import {
   type Db,
   type FindingBatchOptions,
+  type FindingKey,
   type FindingStatusChange,
+  listFindingsByKeys,
   listVexStatements,
   loadAliasesFor,
-  loadFindingBatches,
   loadInstalledPurl,
+  loadOpenFindingKeysOf,
+  loadSubjectIdsOf,
+  loadVexSuppressedKeys,
   updateFindingStatuses,
 } from '../store/index.js';
 import { findVexStatement, isSuppressing, type VexStatement } from './vex/index.js';
+
+/** Which findings `applyStoredVex` looks at: a `FindingScope` (all when empty), and a chunk size. */
+export type ApplyVexOptions = {
+  assetIds?: readonly string[];
+  vulnerabilityIds?: readonly string[];
+} & FindingBatchOptions;
+
+/** Findings loaded and decided at a time. */
+const VEX_CHUNK = 5000;
 
 /**
  * Applies the stored VEX statements to findings: a not_affected or fixed statement about a finding's
  * vulnerability (or an alias) and its package or asset marks it `suppressed` with the justification;
  * a finding whose statement is gone is opened again. Suppressed findings stay listed and counted.
- * A batch of assets at a time; each vulnerability's aliases are looked up once.
+ * Set-wise (issue #18): statements are few, so the findings they may touch are reached through their
+ * vulnerabilities' subjects, and the VEX-suppressed ones through an index of suppressed findings —
+ * never by a scan of every finding. Each vulnerability's aliases are looked up once.
  */
 export async function applyStoredVex(
   db: Db,
-  options: { assetIds?: string[] } & FindingBatchOptions = {},
+  options: ApplyVexOptions = {},
 ): Promise<{ suppressed: number; reopened: number }> {
   const statements = (await listVexStatements(db)) as VexStatement[];
   const stated = await loadStatedVulnerabilityIds(db, statements);
-  // Open findings some statement may cover, and VEX-suppressed ones whose statement may be gone.
-  const status: FindingStatus[] = stated.size ? ['open', 'suppressed'] : ['suppressed'];
-  const isCandidate = (f: Finding) =>
-    f.status === 'open' ? stated.has(f.vulnerabilityId) : f.suppression?.kind === 'vex';
-  const scope = options.assetIds ? { assetIds: options.assetIds } : {};
+  const keys = await loadCandidateKeys(db, stated, options);
   const aliasesOf = memoizeById((ids) => loadAliasesFor(db, ids));
   let assetNames: Map<string, string> | undefined;
   let suppressed = 0;
   let reopened = 0;
-  for await (const batch of loadFindingBatches(db, { status, ...scope }, options)) {
-    const candidates = batch.filter(isCandidate);
-    if (candidates.length === 0) continue;
+  for (let i = 0; i < keys.length; i += VEX_CHUNK) {
+    const candidates = await listFindingsByKeys(db, keys.slice(i, i + VEX_CHUNK), {
+      status: ['open', 'suppressed'],
+    });
     const aliases = await aliasesOf(candidates.map((f) => f.vulnerabilityId));
     assetNames ??= await loadAssetNames(db);
     const changes: FindingStatusChange[] = [];
@@ -50,26 +62,50 @@ export async function applyStoredVex(
         },
         statements,
       );
-      if (isSuppressing(statement) && statement && finding.status !== 'suppressed') {
-        const suppression = {
-          kind: 'vex' as const,
-          justification: statement.justification ?? statement.status,
-          ref: statement.source,
-        };
-        changes.push({ id: finding.id, status: 'suppressed', suppression });
-        suppressed++;
-      } else if (
-        !isSuppressing(statement) &&
-        finding.status === 'suppressed' &&
-        finding.suppression?.kind === 'vex'
-      ) {
-        changes.push({ id: finding.id, status: 'open', suppression: null });
-        reopened++;
-      }
+      const change = getVexChange(finding, statement);
+      if (change?.status === 'suppressed') suppressed++;
+      if (change?.status === 'open') reopened++;
+      if (change) changes.push(change);
     }
     await updateFindingStatuses(db, changes);
   }
   return { suppressed, reopened };
+}
+
+/** Suppressed when a statement suppresses an open finding; open again when a VEX suppression lost its statement. */
+function getVexChange(
+  finding: Finding,
+  statement: VexStatement | undefined,
+): FindingStatusChange | undefined {
+  if (isSuppressing(statement) && statement && finding.status === 'open') {
+    const suppression = {
+      kind: 'vex' as const,
+      justification: statement.justification ?? statement.status,
+      ref: statement.source,
+    };
+    return { id: finding.id, status: 'suppressed', suppression };
+  }
+  if (!isSuppressing(statement) && finding.status === 'suppressed' && finding.suppression?.kind === 'vex')
+    return { id: finding.id, status: 'open', suppression: null };
+  return undefined;
+}
+
+/**
+ * The keys of the findings VEX may change, in scope: the open findings of the stated
+ * vulnerabilities, and the VEX-suppressed findings. A scope keeps the findings of its assets and of
+ * its vulnerabilities.
+ */
+async function loadCandidateKeys(
+  db: Db,
+  stated: ReadonlySet<string>,
+  scope: ApplyVexOptions,
+): Promise<FindingKey[]> {
+  const open = stated.size ? await loadOpenFindingKeysOf(db, await loadSubjectIdsOf(db, [...stated])) : [];
+  const keys = [...open, ...(await loadVexSuppressedKeys(db))];
+  if (!scope.assetIds && !scope.vulnerabilityIds) return keys;
+  const assets = new Set(scope.assetIds ?? []);
+  const subjects = new Set(scope.vulnerabilityIds ? await loadSubjectIdsOf(db, scope.vulnerabilityIds) : []);
+  return keys.filter((k) => assets.has(k.assetId) || subjects.has(k.subjectId));
 }
 
 /** The vulnerabilities statements name, and those that have a named one as an alias. */

@@ -44,4 +44,16 @@ describe('steps owed after matching (pipeline_steps)', () => {
     // And a scoped pass after an unscoped one that was killed widens to every asset too.
     expect((await startPass(t.store, { now: NOW, assetIds: ['web-1'] })).assetIds).toBeUndefined();
   });
+
+  it('a pass scoped by vulnerabilities keeps its scope but owes every asset until it commits', async () => {
+    const t = await makeTempStore();
+    cleanup = t.cleanup;
+    const started = await startPass(t.store, { now: NOW, vulnerabilityIds: ['CVE-2024-0001'] });
+    expect(started).toMatchObject({ assetIds: [], vulnerabilityIds: ['CVE-2024-0001'] });
+    // pipeline_steps records assets only: a crash now is finished by a whole pass.
+    expect((await loadOwedSteps(t.store.db))?.assetIds).toBeUndefined();
+    for (const step of ['vex', 'risk', 'policies'] as const)
+      await completePipelineStep(t.store.db, step, started.pass);
+    expect(await loadOwedSteps(t.store.db)).toBeUndefined();
+  });
 });

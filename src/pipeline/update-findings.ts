@@ -3,7 +3,7 @@ import type { ScoredFinding } from '../risk/score-findings.js';
 import type { PolicyResult } from '../risk/sla/index.js';
 import { listFindings, loadPendingMatchKeys, removePendingMatchKeys, type Store } from '../store/index.js';
 import { pauseForCrashTest } from './crash-test-pause.js';
-import { runStepsAfterMatch, type StepsOptions, startPass } from './steps-after-match.js';
+import { runStepsAfterMatch, type StepsOptions, startPass, withPassScope } from './steps-after-match.js';
 
 export { DEFAULT_TOP, scoreAndRank } from './steps-after-match.js';
 
@@ -35,14 +35,14 @@ export async function updateFindings(
   store: Store,
   options: UpdateFindingsOptions,
 ): Promise<UpdateFindingsResult> {
-  const { pass, assetIds } = await startPass(store, options);
+  const { pass, ...widened } = await startPass(store, options);
   const scope = options.assetIds ? { assetIds: options.assetIds } : {};
   const pending = options.advisoryKeys === 'pending' ? await loadPendingMatchKeys(store.db) : undefined;
   const advisories = pending ? { advisoryKeys: pending } : {};
   const matchedFleet = await matchFleet(store, { now: options.now, ...scope, ...advisories });
   await pauseForCrashTest('match');
-  // The steps run on the widened scope (undefined: every asset).
-  const steps = await runStepsAfterMatch(store, { ...options, assetIds }, pass);
+  // The steps run on the widened scope (none: every finding).
+  const steps = await runStepsAfterMatch(store, withPassScope(options, widened), pass);
   // Re-matching these keys again is harmless (nothing changed is written), so a failure above keeps them.
   if (pending) await removePendingMatchKeys(store.db, pending);
   const ids = steps.top.map((s) => s.context.finding.id);

@@ -100,15 +100,22 @@ export function getEnvironmentKind(
  * guide asks for when there is no evidence of more).
  */
 export function getSsvc(v: VulnerabilityContext, asset: Asset): SsvcResult {
+  const points = {
+    exploitation: getExploitation(v),
+    ...getVulnerabilityPoints(v),
+    missionWellbeing: getMissionWellbeing(asset),
+  } as const;
+  return { decision: getSsvcDecision(points), ...points };
+}
+
+/** The decision points that depend on the vulnerability alone: Automatable and Technical Impact. */
+export function getVulnerabilityPoints(v: VulnerabilityContext): {
+  automatable: 'yes' | 'no';
+  technicalImpact: 'partial' | 'total';
+} {
   const metrics = v.cvssVector ? parseCvssMetrics(v.cvssVector) : undefined;
   const automatable = v.ssvc?.automatable ?? (metrics && isAutomatable(metrics) ? 'yes' : 'no');
   const technicalImpact =
     v.ssvc?.technicalImpact ?? (metrics && isTotalTechnicalImpact(metrics) ? 'total' : 'partial');
-  const points = {
-    exploitation: getExploitation(v),
-    automatable,
-    technicalImpact,
-    missionWellbeing: getMissionWellbeing(asset),
-  } as const;
-  return { decision: getSsvcDecision(points), ...points };
+  return { automatable, technicalImpact };
 }

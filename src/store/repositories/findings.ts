@@ -164,6 +164,18 @@ async function listFindingsById(db: Db, ids: readonly string[], filter: FindingF
   return filter.limit ? out.slice(0, filter.limit) : out;
 }
 
+/** The findings of these keys (500 a query), narrowed by `filter`'s statuses; unknown keys are left out. */
+export async function listFindingsByKeys(
+  db: Db,
+  keys: Iterable<FindingKey>,
+  filter: Pick<FindingFilter, 'status'> = {},
+): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const group of groupKeys(keys))
+    for (const r of await selectFindings(db, filter, group)) out.push(fromFindingRow(r));
+  return out;
+}
+
 async function selectFindings(
   db: Db,
   filter: FindingFilter,
