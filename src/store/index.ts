@@ -17,6 +17,7 @@ export * from './repositories/audit.js';
 export * from './repositories/coverage.js';
 export * from './repositories/debian-advisories.js';
 export * from './repositories/events.js';
+export * from './repositories/exception-coverage.js';
 export * from './repositories/exceptions.js';
 export * from './repositories/exploit-scores.js';
 export * from './repositories/feed-state.js';
