@@ -1,10 +1,11 @@
-import type { Db, FindingScope } from '../../store/index.js';
+import { countCurrentSlaStates, type Db, type FindingScope } from '../../store/index.js';
 import { type ApplyExceptionsResult, applyExceptionsTracked } from '../exceptions/apply-exceptions.js';
 import type { SlaState } from '../types.js';
 import { applySlaBatches, DEFAULT_EXCEPTION_POLICY, type SlaBatchOptions } from './apply-sla.js';
 import { getDayOf } from './dates.js';
 import { getSlaRules } from './default-rules.js';
 import { loadPolicyAssetIds } from './load-policy-assets.js';
+import { getZeroSlaCounts } from './sla-report.js';
 import type { ExceptionPolicy, SlaRule } from './types.js';
 
 /** patchcast.yaml's `policies` as the policy steps read them. */
@@ -37,7 +38,8 @@ export interface PolicyOptions extends SlaBatchOptions {
  * goes through the findings a batch of assets at a time (`batchAssets`), so memory does not grow
  * with the fleet; `options.onEntries` sees each batch's SLA entries (to build a report from them).
  * With `options.scope` the SLA step judges only the scope's findings and those of the assets whose
- * exceptions may have changed (see `loadPolicyAssetIds`); its counts are then of those. Idempotent;
+ * exceptions may have changed (see `loadPolicyAssetIds`), and the SLA counts are the fleet's as the
+ * history's current intervals hold them (`countCurrentSlaStates`). Idempotent;
  * run it in one transaction. Without `policies`, the built-in SLA rules and exception policy apply.
  */
 export async function applyPolicies(
@@ -57,5 +59,7 @@ export async function applyPolicies(
     policies?.exceptions ?? DEFAULT_EXCEPTION_POLICY,
     { ...slaOptions, ...(assetIds ? { assetIds } : {}) },
   );
-  return { exceptions, sla: sla.counts, history: { day: getDayOf(now), recorded: sla.recorded } };
+  const day = getDayOf(now);
+  const counts = scope ? { ...getZeroSlaCounts(), ...(await countCurrentSlaStates(db, day)) } : sla.counts;
+  return { exceptions, sla: counts, history: { day, recorded: sla.recorded } };
 }

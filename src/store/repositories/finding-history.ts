@@ -273,6 +273,30 @@ export async function listFindingHistory(db: Db, findingId: string): Promise<Fin
   return rows.map((r) => getIntervalStateOn(fromRow(r), r.day));
 }
 
+/**
+ * How many live findings (open, excepted, VEX-suppressed) are in each SLA state on `day`, from
+ * their current intervals: the fleet's SLA counts after an incremental pass, without judging every
+ * finding again. One grouped read of the current intervals (by state, due date and warning days).
+ */
+export async function countCurrentSlaStates(db: Db, day: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('finding_history')
+    .select(['sla_state', 'due_date', 'warn_days', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('until', 'is', null)
+    .where('status', 'in', ['open', 'excepted', 'suppressed'])
+    .groupBy(['sla_state', 'due_date', 'warn_days'])
+    .execute();
+  const out: Record<string, number> = {};
+  for (const r of rows) {
+    const state =
+      r.sla_state === RUNNING_SLA_STATE
+        ? getClockState(r.due_date, r.warn_days === null ? null : Number(r.warn_days), day)
+        : r.sla_state;
+    out[state] = (out[state] ?? 0) + Number(r.n);
+  }
+  return out;
+}
+
 /** How many history rows there are: the growth the bench reports. */
 export async function countFindingHistoryRows(db: Db): Promise<number> {
   const row = await db
