@@ -1,4 +1,4 @@
-export { applyPolicies, type Policies, type PolicyResult } from './apply-policies.js';
+export { applyPolicies, type Policies, type PolicyOptions, type PolicyResult } from './apply-policies.js';
 export {
   applySla,
   applySlaBatches,
