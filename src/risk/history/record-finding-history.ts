@@ -69,6 +69,7 @@ export async function recordChangedStates(
     db,
     day,
     changed.map((s) => ({ ...s, day, until: null })),
+    current,
   );
 }
 

@@ -123,27 +123,31 @@ export async function loadCurrentFindingIntervals(
 }
 
 /**
- * Starts a new interval on `day` for each of these states (their `day` is ignored): the finding's
- * current interval ends the day before, or, when it began on `day` itself, is replaced. Returns how
- * many rows were written.
+ * Starts a new interval on `day` for each of these states (their `day` is ignored). `replaced`
+ * says, by finding id, what the finding's current interval is: one that began before `day` ends
+ * there (`until` = `day`), one that began on `day` is replaced; a finding not in it has none, and its
+ * row is only inserted (the first pass of a fleet). Returns how many rows were written.
  */
 export async function writeFindingIntervals(
   db: Db,
   day: string,
   states: readonly FindingInterval[],
+  replaced: ReadonlyMap<string, FindingInterval>,
 ): Promise<number> {
   if (states.length === 0) return 0;
-  const ids = states.map((s) => s.findingId);
-  for (let i = 0; i < ids.length; i += IDS_PER_QUERY)
+  const ending = states.filter((s) => (replaced.get(s.findingId)?.day ?? day) < day).map((s) => s.findingId);
+  for (let i = 0; i < ending.length; i += IDS_PER_QUERY)
     await db
       .updateTable('finding_history')
       .set({ until: day })
-      .where('finding_id', 'in', ids.slice(i, i + IDS_PER_QUERY))
+      .where('finding_id', 'in', ending.slice(i, i + IDS_PER_QUERY))
       .where('until', 'is', null)
-      .where('day', '<', day)
       .execute();
-  const rows = states.map((s) => toValues({ ...s, day }));
-  await insertRows(db, 'finding_history', COLUMNS, rows, onConflict([...STATE_COLUMNS, ...SLA_COLUMNS]));
+  const sameDay = states.filter((s) => replaced.get(s.findingId)?.day === day);
+  const fresh = states.filter((s) => replaced.get(s.findingId)?.day !== day);
+  const toRows = (list: readonly FindingInterval[]) => list.map((s) => toValues({ ...s, day }));
+  await insertRows(db, 'finding_history', COLUMNS, toRows(fresh));
+  await insertRows(db, 'finding_history', COLUMNS, toRows(sameDay), onConflict([...STATE_COLUMNS, ...SLA_COLUMNS]));
   return states.length;
 }
 
