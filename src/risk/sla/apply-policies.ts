@@ -1,10 +1,9 @@
-import { countCurrentSlaStates, type Db, type FindingScope } from '../../store/index.js';
+import { countCurrentSlaStates, type Db, type FindingScope, loadPolicyAssetIds } from '../../store/index.js';
 import { type ApplyExceptionsResult, applyExceptionsTracked } from '../exceptions/apply-exceptions.js';
 import type { SlaState } from '../types.js';
 import { applySlaBatches, DEFAULT_EXCEPTION_POLICY, type SlaBatchOptions } from './apply-sla.js';
 import { getDayOf } from './dates.js';
 import { getSlaRules } from './default-rules.js';
-import { loadPolicyAssetIds } from './load-policy-assets.js';
 import { getZeroSlaCounts } from './sla-report.js';
 import type { ExceptionPolicy, SlaRule } from './types.js';
 

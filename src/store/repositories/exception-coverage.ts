@@ -4,6 +4,7 @@
  */
 import type { RiskException } from '../../core/types.js';
 import type { Db } from '../rows.js';
+import type { FindingScope } from './finding-batches.js';
 import { listFindings } from './findings.js';
 
 const KEYS_PER_QUERY = 500;
@@ -108,4 +109,24 @@ async function loadSubjectAssets(
     for (const r of rows) out.add(r.asset_id);
   }
   return [...out];
+}
+
+/**
+ * The assets an incremental policies pass judges the SLA of: the scope's assets, the assets with
+ * live findings of the scope's vulnerabilities, the assets whose findings the exceptions step just
+ * changed (an exception started, lapsed or was revoked), and the assets with excepted findings (a
+ * paused due date moves each day). A due date passing needs no pass: the history derives on-track,
+ * due-soon and breached from the due date for the day asked. All by index but the vulnerabilities'
+ * (see `loadVulnerabilityAssetIds`).
+ */
+export async function loadPolicyAssetIds(
+  db: Db,
+  scope: FindingScope,
+  changedByExceptions: Iterable<string>,
+): Promise<string[]> {
+  const assets = new Set<string>([...(scope.assetIds ?? []), ...changedByExceptions]);
+  for (const a of await loadExceptedAssetIds(db)) assets.add(a);
+  if (scope.vulnerabilityIds?.length)
+    for (const a of await loadVulnerabilityAssetIds(db, scope.vulnerabilityIds)) assets.add(a);
+  return [...assets].sort();
 }

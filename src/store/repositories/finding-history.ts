@@ -147,7 +147,13 @@ export async function writeFindingIntervals(
   const fresh = states.filter((s) => replaced.get(s.findingId)?.day !== day);
   const toRows = (list: readonly FindingInterval[]) => list.map((s) => toValues({ ...s, day }));
   await insertRows(db, 'finding_history', COLUMNS, toRows(fresh));
-  await insertRows(db, 'finding_history', COLUMNS, toRows(sameDay), onConflict([...STATE_COLUMNS, ...SLA_COLUMNS]));
+  await insertRows(
+    db,
+    'finding_history',
+    COLUMNS,
+    toRows(sameDay),
+    onConflict([...STATE_COLUMNS, ...SLA_COLUMNS]),
+  );
   return states.length;
 }
 
