@@ -17,6 +17,7 @@ import type { FindingContext, RiskException, SlaResult, SlaState } from '../type
 import { computeSla } from './compute-sla.js';
 import { addDays, DAY_MS, getDay, getDayOf } from './dates.js';
 import { loadSlaContextBatches } from './load-sla-contexts.js';
+import { makeSlaJudge } from './make-sla-judge.js';
 import { getZeroSlaCounts } from './sla-report.js';
 import { DEFAULT_WARN_DAYS, type ExceptionPolicy, type SlaRule } from './types.js';
 
@@ -82,6 +83,7 @@ export async function applySlaBatches(
 ): Promise<SlaBatchResult> {
   const exceptions = await listExceptions(db);
   const inputs = { rules, exceptions, policy, now };
+  const judge = makeSlaJudge(rules, exceptions, policy, now);
   const day = getDayOf(now);
   const counts = getZeroSlaCounts();
   const assets = options.assetIds ? [...new Set(options.assetIds)].sort() : await loadFindingAssetIds(db);
@@ -89,10 +91,7 @@ export async function applySlaBatches(
   let recorded = 0;
   const batching = options.batchAssets === undefined ? {} : { batchAssets: options.batchAssets };
   for await (const contexts of loadSlaContextBatches(db, now, { ...batching, assetIds: assets })) {
-    const entries = contexts.map((context) => ({
-      context,
-      sla: computeSla(context, rules, exceptions, policy, now),
-    }));
+    const entries = contexts.map((context) => ({ context, sla: judge(context) }));
     await storeDueDates(db, entries);
     const batchAssets = [...new Set(entries.map((e) => e.context.finding.assetId))];
     for (const a of batchAssets) seen.add(a);
