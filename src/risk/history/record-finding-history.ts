@@ -1,6 +1,7 @@
 import type { Finding, FindingStatus } from '../../core/types.js';
 import {
   type Db,
+  FINDING_BATCH_ASSETS,
   type FindingBatchOptions,
   type FindingInterval,
   getIntervalStateOn,
@@ -107,7 +108,7 @@ export async function recordFindingHistory(
   options: FindingBatchOptions = {},
 ): Promise<{ recorded: number }> {
   const isKev = makeKevLookup(db, new Date(`${day}T23:59:59.999Z`));
-  const size = Math.max(1, Math.floor(options.batchAssets ?? 50));
+  const size = Math.max(1, Math.floor(options.batchAssets ?? FINDING_BATCH_ASSETS));
   const assets = await loadFindingAssetIds(db);
   let recorded = 0;
   for (let i = 0; i < assets.length; i += size) {

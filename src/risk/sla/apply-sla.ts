@@ -1,6 +1,7 @@
 import { compareText } from '../../core/collections.js';
 import {
   type Db,
+  FINDING_BATCH_ASSETS,
   type FindingInterval,
   listExceptions,
   loadCurrentFindingIntervals,
@@ -102,7 +103,7 @@ export async function applySlaBatches(
   }
   // Assets with no live finding left: only their findings' closing (fixed, retired) is recorded.
   const rest = assets.filter((a) => !seen.has(a));
-  const size = Math.max(1, Math.floor(options.batchAssets ?? 50));
+  const size = Math.max(1, Math.floor(options.batchAssets ?? FINDING_BATCH_ASSETS));
   for (let i = 0; i < rest.length; i += size)
     recorded += await recordBatch(db, day, rest.slice(i, i + size), []);
   return { counts, recorded };
