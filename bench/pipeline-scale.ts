@@ -12,6 +12,7 @@
  *      `--phase P --location DIR|URL`)
  */
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { loadConfig } from '../src/config/index.js';
 import { getFeedSource, syncSource } from '../src/feeds/index.js';
 import { applyStoredVex } from '../src/matching/index.js';
@@ -52,12 +53,14 @@ const PHASES = {
   policies: runPoliciesPhase,
   sync: runDailySyncPhase,
   incremental: runIncrementalPhase,
+  'policies-next': runPoliciesNextPhase,
 } as const;
 type Phase = keyof typeof PHASES;
 /** A phase's options: the bench fleet's, and the batch size of the steps after matching. */
 type BenchOptions = PhaseOptions & { batchAssets?: number };
 /** The steps reported with findings/s: the ones `updateFindings` runs after the match. */
 const POST_MATCH: readonly Phase[] = ['vex', 'score', 'policies'];
+const DAY_MS = 86_400_000;
 
 interface Args {
   hosts: number;
@@ -207,6 +210,43 @@ async function runPoliciesPhase(options: BenchOptions): Promise<PhaseFigures> {
       .transaction()
       .execute((db) => applyPolicies(db, BENCH_NOW, config.policies, getBatching(options)));
     return { sla: policy.sla, recorded: policy.history.recorded };
+  });
+}
+
+/**
+ * The policies on the next days (issue #18's daily growth): day 2 with nothing changed, then day 3
+ * after 1% of the findings (those whose subject id is 7 mod 100) moved their risk to another band.
+ * Reports each day's seconds and the history rows it wrote.
+ */
+async function runPoliciesNextPhase(options: BenchOptions): Promise<PhaseFigures> {
+  const config = loadConfig(undefined, {});
+  const policies = (store: Store, day: number) =>
+    store.db
+      .transaction()
+      .execute((db) =>
+        applyPolicies(
+          db,
+          new Date(BENCH_NOW.getTime() + day * DAY_MS),
+          config.policies,
+          getBatching(options),
+        ),
+      );
+  return timed(options, async (store) => {
+    let started = performance.now();
+    const unchanged = await policies(store, 1);
+    const unchangedSeconds = (performance.now() - started) / 1000;
+    const moved = await sql`update findings set risk = case when risk >= 0.4 then 0.05 else 0.5 end
+      where subject_id % 100 = 7 and status in ('open', 'excepted', 'suppressed')`.execute(store.db);
+    started = performance.now();
+    const changed = await policies(store, 2);
+    return {
+      unchanged: { seconds: Number(unchangedSeconds.toFixed(1)), recorded: unchanged.history.recorded },
+      changed: {
+        findings: Number(moved.numAffectedRows ?? 0),
+        seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+        recorded: changed.history.recorded,
+      },
+    };
   });
 }
 

@@ -44,6 +44,7 @@ describe('makeApp', () => {
         '0017-findings-page',
         '0018-jobs-asset',
         '0019-rollout',
+        '0020-finding-history-intervals',
         '0021-findings-by-vulnerability',
         '0022-fact-fingerprints',
       ]);

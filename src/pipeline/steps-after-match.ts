@@ -135,7 +135,12 @@ export async function runStepsAfterMatch(
   await completePipelineStep(store.db, 'risk', pass);
   await pauseForCrashTest('risk');
   const policy = await store.db.transaction().execute(async (db) => {
-    const result = await applyPolicies(db, options.now, options.config.policies, batching);
+    // An incremental pass polices its scope; exceptions, lapses and moving due dates fleet-wide by index.
+    const policyScope = options.assetIds ? { scope: { assetIds: options.assetIds } } : {};
+    const result = await applyPolicies(db, options.now, options.config.policies, {
+      ...batching,
+      ...policyScope,
+    });
     await completePipelineStep(db, 'policies', pass);
     return result;
   });

@@ -377,18 +377,26 @@ export interface AssetSnapshotsTable {
   config_hashes: string | null;
 }
 
-/** One finding's state on one day (migration 0005). */
+/** One finding's state from `day` until the day before `until` (migration 0020; 0005's daily rows converted). */
 export interface FindingHistoryTable {
   finding_id: string;
   day: string;
+  /** The first day this state no longer holds; null while it is the finding's current state. */
+  until: string | null;
   asset_id: string;
   vulnerability_id: string;
   status: string;
   risk: number | null;
   due_date: string | null;
+  /** 1: the due date moves a day with each day (an exception stops the clock). */
+  due_moves: Generated<number>;
+  /** `running` (on-track, due-soon or breached, derived for the day asked), else as recorded. */
   sla_state: string;
   sla_rule: string | null;
-  kev: number;
+  warn_days: number | null;
+  exception_id: string | null;
+  /** Listed in CISA KEV on the days from this one (within the interval); null: not listed. */
+  kev_since: string | null;
 }
 
 /** A CVE's exploit score, written only on the days it changed (migration 0007). */

@@ -7,10 +7,12 @@ import {
   type FindingStatusChange,
   listExceptions,
   loadCveOfVulnerabilities,
+  loadExceptedAssetIds,
+  loadExceptionAssetIds,
   loadFindingBatches,
   updateFindingStatuses,
 } from '../../store/index.js';
-import { findCoveringException } from './covering.js';
+import { findCoveringException, isExceptionActive } from './covering.js';
 
 export interface ApplyExceptionsResult {
   /** Findings now excepted that were open before. */
@@ -25,25 +27,42 @@ export interface ApplyExceptionsResult {
  * Brings finding status in line with the exceptions in force at `now`: a covered open finding becomes
  * `excepted` (suppression `{kind: 'exception', justification, ref: id}`), an excepted finding whose
  * exception expired or was revoked is `open` again. VEX-suppressed and fixed findings are left alone:
- * VEX is a separate statement and stays so. A batch of assets at a time; each vulnerability's CVE is
- * looked up once. Run it in a transaction: each exception that lapsed gets one audit event.
+ * VEX is a separate statement and stays so. Only the findings that can change are read: those of
+ * the assets with an excepted finding and of the assets an exception in force may cover, found by
+ * index (`loadExceptionAssetIds`), a batch of assets at a time; each vulnerability's CVE is looked up
+ * once. Run it in a transaction: each exception that lapsed gets one audit event.
  */
 export async function applyExceptions(
   db: Db,
   now: Date,
   options: FindingBatchOptions = {},
 ): Promise<ApplyExceptionsResult> {
+  return (await applyExceptionsTracked(db, now, options)).result;
+}
+
+/** `applyExceptions`, also naming the assets whose findings it changed (their SLA is judged again). */
+export async function applyExceptionsTracked(
+  db: Db,
+  now: Date,
+  options: FindingBatchOptions = {},
+): Promise<{ result: ApplyExceptionsResult; changedAssetIds: Set<string> }> {
   const exceptions = await listExceptions(db);
-  // Without exceptions only the excepted findings can change (they are open again).
-  const status: FindingStatus[] = exceptions.length ? ['open', 'excepted'] : ['excepted'];
+  const active = exceptions.filter((e) => isExceptionActive(e, now));
+  // Without exceptions in force only the excepted findings can change (they are open again).
+  const status: FindingStatus[] = active.length ? ['open', 'excepted'] : ['excepted'];
+  const assetIds = [
+    ...new Set([...(await loadExceptedAssetIds(db)), ...(await loadExceptionAssetIds(db, active))]),
+  ];
   const cveOf = memoizeById((ids) => loadCveOfVulnerabilities(db, ids));
   const result: ApplyExceptionsResult = { excepted: 0, reopened: 0, active: 0 };
-  for await (const findings of loadFindingBatches(db, { status }, options)) {
+  const changedAssetIds = new Set<string>();
+  const batches = assetIds.length ? loadFindingBatches(db, { status, assetIds }, options) : [];
+  for await (const findings of batches) {
     const cves = await cveOf(findings.map((f) => f.vulnerabilityId));
     const changes: FindingStatusChange[] = [];
     for (const finding of findings) {
       const cve = cves.get(finding.vulnerabilityId);
-      const covering = findCoveringException(finding, exceptions, now, {
+      const covering = findCoveringException(finding, active, now, {
         vulnerabilityIds: cve ? [cve] : [],
       });
       if (covering) {
@@ -57,9 +76,11 @@ export async function applyExceptions(
       }
     }
     await updateFindingStatuses(db, changes);
+    const byId = new Map(findings.map((f) => [f.id, f.assetId]));
+    for (const c of changes) changedAssetIds.add(byId.get(c.id) ?? '');
   }
   await auditLapses(db, exceptions, now);
-  return result;
+  return { result, changedAssetIds };
 }
 
 function getSuppression(e: RiskException): NonNullable<Finding['suppression']> {

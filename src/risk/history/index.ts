@@ -1,1 +1,9 @@
-export { recordFindingHistory } from './record-finding-history.js';
+export {
+  getClosedStates,
+  getRiskBand,
+  type HistoryState,
+  isHistoryChanged,
+  RISK_BANDS,
+  recordChangedStates,
+  recordFindingHistory,
+} from './record-finding-history.js';

@@ -5,6 +5,7 @@ import {
   countFindingsAsOf,
   type FindingDayState,
   listFindingHistory,
+  loadFindingStatesAsOf,
   type Store,
   upsertFindingHistory,
 } from '../../store/index.js';
@@ -30,15 +31,17 @@ describe('finding history: the fleet as it stood on a past day', () => {
     expect(await countFindingsAsOf(store.db, '2026-02-03', { status: ['fixed'] })).toBe(1);
     expect(await countFindingsAsOf(store.db, '2026-02-10', { kev: false })).toBe(1); // openssl, from the last day recorded
 
+    // One row per change: open from 01-30 (due-soon, then breached as the days pass), fixed on 02-03.
     const exim = await listFindingHistory(store.db, 'f-exim');
     expect(exim.map((s) => [s.day, s.status, s.slaState, s.dueDate])).toEqual([
       ['2026-01-30', 'open', 'due-soon', '2026-01-31'],
-      ['2026-02-01', 'open', 'breached', '2026-01-31'],
-      ['2026-02-02', 'open', 'breached', '2026-01-31'],
       ['2026-02-03', 'fixed', 'closed', '2026-01-31'],
     ]);
+    const on = async (day: string) => (await loadFindingStatesAsOf(store.db, day, ['f-exim']))[0];
+    expect(await on('2026-02-01')).toMatchObject({ status: 'open', slaState: 'breached', kev: true });
+    expect(await on('2026-02-02')).toMatchObject({ status: 'open', slaState: 'breached' });
     await runDay('2026-02-04T06:00:00Z');
-    expect((await listFindingHistory(store.db, 'f-exim')).length).toBe(4); // a fixed finding is recorded once
+    expect((await listFindingHistory(store.db, 'f-exim')).length).toBe(2); // a fixed finding is recorded once
   });
 
   it('recording twice on one day keeps one row per finding, and keeps the SLA state the SLA step wrote', async () => {

@@ -1,10 +1,11 @@
-export { applyPolicies, type Policies, type PolicyResult } from './apply-policies.js';
+export { applyPolicies, type Policies, type PolicyOptions, type PolicyResult } from './apply-policies.js';
 export {
   applySla,
   applySlaBatches,
   DEFAULT_EXCEPTION_POLICY,
-  getDayState,
+  getHistoryState,
   type SlaBatchOptions,
+  type SlaBatchResult,
   type SlaEntry,
 } from './apply-sla.js';
 export { BOD_TIMELINE_DAYS, type BodInputs, type BodTimeline, getBodTimeline } from './bod-26-04.js';

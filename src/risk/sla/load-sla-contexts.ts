@@ -13,11 +13,11 @@ export async function loadSlaContexts(db: Db, now: Date): Promise<FindingContext
   return loadFindingContexts(db, { asOf: now, published: true });
 }
 
-/** `loadSlaContexts` a batch of assets at a time (`batchAssets`: default the store's). */
+/** `loadSlaContexts` a batch of assets at a time (`batchAssets`: default the store's), of `assetIds` or every asset. */
 export function loadSlaContextBatches(
   db: Db,
   now: Date,
-  options: Pick<LoadContextOptions, 'batchAssets'> = {},
+  options: Pick<LoadContextOptions, 'batchAssets' | 'assetIds'> = {},
 ): AsyncGenerator<FindingContext[]> {
   return loadFindingContextBatches(db, { ...options, asOf: now, published: true });
 }

@@ -17,6 +17,7 @@ import * as m0016 from './0016-events.js';
 import * as m0017 from './0017-findings-page.js';
 import * as m0018 from './0018-jobs-asset.js';
 import * as m0019 from './0019-rollout.js';
+import * as m0020 from './0020-finding-history-intervals.js';
 import * as m0021 from './0021-findings-by-vulnerability.js';
 import * as m0022 from './0022-fact-fingerprints.js';
 import type { PatchcastMigration } from './types.js';
@@ -42,6 +43,7 @@ export const MIGRATIONS: readonly PatchcastMigration[] = [
   { name: '0017-findings-page', up: m0017.up },
   { name: '0018-jobs-asset', up: m0018.up },
   { name: '0019-rollout', up: m0019.up },
+  { name: '0020-finding-history-intervals', up: m0020.up },
   { name: '0021-findings-by-vulnerability', up: m0021.up },
   { name: '0022-fact-fingerprints', up: m0022.up },
 ];

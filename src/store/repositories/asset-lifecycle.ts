@@ -9,7 +9,8 @@ export type RetireCounts = {
 /**
  * Retires an asset: its live findings (open, suppressed, excepted) are closed as `retired` at `at`,
  * its installed packages are dropped so no match reopens them, and it is tagged `retired`. The
- * asset, its imports, snapshots, findings and their daily history stay. Run in a transaction.
+ * asset, its imports, snapshots, findings and their history stay (the next policies pass records them
+ * retired). Run in a transaction.
  */
 export async function retireAssetRows(db: Db, assetId: string, at: string): Promise<RetireCounts> {
   const closed = await db
@@ -42,7 +43,7 @@ const ASSET_TABLES = [
 ] as const;
 
 /**
- * Deletes an asset and everything recorded about it: findings and their daily history, installed
+ * Deletes an asset and everything recorded about it: findings and their history, installed
  * packages, imports, snapshots and match state. Exceptions, plans and the audit log are kept (they
  * are records of decisions). Returns the rows deleted per table. Run in a transaction.
  */
