@@ -25,7 +25,7 @@ describe('makeApp', () => {
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ready', store: 'sqlite', schema: '0022-fact-fingerprints' });
+    expect(ready.json()).toMatchObject({ status: 'ready', store: 'sqlite', schema: '0021-findings-by-vulnerability' });
     expect(ready.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -46,7 +46,6 @@ describe('makeApp', () => {
         '0019-rollout',
         '0020-finding-history-intervals',
         '0021-findings-by-vulnerability',
-        '0022-fact-fingerprints',
       ]);
       expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
     } finally {

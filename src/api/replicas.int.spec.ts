@@ -86,7 +86,7 @@ describe.skipIf(!available)('two replicas on one PostgreSQL', () => {
       expect(await res.json()).toMatchObject({
         status: 'ready',
         store: 'postgres',
-        schema: '0022-fact-fingerprints',
+        schema: '0021-findings-by-vulnerability',
       });
     }
   });

@@ -20,7 +20,6 @@ export * from './repositories/events.js';
 export * from './repositories/exception-coverage.js';
 export * from './repositories/exceptions.js';
 export * from './repositories/exploit-scores.js';
-export * from './repositories/fact-fingerprints.js';
 export * from './repositories/feed-state.js';
 export * from './repositories/finding-batches.js';
 export * from './repositories/finding-history.js';

@@ -179,13 +179,6 @@ export interface FindingTokensTable {
 }
 
 /** A step after matching that a pass still owes (migration 0013); `scope` JSON asset ids, NULL = all. */
-/** What the steps after matching last used of a vulnerability or an asset (migration 0022). */
-export interface FactFingerprintsTable {
-  kind: string;
-  id: string;
-  fingerprint: string;
-}
-
 export interface PipelineStepsTable {
   step: string;
   scope: string | null;
@@ -510,7 +503,6 @@ export interface Database {
   finding_tokens: FindingTokensTable;
   pending_match_keys: PendingMatchKeysTable;
   pipeline_steps: PipelineStepsTable;
-  fact_fingerprints: FactFingerprintsTable;
   debian_advisories: DebianAdvisoriesTable;
   exceptions: ExceptionsTable;
   plans: PlansTable;

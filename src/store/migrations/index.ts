@@ -19,7 +19,6 @@ import * as m0018 from './0018-jobs-asset.js';
 import * as m0019 from './0019-rollout.js';
 import * as m0020 from './0020-finding-history-intervals.js';
 import * as m0021 from './0021-findings-by-vulnerability.js';
-import * as m0022 from './0022-fact-fingerprints.js';
 import type { PatchcastMigration } from './types.js';
 
 /** Every migration this version of patchcast knows, in order. Append only; never edit a released one. */
@@ -45,7 +44,6 @@ export const MIGRATIONS: readonly PatchcastMigration[] = [
   { name: '0019-rollout', up: m0019.up },
   { name: '0020-finding-history-intervals', up: m0020.up },
   { name: '0021-findings-by-vulnerability', up: m0021.up },
-  { name: '0022-fact-fingerprints', up: m0022.up },
 ];
 
 export type { MigrationContext, PatchcastMigration } from './types.js';
