@@ -35,18 +35,11 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   'matching/sync-matches.ts': 'findings written per batch',
   'matching/unmatched-assets.ts': 'assets not matched yet',
   // The pipeline's steps (update findings, forecast, plans) are use-case code to become services.
-  'pipeline/explain-from-store.ts': 'explain CVE from the store',
   'pipeline/exploit-forecast.ts': 'stored exploit scores (left in place: exploit-probability work)',
   'pipeline/exploit-model-registry.ts': 'model registry',
   'pipeline/exploit-scores.ts': 'scores written',
-  'pipeline/history-for-cve.ts': 'restricted history',
   'pipeline/history-from-store.ts': 'history from the store',
-  'pipeline/match-after-sync.ts': 'match after sync',
-  'pipeline/model-after-sync.ts': 'model step after sync',
-  'pipeline/patch-selection.ts': 'patches read',
-  'pipeline/plan-input.ts': 'plan input read',
   'pipeline/steps-after-match.ts': 'VEX, risk, policies transactions',
-  'pipeline/stored-plans.ts': 'plans written',
   'pipeline/update-findings.ts': 'update findings',
   // Risk reads its contexts and writes scores, due dates and history itself.
   'risk/as-of.ts': 'newest data day',
@@ -63,8 +56,6 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   'cli/commands/serve.ts': 'opens the store for the server',
   // The Debian-advisories feed and the reliability model's history from the store.
   'feeds/debian-advisories/index.ts': 'advisories writer',
-  'pipeline/patch-reliability.ts': "plan's failure estimates from the store",
-  'pipeline/reliability-advisories.ts': 'advisories read',
 };
 
 /** Doors that start another door: `patchcast serve` is the CLI's way to run the API. */

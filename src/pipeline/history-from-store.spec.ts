@@ -22,6 +22,7 @@ import {
 } from '../predict/index.js';
 import { SMALL_TRAIN } from '../predict/retrain-support.js';
 import { addSyntheticWorld } from '../predict/synthetic-history.js';
+import { runModelAfterSync } from '../services/model/model-after-sync.js';
 import {
   insertEpssScores,
   insertExploitSightings,
@@ -33,7 +34,6 @@ import {
 } from '../store/index.js';
 import { registerExploitModel } from './exploit-model-registry.js';
 import { loadExploitHistory, loadHistoryFromStore } from './history-from-store.js';
-import { runModelAfterSync } from './model-after-sync.js';
 
 const FEEDS = fileURLToPath(new URL('../feeds/', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PatchcastError } from '../../core/errors.js';
 import { toPatchJson } from '../../matching/patches.js';
-import { loadPatch, loadPatchSelection } from '../../pipeline/patch-selection.js';
 import { loadFindingPage, PAGE_SORTS } from '../../services/findings/load-finding-page.js';
+import { loadPatch, loadPatchSelection } from '../../services/patches/patch-selection.js';
 import { defineRoute } from '../route.js';
 import { findingSchema, limitParam, openObject } from '../schemas.js';
 

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { isPostgresAvailable, makeTestSchema } from '../../../test/support/postgres.js';
 import { describeWithShared, findSharedData, hasSharedData } from '../../../test/support/shared-data.js';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
-import { loadAdvisoriesFromDir, loadAdvisoriesFromStore } from '../../pipeline/reliability-advisories.js';
+import {
+  loadAdvisoriesFromDir,
+  loadAdvisoriesFromStore,
+} from '../../services/reliability/reliability-advisories.js';
 import { listDebianAdvisories, openStore } from '../../store/index.js';
 import { syncSource } from '../sync.js';
 import { debianAdvisoriesSource } from './index.js';

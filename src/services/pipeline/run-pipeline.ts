@@ -6,7 +6,6 @@ import { loadCoverageWarnings } from '../../matching/coverage.js';
 import { loadUnmatchedAssets, type RefreshResult } from '../../matching/index.js';
 import { type Patch, toPatchJson } from '../../matching/patches.js';
 import { SNAPSHOT_DIR } from '../../pipeline/bundled-snapshot.js';
-import { loadPatchSelection } from '../../pipeline/patch-selection.js';
 import { updateFindings } from '../../pipeline/update-findings.js';
 import { type AsOf, loadAsOf } from '../../risk/as-of.js';
 import { getRiskRanked, type RiskRankedFinding } from '../../risk/score-findings.js';
@@ -23,6 +22,7 @@ import { recordEvent } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { importInventory } from '../inventory/import-inventory.js';
+import { loadPatchSelection } from '../patches/patch-selection.js';
 
 export interface RunOptions {
   /** Read every feed from this mirror directory; default: the bundled snapshot on a store that has none. */
