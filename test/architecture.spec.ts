@@ -11,16 +11,6 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
  * not listed that breaks one fails the test.
  */
 const KNOWN_STORE_USERS: Record<string, string> = {
-  // Feeds write their own batches; they should return records for a sync service to write.
-  'feeds/contract.ts': 'feed contract hands feeds the store',
-  'feeds/cve/index.ts': 'CVE feed writes records',
-  'feeds/epss/index.ts': 'EPSS feed writes scores',
-  'feeds/kev/index.ts': 'KEV feed writes entries',
-  'feeds/sighting-writer.ts': 'exploit sightings writer',
-  'feeds/sync.ts': 'one transaction per source batch',
-  'feeds/types.ts': 'Feed.sync receives the store',
-  'feeds/vulnerability-writer.ts': 'advisory writer',
-  'feeds/vulnrichment/index.ts': 'SSVC writer',
   // Inventory: drift reads snapshots (risk's exposure factor reads it too).
   'inventory/drift.ts': 'loadAssetDrift reads snapshots',
   // Matching reads and writes findings itself.
@@ -54,8 +44,6 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   // The HTTP API's routes call the services (issue 16); left: the store the server opens and hands to each request's deps.
   'api/server.ts': 'opens the store it serves',
   'cli/commands/serve.ts': 'opens the store for the server',
-  // The Debian-advisories feed and the reliability model's history from the store.
-  'feeds/debian-advisories/index.ts': 'advisories writer',
 };
 
 /** Doors that start another door: `patchcast serve` is the CLI's way to run the API. */

@@ -10,7 +10,6 @@ import { cveSource } from '../feeds/cve/index.js';
 import { epssSource } from '../feeds/epss/index.js';
 import { exploitsSource } from '../feeds/exploits/index.js';
 import { kevSource } from '../feeds/kev/index.js';
-import { syncSource } from '../feeds/sync.js';
 import {
   featuresAsOf,
   fromDay,
@@ -23,6 +22,7 @@ import {
 import { SMALL_TRAIN } from '../predict/retrain-support.js';
 import { addSyntheticWorld } from '../predict/synthetic-history.js';
 import { runModelAfterSync } from '../services/model/model-after-sync.js';
+import { syncSource } from '../services/sync/sync-source.js';
 import {
   insertEpssScores,
   insertExploitSightings,

@@ -19,6 +19,7 @@ export * from './repositories/debian-advisories.js';
 export * from './repositories/events.js';
 export * from './repositories/exceptions.js';
 export * from './repositories/exploit-scores.js';
+export * from './repositories/feed-records.js';
 export * from './repositories/feed-state.js';
 export * from './repositories/finding-batches.js';
 export * from './repositories/finding-history.js';

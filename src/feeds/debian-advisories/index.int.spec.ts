@@ -10,8 +10,8 @@ import {
   loadAdvisoriesFromDir,
   loadAdvisoriesFromStore,
 } from '../../services/reliability/reliability-advisories.js';
+import { syncSource } from '../../services/sync/sync-source.js';
 import { listDebianAdvisories, openStore } from '../../store/index.js';
-import { syncSource } from '../sync.js';
 import { debianAdvisoriesSource } from './index.js';
 
 const FIXTURE = fileURLToPath(new URL('./__fixtures__/debian_security_advisories.jsonl.gz', import.meta.url));

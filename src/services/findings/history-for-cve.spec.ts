@@ -4,7 +4,6 @@ import { cveSource } from '../../feeds/cve/index.js';
 import { epssSource } from '../../feeds/epss/index.js';
 import { exploitsSource } from '../../feeds/exploits/index.js';
 import { kevSource } from '../../feeds/kev/index.js';
-import { syncSource } from '../../feeds/sync.js';
 import { SNAPSHOT_DIR } from '../../pipeline/bundled-snapshot.js';
 import { loadHistoryFromStore } from '../../pipeline/history-from-store.js';
 import {
@@ -15,6 +14,7 @@ import {
   toDay,
 } from '../../predict/index.js';
 import type { Store } from '../../store/index.js';
+import { syncSource } from '../sync/sync-source.js';
 import { loadHistoryForCve } from './history-for-cve.js';
 
 // The bundled snapshot's EPSS day has ~4k rows; counting it as a full day puts EPSS in the features.

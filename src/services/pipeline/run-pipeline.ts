@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { PatchcastError } from '../../core/errors.js';
-import { FEED_SOURCES, type FeedProgress, type SyncReport, syncSource } from '../../feeds/index.js';
+import { FEED_SOURCES, type FeedProgress } from '../../feeds/index.js';
 import { collectInventory } from '../../inventory/collect.js';
 import { loadCoverageWarnings } from '../../matching/coverage.js';
 import { loadUnmatchedAssets, type RefreshResult } from '../../matching/index.js';
@@ -23,6 +23,7 @@ import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { importInventory } from '../inventory/import-inventory.js';
 import { loadPatchSelection } from '../patches/patch-selection.js';
+import { type SyncReport, syncSource } from '../sync/sync-source.js';
 
 export interface RunOptions {
   /** Read every feed from this mirror directory; default: the bundled snapshot on a store that has none. */

@@ -4,10 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findSharedData } from '../../../test/support/shared-data.js';
 import { makeTempStore } from '../../../test/support/store.js';
 import { debianAdvisoriesSource } from '../../feeds/debian-advisories/index.js';
-import { syncSource } from '../../feeds/index.js';
 import type { PlanFinding } from '../../planning/types.js';
 import type { Store } from '../../store/index.js';
 import { loadAdvisoriesFromDir } from '../reliability/reliability-advisories.js';
+import { syncSource } from '../sync/sync-source.js';
 import { loadPatchFailureProbabilities, loadStoredPatchFailureProbabilities } from './patch-reliability.js';
 
 const DATA = findSharedData('data/debian_security_advisories.jsonl.gz') ? findSharedData('data') : undefined;
