@@ -14,16 +14,9 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   // Inventory: drift reads snapshots (risk's exposure factor reads it too).
   'inventory/drift.ts': 'loadAssetDrift reads snapshots',
   // Matching reads and writes findings itself.
-  'matching/advisory-source.ts': 'advisories read from the store',
   'matching/apply-vex.ts': 'VEX applied to stored findings',
-  'matching/coverage.ts': 'coverage warnings read ecosystems',
-  'matching/diff-findings.ts': 'findings diffed against the store',
-  'matching/evaluate.ts': 'match state read and written',
-  'matching/findings-export.ts': 'advisory details for exports',
   'matching/match-fleet.ts': 'the fleet match transaction',
   'matching/refresh.ts': 'VEX refresh transaction',
-  'matching/sync-matches.ts': 'findings written per batch',
-  'matching/unmatched-assets.ts': 'assets not matched yet',
   // The pipeline's steps (update findings, forecast, plans) are use-case code to become services.
   'pipeline/exploit-forecast.ts': 'stored exploit scores (left in place: exploit-probability work)',
   'pipeline/exploit-model-registry.ts': 'model registry',
