@@ -13,15 +13,17 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 const KNOWN_STORE_USERS: Record<string, string> = {
   // Inventory: the drift service reads snapshots itself; loadAssetDrift is left for risk/context.ts.
   'inventory/drift.ts': 'loadAssetDrift, for risk/context.ts only',
-  // Matching reads and writes findings itself.
+  // The fleet match and the VEX refresh: refresh.ts and pipeline/update-findings.ts hand matchFleet the store.
   'matching/apply-vex.ts': 'VEX applied to stored findings',
   'matching/match-fleet.ts': 'the fleet match transaction',
   'matching/refresh.ts': 'VEX refresh transaction',
-  // The pipeline's steps (update findings, forecast, plans) are use-case code to become services.
-  'pipeline/exploit-forecast.ts': 'stored exploit scores (left in place: exploit-probability work)',
-  'pipeline/exploit-model-registry.ts': 'model registry',
-  'pipeline/exploit-scores.ts': 'scores written',
-  'pipeline/history-from-store.ts': 'history from the store',
+  // The pipeline's steps after matching are use-case code to become services; steps-after-match
+  // reads the exploit forecast, which reads the registry, stored scores and the history: they move
+  // to services/model together once steps-after-match does (a domain file may not import services).
+  'pipeline/exploit-forecast.ts': 'stored exploit scores, read by steps-after-match',
+  'pipeline/exploit-model-registry.ts': 'model registry, read by the forecast',
+  'pipeline/exploit-scores.ts': 'scores written, by the forecast too',
+  'pipeline/history-from-store.ts': 'history from the store, for the forecast',
   'pipeline/steps-after-match.ts': 'VEX, risk, policies transactions',
   'pipeline/update-findings.ts': 'update findings',
   // Risk reads its contexts and writes scores, due dates and history itself.
@@ -34,9 +36,6 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   'risk/sla/apply-sla.ts': 'due dates written',
   'risk/sla/load-sla-contexts.ts': 'SLA contexts read',
   'risk/vulnerability-context.ts': 'vulnerability contexts read',
-  // The HTTP API's routes call the services (issue 16); left: the store the server opens and hands to each request's deps.
-  'api/server.ts': 'opens the store it serves',
-  'cli/commands/serve.ts': 'opens the store for the server',
 };
 
 /** Doors that start another door: `patchcast serve` is the CLI's way to run the API. */
