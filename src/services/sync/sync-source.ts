@@ -55,7 +55,7 @@ export async function syncSource(
     const { state, written } = await store.db.transaction().execute(async (trx) => {
       let merged: SyncResult = { records: 0, unchanged: true };
       for (const location of locations) {
-        const result = await writeFeedBatches(trx, source.id, (ctx) => source.read(ctx), {
+        const result = await writeFeedBatches(trx, source, {
           location,
           state: previous,
           http,

@@ -3,7 +3,13 @@
  * and counts what they changed: the feed plug-ins only read and parse (src/feeds/types.ts).
  */
 import type { Vulnerability } from '../../core/types.js';
-import type { FeedBatch, FeedOutcome, FeedRead, FeedVulnerability, SyncContext } from '../../feeds/index.js';
+import type {
+  FeedBatch,
+  FeedOutcome,
+  FeedSource,
+  FeedVulnerability,
+  SyncContext,
+} from '../../feeds/index.js';
 import {
   analyzeVulnerabilityTables,
   applyKevRemovals,
@@ -51,16 +57,12 @@ interface Tally {
  * Reads one location of `source` and writes each batch it yields with `db` (the source's
  * transaction). A failed write stops the reading (its download is cleaned up) and is rethrown.
  */
-export async function writeFeedBatches(
-  db: Db,
-  sourceId: string,
-  read: (ctx: SyncContext) => FeedRead,
-  ctx: SyncContext,
-): Promise<SyncResult> {
+export async function writeFeedBatches(db: Db, source: FeedSource, ctx: SyncContext): Promise<SyncResult> {
+  const sourceId = source.id;
   const tallies = new Map<Kind, Tally>();
   const refreshStatistics = makeStatisticsRefresher(db);
   let written = 0;
-  const batches = read(ctx);
+  const batches = source.read(ctx);
   let outcome: FeedOutcome;
   try {
     for (let step = await batches.next(); ; step = await batches.next()) {
