@@ -65,7 +65,9 @@ export async function writeFeedBatches(db: Db, source: FeedSource, ctx: SyncCont
   const batches = source.read(ctx);
   let outcome: FeedOutcome;
   try {
-    for (let step = await batches.next(); ; step = await batches.next()) {
+    // One batch referenced at a time: the written one is dropped before the next is read.
+    for (;;) {
+      const step = await batches.next();
       if (step.done) {
         outcome = step.value;
         break;
