@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { FEED_SOURCES } from '../src/feeds/registry.js';
-import { type SyncReport, syncSource } from '../src/feeds/sync.js';
+import { type SyncReport, syncSource } from '../src/services/sync/sync-source.js';
 import { openStore, SQLITE_FILE } from '../src/store/index.js';
 
 type Backend = 'sqlite' | 'postgres';

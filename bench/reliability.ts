@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debianAdvisoriesSource } from '../src/feeds/debian-advisories/index.js';
-import { syncSource } from '../src/feeds/sync.js';
+import { syncSource } from '../src/services/sync/sync-source.js';
 import { openStore } from '../src/store/index.js';
 
 const DATA_DIR =

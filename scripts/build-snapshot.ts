@@ -23,8 +23,8 @@ import { createInterface } from 'node:readline';
 import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
+import { getPackageLookupKey } from '../src/core/package-name.js';
 import { getEffectivePackage } from '../src/matching/effective-package.js';
-import { getPackageLookupKey } from '../src/store/index.js';
 
 const shared = process.argv.includes('--shared')
   ? (process.argv[process.argv.indexOf('--shared') + 1] as string)

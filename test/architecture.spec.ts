@@ -11,42 +11,20 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
  * not listed that breaks one fails the test.
  */
 const KNOWN_STORE_USERS: Record<string, string> = {
-  // Feeds write their own batches; they should return records for a sync service to write.
-  'feeds/contract.ts': 'feed contract hands feeds the store',
-  'feeds/cve/index.ts': 'CVE feed writes records',
-  'feeds/epss/index.ts': 'EPSS feed writes scores',
-  'feeds/kev/index.ts': 'KEV feed writes entries',
-  'feeds/sighting-writer.ts': 'exploit sightings writer',
-  'feeds/sync.ts': 'one transaction per source batch',
-  'feeds/types.ts': 'Feed.sync receives the store',
-  'feeds/vulnerability-writer.ts': 'advisory writer',
-  'feeds/vulnrichment/index.ts': 'SSVC writer',
-  // Inventory: drift reads snapshots (risk's exposure factor reads it too).
-  'inventory/drift.ts': 'loadAssetDrift reads snapshots',
-  // Matching reads and writes findings itself.
-  'matching/advisory-source.ts': 'advisories read from the store',
+  // Inventory: the drift service reads snapshots itself; loadAssetDrift is left for risk/context.ts.
+  'inventory/drift.ts': 'loadAssetDrift, for risk/context.ts only',
+  // The fleet match and the VEX refresh: refresh.ts and pipeline/update-findings.ts hand matchFleet the store.
   'matching/apply-vex.ts': 'VEX applied to stored findings',
-  'matching/coverage.ts': 'coverage warnings read ecosystems',
-  'matching/diff-findings.ts': 'findings diffed against the store',
-  'matching/evaluate.ts': 'match state read and written',
-  'matching/findings-export.ts': 'advisory details for exports',
   'matching/match-fleet.ts': 'the fleet match transaction',
   'matching/refresh.ts': 'VEX refresh transaction',
-  'matching/sync-matches.ts': 'findings written per batch',
-  'matching/unmatched-assets.ts': 'assets not matched yet',
-  // The pipeline's steps (update findings, forecast, plans) are use-case code to become services.
-  'pipeline/explain-from-store.ts': 'explain CVE from the store',
-  'pipeline/exploit-forecast.ts': 'stored exploit scores (left in place: exploit-probability work)',
-  'pipeline/exploit-model-registry.ts': 'model registry',
-  'pipeline/exploit-scores.ts': 'scores written',
-  'pipeline/history-for-cve.ts': 'restricted history',
-  'pipeline/history-from-store.ts': 'history from the store',
-  'pipeline/match-after-sync.ts': 'match after sync',
-  'pipeline/model-after-sync.ts': 'model step after sync',
-  'pipeline/patch-selection.ts': 'patches read',
-  'pipeline/plan-input.ts': 'plan input read',
+  // The pipeline's steps after matching are use-case code to become services; steps-after-match
+  // reads the exploit forecast, which reads the registry, stored scores and the history: they move
+  // to services/model together once steps-after-match does (a domain file may not import services).
+  'pipeline/exploit-forecast.ts': 'stored exploit scores, read by steps-after-match',
+  'pipeline/exploit-model-registry.ts': 'model registry, read by the forecast',
+  'pipeline/exploit-scores.ts': 'scores written, by the forecast too',
+  'pipeline/history-from-store.ts': 'history from the store, for the forecast',
   'pipeline/steps-after-match.ts': 'VEX, risk, policies transactions',
-  'pipeline/stored-plans.ts': 'plans written',
   'pipeline/update-findings.ts': 'update findings',
   // Risk reads its contexts and writes scores, due dates and history itself.
   'risk/as-of.ts': 'newest data day',
@@ -58,13 +36,6 @@ const KNOWN_STORE_USERS: Record<string, string> = {
   'risk/sla/apply-sla.ts': 'due dates written',
   'risk/sla/load-sla-contexts.ts': 'SLA contexts read',
   'risk/vulnerability-context.ts': 'vulnerability contexts read',
-  // The HTTP API's routes call the services (issue 16); left: the store the server opens and hands to each request's deps.
-  'api/server.ts': 'opens the store it serves',
-  'cli/commands/serve.ts': 'opens the store for the server',
-  // The Debian-advisories feed and the reliability model's history from the store.
-  'feeds/debian-advisories/index.ts': 'advisories writer',
-  'pipeline/patch-reliability.ts': "plan's failure estimates from the store",
-  'pipeline/reliability-advisories.ts': 'advisories read',
 };
 
 /** Doors that start another door: `patchcast serve` is the CLI's way to run the API. */

@@ -6,7 +6,7 @@
 
 import type { AffectedPackage, InstalledPackage, OsvRange, Vulnerability } from '../../src/core/types.js';
 import { osvSource } from '../../src/feeds/osv/index.js';
-import { syncSource } from '../../src/feeds/sync.js';
+import { syncSource } from '../../src/services/sync/sync-source.js';
 import { type Store, upsertVulnerabilities } from '../../src/store/index.js';
 
 /** Release without data → release whose records are cloned for it. */

@@ -8,7 +8,7 @@
  */
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config/index.js';
-import { runMatchAfterSync } from '../../src/pipeline/match-after-sync.js';
+import { runMatchAfterSync } from '../../src/services/matching/match-after-sync.js';
 import { insertEpssScores, loadVulnerability, upsertVulnerabilities } from '../../src/store/index.js';
 import { BENCH_NOW, maxRssMiB, type PhaseFigures, type PhaseOptions, withStore } from './fleet-store.js';
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import { PatchcastError } from '../core/errors.js';
-import type { Store } from '../store/index.js';
 import { makeApp } from './app.js';
+import type { AppDeps } from './route.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -13,8 +13,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Serves the store the door opened (`patchcast serve`), as `makeApp` does for each request's deps. */
 export async function startServer(options: {
-  store: Store;
+  store: AppDeps['store'];
   config: Config;
   host: string;
   port: number;

@@ -20,6 +20,16 @@ export function getLookupName(ecosystem: string, name: string): string {
   return name;
 }
 
+/** `base\0lookupName`: the key matching groups packages and advisories by. */
+export function getPackageLookupKey(ecosystem: string, name: string): string {
+  return `${getEcosystemBase(ecosystem)}\0${getLookupName(ecosystem, name)}`;
+}
+
+/** The key of an installed (ecosystem, name, version). */
+export function getInstalledKey(p: { ecosystem: string; name: string; version: string }): string {
+  return `${p.ecosystem}\0${p.name}\0${p.version}`;
+}
+
 /**
  * Whether two OSV ecosystems name the same release: "Debian:12" and "Debian:11" differ; a bare
  * "Debian" agrees with any release; "Ubuntu:22.04" agrees with "Ubuntu:22.04:LTS" (a prefix).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useFeedTestbed } from './contract.js';
+import { useFeedTestbed } from '../../test/support/feed-contract.js';
 import { makeHttpClient } from './http.js';
 
 describe('http client', () => {

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { PatchcastError } from '../core/errors.js';
 import { FeedError, FeedTooLargeError } from './errors.js';
-import type { SyncContext, SyncResult } from './types.js';
+import type { FeedOutcome, FeedRead, SyncContext } from './types.js';
 
 /** A local file to read, or word that the remote copy has not changed since the last sync. */
 export type Opened =
@@ -69,21 +69,22 @@ export async function openLocation(ctx: SyncContext, source: string): Promise<Op
 }
 
 /**
- * Opens `ctx.location` (downloading a URL conditionally), runs `read` on the local path and passes the
- * HTTP validators on; a 304 becomes an unchanged result. The download is cleaned up either way.
+ * Opens `ctx.location` (downloading a URL conditionally), reads the local path with `read` (yielding
+ * its batches) and passes the HTTP validators on; a 304 yields nothing and is an unchanged outcome.
+ * The download is cleaned up either way, also when the sync stops reading after a failed write.
  */
-export async function readLocation(
+export async function* readLocation(
   ctx: SyncContext,
   source: string,
-  read: (path: string, isDirectory: boolean) => Promise<SyncResult>,
-): Promise<SyncResult> {
+  read: (path: string, isDirectory: boolean) => FeedRead,
+): FeedRead {
   const opened = await openLocation(ctx, source);
-  if (opened.unchanged) return { records: 0, unchanged: true };
+  if (opened.unchanged) return { unchanged: true };
   try {
-    const result = await read(opened.path, opened.isDirectory);
-    if (opened.etag) result.etag = opened.etag;
-    if (opened.lastModified) result.lastModified = opened.lastModified;
-    return result;
+    const outcome: FeedOutcome = yield* read(opened.path, opened.isDirectory);
+    if (opened.etag) outcome.etag = opened.etag;
+    if (opened.lastModified) outcome.lastModified = opened.lastModified;
+    return outcome;
   } finally {
     await opened.cleanup();
   }

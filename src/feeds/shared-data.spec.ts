@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithShared, hasSharedData, SHARED_DIR } from '../../test/support/shared-data.js';
 import { makeTempStore } from '../../test/support/store.js';
+import { syncSource } from '../services/sync/sync-source.js';
 import type { Store } from '../store/index.js';
 import { loadEpssAsOf, loadKevEntry } from '../store/index.js';
 import { epssSource } from './epss/index.js';
 import { kevSource } from './kev/index.js';
-import { syncSource } from './sync.js';
 
 const SHARED = join(SHARED_DIR, 'data/');
 

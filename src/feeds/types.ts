@@ -1,10 +1,19 @@
 /**
  * The feeds contract. Every source (a folder named by its id) implements `FeedSource`; `registry.ts`
- * maps ids to implementations. The sync runner (`sync.ts`) gives a source a `SyncContext` holding an
- * open transaction: whatever the source writes lands whole when it returns, or not at all when it throws.
+ * maps ids to implementations. A source reads its location and yields parsed records in batches; it
+ * never holds the store. The sync service (`src/services/sync/sync-source.ts`) writes each batch
+ * inside the source's one transaction: the batches land whole when the source returns, or not at all
+ * when it throws.
  */
-import type { FeedState } from '../core/types.js';
-import type { Db } from '../store/index.js';
+import type {
+  EpssScore,
+  ExploitSighting,
+  FeedState,
+  KevEntry,
+  SsvcDecision,
+  Vulnerability,
+} from '../core/types.js';
+import type { KevRemoval, PositionedDebianAdvisory } from '../store/index.js';
 import type { HttpClient } from './http.js';
 
 export interface FeedSource {
@@ -19,20 +28,40 @@ export interface FeedSource {
    * file names, globs (`epss_scores-*.csv.gz`) or sub-directories (`osv`).
    */
   readonly mirrorNames: readonly string[];
-  /** Reads `ctx.location` and writes records through `ctx.db`. Throws `FeedError` on bad input. */
-  sync(ctx: SyncContext): Promise<SyncResult>;
+  /**
+   * Reads `ctx.location` and yields its records batch by batch (memory holds about one batch), then
+   * returns what the sync state keeps. Throws `FeedError` on bad input; the sync then writes nothing.
+   */
+  read(ctx: SyncContext): FeedRead;
 }
 
-export interface SyncResult {
-  /** Records written (inserted or updated) by this sync. */
-  records: number;
-  /** Records the store holds from this source after the sync (for `sync status`); omitted, the runner adds `records`. */
-  total?: number;
+/** A source's reading: batches of records, then its outcome. */
+export type FeedRead = AsyncGenerator<FeedBatch, FeedOutcome, undefined>;
+
+/** One batch of parsed records, by the kind of row they become. */
+export type FeedBatch =
+  | { kind: 'vulnerabilities'; records: FeedVulnerability[] }
+  | { kind: 'ssvc'; records: SsvcDecision[] }
+  | { kind: 'kev'; records: KevEntry[] }
+  | { kind: 'kev-removals'; records: KevRemoval[] }
+  | { kind: 'epss'; records: EpssScore[] }
+  /** `sources`: every `source` value this feed writes, so the sync counts what it holds from them. */
+  | { kind: 'sightings'; sources: readonly string[]; records: ExploitSighting[] }
+  | { kind: 'debian-advisories'; records: PositionedDebianAdvisory[] };
+
+/** A vulnerability and the SSVC decisions stored with it (only when the vulnerability is written). */
+export interface FeedVulnerability {
+  vuln: Vulnerability;
+  ssvc?: SsvcDecision[];
+}
+
+/** What a source returns after its last batch (the sync service adds the counts it wrote). */
+export interface FeedOutcome {
   /** Date of the newest record seen (ISO), kept in the sync state. */
   newest?: string;
   /** Source-specific position for the next incremental sync (e.g. the newest `modified`). */
   cursor?: string;
-  /** True when the source had nothing new (HTTP 304, or every record already known). */
+  /** True when the remote copy did not change (HTTP 304): nothing was read. */
   unchanged?: boolean;
   /** Validators of the fetched resource, for the next conditional request. */
   etag?: string;
@@ -40,8 +69,6 @@ export interface SyncResult {
 }
 
 export interface SyncContext {
-  /** The store, inside the sync's transaction. */
-  db: Db;
   /** A URL (`https://…`) or a local path (file or directory). */
   location: string;
   /** The previous sync's state (validators, cursor, newest), if any. */
@@ -59,7 +86,7 @@ export interface FeedProgress {
   setTotal(total: number, unit: 'bytes' | 'records'): void;
   /** Units done since the last call. */
   advance(units: number): void;
-  /** Records written so far (shown beside the bar). */
+  /** Records written so far (shown beside the bar; reported by the sync service). */
   records(count: number): void;
 }
 

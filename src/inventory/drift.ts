@@ -1,5 +1,6 @@
 import type { InstalledPackage } from '../core/types.js';
 import {
+  type AssetSnapshot,
   type Db,
   loadAssetConfigHashes,
   loadAssetPackages,
@@ -72,11 +73,17 @@ function groupVersions(packages: readonly InstalledPackage[]): Map<string, strin
   return new Map([...versions].map(([key, list]) => [key, [...new Set(list)].sort().join(', ')]));
 }
 
-/** An asset's drift against its baseline (golden image) or its previous inventory, from the store. */
-export async function loadAssetDrift(db: Db, assetId: string, against: SnapshotKind): Promise<DriftReport> {
-  const reference = await loadAssetSnapshot(db, assetId, against);
-  const current = await loadAssetPackages(db, assetId);
-  const hashes = (await loadAssetConfigHashes(db, assetId)) ?? {};
+/**
+ * An asset's drift report against a reference snapshot (none: an empty report). Pure; the drift
+ * service (`src/services/inventory/load-asset-drift.ts`) reads the snapshot and packages.
+ */
+export function getAssetDrift(
+  assetId: string,
+  against: SnapshotKind,
+  reference: AssetSnapshot | undefined,
+  current: readonly InstalledPackage[],
+  hashes: Record<string, string>,
+): DriftReport {
   if (!reference)
     return { assetId, against, since: null, added: [], removed: [], changed: [], configChanged: [] };
   return {
@@ -85,4 +92,15 @@ export async function loadAssetDrift(db: Db, assetId: string, against: SnapshotK
     since: reference.takenAt,
     ...computeDrift(reference.packages, current, reference.configHashes ?? {}, hashes),
   };
+}
+
+/**
+ * `getAssetDrift` read from the store. Left for risk's exposure factor (src/risk/context.ts, which
+ * reads the store itself until risk's reads move to the services); the services do not call it.
+ */
+export async function loadAssetDrift(db: Db, assetId: string, against: SnapshotKind): Promise<DriftReport> {
+  const reference = await loadAssetSnapshot(db, assetId, against);
+  const current = await loadAssetPackages(db, assetId);
+  const hashes = (await loadAssetConfigHashes(db, assetId)) ?? {};
+  return getAssetDrift(assetId, against, reference, current, hashes);
 }

@@ -1,19 +1,15 @@
 import { getOrCreate } from '../core/collections.js';
+import { getPackageLookupKey } from '../core/package-name.js';
 import type { Vulnerability } from '../core/types.js';
 import { FeedError, parseFeedJson } from '../feeds/errors.js';
 import { listTreeFiles } from '../feeds/file-tree.js';
 import { osvRecordSchema, toVulnerability } from '../feeds/osv/osv-record.js';
-import {
-  type AdvisoryEntry,
-  type Db,
-  getPackageLookupKey,
-  loadAdvisoryEcosystems,
-  loadAdvisoryEntries,
-  loadAliasesFor,
-  type PackageKey,
-} from '../store/index.js';
+import type { AdvisoryEntry, PackageKey } from '../store/index.js';
 
-/** What matching needs of the advisories: entries by package, and each vulnerability's id data. */
+/**
+ * What matching needs of the advisories: entries by package, and each vulnerability's id data. The
+ * store's (what `patchcast sync` brought in) is `src/services/matching/store-advisory-source.ts`.
+ */
 export interface AdvisorySource {
   loadEntries(packages: readonly PackageKey[]): Promise<Map<string, AdvisoryEntry[]>>;
   loadDetails(ids: readonly string[]): Promise<Map<string, VulnerabilityDetails>>;
@@ -26,59 +22,6 @@ export interface VulnerabilityDetails {
   severity?: string;
   cvssScore?: number;
   summary?: string;
-}
-
-/** Advisories from the store (what `patchcast sync` brought in). */
-export function makeStoreAdvisorySource(db: Db): AdvisorySource {
-  return {
-    loadEntries: (packages) => loadAdvisoryEntries(db, packages),
-    loadEcosystems: () => loadAdvisoryEcosystems(db),
-    async loadDetails(ids) {
-      const aliases = await loadAliasesFor(db, ids);
-      const out = await loadScores(db, ids, aliases);
-      // Distribution advisories (DSA, ALPINE-CVE-…) carry no score: take the CVE record's, when synced.
-      const unscored = ids.filter(
-        (id) => out.get(id)?.severity === undefined && out.get(id)?.cvssScore === undefined,
-      );
-      const cves = new Map(
-        unscored.flatMap((id) =>
-          (out.get(id)?.aliases ?? []).filter((a) => a.startsWith('CVE-')).map((cve) => [cve, id] as const),
-        ),
-      );
-      const scored = await loadScores(db, [...cves.keys()], new Map());
-      for (const [cve, id] of cves) {
-        const from = scored.get(cve);
-        const to = out.get(id);
-        if (!from || !to || to.severity !== undefined) continue;
-        if (from.severity) to.severity = from.severity;
-        if (from.cvssScore !== undefined) to.cvssScore = from.cvssScore;
-      }
-      return out;
-    },
-  };
-}
-
-async function loadScores(
-  db: Db,
-  ids: readonly string[],
-  aliases: Map<string, string[]>,
-): Promise<Map<string, VulnerabilityDetails>> {
-  const out = new Map<string, VulnerabilityDetails>();
-  for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await db
-      .selectFrom('vulnerabilities')
-      .select(['id', 'severity', 'cvss_score', 'summary'])
-      .where('id', 'in', ids.slice(i, i + 1000))
-      .execute();
-    for (const r of rows) {
-      const d: VulnerabilityDetails = { aliases: aliases.get(r.id) ?? [] };
-      if (r.severity) d.severity = r.severity;
-      if (r.cvss_score !== null) d.cvssScore = r.cvss_score;
-      if (r.summary) d.summary = r.summary;
-      out.set(r.id, d);
-    }
-  }
-  return out;
 }
 
 /**

@@ -1,10 +1,10 @@
 /**
  * Missing coverage must not read as "clean": an asset whose packages belong to an ecosystem (or a
  * distribution release) the advisories do not cover gets a warning, as Trivy warns about an OS it
- * has no data for. `getCoverageWarnings` decides (pure); `loadCoverageWarnings` feeds it from the store.
+ * has no data for. `getCoverageWarnings` decides (pure); `loadCoverageWarnings`
+ * (src/services/matching/load-coverage-warnings.ts) feeds it from the store.
  */
 import { getEcosystemBase, isSameRelease } from '../core/package-name.js';
-import { type Db, loadAdvisoryEcosystems, loadAssetEcosystems } from '../store/index.js';
 
 /** One asset's packages of one ecosystem. */
 export interface AssetEcosystem {
@@ -48,11 +48,4 @@ export function getCoverageWarnings(
     warnings.push({ assetId: a.assetId, ecosystem: a.ecosystem, packages: a.packages, message });
   }
   return warnings;
-}
-
-/** `getCoverageWarnings` for the store's assets (all, or the given ones) against its advisories. */
-export async function loadCoverageWarnings(db: Db, assetIds?: readonly string[]): Promise<CoverageWarning[]> {
-  const assets = await loadAssetEcosystems(db, assetIds);
-  if (assets.length === 0) return [];
-  return getCoverageWarnings(assets, await loadAdvisoryEcosystems(db));
 }

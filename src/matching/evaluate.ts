@@ -1,14 +1,10 @@
 import { getOrCreate } from '../core/collections.js';
+import { getInstalledKey, getPackageLookupKey } from '../core/package-name.js';
 import type { InstalledPackage } from '../core/types.js';
-import { type AdvisoryEntry, getPackageLookupKey } from '../store/index.js';
+import type { AdvisoryEntry } from '../store/index.js';
 import { getEffectivePackage } from './effective-package.js';
 import { matchPackage } from './match-package.js';
 import type { AdvisoryForPackage, MatchProblem, PackageMatch } from './types.js';
-
-/** The key of an installed (ecosystem, name, version). */
-export function getInstalledKey(p: { ecosystem: string; name: string; version: string }): string {
-  return `${p.ecosystem}\0${p.name}\0${p.version}`;
-}
 
 /**
  * Evaluates each distinct installed package once against the advisory entries loaded for it; the

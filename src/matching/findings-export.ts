@@ -1,20 +1,21 @@
 import type { Finding } from '../core/types.js';
-import { type Db, loadInstalledPurl } from '../store/index.js';
-import { makeStoreAdvisorySource } from './advisory-source.js';
+import type { VulnerabilityDetails } from './advisory-source.js';
 import { getSeverity, type ScanFinding, type ScanResult } from './scan.js';
 
 /**
  * Stored findings in the shape of a scan's findings, so the same SARIF and CycloneDX (VDR/VEX) writers
  * serve both: with package purls, vulnerability aliases and severity, and the reason a finding is not
- * open (a VEX statement, or an accepted risk).
+ * open (a VEX statement, or an accepted risk). `details` holds each vulnerability's, `purls[i]` the
+ * installed package's purl of `findings[i]`, when known. Pure.
  */
-export async function loadFindingsAsScan(db: Db, findings: readonly Finding[]): Promise<ScanResult> {
-  const details = await makeStoreAdvisorySource(db).loadDetails([
-    ...new Set(findings.map((f) => f.vulnerabilityId)),
-  ]);
+export function getFindingsAsScan(
+  findings: readonly Finding[],
+  details: ReadonlyMap<string, VulnerabilityDetails>,
+  purls: readonly (string | undefined)[],
+): ScanResult {
   const out: ScanFinding[] = [];
-  for (const f of findings) {
-    const purl = await loadInstalledPurl(db, f);
+  for (const [i, f] of findings.entries()) {
+    const purl = purls[i];
     const d = details.get(f.vulnerabilityId);
     const hidden = f.status === 'suppressed' || f.status === 'excepted';
     out.push({

@@ -5,4 +5,3 @@ export { getFindingId, matchFleet } from './match-fleet.js';
 export { matchPackage } from './match-package.js';
 export { type RefreshResult, refreshFindings } from './refresh.js';
 export type { AdvisoryForPackage, MatchProblem, PackageMatch } from './types.js';
-export { loadUnmatchedAssets } from './unmatched-assets.js';

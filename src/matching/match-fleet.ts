@@ -1,3 +1,4 @@
+import { getPackageLookupKey } from '../core/package-name.js';
 import type { InstalledPackage } from '../core/types.js';
 import {
   type AssetMatchState,
@@ -6,10 +7,10 @@ import {
   createFanoutTables,
   type Db,
   type DistinctPackageRow,
+  diffFindings,
   dropFanoutTables,
   dropFindingIndexes,
   ensureMatchStates,
-  getPackageLookupKey,
   insertFindingsOfAssets,
   loadAdvisoryEntries,
   loadAssetsWithFindings,
@@ -23,12 +24,12 @@ import {
   type Store,
   saveMatchedImports,
   setScopeAssets,
+  syncMatches,
   touchMatchedAt,
+  withEmptyAssets,
 } from '../store/index.js';
-import { diffFindings, withEmptyAssets } from './diff-findings.js';
 import { getEffectivePackage } from './effective-package.js';
 import { evaluatePackages } from './evaluate.js';
-import { syncMatches } from './sync-matches.js';
 import type { MatchProblem } from './types.js';
 
 export { getFindingId } from '../store/index.js';

@@ -1,9 +1,10 @@
+import { getInstalledKey } from '../core/package-name.js';
 import type { AssetInventory } from '../inventory/collect.js';
 import type { FoundPackage } from '../inventory/types.js';
 import type { AdvisorySource, VulnerabilityDetails } from './advisory-source.js';
 import { type CoverageWarning, getCoverageWarnings } from './coverage.js';
 import { getEffectivePackage } from './effective-package.js';
-import { evaluatePackages, getInstalledKey } from './evaluate.js';
+import { evaluatePackages } from './evaluate.js';
 import type { MatchProblem } from './types.js';
 import { findVexStatement, isSuppressing, type VexStatement } from './vex/index.js';
 

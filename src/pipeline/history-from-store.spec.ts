@@ -10,7 +10,6 @@ import { cveSource } from '../feeds/cve/index.js';
 import { epssSource } from '../feeds/epss/index.js';
 import { exploitsSource } from '../feeds/exploits/index.js';
 import { kevSource } from '../feeds/kev/index.js';
-import { syncSource } from '../feeds/sync.js';
 import {
   featuresAsOf,
   fromDay,
@@ -22,6 +21,8 @@ import {
 } from '../predict/index.js';
 import { SMALL_TRAIN } from '../predict/retrain-support.js';
 import { addSyntheticWorld } from '../predict/synthetic-history.js';
+import { runModelAfterSync } from '../services/model/model-after-sync.js';
+import { syncSource } from '../services/sync/sync-source.js';
 import {
   insertEpssScores,
   insertExploitSightings,
@@ -33,7 +34,6 @@ import {
 } from '../store/index.js';
 import { registerExploitModel } from './exploit-model-registry.js';
 import { loadExploitHistory, loadHistoryFromStore } from './history-from-store.js';
-import { runModelAfterSync } from './model-after-sync.js';
 
 const FEEDS = fileURLToPath(new URL('../feeds/', import.meta.url));
 

@@ -2,8 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pypiAdvisory } from '../../test/support/advisories.js';
 import { addPypiHost, makeTempStore } from '../../test/support/store.js';
 import { loadConfig } from '../config/index.js';
-import { loadUnmatchedAssets } from '../matching/index.js';
-import { countPendingMatchKeys, listFindings, type Store, upsertVulnerabilities } from '../store/index.js';
+import {
+  countPendingMatchKeys,
+  listFindings,
+  loadUnmatchedAssets,
+  type Store,
+  upsertVulnerabilities,
+} from '../store/index.js';
 import { updateFindings } from './update-findings.js';
 
 const config = loadConfig(undefined, {});

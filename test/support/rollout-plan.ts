@@ -1,5 +1,5 @@
-import { savePlan } from '../../src/pipeline/stored-plans.js';
 import type { Plan } from '../../src/planning/plan.js';
+import { savePlan } from '../../src/services/plan/stored-plans.js';
 import { type Store, upsertAsset } from '../../src/store/index.js';
 
 export interface PlannedJob {

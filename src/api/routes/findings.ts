@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { PatchcastError } from '../../core/errors.js';
 import { toPatchJson } from '../../matching/patches.js';
-import { loadPatch, loadPatchSelection } from '../../pipeline/patch-selection.js';
 import { explainFinding } from '../../services/findings/explain-finding.js';
 import { loadFindingPage, PAGE_SORTS } from '../../services/findings/load-finding-page.js';
+import { loadPatch, loadPatchSelection } from '../../services/patches/patch-selection.js';
 import { defineRoute } from '../route.js';
 import { findingExplanationSchema, findingSchema, idParam, limitParam } from '../schemas.js';
 

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
 import { isPatchIdShape } from '../../matching/patches.js';
-import { formatCveForecast } from '../../pipeline/explain-from-store.js';
 import {
   explainCve,
   fromDay,
@@ -12,6 +11,7 @@ import {
 } from '../../predict/index.js';
 import { getAsOf } from '../../risk/as-of.js';
 import { explainCve as explainCveService } from '../../services/findings/explain-cve.js';
+import { formatCveForecast } from '../../services/findings/explain-from-store.js';
 import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine } from '../output.js';
 import { isFindingTarget, runExplainFinding } from './explain-finding.js';

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import { loadAdvisoriesFromDir } from '../../pipeline/reliability-advisories.js';
 import { fromDay } from '../../predict/index.js';
 import {
   ADVISORIES_FILE,
@@ -17,6 +16,7 @@ import {
   trainReliability,
 } from '../../predict/reliability/index.js';
 import { loadReliabilityAdvisories } from '../../services/reliability/load-advisories.js';
+import { loadAdvisoriesFromDir } from '../../services/reliability/reliability-advisories.js';
 import { getGlobalOptions, withServices } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { parseDayOption, today } from './predict-options.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { PatchcastError } from '../../core/errors.js';
-import { loadCommandConfig, openCommandStore } from '../context.js';
+import { loadCommandConfig, withServices } from '../context.js';
 
 /** `patchcast serve`: the HTTP API (src/api/readme.md) until SIGINT or SIGTERM. */
 export function registerServeCommand(program: Command): void {
@@ -21,77 +21,65 @@ export function registerServeCommand(program: Command): void {
           `--port ${options.port} is not a port number (0–65535)`,
         );
       const { startServer } = await import('../../api/server.js');
-      const store = await openCommandStore(command);
-      let server: Awaited<ReturnType<typeof startServer>>;
-      try {
-        server = await startServer({ store, config, host: options.host ?? config.server.host, port });
-      } catch (error) {
-        await store.close();
-        throw error;
-      }
-      server.app.log.info(
-        { url: server.url, store: store.location },
-        `patchcast API listening on ${server.url}`,
-      );
-      // The rollout controller runs beside the API when asked; several replicas may each run one
-      // (leases and guarded transitions keep them from acting twice).
-      const stopController = new AbortController();
-      const controller =
-        (options.controller ?? config.server.controller)
-          ? (async () => {
-              const { runController } = await import('../../services/rollout/run-controller.js');
-              const { systemClock } = await import('../../services/deps.js');
-              await runController(
-                {
-                  store,
-                  config,
-                  clock: systemClock,
-                  actor: { kind: 'system', id: 'system:controller', role: 'admin' },
-                  logger: server.app.log,
-                },
-                { signal: stopController.signal },
-              );
-            })().catch((error) =>
-              server.app.log.error({ error: String(error) }, 'rollout controller stopped'),
+      // The store is opened (and closed when the server stops) the way every command opens it;
+      // the controller and the scheduler get the same deps under their own system actors.
+      await withServices(command, async (deps) => {
+        const server = await startServer({
+          store: deps.store,
+          config,
+          host: options.host ?? config.server.host,
+          port,
+        });
+        server.app.log.info(
+          { url: server.url, store: deps.store.location },
+          `patchcast API listening on ${server.url}`,
+        );
+        const system = { ...deps, config, logger: server.app.log };
+        // The rollout controller runs beside the API when asked; several replicas may each run one
+        // (leases and guarded transitions keep them from acting twice).
+        const stopController = new AbortController();
+        const controller =
+          (options.controller ?? config.server.controller)
+            ? (async () => {
+                const { runController } = await import('../../services/rollout/run-controller.js');
+                await runController(
+                  { ...system, actor: { kind: 'system', id: 'system:controller', role: 'admin' } },
+                  { signal: stopController.signal },
+                );
+              })().catch((error) =>
+                server.app.log.error({ error: String(error) }, 'rollout controller stopped'),
+              )
+            : undefined;
+        if (controller) server.app.log.info({}, 'rollout controller running');
+        // Scheduled syncs: checked every minute; a sync starts when the schedule says one is due.
+        const schedule = config.server.sync;
+        let syncTimer: NodeJS.Timeout | undefined;
+        if (schedule) {
+          const { runScheduledSync } = await import('../../services/sync/scheduled-sync.js');
+          const check = () =>
+            runScheduledSync(
+              { ...system, actor: { kind: 'system', id: 'system:scheduler', role: 'operator' } },
+              schedule,
             )
-          : undefined;
-      if (controller) server.app.log.info({}, 'rollout controller running');
-      // Scheduled syncs: checked every minute; a sync starts when the schedule says one is due.
-      const schedule = config.server.sync;
-      let syncTimer: NodeJS.Timeout | undefined;
-      if (schedule) {
-        const { runScheduledSync } = await import('../../services/sync/scheduled-sync.js');
-        const { systemClock } = await import('../../services/deps.js');
-        const check = () =>
-          runScheduledSync(
-            {
-              store,
-              config,
-              clock: systemClock,
-              actor: { kind: 'system', id: 'system:scheduler', role: 'operator' },
-              logger: server.app.log,
-            },
-            schedule,
-          )
-            .then(
-              (started) =>
-                started?.started &&
-                server.app.log.info({ sources: started.sources }, 'scheduled sync started'),
-            )
-            .catch((error) => server.app.log.warn({ error: String(error) }, 'scheduled sync check failed'));
-        void check();
-        syncTimer = setInterval(check, 60_000);
-        server.app.log.info({ every: schedule.every }, 'scheduled syncs on');
-      }
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+              .then(
+                (started) =>
+                  started?.started &&
+                  server.app.log.info({ sources: started.sources }, 'scheduled sync started'),
+              )
+              .catch((error) => server.app.log.warn({ error: String(error) }, 'scheduled sync check failed'));
+          void check();
+          syncTimer = setInterval(check, 60_000);
+          server.app.log.info({ every: schedule.every }, 'scheduled syncs on');
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        if (syncTimer) clearInterval(syncTimer);
+        stopController.abort();
+        await controller;
+        await server.close();
       });
-      if (syncTimer) clearInterval(syncTimer);
-      stopController.abort();
-      await controller;
-      await server.close();
-      await store.close();
     });
 }

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWithShared, hasSharedData, SHARED_DIR } from '../../../test/support/shared-data.js';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
+import { syncSource } from '../../services/sync/sync-source.js';
 import { loadSsvcAsOf, loadVulnerability } from '../../store/index.js';
-import { syncSource } from '../sync.js';
 import { cveSource } from './index.js';
 
 const SHARED = join(SHARED_DIR, 'data/');

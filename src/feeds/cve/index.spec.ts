@@ -2,9 +2,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import {
+  expectRetriedThenNotModified,
+  http,
+  makeRefusalCheck,
+  useFeedTestbed,
+} from '../../../test/support/feed-contract.js';
+import { syncSource } from '../../services/sync/sync-source.js';
 import { listFeedStates, loadAffectedByPackage, loadSsvcAsOf, loadVulnerability } from '../../store/index.js';
-import { expectRetriedThenNotModified, http, makeRefusalCheck, useFeedTestbed } from '../contract.js';
-import { syncSource } from '../sync.js';
 import { cveSource } from './index.js';
 
 const fixture = (name: string) => new URL(`./__fixtures__/${name}`, import.meta.url).pathname;

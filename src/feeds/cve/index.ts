@@ -1,15 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { SsvcDecision } from '../../core/types.js';
-import { upsertSsvcDecisions } from '../../store/index.js';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { isGzipFile, readLines, readLocation } from '../resource.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import type { FeedBatch, FeedOutcome, FeedRead, FeedSource, SyncContext } from '../types.js';
 import {
-  countVulnerabilitiesFrom,
-  makeVulnerabilityWriter,
-  type VulnerabilityWriter,
-} from '../vulnerability-writer.js';
+  makeVulnerabilityBatcher,
+  type VulnerabilityBatch,
+  type VulnerabilityBatcher,
+} from '../vulnerability-batches.js';
 import { walkFiles } from '../walk-files.js';
 import { isZipFile, readZipEntries } from '../zip-entries.js';
 import { cve5Schema, fromCve5 } from './cve5-record.js';
@@ -20,7 +18,7 @@ const BATCH = 1000;
 export const CVE_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const CVE_FILE = /^CVE-\d{4}-\d{4,}\.json$/;
 
-type Writer = VulnerabilityWriter<SsvcDecision[]>;
+type Batches = AsyncGenerator<FeedBatch, void, undefined>;
 
 /**
  * CVE records: CVE JSON 5 (a cvelistV5 checkout `cves/2024/1xxx/CVE-2024-1234.json`, its bulk zip, or
@@ -33,36 +31,25 @@ export const cveSource: FeedSource = {
     'CVE records (CVE JSON 5 / cvelistV5, or cves.jsonl.gz): CVSS, CWE, products, references, SSVC',
   defaultUrl: 'https://github.com/CVEProject/cvelistV5/archive/refs/heads/main.zip',
   mirrorNames: ['cves.jsonl.gz', 'cvelistV5', 'cves'],
-  sync: (ctx) => readLocation(ctx, 'cve', (path, isDirectory) => importOpened(ctx, { path, isDirectory })),
+  read: (ctx) => readLocation(ctx, 'cve', (path, isDirectory) => readOpened(ctx, { path, isDirectory })),
 };
 
-async function importOpened(
-  ctx: SyncContext,
-  opened: { path: string; isDirectory: boolean },
-): Promise<SyncResult> {
-  const writer: Writer = makeVulnerabilityWriter(ctx, {
-    batchSize: BATCH,
-    afterWrite: (written) =>
-      upsertSsvcDecisions(
-        ctx.db,
-        written.flatMap((p) => p.extra ?? []),
-      ),
-  });
-  if (opened.isDirectory) await importDirectory(ctx, writer, opened.path);
-  else await importFile(ctx, writer, opened.path);
-  const totals = await writer.finish();
-  const result: SyncResult = { records: totals.written, total: await countVulnerabilitiesFrom(ctx, 'cve') };
-  if (totals.written === 0) result.unchanged = true;
-  if (totals.newest) result.newest = totals.newest;
-  if (totals.newest) result.cursor = totals.newest;
-  return result;
+async function* readOpened(ctx: SyncContext, opened: { path: string; isDirectory: boolean }): FeedRead {
+  const batcher = makeVulnerabilityBatcher(BATCH);
+  if (opened.isDirectory) yield* readDirectory(ctx, batcher, opened.path);
+  else yield* readRecordFile(ctx, batcher, opened.path);
+  yield batcher.drain();
+  const outcome: FeedOutcome = {};
+  if (batcher.newest) outcome.newest = batcher.newest;
+  if (batcher.newest) outcome.cursor = batcher.newest;
+  return outcome;
 }
 
-async function importDirectory(ctx: SyncContext, writer: Writer, dir: string): Promise<void> {
+async function* readDirectory(ctx: SyncContext, batcher: VulnerabilityBatcher, dir: string): Batches {
   let files = 0;
   const accept = (name: string) => CVE_FILE.test(name) || name.endsWith('.zip') || isLineFile(name);
   for await (const { path } of walkFiles('cve', dir, accept, ctx.maxBytes)) {
-    await importFile(ctx, writer, path);
+    yield* readRecordFile(ctx, batcher, path);
     files++;
   }
   if (files === 0)
@@ -76,15 +63,16 @@ async function importDirectory(ctx: SyncContext, writer: Writer, dir: string): P
 
 const isLineFile = (name: string) => /\.jsonl(\.gz)?$/.test(name);
 
-async function importFile(ctx: SyncContext, writer: Writer, file: string): Promise<void> {
-  if (await isZipFile(file)) return importZip(ctx, writer, file);
-  if (isLineFile(file) || (await isGzipFile(file))) return importLines(ctx, writer, file);
+async function* readRecordFile(ctx: SyncContext, batcher: VulnerabilityBatcher, file: string): Batches {
+  if (await isZipFile(file)) return yield* readZip(ctx, batcher, file);
+  if (isLineFile(file) || (await isGzipFile(file))) return yield* readLineFile(ctx, batcher, file);
   const text = await readFile(file, 'utf8');
   ctx.progress.advance(Buffer.byteLength(text));
-  await addRecord(writer, file, basename(file), parseFeedJson('cve', file, basename(file), text));
+  const full = addRecord(batcher, file, basename(file), parseFeedJson('cve', file, basename(file), text));
+  if (full) yield full;
 }
 
-async function importZip(ctx: SyncContext, writer: Writer, file: string): Promise<void> {
+async function* readZip(ctx: SyncContext, batcher: VulnerabilityBatcher, file: string): Batches {
   const maxEntryBytes = Math.min(CVE_MAX_RECORD_BYTES, ctx.maxBytes);
   // cvelistV5's release archive nests `cves.zip` inside the download; it is extracted and read in turn.
   const options = {
@@ -94,11 +82,12 @@ async function importZip(ctx: SyncContext, writer: Writer, file: string): Promis
   };
   for await (const entry of readZipEntries('cve', file, options)) {
     ctx.progress.advance(entry.bytes);
-    await addRecord(writer, file, entry.name, parseFeedJson('cve', file, entry.name, entry.text));
+    const full = addRecord(batcher, file, entry.name, parseFeedJson('cve', file, entry.name, entry.text));
+    if (full) yield full;
   }
 }
 
-async function importLines(ctx: SyncContext, writer: Writer, file: string): Promise<void> {
+async function* readLineFile(ctx: SyncContext, batcher: VulnerabilityBatcher, file: string): Batches {
   const limit = Math.min(CVE_MAX_RECORD_BYTES, ctx.maxBytes);
   for await (const [line, n] of readLines('cve', file, (bytes) => ctx.progress.advance(bytes))) {
     if (line.trim() === '') continue;
@@ -114,22 +103,28 @@ async function importLines(ctx: SyncContext, writer: Writer, file: string): Prom
     if (!parsed.success)
       throw schemaError(file, `line ${n}`, raw, parsed.error.issues[0], 'a cves.jsonl record');
     const { vuln, ssvc } = fromCveLine(parsed.data);
-    await writer.add(vuln, ssvc ? [ssvc] : []);
+    const full = batcher.add(vuln, ssvc ? [ssvc] : []);
+    if (full) yield full;
   }
 }
 
-/** A CVE JSON 5 record (or, in a .json file, one line-format object). */
-async function addRecord(writer: Writer, file: string, where: string, raw: unknown): Promise<void> {
+/** A CVE JSON 5 record (or, in a .json file, one line-format object); a full batch to yield, if any. */
+function addRecord(
+  batcher: VulnerabilityBatcher,
+  file: string,
+  where: string,
+  raw: unknown,
+): VulnerabilityBatch | undefined {
   if ((raw as { cve?: unknown } | null)?.cve !== undefined) {
     const line = cveLineSchema.safeParse(raw);
     if (!line.success) throw schemaError(file, where, raw, line.error.issues[0], 'a cves.jsonl record');
     const { vuln, ssvc } = fromCveLine(line.data);
-    return writer.add(vuln, ssvc ? [ssvc] : []);
+    return batcher.add(vuln, ssvc ? [ssvc] : []);
   }
   const parsed = cve5Schema.safeParse(raw);
   if (!parsed.success) throw schemaError(file, where, raw, parsed.error.issues[0], 'a CVE JSON 5 record');
   const { vuln, ssvc } = fromCve5(parsed.data);
-  await writer.add(vuln, ssvc);
+  return batcher.add(vuln, ssvc);
 }
 
 interface Issue {

@@ -6,9 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { isPostgresAvailable, makeTestSchema } from '../../../test/support/postgres.js';
 import { describeWithShared, findSharedData, hasSharedData } from '../../../test/support/shared-data.js';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
-import { loadAdvisoriesFromDir, loadAdvisoriesFromStore } from '../../pipeline/reliability-advisories.js';
+import {
+  loadAdvisoriesFromDir,
+  loadAdvisoriesFromStore,
+} from '../../services/reliability/reliability-advisories.js';
+import { syncSource } from '../../services/sync/sync-source.js';
 import { listDebianAdvisories, openStore } from '../../store/index.js';
-import { syncSource } from '../sync.js';
 import { debianAdvisoriesSource } from './index.js';
 
 const FIXTURE = fileURLToPath(new URL('./__fixtures__/debian_security_advisories.jsonl.gz', import.meta.url));

@@ -3,10 +3,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import {
+  expectRetriedThenNotModified,
+  http,
+  makeRefusalCheck,
+  useFeedTestbed,
+} from '../../../test/support/feed-contract.js';
 import { countRows } from '../../../test/support/store.js';
+import { syncSource } from '../../services/sync/sync-source.js';
 import { listDebianAdvisories, listFeedStates } from '../../store/index.js';
-import { expectRetriedThenNotModified, http, makeRefusalCheck, useFeedTestbed } from '../contract.js';
-import { syncSource } from '../sync.js';
 import { debianAdvisoriesSource } from './index.js';
 
 const FIXTURE = fileURLToPath(new URL('./__fixtures__/debian_security_advisories.jsonl.gz', import.meta.url));

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { type PositionedDebianAdvisory, upsertDebianAdvisories } from '../../store/index.js';
+import type { PositionedDebianAdvisory } from '../../store/index.js';
 import { FeedError } from '../errors.js';
 import { readLocation } from '../resource.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import type { FeedRead, FeedSource, SyncContext } from '../types.js';
 import { DEBIAN_ADVISORIES_FILE, DEBIAN_ADVISORIES_SOURCE, readDebianAdvisories } from './parse.js';
 
 export { DEBIAN_ADVISORIES_FILE, parseDebianAdvisoryLine, readDebianAdvisories } from './parse.js';
@@ -19,22 +19,24 @@ export const debianAdvisoriesSource: FeedSource = {
     'Debian security advisories (DSA/DLA) with regression-update links, for patch reliability (mirror only)',
   defaultUrl: null,
   mirrorNames: [DEBIAN_ADVISORIES_FILE],
-  sync: (ctx) =>
+  read: (ctx) =>
     readLocation(ctx, DEBIAN_ADVISORIES_SOURCE, (path, isDirectory) =>
-      importFile(ctx, isDirectory ? join(path, DEBIAN_ADVISORIES_FILE) : path),
+      readFileAdvisories(ctx, isDirectory ? join(path, DEBIAN_ADVISORIES_FILE) : path),
     ),
 };
 
-/** Parses the whole file first (a bad line writes nothing), then upserts what is new or changed. */
-async function importFile(ctx: SyncContext, file: string): Promise<SyncResult> {
+/**
+ * Parses the whole file first (a bad line writes nothing), then yields it as one batch: the sync
+ * upserts what is new or changed.
+ */
+async function* readFileAdvisories(ctx: SyncContext, file: string): FeedRead {
   const advisories = await loadFileAdvisories(ctx, file);
   if (advisories.length === 0)
     throw new FeedError(DEBIAN_ADVISORIES_SOURCE, file, undefined, 'the file holds no advisories');
-  const { written, total } = await upsertDebianAdvisories(ctx.db, advisories);
-  ctx.progress.records(written);
+  yield { kind: 'debian-advisories', records: advisories };
   let newest = '';
   for (const { advisory } of advisories) if (advisory.published > newest) newest = advisory.published;
-  return { records: written, total, newest, unchanged: written === 0 };
+  return { newest };
 }
 
 async function loadFileAdvisories(ctx: SyncContext, file: string): Promise<PositionedDebianAdvisory[]> {

@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { http, useFeedTestbed } from '../../../test/support/feed-contract.js';
 import { countRows } from '../../../test/support/store.js';
+import { syncSource } from '../../services/sync/sync-source.js';
 import { loadEpssAsOf } from '../../store/index.js';
-import { http, useFeedTestbed } from '../contract.js';
-import { syncSource } from '../sync.js';
 import { epssSource } from './index.js';
 
 const DAILY = new URL('./__fixtures__/epss_scores-2026-01-30.csv.gz', import.meta.url);

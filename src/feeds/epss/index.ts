@@ -1,8 +1,7 @@
 import type { EpssScore } from '../../core/types.js';
-import { countEpssScores, insertEpssScores } from '../../store/index.js';
 import { FeedError } from '../errors.js';
 import { isUrl, readLines, readLocation } from '../resource.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import type { FeedOutcome, FeedRead, FeedSource, SyncContext } from '../types.js';
 
 const BATCH = 5000;
 const CVE = /^CVE-\d{4}-\d{4,}$/;
@@ -18,7 +17,7 @@ export const epssSource: FeedSource = {
   description: 'FIRST EPSS daily scores (kept per day, so scores as of any date can be asked)',
   defaultUrl: 'https://epss.empiricalsecurity.com/epss_scores-current.csv.gz',
   mirrorNames: ['epss_scores-*.csv.gz', 'epss_scores-*.csv', 'epss_*.csv.gz'],
-  sync: (ctx) => readLocation(ctx, 'epss', (path) => importFile(ctx, path)),
+  read: (ctx) => readLocation(ctx, 'epss', (path) => readFileScores(ctx, path)),
 };
 
 interface Header {
@@ -28,7 +27,7 @@ interface Header {
 }
 
 /** EPSS files are plain comma-separated values without quoting: a header line, then one CVE a line. */
-async function importFile(ctx: SyncContext, file: string): Promise<SyncResult> {
+async function* readFileScores(ctx: SyncContext, file: string): FeedRead {
   const header: Header = { columns: [] };
   let batch: EpssScore[] = [];
   let records = 0;
@@ -51,19 +50,17 @@ async function importFile(ctx: SyncContext, file: string): Promise<SyncResult> {
     if (newest === undefined || score.scoreDate > newest) newest = score.scoreDate;
     batch.push(score);
     if (batch.length >= BATCH) {
-      await insertEpssScores(ctx.db, batch);
       records += batch.length;
-      ctx.progress.records(records);
+      yield { kind: 'epss', records: batch };
       batch = [];
     }
   }
-  await insertEpssScores(ctx.db, batch);
   records += batch.length;
   if (records === 0) throw new FeedError('epss', file, undefined, 'the file holds no scores');
-  // The store's rows, not the sum of every sync's: re-syncing a day's file updates its rows in place.
-  const result: SyncResult = { records, total: await countEpssScores(ctx.db) };
-  if (newest) result.newest = newest;
-  return result;
+  yield { kind: 'epss', records: batch };
+  const outcome: FeedOutcome = {};
+  if (newest) outcome.newest = newest;
+  return outcome;
 }
 
 /** `#model_version:v2025.03.14,score_date:2026-01-30T12:55:00Z`, then the column names. */

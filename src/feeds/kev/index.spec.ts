@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectRetriedThenNotModified, http, useFeedTestbed } from '../../../test/support/feed-contract.js';
 import { countRows } from '../../../test/support/store.js';
+import { syncSource } from '../../services/sync/sync-source.js';
 import { listFeedStates, loadKevEntry } from '../../store/index.js';
-import { expectRetriedThenNotModified, http, useFeedTestbed } from '../contract.js';
-import { syncSource } from '../sync.js';
 import { kevSource } from './index.js';
 
 const FIXTURE = new URL('./__fixtures__/known_exploited_vulnerabilities.json', import.meta.url);

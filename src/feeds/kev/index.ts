@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { KevEntry } from '../../core/types.js';
-import { countKevEntries, upsertKevEntries } from '../../store/index.js';
+import type { KevRemoval } from '../../store/index.js';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { readLocation } from '../resource.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import type { FeedOutcome, FeedRead, FeedSource, SyncContext } from '../types.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const entrySchema = z.object({
@@ -32,16 +32,16 @@ export const kevSource: FeedSource = {
   description: 'CISA Known Exploited Vulnerabilities catalog (dateAdded, dueDate, ransomware use)',
   defaultUrl: 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json',
   mirrorNames: ['known_exploited_vulnerabilities.json', 'kev.json', 'kev_removed.json'],
-  sync: (ctx) =>
-    readLocation(ctx, 'kev', async (path) => {
+  read: (ctx) =>
+    readLocation(ctx, 'kev', async function* (path) {
       const document = parseFeedJson('kev', path, undefined, await readFile(path, 'utf8'));
       return Array.isArray(document)
-        ? importRemovals(ctx, path, document)
-        : importCatalog(ctx, path, document);
+        ? yield* readRemovals(path, document)
+        : yield* readCatalog(ctx, path, document);
     }),
 };
 
-async function importCatalog(ctx: SyncContext, file: string, document: unknown): Promise<SyncResult> {
+async function* readCatalog(ctx: SyncContext, file: string, document: unknown): FeedRead {
   const catalog = catalogSchema.safeParse(document);
   if (!catalog.success)
     throw new FeedError('kev', file, undefined, `not a KEV catalog: ${catalog.error.issues[0]?.message}`);
@@ -57,16 +57,16 @@ async function importCatalog(ctx: SyncContext, file: string, document: unknown):
     );
   }
   const entries = catalog.data.vulnerabilities.map((raw, i) => toEntry(file, raw, i));
-  await upsertKevEntries(ctx.db, entries);
-  ctx.progress.records(entries.length);
+  // Always one batch, even an empty catalog: the sync counts what the store holds after it.
+  yield { kind: 'kev', records: entries };
   const newest = entries.reduce<string | undefined>(
     (max, e) => (max === undefined || e.dateAdded > max ? e.dateAdded : max),
     undefined,
   );
-  const result: SyncResult = { records: entries.length, total: await countKev(ctx) };
-  if (newest) result.newest = newest;
-  if (released) result.cursor = released;
-  return result;
+  const outcome: FeedOutcome = {};
+  if (newest) outcome.newest = newest;
+  if (released) outcome.cursor = released;
+  return outcome;
 }
 
 function toEntry(file: string, raw: unknown, index: number): KevEntry {
@@ -97,7 +97,7 @@ function toEntry(file: string, raw: unknown, index: number): KevEntry {
 }
 
 /** `kev_removed.json`: entries CISA took off the catalog, with the date; kept, marked removed. */
-async function importRemovals(ctx: SyncContext, file: string, document: unknown): Promise<SyncResult> {
+async function* readRemovals(file: string, document: unknown): FeedRead {
   const parsed = removedSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -108,33 +108,18 @@ async function importRemovals(ctx: SyncContext, file: string, document: unknown)
       `not a list of removed KEV entries: ${issue?.message}`,
     );
   }
-  let records = 0;
-  for (const removal of parsed.data) {
-    const updated = await ctx.db
-      .updateTable('kev_entries')
-      .set({ removed_at: removal.removed_by })
-      .where('cve_id', '=', removal.cve)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) > 0) {
-      records++;
-      continue;
-    }
-    if (!removal.dateAdded) continue;
-    await upsertKevEntries(ctx.db, [
-      {
+  const removals = parsed.data.map((removal): KevRemoval => {
+    const out: KevRemoval = { cveId: removal.cve, removedAt: removal.removed_by };
+    if (removal.dateAdded)
+      out.entry = {
         cveId: removal.cve,
         dateAdded: removal.dateAdded,
         ransomware: false,
         removedAt: removal.removed_by,
         notes: `removed from the catalog (${basename(file)})`,
-      },
-    ]);
-    records++;
-  }
-  return { records, total: await countKev(ctx) };
-}
-
-/** What the source holds now: catalog entries, not the removed ones (`sync status` shows those apart). */
-async function countKev(ctx: SyncContext): Promise<number> {
-  return (await countKevEntries(ctx.db)).current;
+      };
+    return out;
+  });
+  yield { kind: 'kev-removals', records: removals };
+  return {};
 }

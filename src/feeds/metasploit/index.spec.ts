@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expectRetriedThenNotModified, http, useFeedTestbed } from '../../../test/support/feed-contract.js';
 import { countRows } from '../../../test/support/store.js';
+import { syncSource } from '../../services/sync/sync-source.js';
 import { loadExploitSightings } from '../../store/index.js';
-import { expectRetriedThenNotModified, http, useFeedTestbed } from '../contract.js';
-import { syncSource } from '../sync.js';
 import { metasploitSource } from './index.js';
 
 const FIXTURE = fileURLToPath(new URL('./__fixtures__/modules_metadata_base.json', import.meta.url));

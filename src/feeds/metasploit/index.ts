@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { ExploitSighting } from '../../core/types.js';
 import { FeedError } from '../errors.js';
 import { openTextStream, readLocation } from '../resource.js';
-import { makeSightingWriter, toCveId, toSeenAt } from '../sighting-writer.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import { makeSightingBatcher, toCveId, toSeenAt } from '../sighting-batches.js';
+import type { FeedRead, FeedSource, SyncContext } from '../types.js';
 
 const SOURCE = 'metasploit';
 const REPOSITORY = 'https://github.com/rapid7/metasploit-framework/blob/master';
@@ -42,11 +42,11 @@ export const metasploitSource: FeedSource = {
   defaultUrl:
     'https://raw.githubusercontent.com/rapid7/metasploit-framework/master/db/modules_metadata_base.json',
   mirrorNames: ['modules_metadata_base.json', 'modules_metadata_base.json.gz'],
-  sync: (ctx) => readLocation(ctx, SOURCE, (path) => importModules(ctx, path)),
+  read: (ctx) => readLocation(ctx, SOURCE, (path) => readModules(ctx, path)),
 };
 
-async function importModules(ctx: SyncContext, file: string): Promise<SyncResult> {
-  const writer = await makeSightingWriter(ctx, [SOURCE]);
+async function* readModules(ctx: SyncContext, file: string): FeedRead {
+  const batcher = makeSightingBatcher([SOURCE]);
   const stream = await openTextStream(file, (n) => ctx.progress.advance(n));
   const modules = streamObject.withParserAsStream();
   stream.on('error', (error) => modules.destroy(error));
@@ -55,7 +55,10 @@ async function importModules(ctx: SyncContext, file: string): Promise<SyncResult
   let count = 0;
   try {
     for await (const { key, value } of modules as AsyncIterable<{ key: string; value: unknown }>) {
-      for (const sighting of toSightings(ctx, file, key, value)) await writer.add(sighting);
+      for (const sighting of toSightings(ctx, file, key, value)) {
+        const full = batcher.add(sighting);
+        if (full) yield full;
+      }
       last = key;
       count++;
     }
@@ -70,7 +73,8 @@ async function importModules(ctx: SyncContext, file: string): Promise<SyncResult
     );
   }
   if (count === 0) throw new FeedError(SOURCE, file, undefined, 'the file holds no modules');
-  return writer.finish();
+  yield batcher.drain();
+  return batcher.newest ? { newest: batcher.newest } : {};
 }
 
 function toSightings(ctx: SyncContext, file: string, key: string, value: unknown): ExploitSighting[] {

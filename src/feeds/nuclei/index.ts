@@ -5,13 +5,16 @@ import type { ExploitSighting } from '../../core/types.js';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { isZipFile, listTreeFiles } from '../file-tree.js';
 import { readLines, readLocation } from '../resource.js';
-import { makeSightingWriter, type SightingWriter, toCveId } from '../sighting-writer.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import { makeSightingBatcher, type SightingBatcher, toCveId } from '../sighting-batches.js';
+import type { FeedBatch, FeedRead, FeedSource, SyncContext } from '../types.js';
 
 const SOURCE = 'nuclei';
 const REPOSITORY = 'https://github.com/projectdiscovery/nuclei-templates/blob/main';
 /** The top folder of a GitHub archive or a clone (`nuclei-templates-main/`), dropped from paths. */
 const TOP_FOLDER = /^nuclei-templates[^/]*\//;
+
+/** Batches of sightings, then how many templates or index lines were read. */
+type Sightings = AsyncGenerator<FeedBatch, number, undefined>;
 
 const templateSchema = z.object({
   id: z.string().min(1),
@@ -39,13 +42,14 @@ export const nucleiSource: FeedSource = {
   description: 'nuclei templates (a templates tree or cves.json): weaponized detections per CVE',
   defaultUrl: 'https://raw.githubusercontent.com/projectdiscovery/nuclei-templates/main/cves.json',
   mirrorNames: ['nuclei-templates', 'nuclei-templates-main.zip', 'cves.json'],
-  sync: (ctx) => readLocation(ctx, SOURCE, (path, isDirectory) => importLocation(ctx, path, isDirectory)),
+  read: (ctx) =>
+    readLocation(ctx, SOURCE, (path, isDirectory) => readTemplatesOrIndex(ctx, path, isDirectory)),
 };
 
-async function importLocation(ctx: SyncContext, path: string, isDirectory: boolean): Promise<SyncResult> {
-  const writer = await makeSightingWriter(ctx, [SOURCE]);
+async function* readTemplatesOrIndex(ctx: SyncContext, path: string, isDirectory: boolean): FeedRead {
+  const batcher = makeSightingBatcher([SOURCE]);
   const tree = isDirectory || ((await stat(path)).isFile() && (await isZipFile(path)));
-  const found = tree ? await importTemplates(ctx, writer, path) : await importIndex(ctx, writer, path);
+  const found = tree ? yield* readTemplates(ctx, batcher, path) : yield* readIndex(ctx, batcher, path);
   if (found === 0)
     throw new FeedError(
       SOURCE,
@@ -54,10 +58,11 @@ async function importLocation(ctx: SyncContext, path: string, isDirectory: boole
       'no templates or index lines found',
       'Point --from at a nuclei-templates tree or its cves.json.',
     );
-  return writer.finish();
+  yield batcher.drain();
+  return batcher.newest ? { newest: batcher.newest } : {};
 }
 
-async function importTemplates(ctx: SyncContext, writer: SightingWriter, path: string): Promise<number> {
+async function* readTemplates(ctx: SyncContext, batcher: SightingBatcher, path: string): Sightings {
   let files = 0;
   for await (const file of listTreeFiles(SOURCE, path, (name) => /\.ya?ml$/i.test(name), ctx.maxBytes)) {
     const text = await file.text();
@@ -80,13 +85,15 @@ async function importTemplates(ctx: SyncContext, writer: SightingWriter, path: s
     const info = template.data.info;
     const cves = splitCves(info?.classification?.['cve-id'] ?? template.data.id);
     const name = file.name.replace(TOP_FOLDER, '');
-    for (const cveId of cves)
-      await writer.add(toSighting(ctx, cveId, name, template.data.id, info?.severity, info?.name));
+    for (const cveId of cves) {
+      const full = batcher.add(toSighting(ctx, cveId, name, template.data.id, info?.severity, info?.name));
+      if (full) yield full;
+    }
   }
   return files;
 }
 
-async function importIndex(ctx: SyncContext, writer: SightingWriter, path: string): Promise<number> {
+async function* readIndex(ctx: SyncContext, batcher: SightingBatcher, path: string): Sightings {
   let lines = 0;
   for await (const [line, n] of readLines(SOURCE, path, (bytes) => ctx.progress.advance(bytes))) {
     if (line.trim() === '') continue;
@@ -99,7 +106,8 @@ async function importIndex(ctx: SyncContext, writer: SightingWriter, path: strin
     const { ID, Info, file_path } = entry.data;
     const cveId = toCveId(ID);
     if (!cveId) throw new FeedError(SOURCE, path, `line ${n}`, `ID: ${JSON.stringify(ID)} is not a CVE id`);
-    await writer.add(toSighting(ctx, cveId, file_path, ID, Info?.Severity, Info?.Name));
+    const full = batcher.add(toSighting(ctx, cveId, file_path, ID, Info?.Severity, Info?.Name));
+    if (full) yield full;
   }
   return lines;
 }

@@ -3,11 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { http, makeRefusalCheck, useFeedTestbed } from '../../../test/support/feed-contract.js';
 import { countRows } from '../../../test/support/store.js';
+import { syncSource } from '../../services/sync/sync-source.js';
 import { listFeedStates, loadAffectedByPackage, loadVulnerability } from '../../store/index.js';
-import { http, makeRefusalCheck, useFeedTestbed } from '../contract.js';
 import { type HttpClient, makeHttpClient } from '../http.js';
-import { syncSource } from '../sync.js';
 import { getNvdRequestSpacing, makeNvdSource } from './index.js';
 import { getNvdWindows } from './windows.js';
 

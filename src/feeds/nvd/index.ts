@@ -4,12 +4,8 @@ import { z } from 'zod';
 import { isPatchcastError, PatchcastError } from '../../core/errors.js';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { isUrl, openLocation } from '../resource.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
-import {
-  countVulnerabilitiesFrom,
-  makeVulnerabilityWriter,
-  type VulnerabilityWriter,
-} from '../vulnerability-writer.js';
+import type { FeedBatch, FeedOutcome, FeedSource, SyncContext } from '../types.js';
+import { makeVulnerabilityBatcher, type VulnerabilityBatcher } from '../vulnerability-batches.js';
 import { walkFiles } from '../walk-files.js';
 import { fromNvdCve, nvdCveSchema } from './nvd-record.js';
 import { getNvdWindows } from './windows.js';
@@ -54,24 +50,20 @@ export function makeNvdSource(options: NvdOptions = {}): FeedSource {
     description: 'NVD CVE API 2.0 (paged, incremental by lastModified; NVD_API_KEY raises the rate limit)',
     defaultUrl: 'https://services.nvd.nist.gov/rest/json/cves/2.0',
     mirrorNames: ['nvd'],
-    async sync(ctx) {
-      const writer = makeVulnerabilityWriter<never>(ctx, { batchSize: BATCH });
+    async *read(ctx) {
+      const batcher = makeVulnerabilityBatcher(BATCH);
       let cursor: string | undefined;
       if (isUrl(ctx.location)) {
         const apiKey = options.apiKey ?? (process.env.NVD_API_KEY || undefined);
-        cursor = await fetchPages(ctx, writer, { apiKey, sleep, pageSize: options.pageSize ?? PAGE_SIZE });
+        cursor = yield* fetchPages(ctx, batcher, { apiKey, sleep, pageSize: options.pageSize ?? PAGE_SIZE });
       } else {
-        await readSavedPages(ctx, writer);
+        yield* readSavedPages(ctx, batcher);
       }
-      const totals = await writer.finish();
-      const result: SyncResult = {
-        records: totals.written,
-        total: await countVulnerabilitiesFrom(ctx, 'nvd'),
-      };
-      if (totals.written === 0) result.unchanged = true;
-      if (totals.newest) result.newest = totals.newest;
-      if (cursor) result.cursor = cursor;
-      return result;
+      yield batcher.drain();
+      const outcome: FeedOutcome = {};
+      if (batcher.newest) outcome.newest = batcher.newest;
+      if (cursor) outcome.cursor = cursor;
+      return outcome;
     },
   };
 }
@@ -89,11 +81,11 @@ interface FetchOptions {
  * Pages through the API: everything on a first sync, then only what changed since the cursor, in
  * windows of at most 120 days (NVD's limit). Returns the new cursor: the end of the last window.
  */
-async function fetchPages(
+async function* fetchPages(
   ctx: SyncContext,
-  writer: VulnerabilityWriter<never>,
+  batcher: VulnerabilityBatcher,
   o: FetchOptions,
-): Promise<string> {
+): AsyncGenerator<FeedBatch, string, undefined> {
   const spacing = getNvdRequestSpacing(Boolean(o.apiKey));
   const headers: Record<string, string> = o.apiKey ? { apiKey: o.apiKey } : {};
   const end = ctx.now.toISOString();
@@ -104,7 +96,7 @@ async function fetchPages(
       const url = pageUrl(ctx.location, start, o.pageSize, window);
       const page = checkPage(url, await fetchPage(ctx, url, headers, spacing));
       if (start === 0) ctx.progress.setTotal(page.totalResults, 'records');
-      await addPage(writer, url, page);
+      yield* addPage(batcher, url, page);
       ctx.progress.advance(page.vulnerabilities.length);
       total = page.totalResults;
       // An empty page before the total is reached would loop forever; NVD's total moved under us.
@@ -164,7 +156,10 @@ function pageUrl(
 }
 
 /** Saved API pages (`--from DIR` of JSON files, or one file), for air-gapped use. */
-async function readSavedPages(ctx: SyncContext, writer: VulnerabilityWriter<never>): Promise<void> {
+async function* readSavedPages(
+  ctx: SyncContext,
+  batcher: VulnerabilityBatcher,
+): AsyncGenerator<FeedBatch, void, undefined> {
   const opened = await openLocation(ctx, 'nvd');
   if (opened.unchanged) return;
   const files = opened.isDirectory
@@ -174,7 +169,7 @@ async function readSavedPages(ctx: SyncContext, writer: VulnerabilityWriter<neve
   for await (const { path } of files) {
     const text = await readFile(path, 'utf8');
     ctx.progress.advance(Buffer.byteLength(text));
-    await addPage(writer, path, checkPage(path, parseFeedJson('nvd', path, basename(path), text)));
+    yield* addPage(batcher, path, checkPage(path, parseFeedJson('nvd', path, basename(path), text)));
     count++;
   }
   if (count === 0)
@@ -197,7 +192,11 @@ function checkPage(file: string, raw: unknown): Page {
   );
 }
 
-async function addPage(writer: VulnerabilityWriter<never>, file: string, page: Page): Promise<void> {
+function* addPage(
+  batcher: VulnerabilityBatcher,
+  file: string,
+  page: Page,
+): Generator<FeedBatch, void, undefined> {
   for (const [i, item] of page.vulnerabilities.entries()) {
     const parsed = nvdCveSchema.safeParse(item.cve);
     if (!parsed.success) {
@@ -206,6 +205,7 @@ async function addPage(writer: VulnerabilityWriter<never>, file: string, page: P
       const record = `vulnerabilities[${i}]${typeof id === 'string' ? ` ${id}` : ''}`;
       throw new FeedError('nvd', file, record, `cve.${issue?.path.join('.')}: ${issue?.message}`);
     }
-    await writer.add(fromNvdCve(parsed.data));
+    const full = batcher.add(fromNvdCve(parsed.data));
+    if (full) yield full;
   }
 }

@@ -1,11 +1,16 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  expectRetriedThenNotModified,
+  http,
+  makeRefusalCheck,
+  useFeedTestbed,
+} from '../../../test/support/feed-contract.js';
 import { describeWithShared, hasSharedData, SHARED_DIR } from '../../../test/support/shared-data.js';
 import { countRows, makeTempStore } from '../../../test/support/store.js';
+import { syncSource } from '../../services/sync/sync-source.js';
 import { listFeedStates, loadAffectedByPackage, loadVulnerability } from '../../store/index.js';
-import { expectRetriedThenNotModified, http, makeRefusalCheck, useFeedTestbed } from '../contract.js';
-import { syncSource } from '../sync.js';
 import { osvSource } from './index.js';
 
 const ZIP = new URL('./__fixtures__/all.zip', import.meta.url).pathname;

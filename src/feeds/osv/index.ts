@@ -3,12 +3,8 @@ import { basename } from 'node:path';
 import type { Vulnerability } from '../../core/types.js';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { readLocation } from '../resource.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
-import {
-  countVulnerabilitiesFrom,
-  makeVulnerabilityWriter,
-  type VulnerabilityWriter,
-} from '../vulnerability-writer.js';
+import type { FeedBatch, FeedOutcome, FeedRead, FeedSource, SyncContext } from '../types.js';
+import { makeVulnerabilityBatcher, type VulnerabilityBatcher } from '../vulnerability-batches.js';
 import { walkFiles } from '../walk-files.js';
 import { isZipFile, readZipEntries } from '../zip-entries.js';
 import { osvRecordSchema, toVulnerability } from './osv-record.js';
@@ -28,42 +24,36 @@ export const osvSource: FeedSource = {
     'OSV advisories (all ecosystems: GHSA, PyPI, Go, Debian, Ubuntu, Alpine, …), incremental by modified',
   defaultUrl: 'https://osv-vulnerabilities.storage.googleapis.com/all.zip',
   mirrorNames: ['osv'],
-  sync: (ctx) => readLocation(ctx, 'osv', (path, isDirectory) => importOpened(ctx, { path, isDirectory })),
+  read: (ctx) => readLocation(ctx, 'osv', (path, isDirectory) => readOpened(ctx, { path, isDirectory })),
 };
 
-async function importOpened(
-  ctx: SyncContext,
-  opened: { path: string; isDirectory: boolean },
-): Promise<SyncResult> {
-  const writer = makeVulnerabilityWriter(ctx, { batchSize: BATCH });
-  if (opened.isDirectory) await importDirectory(ctx, writer, opened.path);
-  else await importFile(ctx, writer, opened.path);
-  const totals = await writer.finish();
-  const result: SyncResult = { records: totals.written, total: await countVulnerabilitiesFrom(ctx, 'osv') };
-  if (totals.written === 0) result.unchanged = true;
-  if (totals.newest) result.newest = totals.newest;
-  if (totals.newest) result.cursor = totals.newest;
-  return result;
+type Batches = AsyncGenerator<FeedBatch, void, undefined>;
+
+async function* readOpened(ctx: SyncContext, opened: { path: string; isDirectory: boolean }): FeedRead {
+  const batcher = makeVulnerabilityBatcher(BATCH);
+  if (opened.isDirectory) yield* readDirectory(ctx, batcher, opened.path);
+  else yield* readRecordFile(ctx, batcher, opened.path);
+  yield batcher.drain();
+  const outcome: FeedOutcome = {};
+  if (batcher.newest) outcome.newest = batcher.newest;
+  if (batcher.newest) outcome.cursor = batcher.newest;
+  return outcome;
 }
 
 const isRecordFile = (name: string) => name.endsWith('.json') || name.endsWith('.zip');
 
-async function importDirectory(
-  ctx: SyncContext,
-  writer: VulnerabilityWriter<never>,
-  dir: string,
-): Promise<void> {
+async function* readDirectory(ctx: SyncContext, batcher: VulnerabilityBatcher, dir: string): Batches {
   let files = 0;
   for await (const { path } of walkFiles('osv', dir, isRecordFile, ctx.maxBytes)) {
-    await importFile(ctx, writer, path);
+    yield* readRecordFile(ctx, batcher, path);
     files++;
   }
   if (files === 0)
     throw new FeedError('osv', dir, undefined, 'the directory holds no OSV JSON files or all.zip archives');
 }
 
-async function importFile(ctx: SyncContext, writer: VulnerabilityWriter<never>, file: string): Promise<void> {
-  if (await isZipFile(file)) return importZip(ctx, writer, file);
+async function* readRecordFile(ctx: SyncContext, batcher: VulnerabilityBatcher, file: string): Batches {
+  if (await isZipFile(file)) return yield* readZip(ctx, batcher, file);
   const text = await readFile(file, 'utf8');
   ctx.progress.advance(Buffer.byteLength(text));
   const document = parseFeedJson('osv', file, basename(file), text);
@@ -71,11 +61,12 @@ async function importFile(ctx: SyncContext, writer: VulnerabilityWriter<never>, 
   const records = Array.isArray(document) ? document : isVulnsList(document) ? document.vulns : [document];
   for (const [i, record] of records.entries()) {
     const where = records.length === 1 ? basename(file) : `[${i}]`;
-    await writer.add(toChecked(file, where, record));
+    const full = batcher.add(toChecked(file, where, record));
+    if (full) yield full;
   }
 }
 
-async function importZip(ctx: SyncContext, writer: VulnerabilityWriter<never>, file: string): Promise<void> {
+async function* readZip(ctx: SyncContext, batcher: VulnerabilityBatcher, file: string): Batches {
   const limit = Math.min(OSV_MAX_RECORD_BYTES, ctx.maxBytes);
   const entries = readZipEntries('osv', file, {
     accept: (name) => name.endsWith('.json'),
@@ -83,7 +74,8 @@ async function importZip(ctx: SyncContext, writer: VulnerabilityWriter<never>, f
   });
   for await (const entry of entries) {
     ctx.progress.advance(entry.bytes);
-    await writer.add(toChecked(file, entry.name, parseFeedJson('osv', file, entry.name, entry.text)));
+    const full = batcher.add(toChecked(file, entry.name, parseFeedJson('osv', file, entry.name, entry.text)));
+    if (full) yield full;
   }
 }
 

@@ -3,8 +3,8 @@ import type { ExploitSighting } from '../../core/types.js';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { listTreeFiles, type TreeFile } from '../file-tree.js';
 import { readLocation } from '../resource.js';
-import { makeSightingWriter, toSeenAt } from '../sighting-writer.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import { makeSightingBatcher, toSeenAt } from '../sighting-batches.js';
+import type { FeedRead, FeedSource, SyncContext } from '../types.js';
 
 /** The feed's id; its sightings use the store's common name for GitHub PoC repositories. */
 const ID = 'poc-in-github';
@@ -31,16 +31,19 @@ export const pocInGithubSource: FeedSource = {
   description: 'PoC-in-GitHub (nomi-sec): GitHub PoC repositories per CVE, dated by repository creation',
   defaultUrl: 'https://github.com/nomi-sec/PoC-in-GitHub/archive/refs/heads/master.zip',
   mirrorNames: ['PoC-in-GitHub', 'PoC-in-GitHub-master.zip', 'PoC-in-GitHub.zip'],
-  sync: (ctx) => readLocation(ctx, ID, (path) => importTree(ctx, path)),
+  read: (ctx) => readLocation(ctx, ID, (path) => readTree(ctx, path)),
 };
 
-async function importTree(ctx: SyncContext, path: string): Promise<SyncResult> {
-  const writer = await makeSightingWriter(ctx, [SOURCE]);
+async function* readTree(ctx: SyncContext, path: string): FeedRead {
+  const batcher = makeSightingBatcher([SOURCE]);
   let files = 0;
   for await (const file of listTreeFiles(ID, path, (name) => IN_YEAR_DIR.test(name), ctx.maxBytes)) {
     const cveId = CVE_FILE.exec(file.name)?.[1]?.toUpperCase();
     if (!cveId) throw new FeedError(ID, file.where, undefined, 'expected a file named CVE-YYYY-NNNN.json');
-    for (const sighting of await readRepos(ctx, file, cveId)) await writer.add(sighting);
+    for (const sighting of await readRepos(ctx, file, cveId)) {
+      const full = batcher.add(sighting);
+      if (full) yield full;
+    }
     files++;
   }
   if (files === 0)
@@ -51,7 +54,8 @@ async function importTree(ctx: SyncContext, path: string): Promise<SyncResult> {
       'no <year>/CVE-….json files found',
       'Point --from at a PoC-in-GitHub clone or its zip archive.',
     );
-  return writer.finish();
+  yield batcher.drain();
+  return batcher.newest ? { newest: batcher.newest } : {};
 }
 
 async function readRepos(ctx: SyncContext, file: TreeFile, cveId: string): Promise<ExploitSighting[]> {

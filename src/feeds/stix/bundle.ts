@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ExploitMaturity, ExploitSighting } from '../../core/types.js';
-import { toCveId } from '../sighting-writer.js';
+import { toCveId } from '../sighting-batches.js';
 
 const SOURCE = 'stix';
 const stixId = z

@@ -6,8 +6,8 @@ import type { ExploitSighting } from '../../core/types.js';
 import { FeedError } from '../errors.js';
 import { isZipFile, listTreeFiles } from '../file-tree.js';
 import { openTextStream, readLocation } from '../resource.js';
-import { makeSightingWriter, type SightingWriter } from '../sighting-writer.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import { makeSightingBatcher, type SightingBatcher } from '../sighting-batches.js';
+import type { FeedBatch, FeedRead, FeedSource, SyncContext } from '../types.js';
 import { addObject, makeBundleIndex, resolveSightings } from './bundle.js';
 
 const SOURCE = 'stix';
@@ -23,7 +23,7 @@ export const stixSource: FeedSource = {
   // Threat intel comes from the user's own providers: synced only with --from or --offline.
   defaultUrl: null,
   mirrorNames: ['stix', '*.stix.json', 'stix-*.json'],
-  sync: (ctx) => readLocation(ctx, SOURCE, (path, isDirectory) => importLocation(ctx, path, isDirectory)),
+  read: (ctx) => readLocation(ctx, SOURCE, (path, isDirectory) => readBundles(ctx, path, isDirectory)),
 };
 
 /**
@@ -33,28 +33,37 @@ export const stixSource: FeedSource = {
  */
 export const MAX_STIX_BUNDLE_BYTES = 256 * 1024 * 1024;
 
-async function importLocation(ctx: SyncContext, path: string, isDirectory: boolean): Promise<SyncResult> {
-  const writer = await makeSightingWriter(ctx, [SOURCE]);
+async function* readBundles(ctx: SyncContext, path: string, isDirectory: boolean): FeedRead {
+  const batcher = makeSightingBatcher([SOURCE]);
   const tree = isDirectory || ((await stat(path)).isFile() && (await isZipFile(path)));
   if (!tree) {
-    await importBundle(writer, path, await openTextStream(path, (n) => ctx.progress.advance(n)));
-    return writer.finish();
+    yield* readBundle(batcher, path, await openTextStream(path, (n) => ctx.progress.advance(n)));
+    yield batcher.drain();
+    return batcher.newest ? { newest: batcher.newest } : {};
   }
   let files = 0;
   const limit = Math.min(ctx.maxBytes, MAX_STIX_BUNDLE_BYTES);
   for await (const file of listTreeFiles(SOURCE, path, (name) => /\.json$/i.test(name), limit)) {
     const text = await file.text();
     ctx.progress.advance(text.length);
-    await importBundle(writer, file.where, Readable.from([text]));
+    yield* readBundle(batcher, file.where, Readable.from([text]));
     files++;
   }
   if (files === 0) throw new FeedError(SOURCE, path, undefined, 'no .json bundles found');
-  return writer.finish();
+  yield batcher.drain();
+  return batcher.newest ? { newest: batcher.newest } : {};
 }
 
-/** Reads one bundle and writes its sightings. */
-async function importBundle(writer: SightingWriter, file: string, input: Readable): Promise<void> {
-  for (const sighting of await readStixBundle(file, input)) await writer.add(sighting);
+/** Reads one bundle and yields its sightings as the batches fill. */
+async function* readBundle(
+  batcher: SightingBatcher,
+  file: string,
+  input: Readable,
+): AsyncGenerator<FeedBatch, void, undefined> {
+  for (const sighting of await readStixBundle(file, input)) {
+    const full = batcher.add(sighting);
+    if (full) yield full;
+  }
 }
 
 /**

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { SsvcDecision } from '../../core/types.js';
-import { upsertSsvcDecisions } from '../../store/index.js';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { listTreeFiles, type TreeFile } from '../file-tree.js';
 import { readLocation } from '../resource.js';
-import type { FeedSource, SyncContext, SyncResult } from '../types.js';
+import type { FeedOutcome, FeedRead, FeedSource, SyncContext } from '../types.js';
 
 const SOURCE = 'vulnrichment';
 const BATCH = 5000;
@@ -51,14 +50,12 @@ export const vulnrichmentSource: FeedSource = {
   description: 'CISA Vulnrichment SSVC decisions (Exploitation, Automatable, Technical Impact), dated',
   defaultUrl: 'https://github.com/cisagov/vulnrichment/archive/refs/heads/develop.zip',
   mirrorNames: ['vulnrichment', 'vulnrichment-develop.zip', 'vulnrichment.zip'],
-  sync: (ctx) => readLocation(ctx, SOURCE, (path) => importTree(ctx, path)),
+  read: (ctx) => readLocation(ctx, SOURCE, (path) => readTree(ctx, path)),
 };
 
-async function importTree(ctx: SyncContext, path: string): Promise<SyncResult> {
-  const before = await countDecisions(ctx);
+async function* readTree(ctx: SyncContext, path: string): FeedRead {
   let batch: SsvcDecision[] = [];
   let files = 0;
-  let written = 0;
   let newest: string | undefined;
   for await (const file of listTreeFiles(SOURCE, path, (name) => CVE_FILE.test(name), ctx.maxBytes)) {
     files++;
@@ -67,11 +64,10 @@ async function importTree(ctx: SyncContext, path: string): Promise<SyncResult> {
       batch.push(decision);
     }
     if (batch.length >= BATCH) {
-      written += await flush(ctx, batch, written);
+      yield { kind: 'ssvc', records: batch };
       batch = [];
     }
   }
-  await flush(ctx, batch, written);
   if (files === 0)
     throw new FeedError(
       SOURCE,
@@ -80,17 +76,11 @@ async function importTree(ctx: SyncContext, path: string): Promise<SyncResult> {
       'no CVE-….json records found',
       'Point --from at a vulnrichment clone, its zip archive or a CVE JSON 5 file.',
     );
-  const total = await countDecisions(ctx);
-  const result: SyncResult = { records: total - before, total, unchanged: total === before };
-  if (newest) result.newest = newest;
-  return result;
-}
-
-/** Writes a batch; returns its size. */
-async function flush(ctx: SyncContext, batch: SsvcDecision[], written: number): Promise<number> {
-  await upsertSsvcDecisions(ctx.db, batch);
-  ctx.progress.records(written + batch.length);
-  return batch.length;
+  // Always a last batch, even empty: the sync counts the decisions held before and after.
+  yield { kind: 'ssvc', records: batch };
+  const outcome: FeedOutcome = {};
+  if (newest) outcome.newest = newest;
+  return outcome;
 }
 
 async function readDecisions(ctx: SyncContext, file: TreeFile): Promise<SsvcDecision[]> {
@@ -149,13 +139,4 @@ function toDecision(where: string, record: string, cveId: string, content: unkno
     }
   });
   return decision;
-}
-
-async function countDecisions(ctx: SyncContext): Promise<number> {
-  const row = await ctx.db
-    .selectFrom('ssvc_decisions')
-    .where('source', '=', SOURCE)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
 }

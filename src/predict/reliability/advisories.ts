@@ -1,7 +1,7 @@
 /**
  * Debian security advisories (DSA/DLA) as the reliability model reads them: day numbers, and the
  * label facts kept apart from what was known on the advisory's date. The records come from the
- * `debian-advisories` feed's parser, out of the store or a data directory (src/pipeline/reliability-advisories.ts).
+ * `debian-advisories` feed's parser, out of the store or a data directory (src/services/reliability/reliability-advisories.ts).
  */
 import type { DebianAdvisory } from '../../core/types.js';
 import { toDay } from '../history/index.js';

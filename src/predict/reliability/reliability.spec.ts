@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { describeWithShared, hasSharedData, SHARED_DIR } from '../../../test/support/shared-data.js';
-import { loadAdvisoriesFromDir } from '../../pipeline/reliability-advisories.js';
+import { loadAdvisoriesFromDir } from '../../services/reliability/reliability-advisories.js';
 import type { Advisory } from './advisories.js';
 import { buildFeatureTable, FEATURE_NAMES, type FeatureTable, getFeatures, toCandidate } from './features.js';
 import { getHistoryStateAsOf } from './history-state.js';

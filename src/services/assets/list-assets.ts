@@ -1,8 +1,8 @@
 import type { Asset } from '../../core/types.js';
-import { loadCoverageWarnings } from '../../matching/coverage.js';
 import { countOpenFindingsByAsset, listAssets as listAssetRows } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadCoverageWarnings } from '../matching/load-coverage-warnings.js';
 
 /** An asset with how many findings are open on it and what the store cannot match for it. */
 export interface AssetListItem extends Asset {

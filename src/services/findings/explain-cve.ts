@@ -1,7 +1,7 @@
-import { type CveForecast, explainCveFromStore } from '../../pipeline/explain-from-store.js';
 import type { ExploitModelArtifact } from '../../predict/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { type CveForecast, explainCveFromStore } from './explain-from-store.js';
 
 export interface ExplainCveInput {
   cve: string;

@@ -1,8 +1,8 @@
 import type { Finding } from '../../core/types.js';
-import { loadCoverageWarnings } from '../../matching/coverage.js';
 import { type AsOf, loadAsOf } from '../../risk/as-of.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadCoverageWarnings } from '../matching/load-coverage-warnings.js';
 import type { FindingExplanation } from './explain-finding.js';
 import { type FindingQuery, loadFindingSelection, type SortKey } from './load-finding-selection.js';
 

@@ -6,11 +6,11 @@
  */
 import { PatchcastError } from '../../core/errors.js';
 import type { Finding } from '../../core/types.js';
-import { makeStoreAdvisorySource } from '../../matching/advisory-source.js';
 import { getSeverity } from '../../matching/scan.js';
 import { type Db, FINDINGS_PAGE_SORTS, listFindingSubjects, loadFindingsPage } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { makeStoreAdvisorySource } from '../matching/store-advisory-source.js';
 import type { FindingQuery } from './load-finding-selection.js';
 
 export const PAGE_SORTS = FINDINGS_PAGE_SORTS;

@@ -101,7 +101,7 @@ export async function makeSeverityFilter(
   list: string,
 ): Promise<(findings: readonly Finding[]) => Promise<Finding[]>> {
   // The matcher's modules load only for --severity: a plain `patchcast findings` starts without them.
-  const { makeStoreAdvisorySource } = await import('../../matching/advisory-source.js');
+  const { makeStoreAdvisorySource } = await import('../matching/store-advisory-source.js');
   const { getSeverity, SEVERITY_ORDER } = await import('../../matching/scan.js');
   const wanted = list.split(',').map((s) => s.trim().toLowerCase());
   const unknown = wanted.filter((s) => !SEVERITY_ORDER.includes(s as Severity));

@@ -3,7 +3,6 @@ import { PatchcastError } from '../../core/errors.js';
 import type { Asset } from '../../core/types.js';
 import type { AssetInventory, CollectedInventory } from '../../inventory/collect.js';
 import type { AssetRecord } from '../../inventory/types.js';
-import { loadCoverageWarnings } from '../../matching/coverage.js';
 import type { RefreshResult } from '../../matching/index.js';
 import { updateFindings } from '../../pipeline/update-findings.js';
 import {
@@ -21,6 +20,7 @@ import {
 import { announce } from '../auth/events.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadCoverageWarnings } from '../matching/load-coverage-warnings.js';
 
 export interface ImportSummary {
   /** Assets whose packages were replaced by this import (matching re-runs for exactly these). */

@@ -1,5 +1,10 @@
-import { type DriftReport, loadAssetDrift as loadDriftFromStore } from '../../inventory/drift.js';
-import type { SnapshotKind } from '../../store/index.js';
+import { type DriftReport, getAssetDrift } from '../../inventory/drift.js';
+import {
+  loadAssetConfigHashes,
+  loadAssetPackages,
+  loadAssetSnapshot,
+  type SnapshotKind,
+} from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { requireAsset } from './require-asset.js';
@@ -11,5 +16,9 @@ export async function loadAssetDrift(
 ): Promise<DriftReport> {
   authorize(deps.actor, 'read');
   await requireAsset(deps.store.db, input.assetId);
-  return loadDriftFromStore(deps.store.db, input.assetId, input.against);
+  const db = deps.store.db;
+  const reference = await loadAssetSnapshot(db, input.assetId, input.against);
+  const current = await loadAssetPackages(db, input.assetId);
+  const hashes = (await loadAssetConfigHashes(db, input.assetId)) ?? {};
+  return getAssetDrift(input.assetId, input.against, reference, current, hashes);
 }

@@ -1,13 +1,13 @@
 import { PatchcastError } from '../../core/errors.js';
 import type { Finding } from '../../core/types.js';
 import type { PatchWithFindings } from '../../matching/patches.js';
-import { loadPatch } from '../../pipeline/patch-selection.js';
 import { getFailureProbability, getPatchKey } from '../../predict/reliability/posterior.js';
 import type { ReleaseNotes } from '../../rollout/release-notes.js';
 import { listFindings, listJobEvents, listJobs, loadPatchPosteriors } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { getPreflightFacts, type PredictionUpdate } from '../rollout/release-notes-prediction.js';
+import { loadPatch } from './patch-selection.js';
 
 /** The fleet posterior of one binary at the patch's target version, after the rollouts so far. */
 export interface FleetRecord {

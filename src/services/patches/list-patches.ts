@@ -1,7 +1,7 @@
 import type { PatchWithFindings } from '../../matching/patches.js';
-import { loadPatchSelection } from '../../pipeline/patch-selection.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadPatchSelection } from './patch-selection.js';
 
 /**
  * Open findings grouped into patches (`patchcast patches`): per asset, one source-package upgrade or

@@ -1,12 +1,10 @@
 import { join } from 'node:path';
 import { PatchcastError } from '../../core/errors.js';
-import { FEED_SOURCES, type FeedProgress, type SyncReport, syncSource } from '../../feeds/index.js';
+import { FEED_SOURCES, type FeedProgress } from '../../feeds/index.js';
 import { collectInventory } from '../../inventory/collect.js';
-import { loadCoverageWarnings } from '../../matching/coverage.js';
-import { loadUnmatchedAssets, type RefreshResult } from '../../matching/index.js';
+import type { RefreshResult } from '../../matching/index.js';
 import { type Patch, toPatchJson } from '../../matching/patches.js';
 import { SNAPSHOT_DIR } from '../../pipeline/bundled-snapshot.js';
-import { loadPatchSelection } from '../../pipeline/patch-selection.js';
 import { updateFindings } from '../../pipeline/update-findings.js';
 import { type AsOf, loadAsOf } from '../../risk/as-of.js';
 import { getRiskRanked, type RiskRankedFinding } from '../../risk/score-findings.js';
@@ -17,12 +15,16 @@ import {
   countPendingMatchKeys,
   countVulnerabilities,
   listAssets,
+  loadUnmatchedAssets,
   type StoreDialect,
 } from '../../store/index.js';
 import { recordEvent } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { importInventory } from '../inventory/import-inventory.js';
+import { loadCoverageWarnings } from '../matching/load-coverage-warnings.js';
+import { loadPatchSelection } from '../patches/patch-selection.js';
+import { type SyncReport, syncSource } from '../sync/sync-source.js';
 
 export interface RunOptions {
   /** Read every feed from this mirror directory; default: the bundled snapshot on a store that has none. */

@@ -1,8 +1,8 @@
 import { PatchcastError } from '../../core/errors.js';
-import { loadStoredPlan } from '../../pipeline/stored-plans.js';
 import { setPlanStatus } from '../../store/index.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadStoredPlan } from './stored-plans.js';
 
 export interface ApprovedPlan {
   id: string;

@@ -1,11 +1,11 @@
 import { PatchcastError } from '../../core/errors.js';
-import { loadLatestPlan, loadStoredPlan, type StoredPlan } from '../../pipeline/stored-plans.js';
 import { getPlanChanges } from '../../planning/render/diff.js';
 import { getJobExplanation } from '../../planning/render/explain.js';
 import { getPlanDiff } from '../../planning/replan.js';
 import { type Db, listPlans as listPlanRows } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadLatestPlan, loadStoredPlan, type StoredPlan } from './stored-plans.js';
 
 /** A stored plan (`plan show`), the latest when no id is given. Needs `read`. */
 export async function loadPlan(deps: ServiceDeps, input: { planId?: string } = {}): Promise<StoredPlan> {

@@ -1,6 +1,6 @@
-import { makeStoredPlan, type PlanRun, type PlanRunOptions } from '../../pipeline/stored-plans.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { makeStoredPlan, type PlanRun, type PlanRunOptions } from './stored-plans.js';
 
 export type MakePlanInput = Omit<PlanRunOptions, 'config' | 'now' | 'actor'>;
 

@@ -1,7 +1,7 @@
-import { loadAdvisoriesFromStore } from '../../pipeline/reliability-advisories.js';
 import type { Advisory } from '../../predict/reliability/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadAdvisoriesFromStore } from './reliability-advisories.js';
 
 /**
  * Debian's advisory history as the store holds it (the `debian-advisories` feed), for the

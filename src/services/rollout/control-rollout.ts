@@ -4,7 +4,6 @@
  * event (who, what, with which numbers) and a `rollout:changed` event.
  */
 import { PatchcastError } from '../../core/errors.js';
-import { loadLatestPlan, loadStoredPlan } from '../../pipeline/stored-plans.js';
 import {
   type Db,
   insertRollout,
@@ -23,6 +22,7 @@ import {
 import { can } from '../authz.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadLatestPlan, loadStoredPlan } from '../plan/stored-plans.js';
 
 async function getPlanId(deps: ServiceDeps, planId: string | undefined): Promise<string> {
   if (planId) return planId;

@@ -4,7 +4,6 @@
  * error budget as `serial` and `max_fail_percentage`.
  */
 import { PatchcastError } from '../../core/errors.js';
-import { loadLatestPlan } from '../../pipeline/stored-plans.js';
 import type { JobSpec } from '../../rollout/contract.js';
 import { resolveCount } from '../../rollout/decide.js';
 import { exportAnsiblePlaybook, exportShellScript } from '../../rollout/export.js';
@@ -12,6 +11,7 @@ import { makeJobSpec } from '../../rollout/job-spec.js';
 import { listJobs, loadAsset } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadLatestPlan } from '../plan/stored-plans.js';
 
 export interface ExportInput {
   planId?: string;

@@ -5,7 +5,6 @@
  */
 import { PatchcastError } from '../../core/errors.js';
 import type { Job, JobEvent, JobStatus, WaveStatus } from '../../core/types.js';
-import { loadLatestPlan } from '../../pipeline/stored-plans.js';
 import { resolveCount } from '../../rollout/decide.js';
 import type { ReleaseNotes } from '../../rollout/release-notes.js';
 import {
@@ -19,6 +18,7 @@ import {
 } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadLatestPlan } from '../plan/stored-plans.js';
 import { loadRolloutState } from './controller.js';
 import { loadPatchGates } from './patch-learning.js';
 import { getPreflightFacts, type PredictionUpdate } from './release-notes-prediction.js';

@@ -7,8 +7,6 @@
  */
 import { z } from 'zod';
 import type { Job } from '../../core/types.js';
-import { makePlannedCandidate } from '../../pipeline/patch-reliability.js';
-import { hasStoredAdvisories, loadAdvisoriesFromStore } from '../../pipeline/reliability-advisories.js';
 import {
   type Advisory,
   guessRelease,
@@ -21,6 +19,8 @@ import { getPatchKey } from '../../predict/reliability/posterior.js';
 import { getJobTargets } from '../../rollout/job-spec.js';
 import { describeSummary, type ReleaseNotes, type ReleaseNotesSummary } from '../../rollout/release-notes.js';
 import { countDebianAdvisories, type Db, loadPatchPosteriors } from '../../store/index.js';
+import { makePlannedCandidate } from '../plan/patch-reliability.js';
+import { hasStoredAdvisories, loadAdvisoriesFromStore } from '../reliability/reliability-advisories.js';
 import { getPrior } from './patch-learning.js';
 
 const DAY = 86_400_000;

@@ -1,9 +1,9 @@
 import type { AssetInventory } from '../../inventory/collect.js';
-import { makeStoreAdvisorySource } from '../../matching/advisory-source.js';
 import { type ScanResult, scanInventories as scanAgainst } from '../../matching/scan.js';
 import type { VexStatement } from '../../matching/vex/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { makeStoreAdvisorySource } from '../matching/store-advisory-source.js';
 
 /**
  * A one-off scan of collected inventories against the store's advisories (`patchcast scan` without

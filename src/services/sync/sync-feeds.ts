@@ -1,19 +1,13 @@
 import { PatchcastError, toPatchcastError } from '../../core/errors.js';
-import {
-  FEED_SOURCES,
-  type FeedProgress,
-  type FeedSource,
-  getFeedSource,
-  type SyncReport,
-  syncSource,
-} from '../../feeds/index.js';
-import { type MatchAfterSyncReport, runMatchAfterSync } from '../../pipeline/match-after-sync.js';
-import { type ModelAfterSyncReport, runModelAfterSync } from '../../pipeline/model-after-sync.js';
+import { FEED_SOURCES, type FeedProgress, type FeedSource, getFeedSource } from '../../feeds/index.js';
 import { loadHistory } from '../../predict/index.js';
 import { appendAuditEvent, countPendingMatchKeys } from '../../store/index.js';
 import { announce } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { type MatchAfterSyncReport, runMatchAfterSync } from '../matching/match-after-sync.js';
+import { type ModelAfterSyncReport, runModelAfterSync } from '../model/model-after-sync.js';
+import { type SyncReport, syncSource } from './sync-source.js';
 
 export interface SyncFeedsInput {
   /** Source ids (default: every source). */

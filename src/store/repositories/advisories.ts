@@ -19,11 +19,6 @@ export interface PackageKey {
   name: string;
 }
 
-/** `base\0lookupName`: the key matching groups packages and advisories by. */
-export function getPackageLookupKey(ecosystem: string, name: string): string {
-  return `${getEcosystemBase(ecosystem)}\0${getLookupName(ecosystem, name)}`;
-}
-
 /**
  * Advisory entries for many packages at once, keyed by `getPackageLookupKey`. Entries of every
  * release of the ecosystem are returned (`Debian` finds `Debian:11` and `Debian:12` records); the

@@ -204,3 +204,33 @@ export async function countVulnerabilities(db: Db): Promise<number> {
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** What a finding's report shows of a vulnerability: its severity, CVSS score and summary. */
+export interface VulnerabilityScore {
+  severity?: string;
+  cvssScore?: number;
+  summary?: string;
+}
+
+/** The severity, CVSS score and summary of these vulnerability ids (absent ids are not stored). */
+export async function loadVulnerabilityScores(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, VulnerabilityScore>> {
+  const out = new Map<string, VulnerabilityScore>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db
+      .selectFrom('vulnerabilities')
+      .select(['id', 'severity', 'cvss_score', 'summary'])
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute();
+    for (const r of rows) {
+      const score: VulnerabilityScore = {};
+      if (r.severity) score.severity = r.severity;
+      if (r.cvss_score !== null) score.cvssScore = r.cvss_score;
+      if (r.summary) score.summary = r.summary;
+      out.set(r.id, score);
+    }
+  }
+  return out;
+}

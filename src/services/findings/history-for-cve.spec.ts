@@ -1,15 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempStore } from '../../test/support/store.js';
-import { cveSource } from '../feeds/cve/index.js';
-import { epssSource } from '../feeds/epss/index.js';
-import { exploitsSource } from '../feeds/exploits/index.js';
-import { kevSource } from '../feeds/kev/index.js';
-import { syncSource } from '../feeds/sync.js';
-import { featuresAsOf, type History, loadExploitModel, SHIPPED_MODEL_PATH, toDay } from '../predict/index.js';
-import type { Store } from '../store/index.js';
-import { SNAPSHOT_DIR } from './bundled-snapshot.js';
+import { makeTempStore } from '../../../test/support/store.js';
+import { cveSource } from '../../feeds/cve/index.js';
+import { epssSource } from '../../feeds/epss/index.js';
+import { exploitsSource } from '../../feeds/exploits/index.js';
+import { kevSource } from '../../feeds/kev/index.js';
+import { SNAPSHOT_DIR } from '../../pipeline/bundled-snapshot.js';
+import { loadHistoryFromStore } from '../../pipeline/history-from-store.js';
+import {
+  featuresAsOf,
+  type History,
+  loadExploitModel,
+  SHIPPED_MODEL_PATH,
+  toDay,
+} from '../../predict/index.js';
+import type { Store } from '../../store/index.js';
+import { syncSource } from '../sync/sync-source.js';
 import { loadHistoryForCve } from './history-for-cve.js';
-import { loadHistoryFromStore } from './history-from-store.js';
 
 // The bundled snapshot's EPSS day has ~4k rows; counting it as a full day puts EPSS in the features.
 const EPSS_ROWS = 1;

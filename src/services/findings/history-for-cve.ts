@@ -8,6 +8,8 @@
  * History's (history-for-cve.spec.ts). CVEs without CPE vendors whose description names one of the
  * CVE's vendor keys are read whole: the History gives them that vendor from their text.
  */
+
+import { getKevPairs } from '../../pipeline/history-from-store.js';
 import {
   type EpssInput,
   FULL_EPSS_MIN_ROWS,
@@ -22,7 +24,7 @@ import {
   toKevInput,
   toKevRemoval,
   toSignalInput,
-} from '../predict/history/index.js';
+} from '../../predict/history/index.js';
 import {
   type Db,
   type HistoryCveRow,
@@ -36,8 +38,7 @@ import {
   loadHistoryKevRows,
   loadSightingsOf,
   loadVendorlessCvesMentioning,
-} from '../store/index.js';
-import { getKevPairs } from './history-from-store.js';
+} from '../../store/index.js';
 
 /** The restricted History, or undefined when the store holds no record of `cve`. */
 export async function loadHistoryForCve(

@@ -1,13 +1,8 @@
-import { getOrCreate } from '../core/collections.js';
-import {
-  type AssetMatchState,
-  type Db,
-  type FanoutKey,
-  getAssetFindings,
-  type Holder,
-  insertFindingRows,
-  updateByKeys,
-} from '../store/index.js';
+import { getOrCreate } from '../../core/collections.js';
+import type { Db } from '../rows.js';
+import { updateByKeys } from './findings.js';
+import { type FanoutKey, getAssetFindings, type Holder, insertFindingRows } from './match-fanout.js';
+import type { AssetMatchState } from './match-state.js';
 
 export interface DiffCounts {
   inserted: number;

@@ -2,15 +2,17 @@
  * The shared test kit of the feed sources, used by every member's index.spec.ts: a fresh store and
  * loopback feed server per test, an HTTP client that retries without waiting, and the checks every
  * source must pass (retries through 429/500 then a 304; a refused input leaves the store as it was).
- * Named `contract.ts`, like the inventory and versioning suites, so the build leaves it out.
+ * A source only reads and yields batches; these checks run it through the sync service that writes
+ * them (src/services/sync/sync-source.ts), as `patchcast sync` does, so the kit lives with the other
+ * store-backed test support rather than in src/feeds.
  */
 import { afterEach, beforeEach, expect } from 'vitest';
-import { type FeedServer, startFeedServer } from '../../test/support/feed-server.js';
-import { countRows, makeTempStore } from '../../test/support/store.js';
-import { listFeedStates, type Store } from '../store/index.js';
-import { makeHttpClient } from './http.js';
-import { type SyncOptions, syncSource } from './sync.js';
-import type { FeedSource } from './types.js';
+import { makeHttpClient } from '../../src/feeds/http.js';
+import type { FeedSource } from '../../src/feeds/types.js';
+import { type SyncOptions, syncSource } from '../../src/services/sync/sync-source.js';
+import { listFeedStates, type Store } from '../../src/store/index.js';
+import { type FeedServer, startFeedServer } from './feed-server.js';
+import { countRows, makeTempStore } from './store.js';
 
 /** What each test gets afresh: a migrated temporary store, its home directory, a loopback feed server. */
 export interface FeedTestbed {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../config/index.js';
-import { makePlan } from '../planning/plan.js';
-import type { PlanInput } from '../planning/problem.js';
+import { readConfig } from '../../config/index.js';
+import { makePlan } from '../../planning/plan.js';
+import type { PlanInput } from '../../planning/problem.js';
 import { getPlanOptions, getServiceLimits } from './plan-input.js';
 
 const NOW = new Date('2026-05-04T00:00:00Z'); // a Monday

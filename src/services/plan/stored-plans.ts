@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config/index.js';
-import { PatchcastError } from '../core/errors.js';
-import type { Job, PlanStatus, Wave } from '../core/types.js';
-import type { SolveOptions } from '../planning/optimize.js';
-import { makePlan, type Plan } from '../planning/plan.js';
-import { getPlanDiff, type PlanDiff, replan } from '../planning/replan.js';
+import type { Config } from '../../config/index.js';
+import { PatchcastError } from '../../core/errors.js';
+import type { Job, PlanStatus, Wave } from '../../core/types.js';
+import type { SolveOptions } from '../../planning/optimize.js';
+import { makePlan, type Plan } from '../../planning/plan.js';
+import { getPlanDiff, type PlanDiff, replan } from '../../planning/replan.js';
 import {
   appendAuditEvent,
   appendEvent,
@@ -18,7 +18,7 @@ import {
   loadPlan,
   type Store,
   setPlanStatus,
-} from '../store/index.js';
+} from '../../store/index.js';
 import { loadStoredPatchFailureProbabilities } from './patch-reliability.js';
 import { getPlanOptions, loadPlanInput } from './plan-input.js';
 

@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PatchcastError } from '../core/errors.js';
-import type { DebianAdvisory } from '../core/types.js';
-import { DEBIAN_ADVISORIES_FILE, readDebianAdvisories } from '../feeds/debian-advisories/index.js';
-import { type Advisory, toAdvisories } from '../predict/reliability/index.js';
-import { countDebianAdvisories, type Db, listDebianAdvisories } from '../store/index.js';
+import { PatchcastError } from '../../core/errors.js';
+import type { DebianAdvisory } from '../../core/types.js';
+import { DEBIAN_ADVISORIES_FILE, readDebianAdvisories } from '../../feeds/debian-advisories/index.js';
+import { type Advisory, toAdvisories } from '../../predict/reliability/index.js';
+import { countDebianAdvisories, type Db, listDebianAdvisories } from '../../store/index.js';
 
 /** The stored advisories; a store without any is a coded error saying to sync them (or pass --data). */
 export async function loadAdvisoriesFromStore(db: Db): Promise<Advisory[]> {

@@ -1,8 +1,8 @@
-import type { InstalledPackage } from '../core/types.js';
+import { getInstalledKey } from '../../core/package-name.js';
+import type { InstalledPackage } from '../../core/types.js';
+import type { Db } from '../rows.js';
 import {
-  type Db,
   ensureSubjects,
-  type FanoutKey,
   type FindingSubject,
   getSubjectKey,
   insertMatches,
@@ -12,9 +12,15 @@ import {
   retireMatches,
   type StoredMatch,
   updateMatches,
-} from '../store/index.js';
-import { getInstalledKey } from './evaluate.js';
-import type { PackageMatch } from './types.js';
+} from './finding-matches.js';
+import type { FanoutKey } from './match-fanout.js';
+
+/** What the matcher found for one installed package and one vulnerability, as stored. */
+export interface FoundMatch {
+  vulnerabilityId: string;
+  fixedVersions: string[];
+  targetVersion?: string;
+}
 
 export interface SyncedMatches {
   /** Vulnerable keys, and keys of changed package names, highest key first (the first wins a tie). */
@@ -37,7 +43,7 @@ export interface SyncedMatches {
 export async function syncMatches(
   db: Db,
   packages: readonly InstalledPackage[],
-  matched: Map<string, PackageMatch[]>,
+  matched: Map<string, FoundMatch[]>,
   whole: boolean,
 ): Promise<SyncedMatches> {
   const byKey = new Map(packages.map((p) => [getInstalledKey(p), p]));
@@ -72,7 +78,7 @@ export async function syncMatches(
   };
 }
 
-function toSubject(key: string, m: PackageMatch): FindingSubject {
+function toSubject(key: string, m: FoundMatch): FindingSubject {
   const [ecosystem = '', packageName = ''] = key.split('\0');
   return { vulnerabilityId: m.vulnerabilityId, ecosystem, packageName };
 }
@@ -85,7 +91,7 @@ function nameOf(key: string): string {
 /** Adds what to write for one key to `plan`; true when its matches changed. */
 function compareKey(
   key: string,
-  now: readonly PackageMatch[],
+  now: readonly FoundMatch[],
   before: readonly StoredMatch[],
   subjects: Map<string, number>,
   plan: { insert: MatchToStore[]; update: Array<MatchToStore & { id: number }>; retire: number[] },

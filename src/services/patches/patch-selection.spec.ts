@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempStore } from '../../test/support/store.js';
-import type { Finding } from '../core/types.js';
-import { replaceAssetPackages, type Store, upsertAsset, upsertFindings } from '../store/index.js';
+import { makeTempStore } from '../../../test/support/store.js';
+import type { Finding } from '../../core/types.js';
+import { replaceAssetPackages, type Store, upsertAsset, upsertFindings } from '../../store/index.js';
 import { loadPatch, loadPatchSelection } from './patch-selection.js';
 
 const AT = '2026-12-01T00:00:00.000Z';

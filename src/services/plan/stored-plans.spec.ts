@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempStore } from '../../test/support/store.js';
-import { type Config, readConfig } from '../config/index.js';
-import type { Finding } from '../core/types.js';
+import { makeTempStore } from '../../../test/support/store.js';
+import { type Config, readConfig } from '../../config/index.js';
+import type { Finding } from '../../core/types.js';
 import {
   listAuditEvents,
   listJobs,
@@ -10,7 +10,7 @@ import {
   type Store,
   upsertAsset,
   upsertFindings,
-} from '../store/index.js';
+} from '../../store/index.js';
 import { loadLatestPlan, loadStoredPlan, makeStoredPlan } from './stored-plans.js';
 
 const NOW = new Date('2026-05-04T00:00:00Z'); // a Monday

@@ -1,18 +1,18 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findSharedData } from '../../test/support/shared-data.js';
-import { makeTempStore } from '../../test/support/store.js';
-import { debianAdvisoriesSource } from '../feeds/debian-advisories/index.js';
-import { syncSource } from '../feeds/index.js';
-import type { PlanFinding } from '../planning/types.js';
-import type { Store } from '../store/index.js';
+import { findSharedData } from '../../../test/support/shared-data.js';
+import { makeTempStore } from '../../../test/support/store.js';
+import { debianAdvisoriesSource } from '../../feeds/debian-advisories/index.js';
+import type { PlanFinding } from '../../planning/types.js';
+import type { Store } from '../../store/index.js';
+import { loadAdvisoriesFromDir } from '../reliability/reliability-advisories.js';
+import { syncSource } from '../sync/sync-source.js';
 import { loadPatchFailureProbabilities, loadStoredPatchFailureProbabilities } from './patch-reliability.js';
-import { loadAdvisoriesFromDir } from './reliability-advisories.js';
 
 const DATA = findSharedData('data/debian_security_advisories.jsonl.gz') ? findSharedData('data') : undefined;
 const FIXTURE = fileURLToPath(
-  new URL('../feeds/debian-advisories/__fixtures__/debian_security_advisories.jsonl.gz', import.meta.url),
+  new URL('../../feeds/debian-advisories/__fixtures__/debian_security_advisories.jsonl.gz', import.meta.url),
 );
 
 const finding = (assetId: string, over: Partial<PlanFinding>): PlanFinding => ({

@@ -4,9 +4,9 @@
  * advisory history (DSA/DLA) in the store, so only Debian patches whose target names its release
  * (`+debNuM`) get a score; the planner gives the rest its default rate and says so.
  */
-import { getEcosystemBase } from '../core/package-name.js';
-import { getPatchId, getPatchPackage } from '../matching/patches.js';
-import type { PlanFinding } from '../planning/types.js';
+import { getEcosystemBase } from '../../core/package-name.js';
+import { getPatchId, getPatchPackage } from '../../matching/patches.js';
+import type { PlanFinding } from '../../planning/types.js';
 import {
   type Advisory,
   guessFamily,
@@ -15,10 +15,10 @@ import {
   type PatchCandidate,
   SHIPPED_RELIABILITY_MODEL_PATH,
   scorePatches,
-} from '../predict/reliability/index.js';
-import type { Db } from '../store/index.js';
-import { getHighestVersion } from '../versioning/index.js';
-import { hasStoredAdvisories, loadAdvisoriesFromStore } from './reliability-advisories.js';
+} from '../../predict/reliability/index.js';
+import type { Db } from '../../store/index.js';
+import { getHighestVersion } from '../../versioning/index.js';
+import { hasStoredAdvisories, loadAdvisoriesFromStore } from '../reliability/reliability-advisories.js';
 
 const DAY = 86_400_000;
 

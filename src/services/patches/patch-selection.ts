@@ -3,22 +3,22 @@
  * do), joined to their installed package's source package and grouped per asset. A patch never spans
  * two assets, so a batch's patches are whole and at most `limit` of them are kept at once.
  */
-import { makeTopList } from '../core/top-list.js';
-import type { Finding } from '../core/types.js';
+import { makeTopList } from '../../core/top-list.js';
+import type { Finding } from '../../core/types.js';
 import {
   comparePatches,
   isPatchIdShape,
   makePatches,
   type PatchFinding,
   type PatchWithFindings,
-} from '../matching/patches.js';
+} from '../../matching/patches.js';
 import {
   type Db,
   type FindingBatchOptions,
   getPackageSourceKey,
   loadFindingBatches,
   loadPackageSources,
-} from '../store/index.js';
+} from '../../store/index.js';
 
 /** Which patches to read. */
 export interface PatchQuery extends FindingBatchOptions {

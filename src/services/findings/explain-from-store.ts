@@ -4,7 +4,8 @@
  * memory however large the store. A CVE already in KEV is outside the model's population: it is
  * reported as listed (since when, ransomware use) instead of scored.
  */
-import { PatchcastError } from '../core/errors.js';
+import { PatchcastError } from '../../core/errors.js';
+import { loadCurrentExploitModel } from '../../pipeline/exploit-model-registry.js';
 import {
   type ExploitModelArtifact,
   explainCve,
@@ -13,7 +14,7 @@ import {
   mapOntoEpssScale,
   scoreAsOf,
   toDay,
-} from '../predict/index.js';
+} from '../../predict/index.js';
 import {
   listFeedStates,
   loadEpssAsOfBatch,
@@ -21,8 +22,7 @@ import {
   loadKevAsOf,
   loadLastScoreDay,
   type Store,
-} from '../store/index.js';
-import { loadCurrentExploitModel } from './exploit-model-registry.js';
+} from '../../store/index.js';
 import { loadHistoryForCve } from './history-for-cve.js';
 
 /** A CVE's forecast as `patchcast explain` shows it. */

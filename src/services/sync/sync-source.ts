@@ -1,10 +1,15 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { toPatchcastError } from '../core/errors.js';
-import type { FeedState, SyncOutcome } from '../core/types.js';
-import { loadFeedState, type Store, saveFeedState } from '../store/index.js';
-import { type HttpClient, makeHttpClient } from './http.js';
-import { type FeedProgress, type FeedSource, SILENT_PROGRESS, type SyncResult } from './types.js';
+import { toPatchcastError } from '../../core/errors.js';
+import type { FeedState, SyncOutcome } from '../../core/types.js';
+import {
+  type FeedProgress,
+  type FeedSource,
+  findMirrorEntries,
+  type HttpClient,
+  makeHttpClient,
+  SILENT_PROGRESS,
+} from '../../feeds/index.js';
+import { loadFeedState, type Store, saveFeedState } from '../../store/index.js';
+import { type SyncResult, writeFeedBatches } from './write-feed-batches.js';
 
 export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024 * 1024;
 
@@ -29,21 +34,9 @@ export interface SyncReport {
   message?: string;
 }
 
-/** Entries of a mirror directory that a source recognises (exact names or `*` globs), sorted. */
-export function findMirrorEntries(dir: string, names: readonly string[]): string[] {
-  const entries = readdirSync(dir).sort();
-  const found: string[] = [];
-  for (const name of names) {
-    const pattern = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    for (const entry of entries) if (pattern.test(entry) && !found.includes(entry)) found.push(entry);
-  }
-  return found
-    .map((entry) => join(dir, entry))
-    .filter((path) => statSync(path, { throwIfNoEntry: false }) !== undefined);
-}
-
 /**
- * Syncs one source in one transaction: every record of the batch lands, or none does. A failure is
+ * Syncs one source in one transaction: the source reads its locations and yields parsed batches,
+ * written here through the store's repositories; every record lands, or none does. A failure is
  * recorded in the source's sync state (outside the rolled-back transaction) and rethrown.
  */
 export async function syncSource(
@@ -62,8 +55,7 @@ export async function syncSource(
     const { state, written } = await store.db.transaction().execute(async (trx) => {
       let merged: SyncResult = { records: 0, unchanged: true };
       for (const location of locations) {
-        const result = await source.sync({
-          db: trx,
+        const result = await writeFeedBatches(trx, source, {
           location,
           state: previous,
           http,

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import type { Config } from '../config/index.js';
-import { PatchcastError } from '../core/errors.js';
-import type { Asset } from '../core/types.js';
-import type { PlanInput, PlanOptions } from '../planning/problem.js';
-import type { FreezeConfig, PlanFinding } from '../planning/types.js';
+import type { Config } from '../../config/index.js';
+import { PatchcastError } from '../../core/errors.js';
+import type { Asset } from '../../core/types.js';
+import type { PlanInput, PlanOptions } from '../../planning/problem.js';
+import type { FreezeConfig, PlanFinding } from '../../planning/types.js';
 import {
   type Db,
   getPackageSourceKey,
   listAssets,
   loadFindingBatches,
   loadPackageSources,
-} from '../store/index.js';
+} from '../../store/index.js';
 
 /** The planner settings `planning:` in patchcast.yaml gives: weights, job minutes, capacities. */
 export function getPlanOptions(config: Config): PlanOptions {
