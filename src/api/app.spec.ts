@@ -25,7 +25,11 @@ describe('makeApp', () => {
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ready', store: 'sqlite', schema: '0021-findings-by-vulnerability' });
+    expect(ready.json()).toMatchObject({
+      status: 'ready',
+      store: 'sqlite',
+      schema: '0021-findings-by-vulnerability',
+    });
     expect(ready.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
