@@ -15,7 +15,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, type paths, type Schemas, unwrap } from '../api/client';
@@ -124,13 +124,20 @@ function FindingsView({
     queryFn: async ({ pageParam }) =>
       unwrap(
         await api.GET('/api/v1/findings', {
-          params: { query: { ...query, ...(pageParam ? { cursor: pageParam } : {}) } },
+          // Pages never count: on a whole fleet a count is a scan of millions of rows (seconds), a
+          // page an index range (milliseconds). The total comes apart, below, and shows when ready.
+          params: { query: { ...query, total: 'false', ...(pageParam ? { cursor: pageParam } : {}) } },
         }),
       ),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
+  const counted = useQuery({
+    queryKey: ['findings-total', query],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/findings', { params: { query: { ...query, limit: 1 } } })),
+  });
   const rows = useMemo(() => findings.data?.pages.flatMap((p) => p.findings) ?? [], [findings.data]);
-  const total = findings.data?.pages[0]?.total;
+  const total = counted.data?.total ?? undefined;
   const openId = params.get('finding');
   const [opened, setOpened] = useState<Schemas['Finding'] | undefined>();
   const onExplain = useCallback(
@@ -189,7 +196,7 @@ function FindingsView({
       <Text size="sm" aria-live="polite" data-testid="findings-count">
         {findings.isPending
           ? 'Loading…'
-          : `${formatCount(rows.length)} of ${formatCount(total ?? rows.length)} findings shown`}
+          : `${formatCount(rows.length)} of ${total === undefined ? 'all (counting…)' : formatCount(total)} findings shown`}
       </Text>
       <FindingsTable findings={rows} hasMore={hasNextPage} loadMore={loadMore} onExplain={onExplain} />
       {hasNextPage && (
