@@ -118,6 +118,9 @@ const SMALL_CASES: Array<{ name: string; content: () => Buffer }> = [
     name: 'bad-escapes',
     content: () => Buffer.from('module "ex\\q"\nrequire (\n\t"a\u0001b" v1.0.0\n)\nname = "\\x41"\n'),
   },
+  // A cut yarn.lock whose last line has quotes inside a name: the classic tokenizer then read a string
+  // to the end of memory (found by bench/fuzz, input 27,312 of seed 20261207).
+  { name: 'yarn-quote-in-name.lock', content: () => corpus('yarn-quote-in-name.lock') },
   { name: 'empty', content: () => Buffer.alloc(0) },
   { name: 'bom-only', content: () => Buffer.from([0xef, 0xbb, 0xbf]) },
   { name: 'nul-bytes', content: () => Buffer.alloc(4096) },
@@ -173,6 +176,41 @@ describe('known-bad inputs through every upload parser', () => {
       const outcome = await expectHandled(byId(id), line, 'one-line.txt');
       expect(outcome.kind, id).toBe('rejected');
     }
+  });
+});
+
+/**
+ * Inputs on which `bench/fuzz` saw a parser take over a second of CPU time, or of wall time on a busy
+ * machine: kept so that each stays a harmless parse or a 4xx. (Their time is the bench's to measure.)
+ */
+describe('inputs bench/fuzz found slow', () => {
+  const seedOf = (id: string, name: string) =>
+    (byId(id).seeds.find((s) => s.name === name) ?? byId(id).seeds[0])?.content.toString('utf8') ?? '';
+
+  it('asset registry: a CSV whose first line is 2.5 MB (csv-parse looked for the line ending at every character)', async () => {
+    const header = `hostname,kind,internet_exp${'%41'.repeat(850_000)},environment\n`;
+    const outcome = await expectHandled(
+      byId('inventory/asset-registry'),
+      Buffer.from(`${header}web-1,host,yes,prod\r\nweb-2,host,no,prod\n`),
+      'assets.csv',
+    );
+    expect(outcome.kind).toBe('parsed');
+  });
+
+  it('pubspec.lock: 16,000 block-sequence lines in the packages map', async () => {
+    const seed = seedOf('inventory/pubspec-lock', 'pubspec.lock');
+    const at = seed.indexOf('\n', seed.indexOf('packages:')) + 1;
+    const content = seed.slice(0, at) + '  - a:\n'.repeat(16_000) + seed.slice(at);
+    const outcome = await expectHandled(byId('inventory/pubspec-lock'), Buffer.from(content), 'pubspec.lock');
+    expect(outcome.kind).toBe('rejected');
+  });
+
+  it('STIX: an object holding a 200 KB string and an array nested 16,384 deep', async () => {
+    const bundle = JSON.parse(seedOf('stix', 'exploitation.stix.json')) as { objects: object[] };
+    bundle.objects.splice(1, 0, { type: 'x-note', id: 'x-note--0', text: 'é'.repeat(100_000), deep: '@' });
+    const deep = '['.repeat(16_384) + ']'.repeat(16_384);
+    const content = JSON.stringify(bundle).replace('"@"', deep);
+    await expectHandled(byId('stix'), Buffer.from(content), 'exploitation.stix.json');
   });
 });
 
