@@ -113,6 +113,12 @@ const SMALL_CASES: Array<{ name: string; content: () => Buffer }> = [
     content: () => Buffer.from(Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')),
   },
   { name: 'deep-dashes.yaml', content: () => Buffer.from('- '.repeat(DEEP)) },
+  // A quote YAML reads as a plain character hid the brackets after it from a JSON-style count, and
+  // 100,000 nested `[` reached the YAML parser (found by bench/fuzz on pnpm-lock.yaml).
+  {
+    name: 'quote-hides-brackets.yaml',
+    content: () => Buffer.from(`lockfileVersion: '6.0'\npackages: b"c\nk: ${'['.repeat(DEEP)}"\n`),
+  },
   // Escapes and control characters no JSON string allows, in every quoting style (go.mod threw SyntaxError).
   {
     name: 'bad-escapes',
