@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeKnownBadCases } from './known-bad.js';
 import { type FuzzTarget, makeFuzzTargets, type Outcome, runTarget } from './targets.js';
 import { makeZip } from './zip.js';
 
@@ -61,76 +62,7 @@ async function expectHandled(target: FuzzTarget, content: Buffer, name: string):
 }
 
 const corpus = (name: string) => readFileSync(new URL(name, CORPUS));
-const DEEP = 100_000;
-const SMALL_CASES: Array<{ name: string; content: () => Buffer }> = [
-  { name: 'billion-laughs.xml', content: () => corpus('billion-laughs.xml') },
-  { name: 'yaml-bomb.yaml', content: () => corpus('yaml-bomb.yaml') },
-  { name: 'invalid-utf8.txt', content: () => corpus('invalid-utf8.txt') },
-  {
-    name: 'xxe.xml',
-    content: () =>
-      Buffer.from(
-        `<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY xxe SYSTEM "file://${secret}">]>` +
-          '<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1"><components>' +
-          '<component type="library"><name>&xxe;</name><version>1</version><purl>pkg:npm/x@1</purl></component>' +
-          '</components><project><dependencies><dependency><groupId>&xxe;</groupId><artifactId>a</artifactId>' +
-          '<version>1</version></dependency></dependencies></project></bom>',
-      ),
-  },
-  { name: 'deep-arrays.json', content: () => Buffer.from('['.repeat(DEEP) + ']'.repeat(DEEP)) },
-  { name: 'deep-objects.json', content: () => Buffer.from('{"a":'.repeat(DEEP) + '1' + '}'.repeat(DEEP)) },
-  {
-    name: 'deep-components.json',
-    content: () =>
-      Buffer.from(
-        '{"bomFormat":"CycloneDX","specVersion":"1.5","vulnerabilities":[],"components":[' +
-          '{"name":"a","version":"1","components":['.repeat(DEEP) +
-          ']}'.repeat(DEEP) +
-          ']}',
-      ),
-  },
-  {
-    // Ids and statuses that are 20,000-deep arrays: turned into text, they overflowed the stack (VEX).
-    name: 'deep-ids.json',
-    content: () =>
-      Buffer.from(
-        '{"document":{"category":"csaf_vex"},"vulnerabilities":[{"cve":"CVE-2024-1","product_status":{"fixed":[' +
-          '['.repeat(20_000) +
-          ']'.repeat(20_000) +
-          ']}}],"@context":"https://openvex.dev/ns","statements":[{"vulnerability":"CVE-1","status":' +
-          '['.repeat(20_000) +
-          ']'.repeat(20_000) +
-          '}]}',
-      ),
-  },
-  {
-    name: 'deep.xml',
-    content: () => Buffer.from('<?xml version="1.0"?>' + '<a>'.repeat(DEEP) + '</a>'.repeat(DEEP)),
-  },
-  { name: 'deep-flow.yaml', content: () => Buffer.from('packages: ' + '['.repeat(DEEP)) },
-  {
-    name: 'deep-block.yaml',
-    content: () => Buffer.from(Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')),
-  },
-  { name: 'deep-dashes.yaml', content: () => Buffer.from('- '.repeat(DEEP)) },
-  // A quote YAML reads as a plain character hid the brackets after it from a JSON-style count, and
-  // 100,000 nested `[` reached the YAML parser (found by bench/fuzz on pnpm-lock.yaml).
-  {
-    name: 'quote-hides-brackets.yaml',
-    content: () => Buffer.from(`lockfileVersion: '6.0'\npackages: b"c\nk: ${'['.repeat(DEEP)}"\n`),
-  },
-  // Escapes and control characters no JSON string allows, in every quoting style (go.mod threw SyntaxError).
-  {
-    name: 'bad-escapes',
-    content: () => Buffer.from('module "ex\\q"\nrequire (\n\t"a\u0001b" v1.0.0\n)\nname = "\\x41"\n'),
-  },
-  // A cut yarn.lock whose last line has quotes inside a name: the classic tokenizer then read a string
-  // to the end of memory (found by bench/fuzz, input 27,312 of seed 20261207).
-  { name: 'yarn-quote-in-name.lock', content: () => corpus('yarn-quote-in-name.lock') },
-  { name: 'empty', content: () => Buffer.alloc(0) },
-  { name: 'bom-only', content: () => Buffer.from([0xef, 0xbb, 0xbf]) },
-  { name: 'nul-bytes', content: () => Buffer.alloc(4096) },
-];
+const SMALL_CASES = makeKnownBadCases(secret);
 
 describe('known-bad inputs through every upload parser', () => {
   it.each(SMALL_CASES.map((c) => [c.name, c]))('%s: a coded 4xx or a harmless parse', async (_, c) => {
