@@ -143,6 +143,12 @@ describe('inputs bench/fuzz found slow', () => {
     expect(outcome.kind).toBe('rejected');
   });
 
+  it('pnpm-lock.yaml: 20,000 `- ` after a key on one line (each error copied the 40 KB line)', async () => {
+    const content = `lockfileVersion: '9.0'\nimporters: ${'- '.repeat(20_000)}\n`;
+    const outcome = await expectHandled(byId('inventory/pnpm-lock'), Buffer.from(content), 'pnpm-lock.yaml');
+    expect(outcome.kind === 'rejected' && outcome.message).toMatch(/line 2, column \d+: invalid YAML/);
+  });
+
   it('STIX: an object holding a 200 KB string and an array nested 16,384 deep', async () => {
     const bundle = JSON.parse(seedOf('stix', 'exploitation.stix.json')) as { objects: object[] };
     bundle.objects.splice(1, 0, { type: 'x-note', id: 'x-note--0', text: 'é'.repeat(100_000), deep: '@' });

@@ -73,11 +73,12 @@ function readCsvRows(path: string, text: string): RawRow[] {
 function readYamlRows(path: string, text: string): RawRow[] {
   assertYamlDepth(path, text);
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  // prettyErrors off: it copies the whole line into every error (quadratic on one long line of errors).
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const firstError = document.errors[0];
   if (firstError) {
-    const pos = firstError.linePos?.[0];
-    const where = pos ? `line ${pos.line}, column ${pos.col}` : undefined;
+    const pos = lineCounter.linePos(firstError.pos[0]);
+    const where = `line ${pos.line}, column ${pos.col}`;
     throw new InventoryParseError(path, where, `invalid YAML: ${firstError.message.split('\n')[0]}`);
   }
   try {
