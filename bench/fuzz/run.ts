@@ -1,12 +1,18 @@
 /**
- * `npm run bench:fuzz [-- --runs N] [--seed S] [--only id,id] [--budget-ms 1000] [--max-old-space 256]`
+ * `npm run bench:fuzz [-- --runs N] [--seed S] [--only id,id] [--skip id,id] [--jobs J] [--until 05:15]
+ *  [--budget-ms 1000] [--max-old-space 256] [--max-rss-delta 256] [--crash-dir fuzz-crashes]`
  *
  * Fuzzes every parser an upload reaches (test/fuzz/targets.ts: each inventory format, VEX, STIX,
- * STIX in zip archives) with N structure-aware mutated real files each (default 1,000,000), one
- * parser at a time, each in a child process whose heap is capped (--max-old-space-size), whose working
- * directory and TMPDIR are fresh empty directories, and which a watchdog kills when it reports no
- * progress for --hang-ms. Prints per parser: inputs, crashes, inputs over the per-input budget, the
- * slowest input, peak RSS, files left behind; crashing inputs are saved under --crash-dir.
+ * STIX in zip archives) with N structure-aware mutated real files each (default 1,000,000), J parsers
+ * at a time (default 1), each in a child process that runs its inputs in process, whose heap is capped
+ * (--max-old-space-size), whose working directory and TMPDIR are fresh empty directories, and which a
+ * watchdog kills when it reports no progress for --hang-ms. With --until (UTC time or ISO date) every
+ * parser gets an equal share of the time left and stops at the end of it, so a run that cannot do N
+ * inputs each still ends on time with every parser's exact count. Prints per parser: inputs, 4xx
+ * rejections, crashes, inputs over the per-input budget (CPU time; the longest wall time is shown
+ * too), the slowest input, RSS before and at peak,
+ * files left behind; crashing, slow and each parser's slowest input are saved under --crash-dir
+ * (replay one with `npx tsx bench/fuzz/replay.ts FILE.bin`).
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -16,14 +22,33 @@ import { fileURLToPath } from 'node:url';
 import { makeFuzzTargets } from '../../test/fuzz/targets.js';
 import type { WorkerMessage, WorkerSummary } from './worker.js';
 
+/** How often a worker reports progress (inputs): a worker that dies did so within the next this many. */
+const PROGRESS_EVERY = 200;
+
 interface Options {
   runs: number;
   seed: number;
   only: string[];
+  skip: string[];
   budgetMs: number;
   maxOldSpace: number;
   hangMs: number;
   crashDir: string;
+  jobs: number;
+  /** Epoch ms at which the whole run ends, or undefined for no end. */
+  until?: number;
+  maxRssDeltaMib: number;
+}
+
+/** `05:15` (today, UTC; tomorrow if past) or an ISO date. */
+function parseUntil(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const hm = /^(\d{1,2}):(\d{2})$/.exec(text);
+  if (!hm) return Date.parse(text);
+  const at = new Date();
+  at.setUTCHours(Number(hm[1]), Number(hm[2]), 0, 0);
+  if (at.getTime() < Date.now()) at.setUTCDate(at.getUTCDate() + 1);
+  return at.getTime();
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -35,10 +60,14 @@ function parseOptions(args: readonly string[]): Options {
     runs: Number(value('--runs') ?? 1_000_000),
     seed: Number(value('--seed') ?? 20261207),
     only: (value('--only') ?? '').split(',').filter(Boolean),
+    skip: (value('--skip') ?? '').split(',').filter(Boolean),
     budgetMs: Number(value('--budget-ms') ?? 1000),
     maxOldSpace: Number(value('--max-old-space') ?? 256),
     hangMs: Number(value('--hang-ms') ?? 60_000),
     crashDir: resolve(value('--crash-dir') ?? 'fuzz-crashes'),
+    jobs: Math.max(1, Number(value('--jobs') ?? 1)),
+    until: parseUntil(value('--until')),
+    maxRssDeltaMib: Number(value('--max-rss-delta') ?? 256),
   };
 }
 
@@ -46,12 +75,14 @@ interface Result {
   summary?: WorkerSummary;
   /** How the child ended when it did not finish: killed by the watchdog, out of memory, exit code. */
   death?: string;
+  /** The summary of the inputs run so far, sent with each progress report. */
+  partial?: WorkerSummary;
   done: number;
   filesLeft: number;
   seconds: number;
 }
 
-function runOne(id: string, options: Options): Promise<Result> {
+function runOne(id: string, options: Options, stopAt: number | undefined): Promise<Result> {
   const sandbox = mkdtempSync(join(tmpdir(), 'patchcast-fuzz-bench-'));
   const cwd = join(sandbox, 'cwd');
   const temp = join(sandbox, 'tmp');
@@ -62,7 +93,7 @@ function runOne(id: string, options: Options): Promise<Result> {
   return new Promise((done) => {
     const child = fork(
       fileURLToPath(new URL('./worker.ts', import.meta.url)),
-      [id, String(options.runs), String(options.seed)],
+      [id, String(options.runs), String(options.seed), ...(stopAt === undefined ? [] : [String(stopAt)])],
       {
         cwd,
         env: {
@@ -88,8 +119,10 @@ function runOne(id: string, options: Options): Promise<Result> {
     }, 1000);
     child.on('message', (message: WorkerMessage) => {
       last = Date.now();
-      if (message.type === 'progress') result.done = message.done;
-      else result.summary = message.summary;
+      if (message.type === 'progress') {
+        result.done = message.done;
+        result.partial = message.summary;
+      } else result.summary = message.summary;
     });
     child.on('exit', (code, signal) => {
       clearInterval(watchdog);
@@ -109,48 +142,78 @@ function runOne(id: string, options: Options): Promise<Result> {
   });
 }
 
+/** `inventory/pubspec-lock` is named by itself or by `pubspec-lock`. */
+function isNamed(id: string, name: string): boolean {
+  return id === name || id.endsWith(`/${name}`);
+}
+
 function pad(value: string | number, width: number): string {
   return String(value).padStart(width);
+}
+
+const HEADER = `${'parser'.padEnd(28)}${pad('inputs', 9)}${pad('4xx', 9)}${pad('crashes', 8)}${pad('>budget', 8)}${pad('max CPU ms', 11)}${pad('(bytes)', 9)}${pad('max wall ms', 12)}${pad('RSS base', 9)}${pad('RSS peak', 9)}${pad('Δ RSS', 7)}${pad('files', 6)}${pad('µs/input', 9)}${pad('wall s', 8)}`;
+
+/** One parser's row; `*` after the inputs marks a run stopped by --until before --runs inputs. */
+function formatRow(id: string, s: WorkerSummary, r: Result): string {
+  const inputs = `${s.inputs}${s.stopped ? '*' : ''}`;
+  const perInput = ((s.fuzzSeconds * 1e6) / Math.max(1, s.inputs)).toFixed(0);
+  return `${id.padEnd(28)}${pad(inputs, 9)}${pad(s.rejected, 9)}${pad(s.crashes, 8)}${pad(s.overBudget, 8)}${pad(s.slowestMs.toFixed(1), 11)}${pad(s.slowestBytes, 9)}${pad(s.slowestWallMs.toFixed(0), 12)}${pad(s.baselineRssMib, 9)}${pad(s.peakRssMib, 9)}${pad(s.peakRssMib - s.baselineRssMib, 7)}${pad(r.filesLeft, 6)}${pad(perInput, 9)}${pad(r.seconds.toFixed(0), 8)}`;
+}
+
+/** When the parser starting now stops: an equal share of the time left among the parsers not yet run. */
+function getStopAt(options: Options, notStarted: number): number | undefined {
+  if (options.until === undefined) return undefined;
+  const rounds = Math.ceil(notStarted / options.jobs);
+  return Date.now() + Math.max(0, options.until - Date.now()) / Math.max(1, rounds);
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const ids = makeFuzzTargets()
     .map((t) => t.id)
-    .filter((id) => options.only.length === 0 || options.only.some((o) => id === o || id.endsWith(`/${o}`)));
+    .filter((id) => options.only.length === 0 || options.only.some((o) => isNamed(id, o)))
+    .filter((id) => !options.skip.some((o) => isNamed(id, o)));
+  const until = options.until === undefined ? '' : `, until ${new Date(options.until).toISOString()}`;
   console.log(
-    `fuzz: ${ids.length} parsers × ${options.runs} inputs, seed ${options.seed}, heap ≤ ${options.maxOldSpace} MiB, budget ${options.budgetMs} ms/input`,
+    `fuzz: ${ids.length} parsers × ${options.runs} inputs, seed ${options.seed}, ${options.jobs} at a time${until}, heap ≤ ${options.maxOldSpace} MiB, RSS growth ≤ ${options.maxRssDeltaMib} MiB, budget ${options.budgetMs} CPU ms/input (${new Date().toISOString()})`,
   );
-  console.log(
-    `${'parser'.padEnd(28)}${pad('inputs', 9)}${pad('rejected', 9)}${pad('crashes', 8)}${pad('>budget', 8)}${pad('slowest ms', 11)}${pad('(bytes)', 9)}${pad('RSS base', 9)}${pad('RSS peak', 9)}${pad('files', 6)}${pad('µs/input', 9)}${pad('wall s', 8)}`,
-  );
+  console.log(HEADER);
   let failed = 0;
   let inputs = 0;
-  let seconds = 0;
   let fuzzSeconds = 0;
-  for (const id of ids) {
-    const r = await runOne(id, options);
-    const s = r.summary;
-    seconds += r.seconds;
-    if (!s) {
-      failed++;
-      console.log(`${id.padEnd(28)} DIED: ${r.death}`);
-      continue;
+  const started = Date.now();
+  const queue = [...ids];
+  const lane = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      const r = await runOne(id, options, getStopAt(options, queue.length + 1));
+      const s = r.summary;
+      if (!s) {
+        failed++;
+        const so = r.partial ? ` (so far: ${formatRow(id, r.partial, r).slice(28).trim()})` : '';
+        console.log(`${id.padEnd(28)} DIED: ${r.death}${so}`);
+        const next = `${r.done + 1}-${r.done + PROGRESS_EVERY}`;
+        console.log(
+          `  find the input: npx tsx bench/fuzz/replay.ts --target ${id} --index ${next} --save died.bin`,
+        );
+        continue;
+      }
+      inputs += s.inputs;
+      fuzzSeconds += s.fuzzSeconds;
+      const grew = s.peakRssMib - s.baselineRssMib > options.maxRssDeltaMib;
+      if (s.crashes > 0 || s.overBudget > 0 || r.filesLeft > 0 || grew) failed++;
+      console.log(formatRow(id, s, r));
+      if (s.firstCrash) console.log(`  first crash: ${s.firstCrash} (inputs saved in ${options.crashDir})`);
     }
-    inputs += s.inputs;
-    fuzzSeconds += s.fuzzSeconds;
-    if (s.crashes > 0 || s.overBudget > 0 || r.filesLeft > 0) failed++;
-    console.log(
-      `${id.padEnd(28)}${pad(s.inputs, 9)}${pad(s.rejected, 9)}${pad(s.crashes, 8)}${pad(s.overBudget, 8)}${pad(s.slowestMs.toFixed(1), 11)}${pad(s.slowestBytes, 9)}${pad(s.baselineRssMib, 9)}${pad(s.peakRssMib, 9)}${pad(r.filesLeft, 6)}${pad(((s.fuzzSeconds * 1e6) / Math.max(1, s.inputs)).toFixed(0), 9)}${pad(r.seconds.toFixed(0), 8)}`,
-    );
-    if (s.firstCrash) console.log(`  first crash: ${s.firstCrash} (inputs saved in ${options.crashDir})`);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.jobs, ids.length) }, lane));
   const perInput = fuzzSeconds / Math.max(1, inputs);
   console.log(
-    `total: ${inputs} inputs in ${seconds.toFixed(0)} s wall (${(perInput * 1e6).toFixed(0)} µs/input fuzzing); 1,000,000 per parser would take ≈ ${((perInput * 1e6 * ids.length) / 3600).toFixed(1)} h on this machine`,
+    `total: ${inputs} inputs in ${((Date.now() - started) / 1000).toFixed(0)} s wall (${(perInput * 1e6).toFixed(0)} µs/input fuzzing); ${options.runs} per parser would take ≈ ${((perInput * options.runs * ids.length) / 3600 / options.jobs).toFixed(1)} h at ${options.jobs} at a time`,
   );
   console.log(
-    failed === 0 ? 'result: 0 crashes, 0 over budget, nothing written' : `result: ${failed} parsers FAILED`,
+    failed === 0
+      ? 'result: 0 crashes, 0 over budget, nothing written, memory bounded'
+      : `result: ${failed} parsers FAILED`,
   );
   process.exitCode = failed === 0 ? 0 : 1;
 }

@@ -2,6 +2,7 @@
  * Shared decoding for inventory formats: the size limit, strict UTF-8, JSON with a nesting limit and
  * positions in errors. Every format goes through these so hostile input fails the same way everywhere.
  */
+import { Lexer } from 'yaml';
 import { InventoryParseError, MAX_INVENTORY_BYTES, MAX_NESTING_DEPTH } from './errors.js';
 import type { InventoryFile } from './types.js';
 
@@ -78,14 +79,39 @@ export function assertJsonDepth(path: string, text: string): void {
 }
 
 /**
+ * Throws when YAML flow collections (`[`, `{`) nest deeper than `MAX_NESTING_DEPTH`, counted on the
+ * yaml library's own lexer (a state machine, linear, no recursion), so a bracket counts exactly when
+ * the parser would open a collection. Counting as in JSON did not: a `"` that YAML reads as a plain
+ * character (`a: b"c`) hid every bracket after it from the count, and 100,000 nested `[` reached the
+ * parser (found by bench/fuzz on pnpm-lock.yaml).
+ */
+function assertYamlFlowDepth(path: string, text: string): void {
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '[' || token === '{') {
+      if (++depth > MAX_NESTING_DEPTH)
+        throw new InventoryParseError(
+          path,
+          lineColumn(text, offset),
+          `nesting deeper than ${MAX_NESTING_DEPTH} levels`,
+        );
+    } else if (token === ']' || token === '}') depth--;
+    // The lexer's control tokens (document start, scalar, flow end) are one character not in the text.
+    if (!(token.length === 1 && token.charCodeAt(0) < 0x20 && token !== '\n' && token !== '\t'))
+      offset += token.length;
+  }
+}
+
+/**
  * Throws when YAML text may nest deeper than `MAX_NESTING_DEPTH`: flow collections (`[`, `{`) counted
- * as in JSON, block collections by a line's indentation and indicators (`  - - ? `), one level per
+ * on the YAML lexer (`assertYamlFlowDepth`), block collections by a line's indentation and indicators (`  - - ? `), one level per
  * column at most. The yaml library recurses per level; deep enough, V8 runs out of stack while
  * compiling a regular expression, which ends the process (no exception to catch), so hostile nesting
  * must never reach it.
  */
 export function assertYamlDepth(path: string, text: string): void {
-  assertJsonDepth(path, text);
+  assertYamlFlowDepth(path, text);
   let line = 1;
   for (let start = 0; start < text.length; line++) {
     let i = start;

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeKnownBadCases } from './known-bad.js';
 import { type FuzzTarget, makeFuzzTargets, type Outcome, runTarget } from './targets.js';
 import { makeZip } from './zip.js';
 
@@ -61,67 +62,7 @@ async function expectHandled(target: FuzzTarget, content: Buffer, name: string):
 }
 
 const corpus = (name: string) => readFileSync(new URL(name, CORPUS));
-const DEEP = 100_000;
-const SMALL_CASES: Array<{ name: string; content: () => Buffer }> = [
-  { name: 'billion-laughs.xml', content: () => corpus('billion-laughs.xml') },
-  { name: 'yaml-bomb.yaml', content: () => corpus('yaml-bomb.yaml') },
-  { name: 'invalid-utf8.txt', content: () => corpus('invalid-utf8.txt') },
-  {
-    name: 'xxe.xml',
-    content: () =>
-      Buffer.from(
-        `<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY xxe SYSTEM "file://${secret}">]>` +
-          '<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1"><components>' +
-          '<component type="library"><name>&xxe;</name><version>1</version><purl>pkg:npm/x@1</purl></component>' +
-          '</components><project><dependencies><dependency><groupId>&xxe;</groupId><artifactId>a</artifactId>' +
-          '<version>1</version></dependency></dependencies></project></bom>',
-      ),
-  },
-  { name: 'deep-arrays.json', content: () => Buffer.from('['.repeat(DEEP) + ']'.repeat(DEEP)) },
-  { name: 'deep-objects.json', content: () => Buffer.from('{"a":'.repeat(DEEP) + '1' + '}'.repeat(DEEP)) },
-  {
-    name: 'deep-components.json',
-    content: () =>
-      Buffer.from(
-        '{"bomFormat":"CycloneDX","specVersion":"1.5","vulnerabilities":[],"components":[' +
-          '{"name":"a","version":"1","components":['.repeat(DEEP) +
-          ']}'.repeat(DEEP) +
-          ']}',
-      ),
-  },
-  {
-    // Ids and statuses that are 20,000-deep arrays: turned into text, they overflowed the stack (VEX).
-    name: 'deep-ids.json',
-    content: () =>
-      Buffer.from(
-        '{"document":{"category":"csaf_vex"},"vulnerabilities":[{"cve":"CVE-2024-1","product_status":{"fixed":[' +
-          '['.repeat(20_000) +
-          ']'.repeat(20_000) +
-          ']}}],"@context":"https://openvex.dev/ns","statements":[{"vulnerability":"CVE-1","status":' +
-          '['.repeat(20_000) +
-          ']'.repeat(20_000) +
-          '}]}',
-      ),
-  },
-  {
-    name: 'deep.xml',
-    content: () => Buffer.from('<?xml version="1.0"?>' + '<a>'.repeat(DEEP) + '</a>'.repeat(DEEP)),
-  },
-  { name: 'deep-flow.yaml', content: () => Buffer.from('packages: ' + '['.repeat(DEEP)) },
-  {
-    name: 'deep-block.yaml',
-    content: () => Buffer.from(Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')),
-  },
-  { name: 'deep-dashes.yaml', content: () => Buffer.from('- '.repeat(DEEP)) },
-  // Escapes and control characters no JSON string allows, in every quoting style (go.mod threw SyntaxError).
-  {
-    name: 'bad-escapes',
-    content: () => Buffer.from('module "ex\\q"\nrequire (\n\t"a\u0001b" v1.0.0\n)\nname = "\\x41"\n'),
-  },
-  { name: 'empty', content: () => Buffer.alloc(0) },
-  { name: 'bom-only', content: () => Buffer.from([0xef, 0xbb, 0xbf]) },
-  { name: 'nul-bytes', content: () => Buffer.alloc(4096) },
-];
+const SMALL_CASES = makeKnownBadCases(secret);
 
 describe('known-bad inputs through every upload parser', () => {
   it.each(SMALL_CASES.map((c) => [c.name, c]))('%s: a coded 4xx or a harmless parse', async (_, c) => {
@@ -173,6 +114,47 @@ describe('known-bad inputs through every upload parser', () => {
       const outcome = await expectHandled(byId(id), line, 'one-line.txt');
       expect(outcome.kind, id).toBe('rejected');
     }
+  });
+});
+
+/**
+ * Inputs on which `bench/fuzz` saw a parser take over a second of CPU time, or of wall time on a busy
+ * machine: kept so that each stays a harmless parse or a 4xx. (Their time is the bench's to measure.)
+ */
+describe('inputs bench/fuzz found slow', () => {
+  const seedOf = (id: string, name: string) =>
+    (byId(id).seeds.find((s) => s.name === name) ?? byId(id).seeds[0])?.content.toString('utf8') ?? '';
+
+  it('asset registry: a CSV whose first line is 2.5 MB (csv-parse looked for the line ending at every character)', async () => {
+    const header = `hostname,kind,internet_exp${'%41'.repeat(850_000)},environment\n`;
+    const outcome = await expectHandled(
+      byId('inventory/asset-registry'),
+      Buffer.from(`${header}web-1,host,yes,prod\r\nweb-2,host,no,prod\n`),
+      'assets.csv',
+    );
+    expect(outcome.kind).toBe('parsed');
+  });
+
+  it('pubspec.lock: 16,000 block-sequence lines in the packages map', async () => {
+    const seed = seedOf('inventory/pubspec-lock', 'pubspec.lock');
+    const at = seed.indexOf('\n', seed.indexOf('packages:')) + 1;
+    const content = seed.slice(0, at) + '  - a:\n'.repeat(16_000) + seed.slice(at);
+    const outcome = await expectHandled(byId('inventory/pubspec-lock'), Buffer.from(content), 'pubspec.lock');
+    expect(outcome.kind).toBe('rejected');
+  });
+
+  it('pnpm-lock.yaml: 20,000 `- ` after a key on one line (each error copied the 40 KB line)', async () => {
+    const content = `lockfileVersion: '9.0'\nimporters: ${'- '.repeat(20_000)}\n`;
+    const outcome = await expectHandled(byId('inventory/pnpm-lock'), Buffer.from(content), 'pnpm-lock.yaml');
+    expect(outcome.kind === 'rejected' && outcome.message).toMatch(/line 2, column \d+: invalid YAML/);
+  });
+
+  it('STIX: an object holding a 200 KB string and an array nested 16,384 deep', async () => {
+    const bundle = JSON.parse(seedOf('stix', 'exploitation.stix.json')) as { objects: object[] };
+    bundle.objects.splice(1, 0, { type: 'x-note', id: 'x-note--0', text: 'é'.repeat(100_000), deep: '@' });
+    const deep = '['.repeat(16_384) + ']'.repeat(16_384);
+    const content = JSON.stringify(bundle).replace('"@"', deep);
+    await expectHandled(byId('stix'), Buffer.from(content), 'exploitation.stix.json');
   });
 });
 

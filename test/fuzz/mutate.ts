@@ -33,10 +33,32 @@ export interface MutationLimits {
   maxDepth: number;
   /** Longest string inserted. */
   maxString: number;
+  /**
+   * How depths and lengths are drawn between 1 and the maximum: `uniform` (the default), or `log`,
+   * where each doubling (1–2, 2–4, … up to the maximum) is as likely as the next. `log` still reaches
+   * the maximum but makes the mean input far smaller (a mean of max/ln(max) instead of max/2), which is
+   * what lets `bench/fuzz` run a million cases per parser.
+   */
+  sizes?: 'uniform' | 'log';
+}
+
+/** A depth or length from 1 to `max`, drawn as `limits.sizes` says. */
+function sizeArb(max: number, limits: MutationLimits): fc.Arbitrary<number> {
+  if (limits.sizes !== 'log') return fc.integer({ min: 1, max });
+  const bits = Math.ceil(Math.log2(max));
+  return fc
+    .tuple(fc.integer({ min: 0, max: bits }), fc.nat())
+    .map(([e, r]) => Math.min(max, 2 ** e + (r % 2 ** e)));
 }
 
 /** Limits for CI: deep and long enough to cross every parser limit (200 levels), cheap enough to run 300 times. */
 export const TEST_LIMITS: MutationLimits = { maxDepth: 5_000, maxString: 70_000 };
+
+/**
+ * Limits for `bench/fuzz`: deeper and longer than CI's (20,000 levels, 1,000,000-character strings),
+ * sizes drawn per doubling so that a million cases per parser stay affordable (see `sizes`).
+ */
+export const BENCH_LIMITS: MutationLimits = { maxDepth: 20_000, maxString: 1_000_000, sizes: 'log' };
 
 /** Tokens of the formats' syntax that parsers treat specially. */
 const TOKENS = [
@@ -166,16 +188,13 @@ function insertion(limits: MutationLimits): fc.Arbitrary<Uint8Array> {
     {
       weight: 2,
       arbitrary: fc
-        .tuple(fc.constantFrom(...NESTING_OPENERS), fc.integer({ min: 1, max: limits.maxDepth }))
+        .tuple(fc.constantFrom(...NESTING_OPENERS), sizeArb(limits.maxDepth, limits))
         .map(([open, depth]) => text(open.repeat(depth))),
     },
     {
       weight: 1,
       arbitrary: fc
-        .tuple(
-          fc.constantFrom('A', '0', ' ', 'é', '\\"', '%41'),
-          fc.integer({ min: 1, max: limits.maxString }),
-        )
+        .tuple(fc.constantFrom('A', '0', ' ', 'é', '\\"', '%41'), sizeArb(limits.maxString, limits))
         .map(([unit, n]) => text(unit.repeat(n))),
     },
     { weight: 2, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 32 }) },
@@ -190,9 +209,9 @@ function jsonPayload(limits: MutationLimits): fc.Arbitrary<JsonPayload> {
     value(fc.constantFrom('../../../../etc/passwd', 'pkg:', 'pkg:npm/', '%', '__proto__', '\u0000', 'a\nb')),
     value(fc.jsonValue({ maxDepth: 3 })),
     fc
-      .record({ depth: fc.integer({ min: 1, max: limits.maxDepth }), open: fc.constantFrom('[', '{') })
+      .record({ depth: sizeArb(limits.maxDepth, limits), open: fc.constantFrom('[', '{') })
       .map(({ depth, open }): JsonPayload => ({ kind: 'deep', depth, open: open as '[' | '{' })),
-    fc.integer({ min: 1, max: limits.maxString }).map((length): JsonPayload => ({ kind: 'huge', length })),
+    sizeArb(limits.maxString, limits).map((length): JsonPayload => ({ kind: 'huge', length })),
   );
 }
 

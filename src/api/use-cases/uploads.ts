@@ -12,9 +12,16 @@ import { authorize } from '../../services/authz.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { importInventory } from '../../services/inventory/import-inventory.js';
 import { importVex } from '../../services/vex/import-vex.js';
-import { isUploadedFile } from '../upload-file.js';
+import { isUploadedFile, type UploadedFile } from '../upload-file.js';
 
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/;
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** A body of a byte-order mark alone is empty too (some formats would read it as a file of nothing). */
+function isOnlyByteOrderMark(body: UploadedFile): boolean {
+  return body.size === UTF8_BOM.length && readFileSync(body.path).equals(UTF8_BOM);
+}
 
 /** The uploaded file under the client's file name (in its private directory). */
 function checkUpload(body: unknown, filename: string): string {
@@ -26,7 +33,7 @@ function checkUpload(body: unknown, filename: string): string {
         hint: 'Give the file name only (e.g. package-lock.json, status, bom.cdx.json): letters, digits, . _ + -.',
       },
     );
-  if (!isUploadedFile(body) || body.size === 0)
+  if (!isUploadedFile(body) || body.size === 0 || isOnlyByteOrderMark(body))
     throw new PatchcastError('INPUT_INVALID', 'the request body is empty: send the file itself as the body', {
       hint: 'curl --data-binary @FILE -H "Content-Type: application/octet-stream" …',
     });

@@ -40,6 +40,14 @@ describe('gradle-lockfile', () => {
     );
     expect(() => parse('junit:junit=x\n')).toThrow(/line 1/);
   });
+
+  it('refuses a line whose coordinates are not Maven ids, such as an XML file named gradle.lockfile', () => {
+    // Three colons and an `=` are all it took before (found by sending the known-bad corpus to the API).
+    const xml =
+      '<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY x SYSTEM "file:///etc/passwd">]><bom xmlns="http://x" version="1"/>';
+    expect(() => parse(`${xml}\n`)).toThrow(/line 1: not a group:artifact:version/);
+    expect(() => parse('org.example:my artifact:1.0=runtimeClasspath\n')).toThrow(/line 1/);
+  });
 });
 
 describeInventoryFormat(gradleLockfileFormat, {

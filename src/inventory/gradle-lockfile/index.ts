@@ -10,6 +10,11 @@ import type { FoundPackage, InventoryFile, InventoryFormat, ParsedInventory } fr
 
 const GRADLE_HEADER = 'Gradle generated file for dependency locking';
 
+/** A Maven group or artifact id: Maven's model validator allows `[A-Za-z0-9_\-.]+` (ID_REGEX). */
+const MAVEN_ID = /^[A-Za-z0-9_.-]+$/;
+/** A version: no whitespace, quotes or markup (an XML or JSON file named gradle.lockfile is not one). */
+const VERSION = /^[^\s"'<>{}\\]+$/;
+
 function isTestConfiguration(configuration: string): boolean {
   return /^test[A-Z]/.test(configuration);
 }
@@ -25,6 +30,13 @@ function readLine(file: InventoryFile, line: string, lineNumber: number): FoundP
     throw new InventoryParseError(file.path, location, 'not a group:artifact:version=configurations line');
   }
   const [group, artifact, version] = parts.map((part) => part.trim()) as [string, string, string];
+  if (!MAVEN_ID.test(group) || !MAVEN_ID.test(artifact) || !VERSION.test(version)) {
+    throw new InventoryParseError(
+      file.path,
+      location,
+      'not a group:artifact:version=configurations line (a group or artifact id is letters, digits, _ - .)',
+    );
+  }
   assertField(file.path, location, 'module name', `${group}:${artifact}`);
   assertField(file.path, location, 'version', version);
   const configurations = line

@@ -86,6 +86,18 @@ describe('yarn-lock', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('refuses a string opened after quotes inside a name, which the quote count took for closed', () => {
+    // Found by bench/fuzz: the tokenizer reads `r"""esolved` as one name, then the string opened at
+    // column 15 runs to the end of the input and on until memory runs out.
+    const text = 'a@^1:\n  version "1.0.2"\n  r"""esolved "https://registry.yarnpkg.com/a/-/a-1.0.2.tgz#e8';
+    expect(() => parse(text, 'web/yarn.lock')).toThrow(
+      /web\/yarn\.lock:line 3: unterminated string at column 15/,
+    );
+    // A quote inside a name or a comment opens nothing; an escaped quote does not close a string.
+    expect(ids('a@^1:\n  version "1.0.0"\n  x"y 1\n# a "quote\n')).toEqual(['a@1.0.0']);
+    expect(() => parse('a@^1:\n  version "1.0.0\\"\n')).toThrow(/line 2: unterminated string at column 11/);
+  });
+
   it('warns about merge conflict markers Yarn resolves by itself', () => {
     const conflict = '<<<<<<< HEAD\na@^1:\n  version "1.0.0"\n=======\na@^1:\n  version "1.1.0"\n>>>>>>> b\n';
     const result = parse(conflict);

@@ -38,9 +38,45 @@ function getHeaderLines(text: string): Map<string, number> {
 const MAX_CLASSIC_LINE = 64 * 1024;
 
 /**
- * The classic parser loops until memory runs out on an unterminated string, so every line's quotes
- * are checked first: Yarn v1 never lets a string span lines. It also builds each token a character at
- * a time (a 50 MB line took 2 GB), so lines are bounded.
+ * Where the classic tokenizer would start a string on this line that the line does not close, or -1.
+ * Its string loop reads past the end of the input until memory runs out, so every line is scanned
+ * first, token by token as the tokenizer does (@yarnpkg/lockfile `tokenise`): a `"` opens a string
+ * only where a token starts; inside a name (`r"x"y` up to a space, `:`, `,`) or after `#` it is a
+ * plain character. Yarn v1 never lets a string span lines.
+ */
+export function findUnclosedString(line: string): number {
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i] as string;
+    if (c === '#') return -1;
+    if (c === '"') {
+      const end = findStringEnd(line, i);
+      if (end === -1) return i;
+      i = end + 1;
+    } else if (/[0-9]/.test(c)) {
+      while (/[0-9]/.test(line[i] ?? '')) i++;
+    } else if (line.startsWith('true', i)) i += 4;
+    else if (line.startsWith('false', i)) i += 5;
+    else if (/[a-zA-Z/-]/.test(c)) {
+      while (i < line.length && !/[: \r,]/.test(line[i] as string)) i++;
+    } else i++;
+  }
+  return -1;
+}
+
+/** The closing quote of the string opened at `start`, by the tokenizer's rule for `\"`; -1 if none. */
+function findStringEnd(line: string, start: number): number {
+  for (let k = start + 1; k < line.length; k++) {
+    if (line[k] !== '"') continue;
+    const escaped = line[k - 1] === '\\' && line[k - 2] !== '\\';
+    if (!escaped) return k;
+  }
+  return -1;
+}
+
+/**
+ * Every line is checked for a string it does not close (see `findUnclosedString`). The tokenizer also
+ * builds each token a character at a time (a 50 MB line took 2 GB), so lines are bounded.
  */
 function assertQuotesClosed(file: InventoryFile, text: string): void {
   text.split('\n').forEach((line, index) => {
@@ -51,13 +87,12 @@ function assertQuotesClosed(file: InventoryFile, text: string): void {
         `line of ${line.length} characters, over the ${MAX_CLASSIC_LINE}-character limit of a yarn.lock line`,
       );
     }
-    if (/^\s*#/.test(line)) return;
-    const quotes = line.replace(/\\./g, '').split('"').length - 1;
-    if (quotes % 2 !== 0) {
+    const open = findUnclosedString(line);
+    if (open !== -1) {
       throw new InventoryParseError(
         file.path,
         `line ${index + 1}`,
-        'unterminated string',
+        `unterminated string at column ${open + 1}`,
         'Is the file truncated?',
       );
     }
