@@ -121,6 +121,19 @@ describe('write routes', () => {
     });
     expect(bad.statusCode).toBeGreaterThanOrEqual(400);
     expect(bad.statusCode).toBeLessThan(500);
+    // The error names the client's file, never the temporary directory it was read from.
+    expect(bad.json().detail).toMatch(/^bom\.cdx\.json/);
+    expect(bad.body).not.toContain('patchcast-upload-');
+    // A lockfile does not name its host: without ?asset= it is refused, not filed under a temp name.
+    const unnamed = await app.inject({
+      method: 'POST',
+      url: '/api/v1/inventory?filename=requirements.txt',
+      headers: { ...bearer(tokens.operator), 'content-type': 'text/plain' },
+      payload: 'django==3.2.0\n',
+    });
+    expect(unnamed.statusCode).toBe(400);
+    expect(unnamed.json()).toMatchObject({ code: 'INPUT_INVALID' });
+    expect(unnamed.json().detail).toContain('requirements.txt does not name the asset');
     const big = await app.inject({
       method: 'POST',
       url: '/api/v1/inventory?filename=requirements.txt',

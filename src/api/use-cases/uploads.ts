@@ -5,7 +5,7 @@
  * by name (package-lock.json, status, …). The directory is removed once the answer is sent.
  */
 import { readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PatchcastError } from '../../core/errors.js';
 import { collectInventory } from '../../inventory/collect.js';
 import { authorize } from '../../services/authz.js';
@@ -42,13 +42,43 @@ function checkUpload(body: unknown, filename: string): string {
   return path;
 }
 
+/** `text` with the upload's private directory taken out, so a message names the client's file only. */
+function hideUploadDir(text: string, dir: string): string {
+  return text.replaceAll(`${dir}/`, '').replaceAll(dir, '.');
+}
+
+/** Runs a parse of an upload; its errors name the client's file, not the temporary path it was read from. */
+async function withUploadNames<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(error instanceof PatchcastError)) throw error;
+    const details = JSON.parse(hideUploadDir(JSON.stringify(error.details), dir)) as Record<string, unknown>;
+    throw new PatchcastError(error.code, hideUploadDir(error.message, dir), {
+      hint: hideUploadDir(error.hint, dir),
+      details,
+      cause: error,
+    });
+  }
+}
+
 export async function importInventoryUpload(
   deps: ServiceDeps,
   input: { body: unknown; filename: string; assetId?: string; match: boolean },
 ) {
   authorize(deps.actor, 'operate');
   const path = checkUpload(input.body, input.filename);
-  const collected = await collectInventory([path], input.assetId ? { assetId: input.assetId } : {});
+  const dir = (input.body as UploadedFile).dir;
+  const collected = await withUploadNames(dir, () =>
+    collectInventory([path], input.assetId ? { assetId: input.assetId } : {}),
+  );
+  // A file that does not name its host (a lockfile, a package database) would be filed under the
+  // directory it sits in, which for an upload is a random temporary one.
+  if (!input.assetId && collected.assets.some((a) => a.name === basename(dir)))
+    throw new PatchcastError('INPUT_INVALID', `${input.filename} does not name the asset it describes`, {
+      hint: 'Name the asset: POST /api/v1/inventory?filename=…&asset=web-01 (an SBOM with metadata.component, an agent report or an asset registry name their assets themselves).',
+    });
+  collected.warnings = collected.warnings.map((w) => hideUploadDir(w, dir));
   // The import service writes, audits (inventory:import), re-matches and announces it, as for the CLI.
   const summary = await importInventory(deps, { collected, match: input.match });
   const matched = summary.matched;
@@ -72,7 +102,8 @@ export async function importAgentInventory(deps: ServiceDeps, input: { body: unk
   const assetId = deps.actor.assetId;
   if (!assetId) throw new PatchcastError('AUTH_FORBIDDEN', `${deps.actor.id} is bound to no asset`);
   const path = checkUpload(input.body, 'agent-report.json');
-  const collected = await collectInventory([path], { assetId });
+  const dir = (input.body as UploadedFile).dir;
+  const collected = await withUploadNames(dir, () => collectInventory([path], { assetId }));
   if (collected.assets.some((a) => a.sources.some((s) => s.format !== 'agent-report')))
     throw new PatchcastError('INPUT_INVALID', 'an agent sends a patchcast.agent-report/1 document only', {
       details: { formats: collected.assets.flatMap((a) => a.sources.map((s) => s.format)) },
