@@ -102,7 +102,13 @@ export const WRITE_ROUTES = [
     access: 'operate',
     rawBody: true,
     query: uploadQuery.extend({
-      asset: z.string().min(1).optional().describe('put every package found into this asset'),
+      asset: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'put every package found into this asset; needed for a file that does not name its asset (a lockfile, a package database)',
+        ),
       match: z.enum(['true', 'false']).default('true'),
     }),
     response: openObject('InventoryImport', 'assets, registryAssets, findings, resolved, warnings'),

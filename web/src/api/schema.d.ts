@@ -2684,7 +2684,7 @@ export interface operations {
     postInventory: {
         parameters: {
             query: {
-                /** @description put every package found into this asset */
+                /** @description put every package found into this asset; needed for a file that does not name its asset (a lockfile, a package database) */
                 asset?: string;
                 /** @description the file name the format is recognised by, e.g. package-lock.json */
                 filename: string;
