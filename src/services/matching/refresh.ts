@@ -11,7 +11,7 @@ export interface RefreshResult extends MatchFleetResult {
  * Re-matches (all assets, the ones given, or — with `advisoryKeys: 'pending'` after a feed sync —
  * only the holders of packages whose advisories the sync added, changed or withdrew) and then
  * applies VEX. Risk, exceptions and SLAs follow in
- * `updateFindings` (src/pipeline), which every command that changes findings goes through.
+ * `updateFindings` (services/pipeline/update-findings.ts), which every command that changes findings goes through.
  */
 export async function refreshFindings(
   store: Store,

@@ -1,6 +1,6 @@
 /**
  * What `patchcast sync` does for the exploit model once every source synced: retrain when due
- * (src/pipeline/exploit-model-registry.ts) and store the day's scores with the current model.
+ * (exploit-model-registry.ts) and store the day's scores with the current model.
  */
 import type { Config } from '../../config/index.js';
 import { getDurationMinutes } from '../../config/index.js';

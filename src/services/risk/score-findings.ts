@@ -1,5 +1,5 @@
 /**
- * Scores the store's findings a batch of assets at a time: gathers their contexts (context.ts), asks
+ * Scores the store's findings a batch of assets at a time: gathers their contexts (finding-contexts.ts), asks
  * the exploit forecast once per CVE when one is given, scores each finding (score/), and writes
  * `findings.risk` batch by batch.
  */
@@ -37,7 +37,7 @@ export interface ScoreFindingsOptions {
   findingIds?: readonly string[];
   /**
    * The exploit model's probabilities (the store's forecast: `makeForecastLoader` in
-   * src/pipeline/exploit-forecast.ts). Without it EPSS and the CVSS prior are used.
+   * src/services/model/exploit-forecast.ts). Without it EPSS and the CVSS prior are used.
    */
   model?: ModelProbabilities | LoadModelProbabilities;
   /** Write `findings.risk` (default true). */
