@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config/index.js';
 import { getFeedSource } from '../src/feeds/index.js';
-import { applyStoredVex } from '../src/matching/index.js';
-import { scoreAndRank } from '../src/pipeline/update-findings.js';
-import { applyPolicies } from '../src/risk/sla/index.js';
+import { applyStoredVex } from '../src/services/matching/apply-vex.js';
+import { scoreAndRank } from '../src/services/pipeline/update-findings.js';
+import { applyPolicies } from '../src/services/risk/apply-policies.js';
 import { syncSource } from '../src/services/sync/sync-source.js';
 import {
   FINDING_BATCH_ASSETS,

@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/index.js';
-import { makeForecastLoader } from '../src/pipeline/exploit-forecast.js';
 import { formatContribution } from '../src/risk/score/index.js';
-import { type ScoredFinding, scoreFindings } from '../src/risk/score-findings.js';
 import { silentLogger } from '../src/services/deps.js';
+import { makeForecastLoader } from '../src/services/model/exploit-forecast.js';
 import { runPipeline } from '../src/services/pipeline/run-pipeline.js';
+import { type ScoredFinding, scoreFindings } from '../src/services/risk/score-findings.js';
 import { openStore } from '../src/store/index.js';
 
 const { values: args } = parseArgs({

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { matchFleet } from '../../src/matching/match-fleet.js';
+import { matchFleet } from '../../src/services/matching/match-fleet.js';
 import { openStore, replaceAssetPackages, type Store, upsertAsset } from '../../src/store/index.js';
 import { loadAdvisorySet, loadLanguagePool } from './advisory-set.js';
 import { generateFleet, toInstalledPackages } from './demo-fleet.js';

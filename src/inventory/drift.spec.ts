@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { makeServiceDeps } from '../../test/support/service-deps.js';
 import { makeTempStore } from '../../test/support/store.js';
 import { importInventory } from '../services/inventory/import-inventory.js';
+import { loadStoredAssetDrift } from '../services/inventory/load-asset-drift.js';
 import { type Store, saveAssetSnapshot } from '../store/index.js';
 import { collectInventory } from './collect.js';
-import { computeDrift, loadAssetDrift } from './drift.js';
+import { computeDrift } from './drift.js';
 
 const pkg = (name: string, version: string) => ({ ecosystem: 'Debian:12', name, version });
 
@@ -51,7 +52,7 @@ describe('drift', () => {
     try {
       writeFileSync(file, JSON.stringify(report('3.0.11-1~deb12u2', 'a'.repeat(64))));
       await importAt(store, file, '2026-01-01T00:00:00Z');
-      const baseline = await loadAssetDrift(store.db, 'web-01', 'baseline');
+      const baseline = await loadStoredAssetDrift(store.db, 'web-01', 'baseline');
       expect(baseline.since).toBeNull();
       const { loadAssetPackages, loadAssetConfigHashes } = await import('../store/index.js');
       await saveAssetSnapshot(store.db, {
@@ -65,13 +66,15 @@ describe('drift', () => {
       writeFileSync(file, JSON.stringify(report('3.0.15-1~deb12u1', 'b'.repeat(64))));
       await importAt(store, file, '2026-01-08T00:00:00Z');
       for (const against of ['baseline', 'previous'] as const) {
-        const drift = await loadAssetDrift(store.db, 'web-01', against);
+        const drift = await loadStoredAssetDrift(store.db, 'web-01', against);
         expect(drift.changed).toEqual([
           { ecosystem: 'Debian:12', name: 'openssl', from: '3.0.11-1~deb12u2', to: '3.0.15-1~deb12u1' },
         ]);
         expect(drift.configChanged.map((c) => c.path)).toEqual(['/etc/ssh/sshd_config']);
       }
-      expect((await loadAssetDrift(store.db, 'web-01', 'previous')).since).toBe('2026-01-01T00:00:00.000Z');
+      expect((await loadStoredAssetDrift(store.db, 'web-01', 'previous')).since).toBe(
+        '2026-01-01T00:00:00.000Z',
+      );
     } finally {
       await cleanup();
     }
@@ -94,7 +97,7 @@ describe('drift', () => {
     try {
       await importAt(store, file, '2026-01-01T00:00:00Z');
       await importAt(store, file, '2026-01-02T00:00:00Z');
-      expect((await loadAssetDrift(store.db, 'h', 'previous')).since).toBeNull();
+      expect((await loadStoredAssetDrift(store.db, 'h', 'previous')).since).toBeNull();
     } finally {
       await cleanup();
     }

@@ -1,12 +1,5 @@
 import type { InstalledPackage } from '../core/types.js';
-import {
-  type AssetSnapshot,
-  type Db,
-  loadAssetConfigHashes,
-  loadAssetPackages,
-  loadAssetSnapshot,
-  type SnapshotKind,
-} from '../store/index.js';
+import type { AssetSnapshot, SnapshotKind } from '../store/index.js';
 
 export interface PackageChange {
   ecosystem: string;
@@ -92,15 +85,4 @@ export function getAssetDrift(
     since: reference.takenAt,
     ...computeDrift(reference.packages, current, reference.configHashes ?? {}, hashes),
   };
-}
-
-/**
- * `getAssetDrift` read from the store. Left for risk's exposure factor (src/risk/context.ts, which
- * reads the store itself until risk's reads move to the services); the services do not call it.
- */
-export async function loadAssetDrift(db: Db, assetId: string, against: SnapshotKind): Promise<DriftReport> {
-  const reference = await loadAssetSnapshot(db, assetId, against);
-  const current = await loadAssetPackages(db, assetId);
-  const hashes = (await loadAssetConfigHashes(db, assetId)) ?? {};
-  return getAssetDrift(assetId, against, reference, current, hashes);
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempStore } from '../../test/support/store.js';
 import { type OsvRecord, osvRecordSchema, toVulnerability } from '../feeds/osv/osv-record.js';
+import { matchFleet } from '../services/matching/match-fleet.js';
 import {
   listFindings,
   replaceAssetPackages,
@@ -9,7 +10,6 @@ import {
   upsertAsset,
   upsertVulnerabilities,
 } from '../store/index.js';
-import { matchFleet } from './match-fleet.js';
 import { matchPackage } from './match-package.js';
 import type { AdvisoryForPackage } from './types.js';
 

@@ -2,8 +2,6 @@
  * The one as-of day every command judges dates at (`sla`, `findings`, `explain`, `run`). See
  * "As-of day" in readme.md for the rule and why it is the wall clock, not the data's end.
  */
-import { type Db, loadNewestDataDay } from '../store/index.js';
-
 export interface AsOf {
   /** The UTC day dates are judged at: due, overdue, exceptions in force. */
   day: string;
@@ -20,11 +18,6 @@ export interface AsOf {
  */
 export function getAsOf(now: Date, dataThrough: string | null): AsOf {
   return { day: now.toISOString().slice(0, 10), instant: now, dataThrough };
-}
-
-/** `getAsOf` with the store's newest data day (one query). */
-export async function loadAsOf(db: Db, now: Date = new Date()): Promise<AsOf> {
-  return getAsOf(now, await loadNewestDataDay(db));
 }
 
 /** The words commands print: `as of 2026-03-01`. */

@@ -165,7 +165,7 @@ export interface FleetScored {
 }
 
 /**
- * `compareScored` then finding id (src/risk/score-findings.ts): highest risk first, ties by asset,
+ * `compareScored` then finding id (src/services/risk/score-findings.ts): highest risk first, ties by asset,
  * vulnerability, package, then id — the total order of the `top` list.
  */
 export function compareFleetScored(a: FleetScored, b: FleetScored): number {

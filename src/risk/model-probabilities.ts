@@ -1,6 +1,6 @@
 /**
  * The exploit model scored on a data directory (the ../shared/data layout), for scripts and
- * experiments. Risk scoring uses the store's forecast instead (src/pipeline/exploit-forecast.ts).
+ * experiments. Risk scoring uses the store's forecast instead (src/services/model/exploit-forecast.ts).
  */
 import { getPopulation } from '../predict/features/index.js';
 import {

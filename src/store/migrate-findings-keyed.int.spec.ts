@@ -4,8 +4,15 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPostgresAvailable, makeTestSchema } from '../../test/support/postgres.js';
-import { getFindingId } from '../matching/index.js';
-import { listFindings, migrateTo, migrateToLatest, openStore, type Store, upsertAsset } from './index.js';
+import {
+  getFindingId,
+  listFindings,
+  migrateTo,
+  migrateToLatest,
+  openStore,
+  type Store,
+  upsertAsset,
+} from './index.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /**

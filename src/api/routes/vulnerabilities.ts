@@ -3,7 +3,7 @@ import { loadVulnerability } from '../../services/findings/load-vulnerability.js
 import { defineRoute } from '../route.js';
 import { idParam } from '../schemas.js';
 
-/** As `patchcast explain CVE-… --json` (src/pipeline/explain-from-store.ts `CveForecast`). */
+/** As `patchcast explain CVE-… --json` (src/services/findings/explain-from-store.ts `CveForecast`). */
 const cveForecastSchema = z
   .looseObject({
     cve: z.string(),

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import { PatchcastError } from '../../core/errors.js';
-import { getHeadline, type RetrainReport } from '../../pipeline/exploit-model-registry.js';
 import { type History, loadHistory } from '../../predict/index.js';
+import { getHeadline, type RetrainReport } from '../../services/model/exploit-model-registry.js';
 import { loadModelHistory as loadStoreHistory } from '../../services/model/load-model-history.js';
 import { loadModelStatus, loadScoreDrift } from '../../services/model/load-model-status.js';
 import type { ModelAfterSyncReport } from '../../services/model/model-after-sync.js';

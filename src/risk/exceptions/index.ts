@@ -1,4 +1,3 @@
-export { type ApplyExceptionsResult, applyExceptions } from './apply-exceptions.js';
 export {
   type CoverOptions,
   findCoveringException,

@@ -1,24 +1,8 @@
-export { applyPolicies, type Policies, type PolicyOptions, type PolicyResult } from './apply-policies.js';
-export {
-  applySla,
-  applySlaBatches,
-  DEFAULT_EXCEPTION_POLICY,
-  getHistoryState,
-  type SlaBatchOptions,
-  type SlaBatchResult,
-  type SlaEntry,
-} from './apply-sla.js';
 export { BOD_TIMELINE_DAYS, type BodInputs, type BodTimeline, getBodTimeline } from './bod-26-04.js';
 export { computeSla, getBaseDue } from './compute-sla.js';
 export { addDays, addMonths, diffDays, getDay, getDayOf } from './dates.js';
 export { DEFAULT_SLA_RULES, getSlaRules } from './default-rules.js';
 export { getSeverity, getSlaFacts, type SlaFacts } from './facts.js';
-export {
-  loadKevFindingIds,
-  loadSlaContextBatches,
-  loadSlaContexts,
-  makeKevLookup,
-} from './load-sla-contexts.js';
 export { matchSlaRule, type RuleMatch } from './match-rule.js';
 export { getPausedDays } from './pause.js';
 export {
@@ -30,9 +14,11 @@ export {
   type SlaReportOptions,
 } from './sla-report.js';
 export {
+  DEFAULT_EXCEPTION_POLICY,
   DEFAULT_WARN_DAYS,
   type ExceptionPolicy,
   type Severity,
   type SlaDue,
+  type SlaEntry,
   type SlaRule,
 } from './types.js';

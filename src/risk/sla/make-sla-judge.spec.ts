@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FindingContext, VulnerabilityContext } from '../types.js';
 import { EXIM_KEV, makeAsset, makeContext, makeException } from './__fixtures__/contexts.js';
-import { DEFAULT_EXCEPTION_POLICY } from './apply-sla.js';
 import { computeSla } from './compute-sla.js';
 import { DEFAULT_SLA_RULES } from './default-rules.js';
 import { makeSlaJudge } from './make-sla-judge.js';
+import { DEFAULT_EXCEPTION_POLICY } from './types.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempStore } from '../../../test/support/store.js';
 import type { Finding } from '../../core/types.js';
+import { applyExceptions } from '../../services/risk/apply-exceptions.js';
+import { applyPolicies } from '../../services/risk/apply-policies.js';
+import { applySla } from '../../services/risk/apply-sla.js';
 import {
   type Db,
   insertException,
@@ -9,12 +12,10 @@ import {
   upsertKevEntries,
   upsertVulnerabilities,
 } from '../../store/index.js';
-import { applyExceptions } from '../exceptions/apply-exceptions.js';
 import { makeAsset, makeException, makeFinding } from './__fixtures__/contexts.js';
-import { applyPolicies } from './apply-policies.js';
-import { applySla, DEFAULT_EXCEPTION_POLICY, type SlaEntry } from './apply-sla.js';
 import { DEFAULT_SLA_RULES } from './default-rules.js';
 import { getSlaReport, makeSlaReportBuilder, type SlaReportItem } from './sla-report.js';
+import { DEFAULT_EXCEPTION_POLICY, type SlaEntry } from './types.js';
 
 const AT = '2026-01-05T08:00:00.000Z';
 const NOW = new Date('2026-03-01T12:00:00Z');

@@ -1,9 +1,8 @@
 import { getOrCreate } from '../../core/collections.js';
 import { makeTopList, type TopList } from '../../core/top-list.js';
 import type { SlaState } from '../types.js';
-import type { SlaEntry } from './apply-sla.js';
 import { diffDays, getDayOf } from './dates.js';
-import type { SlaRule } from './types.js';
+import type { SlaEntry, SlaRule } from './types.js';
 
 /** One finding in an SLA report. */
 export interface SlaReportItem {

@@ -1,11 +1,11 @@
 import { PatchcastError } from '../../core/errors.js';
 import type { RiskException } from '../../core/types.js';
 import { type ExceptionRequest, makeException } from '../../risk/exceptions/index.js';
-import { applyPolicies } from '../../risk/sla/index.js';
 import { type Db, insertException, listFindings, loadAsset } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
+import { applyPolicies } from '../risk/apply-policies.js';
 import { loadCoveredCounts } from './covered-counts.js';
 
 export interface AddExceptionResult {

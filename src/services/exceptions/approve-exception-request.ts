@@ -1,9 +1,9 @@
 import { PatchcastError } from '../../core/errors.js';
 import { makeException } from '../../risk/exceptions/index.js';
-import { applyPolicies } from '../../risk/sla/index.js';
 import { insertException, listAuditEventsFor } from '../../store/index.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
+import { applyPolicies } from '../risk/apply-policies.js';
 import type { AddExceptionResult } from './add-exception.js';
 import { loadCoveredCounts } from './covered-counts.js';
 import type { ExceptionRequestInput } from './request-exception.js';

@@ -1,8 +1,8 @@
 import { PatchcastError } from '../../core/errors.js';
-import { applyPolicies } from '../../risk/sla/index.js';
 import { revokeException as revokeExceptionRow } from '../../store/index.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
+import { applyPolicies } from '../risk/apply-policies.js';
 
 /**
  * Ends an exception now (`patchcast exceptions revoke`); the findings it covered open again. Needs

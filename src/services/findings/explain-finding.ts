@@ -1,15 +1,16 @@
 import type { Config } from '../../config/index.js';
 import { PatchcastError } from '../../core/errors.js';
 import type { Finding } from '../../core/types.js';
-import { makeForecastLoader } from '../../pipeline/exploit-forecast.js';
-import { type AsOf, loadAsOf } from '../../risk/as-of.js';
-import { loadFindingContexts } from '../../risk/context.js';
-import { type ScoredFinding, scoreFindings } from '../../risk/score-findings.js';
+import type { AsOf } from '../../risk/as-of.js';
 import { computeSla, getSlaRules } from '../../risk/sla/index.js';
 import type { SlaResult } from '../../risk/types.js';
 import { listExceptions, listFindings, loadCveOfVulnerabilities, type Store } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { makeForecastLoader } from '../model/exploit-forecast.js';
+import { loadFindingContexts } from '../risk/finding-contexts.js';
+import { loadAsOf } from '../risk/load-as-of.js';
+import { type ScoredFinding, scoreFindings } from '../risk/score-findings.js';
 
 /** A finding's risk as data: the score, SSVC, due date and every contribution. */
 export interface FindingExplanation {

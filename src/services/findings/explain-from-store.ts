@@ -5,7 +5,6 @@
  * reported as listed (since when, ransomware use) instead of scored.
  */
 import { PatchcastError } from '../../core/errors.js';
-import { loadCurrentExploitModel } from '../../pipeline/exploit-model-registry.js';
 import {
   type ExploitModelArtifact,
   explainCve,
@@ -23,6 +22,7 @@ import {
   loadLastScoreDay,
   type Store,
 } from '../../store/index.js';
+import { loadCurrentExploitModel } from '../model/exploit-model-registry.js';
 import { loadHistoryForCve } from './history-for-cve.js';
 
 /** A CVE's forecast as `patchcast explain` shows it. */

@@ -5,7 +5,6 @@ import { epssSource } from '../../feeds/epss/index.js';
 import { exploitsSource } from '../../feeds/exploits/index.js';
 import { kevSource } from '../../feeds/kev/index.js';
 import { SNAPSHOT_DIR } from '../../pipeline/bundled-snapshot.js';
-import { loadHistoryFromStore } from '../../pipeline/history-from-store.js';
 import {
   featuresAsOf,
   type History,
@@ -14,6 +13,7 @@ import {
   toDay,
 } from '../../predict/index.js';
 import type { Store } from '../../store/index.js';
+import { loadHistoryFromStore } from '../model/history-from-store.js';
 import { syncSource } from '../sync/sync-source.js';
 import { loadHistoryForCve } from './history-for-cve.js';
 

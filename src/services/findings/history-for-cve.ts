@@ -9,7 +9,6 @@
  * CVE's vendor keys are read whole: the History gives them that vendor from their text.
  */
 
-import { getKevPairs } from '../../pipeline/history-from-store.js';
 import {
   type EpssInput,
   FULL_EPSS_MIN_ROWS,
@@ -39,6 +38,7 @@ import {
   loadSightingsOf,
   loadVendorlessCvesMentioning,
 } from '../../store/index.js';
+import { getKevPairs } from '../model/history-from-store.js';
 
 /** The restricted History, or undefined when the store holds no record of `cve`. */
 export async function loadHistoryForCve(

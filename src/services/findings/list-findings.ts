@@ -1,8 +1,9 @@
 import type { Finding } from '../../core/types.js';
-import { type AsOf, loadAsOf } from '../../risk/as-of.js';
+import type { AsOf } from '../../risk/as-of.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { loadCoverageWarnings } from '../matching/load-coverage-warnings.js';
+import { loadAsOf } from '../risk/load-as-of.js';
 import type { FindingExplanation } from './explain-finding.js';
 import { type FindingQuery, loadFindingSelection, type SortKey } from './load-finding-selection.js';
 

@@ -3,8 +3,6 @@ import { PatchcastError } from '../../core/errors.js';
 import type { Asset } from '../../core/types.js';
 import type { AssetInventory, CollectedInventory } from '../../inventory/collect.js';
 import type { AssetRecord } from '../../inventory/types.js';
-import type { RefreshResult } from '../../matching/index.js';
-import { updateFindings } from '../../pipeline/update-findings.js';
 import {
   type AssetInput,
   type Db,
@@ -21,6 +19,8 @@ import { announce } from '../auth/events.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
 import { loadCoverageWarnings } from '../matching/load-coverage-warnings.js';
+import type { RefreshResult } from '../matching/refresh.js';
+import { updateFindings } from '../pipeline/update-findings.js';
 
 export interface ImportSummary {
   /** Assets whose packages were replaced by this import (matching re-runs for exactly these). */

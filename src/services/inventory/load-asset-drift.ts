@@ -1,5 +1,6 @@
 import { type DriftReport, getAssetDrift } from '../../inventory/drift.js';
 import {
+  type Db,
   loadAssetConfigHashes,
   loadAssetPackages,
   loadAssetSnapshot,
@@ -16,9 +17,20 @@ export async function loadAssetDrift(
 ): Promise<DriftReport> {
   authorize(deps.actor, 'read');
   await requireAsset(deps.store.db, input.assetId);
-  const db = deps.store.db;
-  const reference = await loadAssetSnapshot(db, input.assetId, input.against);
-  const current = await loadAssetPackages(db, input.assetId);
-  const hashes = (await loadAssetConfigHashes(db, input.assetId)) ?? {};
-  return getAssetDrift(input.assetId, input.against, reference, current, hashes);
+  return loadStoredAssetDrift(deps.store.db, input.assetId, input.against);
+}
+
+/**
+ * `getAssetDrift` read from the store, without a permission check: for `loadAssetDrift` and risk's
+ * exposure factor (services/risk/finding-contexts.ts, services/pipeline/steps-after-match.ts).
+ */
+export async function loadStoredAssetDrift(
+  db: Db,
+  assetId: string,
+  against: SnapshotKind,
+): Promise<DriftReport> {
+  const reference = await loadAssetSnapshot(db, assetId, against);
+  const current = await loadAssetPackages(db, assetId);
+  const hashes = (await loadAssetConfigHashes(db, assetId)) ?? {};
+  return getAssetDrift(assetId, against, reference, current, hashes);
 }

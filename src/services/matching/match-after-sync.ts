@@ -4,9 +4,9 @@
  * With nothing to re-match it still finishes the steps an interrupted pass left owed.
  */
 import type { Config } from '../../config/index.js';
-import { finishOwedSteps } from '../../pipeline/steps-after-match.js';
-import { updateFindings } from '../../pipeline/update-findings.js';
 import { countAssets, countPendingMatchKeys, type Store } from '../../store/index.js';
+import { finishOwedSteps } from '../pipeline/steps-after-match.js';
+import { updateFindings } from '../pipeline/update-findings.js';
 
 /** What the re-match after a sync did. */
 export interface MatchAfterSyncReport {

@@ -1,4 +1,3 @@
-import { EXPLOIT_MODEL_KIND, loadCurrentExploitModel } from '../../pipeline/exploit-model-registry.js';
 import {
   type ExploitScoreDay,
   listModelEntries,
@@ -8,6 +7,7 @@ import {
 } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { EXPLOIT_MODEL_KIND, loadCurrentExploitModel } from './exploit-model-registry.js';
 
 /** The current exploit model, its card, the retrain history and the last stored score day (`model status`). */
 export async function loadModelStatus(deps: ServiceDeps) {

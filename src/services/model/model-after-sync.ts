@@ -1,21 +1,21 @@
 /**
  * What `patchcast sync` does for the exploit model once every source synced: retrain when due
- * (src/pipeline/exploit-model-registry.ts) and store the day's scores with the current model.
+ * (exploit-model-registry.ts) and store the day's scores with the current model.
  */
 import type { Config } from '../../config/index.js';
 import { getDurationMinutes } from '../../config/index.js';
 import { PatchcastError } from '../../core/errors.js';
+import type { TrainExploitModelOptions } from '../../predict/exploit-model.js';
+import { type ExploitTrainer, fromDay, type History, toDay } from '../../predict/index.js';
+import { type ExploitScoreDay, listModelEvaluations, type Store } from '../../store/index.js';
 import {
   EXPLOIT_MODEL_KIND,
   loadCurrentExploitModel,
   type RetrainReport,
   retrainExploitModel,
-} from '../../pipeline/exploit-model-registry.js';
-import { storeExploitScores } from '../../pipeline/exploit-scores.js';
-import { loadHistoryFromStore } from '../../pipeline/history-from-store.js';
-import type { TrainExploitModelOptions } from '../../predict/exploit-model.js';
-import { type ExploitTrainer, fromDay, type History, toDay } from '../../predict/index.js';
-import { type ExploitScoreDay, listModelEvaluations, type Store } from '../../store/index.js';
+} from './exploit-model-registry.js';
+import { storeExploitScores } from './exploit-scores.js';
+import { loadHistoryFromStore } from './history-from-store.js';
 
 /** Whether a retrain is due, and why (or why not). */
 export interface RetrainDue {

@@ -1,7 +1,7 @@
-import { type RetrainReport, retrainExploitModel } from '../../pipeline/exploit-model-registry.js';
 import type { History } from '../../predict/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { type RetrainReport, retrainExploitModel } from './exploit-model-registry.js';
 
 export interface RetrainModelInput {
   /** The history to train and compare on (`loadModelHistory`, or a data directory's). */

@@ -1,9 +1,9 @@
-import { loadCurrentExploitModel } from '../../pipeline/exploit-model-registry.js';
-import { storeExploitScores } from '../../pipeline/exploit-scores.js';
 import { type ExploitModelArtifact, type History, type Scores, scoreAsOf } from '../../predict/index.js';
 import type { ExploitScoreDay } from '../../store/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { loadCurrentExploitModel } from './exploit-model-registry.js';
+import { storeExploitScores } from './exploit-scores.js';
 
 /**
  * Scores the population as of `day` and stores the day (`patchcast model score --store`): only the

@@ -2,13 +2,9 @@ import { join } from 'node:path';
 import { PatchcastError } from '../../core/errors.js';
 import { FEED_SOURCES, type FeedProgress } from '../../feeds/index.js';
 import { collectInventory } from '../../inventory/collect.js';
-import type { RefreshResult } from '../../matching/index.js';
 import { type Patch, toPatchJson } from '../../matching/patches.js';
 import { SNAPSHOT_DIR } from '../../pipeline/bundled-snapshot.js';
-import { updateFindings } from '../../pipeline/update-findings.js';
-import { type AsOf, loadAsOf } from '../../risk/as-of.js';
-import { getRiskRanked, type RiskRankedFinding } from '../../risk/score-findings.js';
-import type { PolicyResult } from '../../risk/sla/index.js';
+import type { AsOf } from '../../risk/as-of.js';
 import {
   appendAuditEvent,
   countFindings,
@@ -23,8 +19,13 @@ import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
 import { importInventory } from '../inventory/import-inventory.js';
 import { loadCoverageWarnings } from '../matching/load-coverage-warnings.js';
+import type { RefreshResult } from '../matching/refresh.js';
 import { loadPatchSelection } from '../patches/patch-selection.js';
+import type { PolicyResult } from '../risk/apply-policies.js';
+import { loadAsOf } from '../risk/load-as-of.js';
+import { getRiskRanked, type RiskRankedFinding } from '../risk/score-findings.js';
 import { type SyncReport, syncSource } from '../sync/sync-source.js';
+import { updateFindings } from './update-findings.js';
 
 export interface RunOptions {
   /** Read every feed from this mirror directory; default: the bundled snapshot on a store that has none. */

@@ -5,7 +5,6 @@
  * without waiting for the next inventory. An agent's own report after the job says the same again.
  */
 import type { InstalledPackage, Job } from '../../core/types.js';
-import { updateFindings } from '../../pipeline/update-findings.js';
 import { getJobTargets } from '../../rollout/job-spec.js';
 import {
   appendJobEvent,
@@ -15,6 +14,7 @@ import {
 } from '../../store/index.js';
 import { announce } from '../auth/events.js';
 import type { ServiceDeps } from '../deps.js';
+import { updateFindings } from '../pipeline/update-findings.js';
 
 export interface PatchedRecord {
   packages: number;

@@ -1,7 +1,9 @@
-import { type AsOf, loadAsOf } from '../../risk/as-of.js';
-import { applyPolicies, getSlaRules, makeSlaReportBuilder, type SlaReport } from '../../risk/sla/index.js';
+import type { AsOf } from '../../risk/as-of.js';
+import { getSlaRules, makeSlaReportBuilder, type SlaReport } from '../../risk/sla/index.js';
 import { authorize } from '../authz.js';
 import type { ServiceDeps } from '../deps.js';
+import { applyPolicies } from '../risk/apply-policies.js';
+import { loadAsOf } from '../risk/load-as-of.js';
 
 export interface SlaReportResult {
   report: SlaReport;

@@ -1,10 +1,10 @@
 import { parseVexDocument, type VexStatement } from '../../matching/vex/index.js';
-import { updateFindings } from '../../pipeline/update-findings.js';
 import { replaceVexStatements } from '../../store/index.js';
 import { announce } from '../auth/events.js';
 import { authorize } from '../authz.js';
 import { changeState } from '../change.js';
 import type { ServiceDeps } from '../deps.js';
+import { updateFindings } from '../pipeline/update-findings.js';
 
 /** One VEX document as read by a door: where it came from (a path or an upload's name) and its text. */
 export interface VexDocument {

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pypiAdvisory } from '../../../test/support/advisories.js';
 import { makeServiceDeps, SERVICE_NOW } from '../../../test/support/service-deps.js';
 import { addPypiHost, countRows, makeTempStore } from '../../../test/support/store.js';
-import { updateFindings } from '../../pipeline/update-findings.js';
 import {
   listAuditEvents,
   listEventsAfter,
@@ -10,6 +9,7 @@ import {
   type Store,
   upsertVulnerabilities,
 } from '../../store/index.js';
+import { updateFindings } from '../pipeline/update-findings.js';
 import { importVex } from './import-vex.js';
 import { listVex } from './list-vex.js';
 

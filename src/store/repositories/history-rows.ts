@@ -1,7 +1,7 @@
 import type { Db } from '../rows.js';
 
 /**
- * The store's rows the exploit model's history is built from (src/pipeline/history-from-store.ts),
+ * The store's rows the exploit model's history is built from (src/services/model/history-from-store.ts),
  * read in keyset-paged batches so memory holds one page of rows at a time. SSVC `exploitation` is
  * never selected: it is the label in another form.
  */
