@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { isGzipFile, readLines, readLocation } from '../resource.js';
-import type { FeedBatch, FeedOutcome, FeedRead, FeedSource, SyncContext } from '../types.js';
+import type { FeedBatch, FeedRead, FeedSource, SyncContext } from '../types.js';
 import {
+  getNewestOutcome,
   makeVulnerabilityBatcher,
   type VulnerabilityBatch,
   type VulnerabilityBatcher,
@@ -39,10 +40,7 @@ async function* readOpened(ctx: SyncContext, opened: { path: string; isDirectory
   if (opened.isDirectory) yield* readDirectory(ctx, batcher, opened.path);
   else yield* readRecordFile(ctx, batcher, opened.path);
   yield batcher.drain();
-  const outcome: FeedOutcome = {};
-  if (batcher.newest) outcome.newest = batcher.newest;
-  if (batcher.newest) outcome.cursor = batcher.newest;
-  return outcome;
+  return getNewestOutcome(batcher);
 }
 
 async function* readDirectory(ctx: SyncContext, batcher: VulnerabilityBatcher, dir: string): Batches {

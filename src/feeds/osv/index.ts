@@ -3,8 +3,12 @@ import { basename } from 'node:path';
 import type { Vulnerability } from '../../core/types.js';
 import { FeedError, parseFeedJson } from '../errors.js';
 import { readLocation } from '../resource.js';
-import type { FeedBatch, FeedOutcome, FeedRead, FeedSource, SyncContext } from '../types.js';
-import { makeVulnerabilityBatcher, type VulnerabilityBatcher } from '../vulnerability-batches.js';
+import type { FeedBatch, FeedRead, FeedSource, SyncContext } from '../types.js';
+import {
+  getNewestOutcome,
+  makeVulnerabilityBatcher,
+  type VulnerabilityBatcher,
+} from '../vulnerability-batches.js';
 import { walkFiles } from '../walk-files.js';
 import { isZipFile, readZipEntries } from '../zip-entries.js';
 import { osvRecordSchema, toVulnerability } from './osv-record.js';
@@ -34,10 +38,7 @@ async function* readOpened(ctx: SyncContext, opened: { path: string; isDirectory
   if (opened.isDirectory) yield* readDirectory(ctx, batcher, opened.path);
   else yield* readRecordFile(ctx, batcher, opened.path);
   yield batcher.drain();
-  const outcome: FeedOutcome = {};
-  if (batcher.newest) outcome.newest = batcher.newest;
-  if (batcher.newest) outcome.cursor = batcher.newest;
-  return outcome;
+  return getNewestOutcome(batcher);
 }
 
 const isRecordFile = (name: string) => name.endsWith('.json') || name.endsWith('.zip');
