@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseBackend, toLocation, withBackend } from './support/backend.js';
 import { type PhaseFigures, runAdvisoriesPhase, runLoadPhase, runMatchPhase } from './support/fleet-store.js';
-import { getFlagValue, runPhaseProcess } from './support/phase-process.js';
+import { getFlagValue, runFleetPhase } from './support/phase-process.js';
 
 const TARGET_SECONDS = 30;
 const TARGET_RSS_MIB = 2048;
@@ -49,18 +49,13 @@ function parseArgs(argv: readonly string[]): Args {
 
 /** Runs one phase in a fresh process; its last stdout line is the figures as JSON. */
 function runPhase(phase: Phase, location: string, args: Args): PhaseFigures {
-  const argv = [
-    '--phase',
+  return runFleetPhase(
+    fileURLToPath(import.meta.url),
     phase,
-    '--location',
     location,
-    '--hosts',
-    String(args.hosts),
-    '--seed',
-    String(args.seed),
-  ];
-  if (args.rematch) argv.push('--rematch');
-  return runPhaseProcess(fileURLToPath(import.meta.url), argv);
+    args,
+    args.rematch ? ['--rematch'] : [],
+  );
 }
 
 const rate = (n: number, s: number) => (s > 0 ? Math.round(n / s).toLocaleString('en') : '-');

@@ -38,7 +38,7 @@ import {
   runMatchPhase,
   withStore,
 } from './support/fleet-store.js';
-import { getFlagValue, runPhaseProcess } from './support/phase-process.js';
+import { getFlagValue, runFleetPhase } from './support/phase-process.js';
 
 /** The intelligence risk and SLA read: KEV, EPSS and exploit signals of ../shared/data. */
 const INTEL_SOURCES = ['kev', 'epss', 'exploits'];
@@ -255,18 +255,13 @@ const getBatching = (o: BenchOptions) => (o.batchAssets === undefined ? {} : { b
 
 /** Runs one phase in a fresh process; its last stdout line is the figures as JSON. */
 function runPhase(phase: Phase, location: string, args: Args): PhaseFigures {
-  const argv = [
-    '--phase',
+  return runFleetPhase(
+    fileURLToPath(import.meta.url),
     phase,
-    '--location',
     location,
-    '--hosts',
-    String(args.hosts),
-    '--seed',
-    String(args.seed),
-  ];
-  if (args.batchAssets !== undefined) argv.push('--batch-assets', String(args.batchAssets));
-  return runPhaseProcess(fileURLToPath(import.meta.url), argv);
+    args,
+    args.batchAssets === undefined ? [] : ['--batch-assets', String(args.batchAssets)],
+  );
 }
 
 const fmt = (n: number) => n.toLocaleString('en');

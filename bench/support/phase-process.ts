@@ -22,3 +22,27 @@ export function runPhaseProcess(script: string, args: readonly string[]): PhaseF
   const last = result.stdout.trim().split('\n').at(-1) ?? '{}';
   return JSON.parse(last) as PhaseFigures;
 }
+
+/**
+ * Runs one phase of a fleet bench (`script`) in a fresh process on the store at `location`:
+ * `--phase P --location L --hosts N --seed S`, then `extra`. Returns the phase's figures.
+ */
+export function runFleetPhase(
+  script: string,
+  phase: string,
+  location: string,
+  fleet: { hosts: number; seed: number },
+  extra: readonly string[] = [],
+): PhaseFigures {
+  const argv = [
+    '--phase',
+    phase,
+    '--location',
+    location,
+    '--hosts',
+    String(fleet.hosts),
+    '--seed',
+    String(fleet.seed),
+  ];
+  return runPhaseProcess(script, [...argv, ...extra]);
+}
