@@ -76,6 +76,14 @@ describe('asset-registry', () => {
     expect(() => parse('assets.yaml', yaml)).toThrow(/assets.yaml:line 4, column 9: kind: expected host/);
   });
 
+  it('names the line of a key repeated within one asset, and reads the same key in two assets', () => {
+    const yaml = '- id: a\n  kind: host\n- id: b\n  kind: host\n  kind: container\n';
+    expect(() => parse('assets.yaml', yaml)).toThrow(
+      /assets.yaml:line 5, column 3: invalid YAML: Map keys must be unique/,
+    );
+    expect(parse('assets.yaml', '- id: a\n  kind: host\n- id: b\n  kind: host\n').assets).toHaveLength(2);
+  });
+
   it('refuses a repeated id, since rows are upserted by id', () => {
     expect(() => parse('a.csv', 'id,kind\nx,host\nx,host\n')).toThrow(
       /a.csv:line 3: asset x is listed twice \(first at line 2\)/,
