@@ -22,6 +22,7 @@ import { api, type Schemas, unwrap } from '../api/client';
 import { formatDay, formatPercent, formatRisk } from '../format';
 import { assetPath, vulnerabilityPath } from '../paths';
 import { ExceptionRequest } from './exception-request';
+import { ForecastFactors } from './forecast-factors';
 
 const SOURCE: Record<Schemas['FindingExplanation']['exploit']['source'], string> = {
   model: "patchcast's exploit model",
@@ -115,21 +116,7 @@ function Forecast({ e }: { e: Schemas['FindingExplanation'] }) {
           </div>
         )}
       </Group>
-      {factors.length > 0 && (
-        <Table aria-label="Top factors of the forecast">
-          <Table.Tbody>
-            {factors.map((f) => (
-              <Table.Tr key={f.feature}>
-                <Table.Td>{f.text}</Table.Td>
-                <Table.Td ta="right" ff="monospace">
-                  {f.contribution >= 0 ? '+' : '−'}
-                  {Math.abs(f.contribution).toFixed(3)}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      <ForecastFactors factors={factors} />
     </Stack>
   );
 }
